@@ -1,0 +1,9 @@
+//! Types that cross the wire between the app and the server (`*Request`/`*Response`).
+
+pub mod auth;
+pub mod error;
+pub mod health;
+pub mod reference;
+
+/// Every JSON API path starts with this.
+pub const API_PREFIX: &str = "/api/v1";

@@ -1,0 +1,150 @@
+//! Staff authentication: Argon2id password hashes and server-side sessions.
+//!
+//! A session is a random 256-bit token in an HttpOnly, SameSite=Strict cookie; the
+//! database keeps only its SHA-256, so reading the table does not let anyone in.
+//! Sessions slide: each use extends them by the configured idle time.
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use gridline_core::api::auth::StaffProfile;
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{AppError, AppResult};
+use crate::serve::AppState;
+
+pub const SESSION_COOKIE: &str = "gridline_session";
+
+/// Hashes a password with Argon2id (the crate's default parameters, OWASP's minimum).
+/// CPU-heavy: call from `spawn_blocking` in request paths.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Checks a password against a stored PHC hash; a malformed hash never matches.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the username is unknown, so that a wrong username
+/// takes as long as a wrong password and does not reveal which accounts exist.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password").expect("argon2 works"))
+}
+
+/// A new random password for generated accounts: 16 characters, easy to type.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// A new session token (sent to the client) and its hash (stored).
+pub fn new_session_token() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The `Set-Cookie` value for a session (or, with `None`, one that deletes it).
+pub fn session_cookie(token: Option<&str>, max_age: Duration, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(token) => format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            max_age.whole_seconds()
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+    }
+}
+
+/// The session token from the request's cookies, if any.
+pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The signed-in staff member; rejects with 401 in the one error shape otherwise.
+#[derive(Debug, Clone)]
+pub struct CurrentStaff(pub StaffProfile);
+
+impl FromRequestParts<AppState> for CurrentStaff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+        let now = OffsetDateTime::now_utc();
+        let profile = state
+            .store
+            .touch_session(&token_hash(&token), now, now + state.session_ttl())
+            .await?
+            .ok_or_else(AppError::unauthenticated)?;
+        Ok(CurrentStaff(profile))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_and_hashes_are_salted() {
+        let a = hash_password("correct horse").unwrap();
+        let b = hash_password("correct horse").unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &a));
+        assert!(!verify_password("wrong horse", &a));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (t1, h1) = new_session_token();
+        let (t2, _) = new_session_token();
+        assert_eq!(t1.len(), 64);
+        assert_ne!(t1, t2);
+        assert_eq!(h1, token_hash(&t1));
+        assert_ne!(h1, t1.as_bytes());
+    }
+
+    #[test]
+    fn generated_passwords_avoid_lookalikes() {
+        let p = generate_password();
+        assert_eq!(p.chars().count(), 16);
+        assert!(!p.contains(['0', 'O', '1', 'l', 'I']));
+    }
+}

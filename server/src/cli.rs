@@ -1,0 +1,142 @@
+//! The command line: `gridline serve | migrate | seed-demo`.
+
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::telemetry::LogFormat;
+use crate::{demo, serve, store};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gridline",
+    version,
+    about = "Gridline: city complaint intake, dispatch and follow-up (12345).",
+    long_about = None
+)]
+pub struct Cli {
+    /// Log filter, e.g. `info` or `gridline_server=debug,tower_http=info`.
+    #[arg(long, env = "GRIDLINE_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Log format.
+    #[arg(
+        long,
+        env = "GRIDLINE_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the server (runs pending migrations first).
+    Serve {
+        #[command(flatten)]
+        config: Config,
+        /// Load the demo data set into an empty database and print the demo logins.
+        #[arg(long, env = "GRIDLINE_DEMO")]
+        demo: bool,
+    },
+    /// Run pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Load the demo data set into an empty database, print the demo logins, and exit.
+    SeedDemo {
+        #[command(flatten)]
+        config: Config,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("cannot use the data folder {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve { config, demo } => serve_command(config, demo).await,
+        Command::Migrate { config } => {
+            prepare_data_dir(&config)?;
+            store::connect(&config.database_url()).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo { config } => {
+            prepare_data_dir(&config)?;
+            let store = store::connect(&config.database_url()).await?;
+            seed_demo(&config, store.as_ref()).await
+        }
+    }
+}
+
+fn prepare_data_dir(config: &Config) -> Result<(), CliError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| CliError::DataDir {
+        path: config.data_dir.display().to_string(),
+        source,
+    })
+}
+
+async fn seed_demo(config: &Config, store: &dyn store::Store) -> Result<(), CliError> {
+    match demo::seed_if_empty(store).await? {
+        Some(logins) => {
+            let file = config.data_dir.join("demo-logins.txt");
+            let text = demo::logins_text(&logins);
+            if let Err(err) = demo::write_private(&file, &text) {
+                tracing::warn!(error = %err, "could not keep the demo logins in the data folder");
+            }
+            println!(
+                "Demo data loaded. Staff logins (kept in {}):",
+                file.display()
+            );
+            print!("{text}");
+        }
+        None => println!(
+            "The database already holds data; demo data not loaded. Demo logins, if any, are in {}",
+            config.data_dir.join("demo-logins.txt").display()
+        ),
+    }
+    Ok(())
+}
+
+async fn serve_command(config: Config, demo: bool) -> Result<(), CliError> {
+    prepare_data_dir(&config)?;
+    let store = store::connect(&config.database_url()).await?;
+    if demo {
+        seed_demo(&config, store.as_ref()).await?;
+    }
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| CliError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(CliError::Serve)?;
+    let state = serve::AppState::new(config, store);
+    println!("Gridline is running at http://{addr}/");
+    serve::serve(listener, state, serve::shutdown_signal())
+        .await
+        .map_err(CliError::Serve)?;
+    println!("Gridline stopped.");
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! Configuration: every setting comes from a `GRIDLINE_*` environment variable (or the
+//! matching flag), with defaults that run on a laptop.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "GRIDLINE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Folder for the SQLite database and stored media.
+    #[arg(long, env = "GRIDLINE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`; default: SQLite in the data dir.
+    /// Never logged (it may hold a password).
+    #[arg(long, env = "GRIDLINE_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Folder holding the built app (Trunk's output).
+    #[arg(long, env = "GRIDLINE_DIST_DIR", default_value = "./dist")]
+    pub dist_dir: PathBuf,
+
+    /// Largest JSON body accepted, in bytes (larger gets 413).
+    #[arg(long, env = "GRIDLINE_JSON_LIMIT", default_value_t = 64 * 1024)]
+    pub json_limit: usize,
+
+    /// Mark the session cookie `Secure` (send it over HTTPS only). Default: on, unless
+    /// the server listens on a loopback address (a laptop or a test).
+    #[arg(long, env = "GRIDLINE_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+
+    /// How long a staff session lasts without use, in hours.
+    #[arg(long, env = "GRIDLINE_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u32,
+}
+
+impl Config {
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gridline.db").display()))
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+            .unwrap_or_else(|| !self.addr.ip().is_loopback())
+    }
+
+    /// A configuration for tests and tools: defaults, with the given folders.
+    pub fn for_dirs(data_dir: PathBuf, dist_dir: PathBuf) -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            database_url: None,
+            dist_dir,
+            json_limit: 64 * 1024,
+            secure_cookies: None,
+            session_hours: 12,
+        }
+    }
+}

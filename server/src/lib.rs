@@ -1,0 +1,25 @@
+//! Gridline's server as a library, so tests can start the real thing on port 0.
+//!
+//! `cli` reads the configuration and runs a subcommand; `serve` builds the router
+//! (`routes` for the JSON API, `web` for the app shell) over an [`AppState`] holding the
+//! store; `store` hides SQLite and PostgreSQL behind one trait.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod serve;
+pub mod store;
+pub mod telemetry;
+pub mod web;
+
+use std::sync::Arc;
+
+pub use config::Config;
+pub use serve::{AppState, build_router, serve};
+pub use store::Store;
+
+/// The store as the handlers share it.
+pub type SharedStore = Arc<dyn Store>;

@@ -1,0 +1,65 @@
+//! The JSON API. Each feature owns a `router()`; they are merged under `/api/v1`.
+//! Every response under `/api` that is an error uses the one shape, including unknown
+//! paths (404), wrong methods (405), unreadable bodies (400) and bodies over the
+//! limit (413).
+
+mod auth;
+mod health;
+mod reference;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use gridline_core::ErrorCode;
+use gridline_core::api::API_PREFIX;
+use utoipa::OpenApi;
+
+use crate::error::AppError;
+use crate::serve::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Gridline API",
+        description = "City complaint intake, dispatch and follow-up. Every error uses the ErrorResponse shape."
+    ),
+    paths(
+        health::healthz,
+        auth::login,
+        auth::logout,
+        auth::me,
+        reference::catalogue,
+        reference::regions,
+    ),
+    components(schemas(gridline_core::ErrorResponse))
+)]
+pub struct ApiDoc;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let v1 = Router::new()
+        .merge(auth::router())
+        .merge(reference::router());
+    let api = Router::new()
+        .nest(API_PREFIX.trim_start_matches("/api"), v1)
+        .route("/openapi.json", get(openapi))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.config.json_limit));
+    Router::new().merge(health::router()).nest("/api", api)
+}
+
+async fn openapi() -> impl IntoResponse {
+    axum::Json(ApiDoc::openapi())
+}
+
+async fn api_not_found() -> AppError {
+    AppError::client(ErrorCode::NotFound, "no such API endpoint")
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::client(
+        ErrorCode::MethodNotAllowed,
+        "method not allowed on this endpoint",
+    )
+}

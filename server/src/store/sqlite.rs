@@ -1,0 +1,240 @@
+//! The embedded default: SQLite in WAL mode, one file in the data folder.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use gridline_core::api::auth::StaffProfile;
+use gridline_core::api::reference::{MatterType, Region};
+use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use time::OffsetDateTime;
+
+use super::{
+    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult, level_from_text,
+    roles_from_text, roles_to_text,
+};
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // With WAL, NORMAL loses no committed transaction on a process crash; FULL
+            // also survives power loss at the cost of an fsync per commit. Acknowledged
+            // writes must survive, so FULL.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+fn staff_profile(row: &SqliteRow) -> StoreResult<StaffProfile> {
+    Ok(StaffProfile {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        roles: roles_from_text(row.try_get("roles")?)?,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn is_empty(&self) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM regions) + (SELECT COUNT(*) FROM matter_types)
+                  + (SELECT COUNT(*) FROM staff) AS n",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? == 0)
+    }
+
+    async fn insert_reference_data(&self, data: &ReferenceData) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for m in &data.matter_types {
+            sqlx::query(
+                "INSERT INTO matter_types (code, parent_code, name_zh, name_en, tier_days, urgent)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&m.code)
+            .bind(&m.parent_code)
+            .bind(&m.name_zh)
+            .bind(&m.name_en)
+            .bind(i64::from(m.tier_days))
+            .bind(m.urgent)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, &format!("matter type {}", m.code)))?;
+        }
+        for r in &data.regions {
+            sqlx::query(
+                "INSERT INTO regions (code, parent_code, level, name_zh, name_en)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&r.code)
+            .bind(&r.parent_code)
+            .bind(r.level.as_str())
+            .bind(&r.name_zh)
+            .bind(&r.name_en)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, &format!("region {}", r.code)))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_matter_types(&self) -> StoreResult<Vec<MatterType>> {
+        let rows = sqlx::query(
+            "SELECT code, parent_code, name_zh, name_en, tier_days, urgent
+             FROM matter_types ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let tier: i64 = row.try_get("tier_days")?;
+                Ok(MatterType {
+                    code: row.try_get("code")?,
+                    parent_code: row.try_get("parent_code")?,
+                    name_zh: row.try_get("name_zh")?,
+                    name_en: row.try_get("name_en")?,
+                    tier_days: u8::try_from(tier)
+                        .map_err(|_| StoreError::Corrupt(format!("tier {tier}")))?,
+                    urgent: row.try_get("urgent")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn list_regions(&self) -> StoreResult<Vec<Region>> {
+        let rows = sqlx::query(
+            "SELECT code, parent_code, level, name_zh, name_en FROM regions ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Region {
+                    code: row.try_get("code")?,
+                    parent_code: row.try_get("parent_code")?,
+                    level: level_from_text(row.try_get("level")?)?,
+                    name_zh: row.try_get("name_zh")?,
+                    name_en: row.try_get("name_en")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "INSERT INTO staff (username, display_name, password_hash, roles, created_at)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&staff.username)
+        .bind(&staff.display_name)
+        .bind(&staff.password_hash)
+        .bind(roles_to_text(&staff.roles))
+        .bind(OffsetDateTime::now_utc())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| StoreError::from_write(e, &format!("user {}", staff.username)))?;
+        Ok(row.try_get("id")?)
+    }
+
+    async fn find_staff_by_username(&self, username: &str) -> StoreResult<Option<StaffRecord>> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, roles, password_hash, disabled
+             FROM staff WHERE username = ?",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(StaffRecord {
+                profile: staff_profile(&row)?,
+                password_hash: row.try_get("password_hash")?,
+                disabled: row.try_get("disabled")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &[u8],
+        staff_id: i64,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(staff_id)
+        .bind(OffsetDateTime::now_utc())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+        new_expiry: OffsetDateTime,
+    ) -> StoreResult<Option<StaffProfile>> {
+        let row = sqlx::query(
+            "SELECT s.id, s.username, s.display_name, s.roles
+             FROM sessions x JOIN staff s ON s.id = x.staff_id
+             WHERE x.token_hash = ? AND x.expires_at > ? AND s.disabled = 0",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        sqlx::query("UPDATE sessions SET expires_at = ? WHERE token_hash = ?")
+            .bind(new_expiry)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        staff_profile(&row).map(Some)
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,92 @@
+//! Staff sign-in with server-side sessions.
+
+use gridline_core::Role;
+use gridline_core::api::auth::SessionResponse;
+use gridline_server::store::{self, NewStaff};
+use serde_json::json;
+
+use crate::helpers::{TestApp, expect_error};
+
+crate::both_backends!(
+    sign_in_me_and_sign_out,
+    wrong_or_unknown_credentials_look_the_same
+);
+
+async fn add_staff(app: &TestApp, username: &str, password: &str) {
+    let store = store::connect(&app.database_url).await.unwrap();
+    store
+        .create_staff(&NewStaff {
+            username: username.into(),
+            display_name: "网格员 测试".into(),
+            password_hash: gridline_server::auth::hash_password(password).unwrap(),
+            roles: vec![Role::GridWorker],
+        })
+        .await
+        .unwrap();
+    store.close().await;
+}
+
+async fn sign_in_me_and_sign_out(app: &TestApp) {
+    add_staff(app, "worker7", "s3cret pass").await;
+    expect_error(app.get("/api/v1/auth/me").await, 401, "unauthenticated").await;
+
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": "worker7", "password": "s3cret pass"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let body: SessionResponse = response.json().await.unwrap();
+    assert_eq!(body.user.username, "worker7");
+    assert_eq!(body.user.roles, [Role::GridWorker]);
+
+    let me: SessionResponse = app.get("/api/v1/auth/me").await.json().await.unwrap();
+    assert_eq!(me.user.username, "worker7");
+
+    // The raw cookie value, to replay after sign-out.
+    let token = cookie.split(';').next().unwrap().to_owned();
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    expect_error(app.get("/api/v1/auth/me").await, 401, "unauthenticated").await;
+    // Revoked on the server: the old token no longer works even if a client kept it.
+    let replay = reqwest::Client::new()
+        .get(app.url("/api/v1/auth/me"))
+        .header("cookie", token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(replay, 401, "unauthenticated").await;
+}
+
+async fn wrong_or_unknown_credentials_look_the_same(app: &TestApp) {
+    add_staff(app, "worker8", "right password").await;
+    let wrong = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": "worker8", "password": "wrong password"}),
+        )
+        .await;
+    let wrong = expect_error(wrong, 401, "invalid_credentials").await;
+    let unknown = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": "nobody", "password": "wrong password"}),
+        )
+        .await;
+    let unknown = expect_error(unknown, 401, "invalid_credentials").await;
+    assert_eq!(wrong.error.message, unknown.error.message);
+}

@@ -1,0 +1,224 @@
+//! Test harness: a real server on 127.0.0.1:0 with a fresh database per test.
+//!
+//! PostgreSQL: each test creates its own database through the admin URL in
+//! `GRIDLINE_TEST_POSTGRES_URL` (scripts/test.sh starts the cluster and sets it) and
+//! drops it afterwards. Without that variable, PostgreSQL tests are skipped with a loud
+//! message, except under `CI=true`, where they fail.
+
+use std::path::Path;
+
+use gridline_server::{AppState, Config, store};
+use sqlx::Connection;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    _dir: TempDir,
+    pub database_url: String,
+    pg_database: Option<(String, String)>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// A fake built app: an index.html with an inline loader script, a hashed asset and a
+/// service worker, as Trunk would write them.
+pub const TEST_INDEX_HTML: &str = "<!doctype html><html><head>\
+<script type=\"module\">import init from '/gridline-app-0123456789abcdef.js';await init();</script>\
+</head><body></body></html>";
+
+fn write_fake_dist(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("index.html"), TEST_INDEX_HTML).unwrap();
+    std::fs::write(
+        dir.join("gridline-app-0123456789abcdef.js"),
+        "export default 1;",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+}
+
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("GRIDLINE_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!(
+                "CI=true but GRIDLINE_TEST_POSTGRES_URL is not set: PostgreSQL tests may not be skipped in CI"
+            )
+        }
+        _ => {
+            eprintln!(
+                "\n!!! SKIPPING PostgreSQL test: GRIDLINE_TEST_POSTGRES_URL is not set (scripts/test.sh sets it) !!!\n"
+            );
+            None
+        }
+    }
+}
+
+/// Replaces the database name (the path) of a PostgreSQL URL.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
+    match query {
+        Some(q) => format!("{root}/{database}?{q}"),
+        None => format!("{root}/{database}"),
+    }
+}
+
+impl TestApp {
+    /// Starts a server; `None` when the backend is not available (PostgreSQL locally).
+    pub async fn spawn(db: Db) -> Option<TestApp> {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let data_dir = tempfile::tempdir().unwrap();
+        let dist = data_dir.path().join("dist");
+        write_fake_dist(&dist);
+        let mut config = Config::for_dirs(data_dir.path().join("data"), dist);
+        std::fs::create_dir_all(&config.data_dir).unwrap();
+        let mut pg_database = None;
+        if db == Db::Postgres {
+            let admin = postgres_admin_url()?;
+            let name = format!("gridline_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to PostgreSQL as the test admin");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            config.database_url = Some(with_database(&admin, &name));
+            pg_database = Some((admin, name));
+        }
+        adjust(&mut config);
+        let database_url = config.database_url();
+        let store = store::connect(&database_url).await.expect("open the store");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(config, store);
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(gridline_server::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Some(TestApp {
+            base,
+            client,
+            _dir: data_dir,
+            database_url,
+            pg_database,
+            shutdown: Some(tx),
+            server: Some(server),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Stops the server (waiting for in-flight requests) and drops the test database.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+        if let Some((admin, name)) = self.pg_database.take() {
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Reads an error response and checks it has the one shape; returns its body.
+pub async fn expect_error(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> gridline_core::ErrorResponse {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "content type {content_type}"
+    );
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = response.text().await.unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["error"]["code"], code, "body {text}");
+    let body: gridline_core::ErrorResponse = serde_json::from_value(value).unwrap();
+    assert!(!body.error.message.is_empty());
+    assert!(request_id.is_some(), "x-request-id header");
+    assert_eq!(
+        body.error.request_id, request_id,
+        "request id in body matches header"
+    );
+    body
+}
+
+/// Defines `mod NAME { sqlite(), postgres() }`, each running `NAME(app)` on a fresh server.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::{Db, TestApp};
+
+            #[tokio::test]
+            async fn sqlite() {
+                let app = TestApp::spawn(Db::Sqlite).await.unwrap();
+                super::$name(&app).await;
+                app.stop().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(app) = TestApp::spawn(Db::Postgres).await else { return };
+                super::$name(&app).await;
+                app.stop().await;
+            }
+        }
+    )*};
+}

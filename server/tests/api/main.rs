@@ -1,0 +1,11 @@
+//! API tests: each test starts the real server on port 0 with its own database, once on
+//! SQLite and once on PostgreSQL (see `helpers::both_backends!`). One test binary,
+//! so it links once.
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod health;
+mod reference;
+mod shell;

@@ -1,0 +1,45 @@
+//! Serving the app shell: SPA fallback, cache headers, the Content-Security-Policy.
+
+use crate::helpers::{TEST_INDEX_HTML, TestApp};
+
+crate::both_backends!(
+    app_routes_get_the_shell_with_a_strict_policy,
+    assets_are_cached_by_kind
+);
+
+async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
+    for path in ["/", "/worker", "/staff/login"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(response.text().await.unwrap(), TEST_INDEX_HTML);
+    }
+    // A missing file is a 404, not the shell.
+    assert_eq!(app.get("/missing-0123456789abcdef.js").await.status(), 404);
+    // API errors carry the policy too.
+    let response = app.get("/api/v1/nothing").await;
+    assert!(response.headers().contains_key("content-security-policy"));
+}
+
+async fn assets_are_cached_by_kind(app: &TestApp) {
+    let response = app.get("/gridline-app-0123456789abcdef.js").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let response = app.get("/sw.js").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+}
