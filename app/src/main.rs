@@ -1,1 +1,5 @@
-fn main() {}
+//! The app's entry point (built by Trunk).
+
+fn main() {
+    gridline_app::start();
+}

@@ -1,0 +1,4 @@
+//! Small reusable views.
+
+pub mod error_notice;
+pub mod shell;

@@ -1,0 +1,73 @@
+//! The frame around every page: header with the language switch, the update banner,
+//! the page, and the bottom navigation (thumb-reachable on a phone).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{Key, use_i18n};
+use crate::sw::UpdateState;
+
+/// The app frame. `children` is the routed page.
+#[component]
+pub fn Shell(
+    /// The page to show between the header and the navigation.
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(i18n.t(Key::AppName));
+        }
+    });
+    view! {
+        <header class="top-bar">
+            <div class="brand">
+                <span class="brand-name">{move || i18n.t(Key::AppName)}</span>
+                <span class="brand-tagline">{move || i18n.t(Key::Tagline)}</span>
+            </div>
+            <LanguageSwitch />
+        </header>
+        <UpdateBanner />
+        <main class="content">{children()}</main>
+        <nav class="bottom-nav" aria-label=move || i18n.t(Key::NavHome)>
+            <A href="/" exact=true>{move || i18n.t(Key::NavHome)}</A>
+            <A href="/resident">{move || i18n.t(Key::NavResident)}</A>
+            <A href="/worker">{move || i18n.t(Key::NavWorker)}</A>
+            <A href="/station">{move || i18n.t(Key::NavStation)}</A>
+            <A href="/staff">{move || i18n.t(Key::NavStaff)}</A>
+        </nav>
+    }
+}
+
+/// A button that offers the other language, named in that language.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            class="lang-switch"
+            data-testid="lang-switch"
+            title=move || i18n.t(Key::SwitchLanguage)
+            on:click=move |_| i18n.set_locale(i18n.locale().other())
+        >
+            {move || i18n.locale().other().own_name()}
+        </button>
+    }
+}
+
+/// Shown when a new release has been installed in the background.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let update = use_context::<UpdateState>().expect("UpdateState is provided by App");
+    view! {
+        <Show when=move || update.ready.get()>
+            <div class="update-banner" role="status" data-testid="update-banner">
+                <span>{move || i18n.t(Key::UpdateReady)}</span>
+                <button on:click=move |_| crate::sw::apply_update()>
+                    {move || i18n.t(Key::UpdateNow)}
+                </button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,98 @@
+// Gridline's service worker: caches the app shell so the app opens and navigates with
+// no network after one visit online.
+//
+// scripts/sw-manifest.sh (a Trunk post-build hook) replaces the two lines below with
+// this build's id and the list of files it produced, so every release is a new worker
+// with its own cache. A new worker installs beside the old one and waits until the page
+// asks it to take over ("skip-waiting"); then it drops the old caches.
+const BUILD = "dev";
+const SHELL = ["/index.html"];
+
+const CACHE_PREFIX = "gridline-shell-";
+const CACHE = CACHE_PREFIX + BUILD;
+// How long a page load waits for the network before using the cached shell.
+const NAVIGATION_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      // "reload" bypasses the HTTP cache so the shell is this release's.
+      cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })))
+    )
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((key) => key.startsWith(CACHE_PREFIX) && key !== CACHE)
+            .map((key) => caches.delete(key))
+        )
+      )
+      .then(() => self.clients.claim())
+  );
+});
+
+function cachedShell() {
+  return caches
+    .open(CACHE)
+    .then((cache) => cache.match("/index.html"))
+    .then((hit) => hit || Response.error());
+}
+
+// Pages: the network first (so a release reaches everyone), the cached shell when the
+// network is absent or too slow.
+function navigate(request) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const fallback = () => {
+      if (!settled) {
+        settled = true;
+        resolve(cachedShell());
+      }
+    };
+    const timer = setTimeout(fallback, NAVIGATION_TIMEOUT_MS);
+    fetch(request)
+      .then((response) => {
+        clearTimeout(timer);
+        if (!settled) {
+          settled = true;
+          resolve(response);
+        }
+      })
+      .catch(() => {
+        clearTimeout(timer);
+        fallback();
+      });
+  });
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // The API and live data always go to the network.
+  if (url.pathname.startsWith("/api/") || url.pathname === "/healthz") return;
+  if (request.mode === "navigate") {
+    event.respondWith(navigate(request));
+    return;
+  }
+  // Assets: hashed names never change, so the cache is always right for them.
+  event.respondWith(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.match(request, { ignoreSearch: true }))
+      .then((hit) => hit || fetch(request))
+  );
+});
