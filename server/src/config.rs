@@ -42,8 +42,10 @@ pub struct Config {
 impl Config {
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
+        // An empty variable means "not set" (`GRIDLINE_DATABASE_URL= gridline serve`).
         self.database_url
             .clone()
+            .filter(|url| !url.trim().is_empty())
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gridline.db").display()))
     }
 

@@ -1,0 +1,141 @@
+// End to end, in headless Chromium against the real server with demo data.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { launch, phone, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { startServer } from "./server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    const code = await server.stop();
+    assert.equal(code, 0, "the server shuts down cleanly on SIGTERM");
+  }
+});
+
+describe("the app", () => {
+  test("loads in Chinese with a strict CSP and no errors", async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const response = await page.goto(server.url);
+    assert.match(response.headers()["content-security-policy"], /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+    const nav = page.locator("nav.bottom-nav");
+    for (const label of ["首页", "群众", "网格员", "驿站", "工作台"]) {
+      await nav.getByText(label, { exact: true }).waitFor();
+    }
+    // Reference data from the API, shown in the resident area.
+    await nav.getByText("群众", { exact: true }).click();
+    await page.getByRole("heading", { name: "群众诉求" }).waitFor();
+    await page.getByTestId("categories").getByText("市政设施").waitFor();
+    assert.deepEqual(errors, [], "no console errors (CSP violations would appear here)");
+    await context.close();
+  });
+
+  test("switches to English and remembers it across a reload", async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByTestId("lang-switch").click();
+    await page.getByRole("heading", { name: "Gridline" }).waitFor();
+    await page.locator("nav.bottom-nav").getByText("Residents", { exact: true }).waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    await page.reload();
+    await page.getByRole("heading", { name: "Gridline" }).waitFor();
+    assert.equal(await page.getByTestId("lang-switch").textContent(), "中文");
+    await page.getByTestId("lang-switch").click();
+    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    await context.close();
+  });
+
+  test("opens and navigates with the network off after one visit", async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    await untilOfflineReady(page);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    const nav = page.locator("nav.bottom-nav");
+    await nav.getByText("网格员", { exact: true }).click();
+    await page.getByRole("heading", { name: "网格巡查" }).waitFor();
+    // A deep link typed while offline gets the cached shell too.
+    await page.goto(`${server.url}/station`);
+    await page.getByRole("heading", { name: "驿站代办" }).waitFor();
+    // The API is out of reach: the resident page says so plainly.
+    await nav.getByText("群众", { exact: true }).click();
+    await page.getByTestId("error-notice").getByText("网络不可用").waitFor();
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  test("staff sign-in shows the server's errors as friendly messages", async () => {
+    assert.ok(server.logins.worker, "the server printed the demo logins");
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/staff`);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("error-notice").getByText("用户名：必填").waitFor();
+    await page.getByLabel("用户名").fill("worker");
+    await page.getByLabel("密码").fill("not the password");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("error-notice").getByText("用户名或密码不正确。").waitFor();
+    await page.getByLabel("密码").fill(server.logins.worker);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("signed-in").getByText("网格员 刘洋").waitFor();
+    // The session survives a reload (HttpOnly cookie), and sign-out ends it.
+    await page.reload();
+    await page.getByTestId("signed-in").waitFor();
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await page.getByLabel("用户名").waitFor();
+    await context.close();
+  });
+
+  test("a new release is announced and replaces the old cache", async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await untilOfflineReady(page);
+    const before = await page.evaluate(() => caches.keys());
+    assert.equal(before.filter((k) => k.startsWith("gridline-shell-")).length, 1);
+
+    // Publish a "new release": the same files under a new build id.
+    const swPath = join(server.dist, "sw.js");
+    const sw = readFileSync(swPath, "utf8");
+    writeFileSync(swPath, sw.replace(/^const BUILD = .*;$/m, 'const BUILD = "e2e-next-release";'));
+
+    await page.reload();
+    await page.getByTestId("update-banner").waitFor({ timeout: 30_000 });
+    await Promise.all([
+      page.waitForEvent("load"),
+      page.getByTestId("update-banner").getByRole("button", { name: "立即更新" }).click(),
+    ]);
+    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    const keys = await page.evaluate(async () => {
+      // The old worker's cache is dropped when the new one activates.
+      for (let i = 0; i < 50; i++) {
+        const k = (await caches.keys()).filter((k) => k.startsWith("gridline-shell-"));
+        if (k.length === 1) return k;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return caches.keys();
+    });
+    assert.deepEqual(keys, ["gridline-shell-e2e-next-release"]);
+    assert.equal(await page.getByTestId("update-banner").count(), 0);
+    await context.close();
+  });
+});

@@ -1,0 +1,56 @@
+// Starts the real gridline server for end-to-end tests: its own data folder, a copy of
+// the built app (tests may change it, e.g. to publish a "new release"), port 0.
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "../..");
+
+export async function startServer() {
+  const work = mkdtempSync(join(tmpdir(), "gridline-e2e-"));
+  const dist = join(work, "dist");
+  cpSync(join(root, "dist"), dist, { recursive: true });
+  const binary = process.env.GRIDLINE_BIN ?? join(root, "target/debug/gridline");
+  const child = spawn(binary, ["serve", "--demo"], {
+    env: {
+      ...process.env,
+      GRIDLINE_ADDR: "127.0.0.1:0",
+      GRIDLINE_DATA_DIR: join(work, "data"),
+      GRIDLINE_DIST_DIR: dist,
+      GRIDLINE_DATABASE_URL: "",
+      GRIDLINE_LOG: "warn",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      const match = output.match(/running at (http:\/\/\S+?)\/?\s/);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  // The demo logins the server printed: "  worker   PASSWORD   (grid_worker)".
+  const logins = {};
+  for (const [, user, password] of output.matchAll(/^\s+(\w+)\s+(\S+)\s+\(\w+\)$/gm)) {
+    logins[user] = password;
+  }
+  return {
+    url,
+    dist,
+    logins,
+    async stop() {
+      const exited = new Promise((r) => child.on("exit", r));
+      child.kill("SIGTERM");
+      const code = await exited;
+      rmSync(work, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
