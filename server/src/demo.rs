@@ -13,7 +13,24 @@ use crate::auth;
 use crate::store::{NewStaff, ReferenceData, Store, StoreResult};
 
 /// (code, parent, zh, en, tier in working days, urgent)
-const MATTERS: &[(&str, Option<&str>, &str, &str, u8, bool)] = &[
+type MatterRow = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    u8,
+    bool,
+);
+/// (code, parent, level, zh, en)
+type RegionRow = (
+    &'static str,
+    Option<&'static str>,
+    RegionLevel,
+    &'static str,
+    &'static str,
+);
+
+const MATTERS: &[MatterRow] = &[
     ("01", None, "市容环境", "City appearance", 3, false),
     (
         "0101",
@@ -83,8 +100,7 @@ const MATTERS: &[(&str, Option<&str>, &str, &str, u8, bool)] = &[
     ("06", None, "其他", "Other", 11, false),
 ];
 
-/// (code, parent, level, zh, en)
-const REGIONS: &[(&str, Option<&str>, RegionLevel, &str, &str)] = &[
+const REGIONS: &[RegionRow] = &[
     (
         "D01",
         None,

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every test: format, lints, unit and API tests on SQLite and PostgreSQL, browser
+# tests in headless Chromium, the release build with its size budget, and end-to-end
+# tests against the real server. Prints how long each stage took.
+#
+# With CI=true nothing is skipped: a missing PostgreSQL or Chromium fails the run.
+# Locally, a PostgreSQL that cannot be started is skipped with a loud message.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+ci="${CI:-false}"
+
+timings=()
+stage() {
+    local name="$1"
+    shift
+    echo
+    echo "===== $name ====="
+    local start=$SECONDS
+    "$@"
+    local took=$((SECONDS - start))
+    timings+=("$(printf '%-28s %5ds' "$name" "$took")")
+    echo "===== $name: ${took}s ====="
+}
+
+postgres() {
+    # shellcheck source=scripts/postgres.sh
+    source "$root/scripts/postgres.sh"
+    if ! pg_setup; then
+        if [ "$ci" = "true" ]; then
+            echo "PostgreSQL could not be started, and CI=true does not allow skipping it" >&2
+            return 1
+        fi
+        unset GRIDLINE_TEST_POSTGRES_URL
+        echo "!!! PostgreSQL could not be started: its tests will be SKIPPED (never in CI) !!!"
+    fi
+}
+
+clippy() {
+    cargo clippy --quiet -p gridline-core -p gridline-server --all-targets -- -D warnings
+    cargo clippy --quiet -p gridline-core -p gridline-app --target wasm32-unknown-unknown \
+        --all-targets -- -D warnings
+}
+
+native_tests() {
+    cargo test -p gridline-core -p gridline-server
+    cargo build --quiet -p gridline-server --bin gridline
+}
+
+browser_tests() {
+    CHROMEDRIVER=/usr/bin/chromedriver cargo test -p gridline-app --target wasm32-unknown-unknown
+}
+
+release_build() {
+    trunk build --release
+    bash scripts/bundle-size.sh dist
+}
+
+e2e_tests() {
+    node --test --test-reporter=spec tests/e2e/
+}
+
+total_start=$SECONDS
+stage "setup (tools)" bash scripts/setup.sh test
+stage "cargo fmt --check" cargo fmt --all -- --check
+stage "cargo clippy" clippy
+stage "postgresql" postgres
+stage "unit + API tests" native_tests
+stage "browser tests (wasm)" browser_tests
+stage "release build + size" release_build
+stage "end-to-end (Chromium)" e2e_tests
+
+echo
+echo "===== stage times ====="
+printf '%s\n' "${timings[@]}"
+printf '%-28s %5ds\n' "total" "$((SECONDS - total_start))"
+echo "all stages passed"
