@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the machine's PostgreSQL for the tests and gives them a role of their own.
 # Source it: it exports GRIDLINE_TEST_POSTGRES_URL. Installs Debian's postgresql where
-# it is missing. The role's password is made anew each run and never written down.
+# it is missing. The role's password is random, made once per machine and kept outside
+# the repository (owner-only), so concurrent runs on one machine agree on it.
 # Returns non-zero (and says why) when PostgreSQL cannot be made to run.
 
 pg_setup() {
@@ -29,8 +30,13 @@ pg_setup() {
     done
     pg_isready -q -h 127.0.0.1 -p "$port" || { echo "PostgreSQL did not come up on port $port"; return 1; }
 
+    local secret_file="${XDG_CONFIG_HOME:-$HOME/.config}/gridline/test-postgres-password"
+    if [ ! -s "$secret_file" ]; then
+        mkdir -p "$(dirname "$secret_file")"
+        (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$secret_file")
+    fi
     local password
-    password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    password=$(cat "$secret_file")
     su postgres -c "psql -q -v ON_ERROR_STOP=1 -p $port" >/dev/null <<SQL || return 1
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gridline_test') THEN

@@ -5,7 +5,7 @@ CREATE TABLE matter_types (
     parent_code TEXT REFERENCES matter_types (code),
     name_zh     TEXT NOT NULL,
     name_en     TEXT NOT NULL,
-    tier_days   SMALLINT NOT NULL CHECK (tier_days IN (1, 3, 7, 11)),
+    tier_days   INTEGER NOT NULL CHECK (tier_days IN (1, 3, 7, 11)),
     urgent      BOOLEAN NOT NULL DEFAULT FALSE
 );
 

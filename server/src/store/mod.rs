@@ -6,6 +6,7 @@
 //! the dialects differ. The same test suite runs against both (`tests/`).
 
 mod postgres;
+mod rows;
 mod sqlite;
 
 use std::sync::Arc;

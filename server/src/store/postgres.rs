@@ -6,12 +6,12 @@ use async_trait::async_trait;
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{MatterType, Region};
 use sqlx::Row;
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use time::OffsetDateTime;
 
+use super::rows as read;
 use super::{
-    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult, level_from_text,
-    roles_from_text, roles_to_text,
+    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult, roles_to_text,
 };
 
 pub struct PostgresStore {
@@ -28,15 +28,6 @@ impl PostgresStore {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PostgresStore { pool })
     }
-}
-
-fn staff_profile(row: &PgRow) -> StoreResult<StaffProfile> {
-    Ok(StaffProfile {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        roles: roles_from_text(row.try_get("roles")?)?,
-    })
 }
 
 #[async_trait]
@@ -71,7 +62,7 @@ impl Store for PostgresStore {
             .bind(&m.parent_code)
             .bind(&m.name_zh)
             .bind(&m.name_en)
-            .bind(i16::from(m.tier_days))
+            .bind(i32::from(m.tier_days))
             .bind(m.urgent)
             .execute(&mut *tx)
             .await
@@ -102,20 +93,7 @@ impl Store for PostgresStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let tier: i16 = row.try_get("tier_days")?;
-                Ok(MatterType {
-                    code: row.try_get("code")?,
-                    parent_code: row.try_get("parent_code")?,
-                    name_zh: row.try_get("name_zh")?,
-                    name_en: row.try_get("name_en")?,
-                    tier_days: u8::try_from(tier)
-                        .map_err(|_| StoreError::Corrupt(format!("tier {tier}")))?,
-                    urgent: row.try_get("urgent")?,
-                })
-            })
-            .collect()
+        rows.iter().map(read::matter_type).collect()
     }
 
     async fn list_regions(&self) -> StoreResult<Vec<Region>> {
@@ -124,17 +102,7 @@ impl Store for PostgresStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Region {
-                    code: row.try_get("code")?,
-                    parent_code: row.try_get("parent_code")?,
-                    level: level_from_text(row.try_get("level")?)?,
-                    name_zh: row.try_get("name_zh")?,
-                    name_en: row.try_get("name_en")?,
-                })
-            })
-            .collect()
+        rows.iter().map(read::region).collect()
     }
 
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64> {
@@ -161,14 +129,7 @@ impl Store for PostgresStore {
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            Ok(StaffRecord {
-                profile: staff_profile(&row)?,
-                password_hash: row.try_get("password_hash")?,
-                disabled: row.try_get("disabled")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(read::staff_record).transpose()
     }
 
     async fn create_session(
@@ -208,7 +169,7 @@ impl Store for PostgresStore {
         .bind(new_expiry)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(staff_profile).transpose()
+        row.as_ref().map(read::staff_profile).transpose()
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {

@@ -8,14 +8,13 @@ use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{MatterType, Region};
 use sqlx::Row;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use time::OffsetDateTime;
 
+use super::rows as read;
 use super::{
-    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult, level_from_text,
-    roles_from_text, roles_to_text,
+    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult, roles_to_text,
 };
 
 pub struct SqliteStore {
@@ -40,15 +39,6 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore { pool })
     }
-}
-
-fn staff_profile(row: &SqliteRow) -> StoreResult<StaffProfile> {
-    Ok(StaffProfile {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        roles: roles_from_text(row.try_get("roles")?)?,
-    })
 }
 
 #[async_trait]
@@ -83,7 +73,7 @@ impl Store for SqliteStore {
             .bind(&m.parent_code)
             .bind(&m.name_zh)
             .bind(&m.name_en)
-            .bind(i64::from(m.tier_days))
+            .bind(i32::from(m.tier_days))
             .bind(m.urgent)
             .execute(&mut *tx)
             .await
@@ -114,20 +104,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let tier: i64 = row.try_get("tier_days")?;
-                Ok(MatterType {
-                    code: row.try_get("code")?,
-                    parent_code: row.try_get("parent_code")?,
-                    name_zh: row.try_get("name_zh")?,
-                    name_en: row.try_get("name_en")?,
-                    tier_days: u8::try_from(tier)
-                        .map_err(|_| StoreError::Corrupt(format!("tier {tier}")))?,
-                    urgent: row.try_get("urgent")?,
-                })
-            })
-            .collect()
+        rows.iter().map(read::matter_type).collect()
     }
 
     async fn list_regions(&self) -> StoreResult<Vec<Region>> {
@@ -136,17 +113,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Region {
-                    code: row.try_get("code")?,
-                    parent_code: row.try_get("parent_code")?,
-                    level: level_from_text(row.try_get("level")?)?,
-                    name_zh: row.try_get("name_zh")?,
-                    name_en: row.try_get("name_en")?,
-                })
-            })
-            .collect()
+        rows.iter().map(read::region).collect()
     }
 
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64> {
@@ -173,14 +140,7 @@ impl Store for SqliteStore {
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            Ok(StaffRecord {
-                profile: staff_profile(&row)?,
-                password_hash: row.try_get("password_hash")?,
-                disabled: row.try_get("disabled")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(read::staff_record).transpose()
     }
 
     async fn create_session(
@@ -223,7 +183,7 @@ impl Store for SqliteStore {
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
-        staff_profile(&row).map(Some)
+        read::staff_profile(&row).map(Some)
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {

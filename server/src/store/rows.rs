@@ -1,0 +1,87 @@
+//! Reading rows into domain types, once for both backends. Each backend's row type gets
+//! the same small typed getters (`RowExt`); the mapping functions are written against
+//! those, so only the SQL differs between `sqlite.rs` and `postgres.rs`.
+
+use gridline_core::api::auth::StaffProfile;
+use gridline_core::api::reference::{MatterType, Region};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+use super::{StaffRecord, StoreError, StoreResult, level_from_text, roles_from_text};
+
+pub(crate) trait RowExt {
+    fn text(&self, column: &str) -> StoreResult<String>;
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
+    fn int32(&self, column: &str) -> StoreResult<i32>;
+    fn int64(&self, column: &str) -> StoreResult<i64>;
+    fn flag(&self, column: &str) -> StoreResult<bool>;
+}
+
+macro_rules! impl_row_ext {
+    ($row:ty) => {
+        impl RowExt for $row {
+            fn text(&self, column: &str) -> StoreResult<String> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
+                Ok(self.try_get(column)?)
+            }
+            fn int32(&self, column: &str) -> StoreResult<i32> {
+                Ok(self.try_get(column)?)
+            }
+            fn int64(&self, column: &str) -> StoreResult<i64> {
+                Ok(self.try_get(column)?)
+            }
+            fn flag(&self, column: &str) -> StoreResult<bool> {
+                Ok(self.try_get(column)?)
+            }
+        }
+    };
+}
+
+impl_row_ext!(SqliteRow);
+impl_row_ext!(PgRow);
+
+/// Columns: code, parent_code, name_zh, name_en, tier_days, urgent.
+pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
+    let tier = row.int32("tier_days")?;
+    Ok(MatterType {
+        code: row.text("code")?,
+        parent_code: row.opt_text("parent_code")?,
+        name_zh: row.text("name_zh")?,
+        name_en: row.text("name_en")?,
+        tier_days: u8::try_from(tier).map_err(|_| StoreError::Corrupt(format!("tier {tier}")))?,
+        urgent: row.flag("urgent")?,
+    })
+}
+
+/// Columns: code, parent_code, level, name_zh, name_en.
+pub(crate) fn region(row: &impl RowExt) -> StoreResult<Region> {
+    Ok(Region {
+        code: row.text("code")?,
+        parent_code: row.opt_text("parent_code")?,
+        level: level_from_text(&row.text("level")?)?,
+        name_zh: row.text("name_zh")?,
+        name_en: row.text("name_en")?,
+    })
+}
+
+/// Columns: id, username, display_name, roles.
+pub(crate) fn staff_profile(row: &impl RowExt) -> StoreResult<StaffProfile> {
+    Ok(StaffProfile {
+        id: row.int64("id")?,
+        username: row.text("username")?,
+        display_name: row.text("display_name")?,
+        roles: roles_from_text(&row.text("roles")?)?,
+    })
+}
+
+/// Columns: those of `staff_profile`, plus password_hash and disabled.
+pub(crate) fn staff_record(row: &impl RowExt) -> StoreResult<StaffRecord> {
+    Ok(StaffRecord {
+        profile: staff_profile(row)?,
+        password_hash: row.text("password_hash")?,
+        disabled: row.flag("disabled")?,
+    })
+}

@@ -1,0 +1,99 @@
+//! The `gridline` binary as an operator uses it: help, serve with JSON logs carrying the
+//! request id, and a clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn gridline() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gridline"))
+}
+
+#[test]
+fn help_lists_the_subcommands_and_settings() {
+    let out = gridline().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for word in ["serve", "migrate", "seed-demo"] {
+        assert!(help.contains(word), "{word} missing from --help:\n{help}");
+    }
+    let out = gridline().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for var in [
+        "GRIDLINE_ADDR",
+        "GRIDLINE_DATA_DIR",
+        "GRIDLINE_DATABASE_URL",
+        "GRIDLINE_LOG",
+        "GRIDLINE_LOG_FORMAT",
+    ] {
+        assert!(
+            help.contains(var),
+            "{var} missing from serve --help:\n{help}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn serves_logs_json_with_request_ids_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = gridline()
+        .arg("serve")
+        .env("GRIDLINE_ADDR", "127.0.0.1:0")
+        .env("GRIDLINE_DATA_DIR", dir.path().join("data"))
+        .env("GRIDLINE_DIST_DIR", dir.path().join("dist"))
+        .env_remove("GRIDLINE_DATABASE_URL")
+        .env("GRIDLINE_LOG", "info,tower_http=debug")
+        .env("GRIDLINE_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let base = loop {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "server exited before listening"
+        );
+        if let Some(rest) = line.trim().strip_prefix("Gridline is running at ") {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+
+    let response = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a clean exit on SIGTERM, got {status}");
+
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    let entries: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let request_lines: Vec<_> = entries
+        .iter()
+        .filter(|e| e["span"]["path"] == "/healthz")
+        .collect();
+    assert!(
+        !request_lines.is_empty(),
+        "no log line for the request:\n{logs}"
+    );
+    assert!(
+        request_lines
+            .iter()
+            .all(|e| e["span"]["id"] == request_id.as_str()),
+        "{logs}"
+    );
+    assert!(logs.contains("shutting down"), "{logs}");
+}
