@@ -110,7 +110,7 @@ async fn components_render_in_chinese_then_english() {
     let text = host.text_content().unwrap();
     assert!(text.contains("中文"), "{text}");
     assert!(text.contains("Please check the following"), "{text}");
-    assert!(text.contains("Username：required"), "{text}");
+    assert!(text.contains("Username: required"), "{text}");
     assert_eq!(stored_locale(), Locale::En);
     assert_eq!(
         document()

@@ -70,7 +70,7 @@ pub fn ErrorNotice(
             view! {
                 <li>
                     {move || field_key(&name).map(|k| i18n.t(k).to_owned()).unwrap_or_else(|| name.clone())}
-                    "："
+                    {move || i18n.t(Key::FieldSeparator)}
                     {move || i18n.t(issue_key(f.issue))}
                 </li>
             }

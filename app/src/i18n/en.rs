@@ -52,6 +52,7 @@ pub fn text(key: Key) -> &'static str {
         Key::ErrServer => "The server failed. Please try again later.",
         Key::ErrUnavailable => "The service is unavailable for now. Please try again later.",
         Key::ErrReference => "Reference",
+        Key::FieldSeparator => ": ",
         Key::IssueRequired => "required",
         Key::IssueTooShort => "too short",
         Key::IssueTooLong => "too long",

@@ -97,6 +97,8 @@ pub enum Key {
     ErrServer,
     ErrUnavailable,
     ErrReference,
+    /// Between a field's name and what is wrong with it.
+    FieldSeparator,
     IssueRequired,
     IssueTooShort,
     IssueTooLong,

@@ -48,6 +48,7 @@ pub fn text(key: Key) -> &'static str {
         Key::ErrServer => "服务器出错了，请稍后再试。",
         Key::ErrUnavailable => "服务暂时不可用，请稍后再试。",
         Key::ErrReference => "问题编号",
+        Key::FieldSeparator => "：",
         Key::IssueRequired => "必填",
         Key::IssueTooShort => "太短",
         Key::IssueTooLong => "太长",

@@ -1,13 +1,25 @@
-use crate::helpers::TestApp;
+use gridline_core::api::health::HealthResponse;
 
-crate::both_backends!(healthz_reports_the_database);
+use crate::helpers::{Db, TestApp, expect_error};
+
+crate::both_backends!(
+    healthz_reports_the_database,
+    healthz_fails_when_the_database_is_gone
+);
 
 async fn healthz_reports_the_database(app: &TestApp) {
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
-    let body: gridline_core::api::health::HealthResponse = response.json().await.unwrap();
+    let body: HealthResponse = response.json().await.unwrap();
     assert_eq!(body.status, "ok");
-    let backend = app.client.get(app.url("/healthz")).send().await.unwrap();
-    let body: serde_json::Value = backend.json().await.unwrap();
-    assert!(body["database"] == "sqlite" || body["database"] == "postgres");
+    let expected = match app.db {
+        Db::Sqlite => "sqlite",
+        Db::Postgres => "postgres",
+    };
+    assert_eq!(body.database, expected);
+}
+
+async fn healthz_fails_when_the_database_is_gone(app: &TestApp) {
+    app.store.close().await;
+    expect_error(app.get("/healthz").await, 503, "unavailable").await;
 }

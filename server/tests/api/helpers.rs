@@ -19,10 +19,13 @@ pub enum Db {
 }
 
 pub struct TestApp {
+    pub db: Db,
     pub base: String,
     pub client: reqwest::Client,
     _dir: TempDir,
     pub database_url: String,
+    /// The server's own store (tests may close it to see the server cope).
+    pub store: gridline_server::SharedStore,
     pg_database: Option<(String, String)>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -110,7 +113,7 @@ impl TestApp {
         let store = store::connect(&database_url).await.expect("open the store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(config, store);
+        let state = AppState::new(config, store.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(gridline_server::serve(listener, state, async {
             let _ = rx.await;
@@ -120,10 +123,12 @@ impl TestApp {
             .build()
             .unwrap();
         Some(TestApp {
+            db,
             base,
             client,
             _dir: data_dir,
             database_url,
+            store,
             pg_database,
             shutdown: Some(tx),
             server: Some(server),
