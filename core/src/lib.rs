@@ -2,10 +2,12 @@
 //!
 //! Nothing here does I/O. The `api` module holds the request/response types that
 //! cross the wire, including the one JSON error shape every endpoint answers with;
-//! the `role` module names who may do what. Later modules (tickets, deadlines)
-//! belong here too, so the app can compute what it shows offline.
+//! the `role` module names who may do what; `calendar` and `deadline` compute due
+//! times on working days, so the app shows offline what the server enforces.
 
 pub mod api;
+pub mod calendar;
+pub mod deadline;
 pub mod role;
 
 pub use api::error::{ErrorBody, ErrorCode, ErrorResponse, FieldError, FieldIssue};

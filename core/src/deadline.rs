@@ -1,0 +1,313 @@
+//! Deadlines (时限): the response clock and the handling tiers.
+//!
+//! - Response (first contact with the complainant): 4 hours after dispatch, 1 hour for
+//!   urgent tickets (those linked with the 110 police line, say). Clock hours.
+//! - Handling: 1, 3, 7 or 11 working days ([`Tier`]). Counted as Chinese law counts
+//!   periods (Civil Code arts. 201 and 203): the day of dispatch does not count, the
+//!   period runs from the next day, and it ends at 24:00 of its last day. Only working
+//!   days of the [`WorkCalendar`] count. The deadline is stored as 23:59:59 local time
+//!   of the last working day, so it always falls on a working day and reads naturally.
+//! - Times are computed in the city's local offset (Asia/Shanghai, UTC+8, has had no
+//!   daylight saving since 1991, so a fixed offset is exact) and returned in UTC.
+//!
+//! This lives in core so the app shows the same due times offline that the server
+//! enforces.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+use crate::calendar::WorkCalendar;
+
+/// China Standard Time, the default local offset.
+pub const CHINA_OFFSET: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => panic!("UTC+8 is a valid offset"),
+};
+
+/// Hours to first contact with the complainant.
+pub const RESPONSE_HOURS: i64 = 4;
+/// Hours to first contact for urgent tickets.
+pub const URGENT_RESPONSE_HOURS: i64 = 1;
+
+/// A handling tier, in working days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum Tier {
+    One,
+    Three,
+    Seven,
+    Eleven,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::One, Tier::Three, Tier::Seven, Tier::Eleven];
+
+    pub fn working_days(self) -> u8 {
+        match self {
+            Tier::One => 1,
+            Tier::Three => 3,
+            Tier::Seven => 7,
+            Tier::Eleven => 11,
+        }
+    }
+
+    pub fn from_working_days(days: u8) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.working_days() == days)
+    }
+}
+
+impl TryFrom<u8> for Tier {
+    type Error = String;
+    fn try_from(days: u8) -> Result<Self, Self::Error> {
+        Tier::from_working_days(days).ok_or_else(|| format!("no tier of {days} working days"))
+    }
+}
+
+impl From<Tier> for u8 {
+    fn from(tier: Tier) -> u8 {
+        tier.working_days()
+    }
+}
+
+/// The due times of one ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadlines {
+    pub response_due: OffsetDateTime,
+    pub handling_due: OffsetDateTime,
+    /// Years whose official schedule was missing while counting: the handling deadline
+    /// assumed plain weekends for them and may move once the schedule is imported.
+    pub estimated_years: Vec<i32>,
+}
+
+/// Counting ran past any plausible deadline (a calendar with no working days).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoWorkingDays;
+
+/// How far counting may look ahead before giving up (a year and a half of days).
+const MAX_DAYS_AHEAD: u32 = 550;
+
+/// The handling deadline `days` working days after `start`, and the years counted
+/// without an official schedule.
+pub fn add_working_days(
+    calendar: &WorkCalendar,
+    offset: UtcOffset,
+    start: OffsetDateTime,
+    days: u8,
+) -> Result<(OffsetDateTime, Vec<i32>), NoWorkingDays> {
+    let mut date: Date = start.to_offset(offset).date();
+    let mut counted = 0u8;
+    let mut estimated_years = Vec::new();
+    for _ in 0..MAX_DAYS_AHEAD {
+        date = date.next_day().ok_or(NoWorkingDays)?;
+        if !calendar.has_year(date.year()) && !estimated_years.contains(&date.year()) {
+            estimated_years.push(date.year());
+        }
+        if calendar.is_working_day(date) {
+            counted += 1;
+            if counted >= days {
+                return Ok((end_of_day(date, offset), estimated_years));
+            }
+        }
+    }
+    Err(NoWorkingDays)
+}
+
+/// 23:59:59 local time of `date`, in UTC.
+pub fn end_of_day(date: Date, offset: UtcOffset) -> OffsetDateTime {
+    PrimitiveDateTime::new(date, Time::from_hms(23, 59, 59).expect("a valid time"))
+        .assume_offset(offset)
+        .to_offset(UtcOffset::UTC)
+}
+
+/// The response and handling deadlines of a ticket dispatched at `dispatched_at`.
+pub fn deadlines(
+    calendar: &WorkCalendar,
+    offset: UtcOffset,
+    dispatched_at: OffsetDateTime,
+    tier: Tier,
+    urgent: bool,
+) -> Result<Deadlines, NoWorkingDays> {
+    let hours = if urgent {
+        URGENT_RESPONSE_HOURS
+    } else {
+        RESPONSE_HOURS
+    };
+    let (handling_due, estimated_years) =
+        add_working_days(calendar, offset, dispatched_at, tier.working_days())?;
+    Ok(Deadlines {
+        response_due: (dispatched_at + Duration::hours(hours)).to_offset(UtcOffset::UTC),
+        handling_due,
+        estimated_years,
+    })
+}
+
+/// When to warn the unit: after `fraction` (e.g. 0.75) of the time from `start` to
+/// `due` has passed.
+pub fn warning_at(start: OffsetDateTime, due: OffsetDateTime, fraction: f64) -> OffsetDateTime {
+    let fraction = fraction.clamp(0.0, 1.0);
+    start + (due - start) * fraction
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn cal() -> WorkCalendar {
+        WorkCalendar::china_default()
+    }
+
+    fn handling(start: OffsetDateTime, tier: Tier) -> OffsetDateTime {
+        deadlines(&cal(), CHINA_OFFSET, start, tier, false)
+            .unwrap()
+            .handling_due
+    }
+
+    #[test]
+    fn response_clock_is_four_hours_or_one_when_urgent() {
+        let at = datetime!(2026-03-10 09:30 +8);
+        let normal = deadlines(&cal(), CHINA_OFFSET, at, Tier::Three, false).unwrap();
+        assert_eq!(normal.response_due, datetime!(2026-03-10 13:30 +8));
+        let urgent = deadlines(&cal(), CHINA_OFFSET, at, Tier::Three, true).unwrap();
+        assert_eq!(urgent.response_due, datetime!(2026-03-10 10:30 +8));
+        assert_eq!(urgent.response_due.offset(), UtcOffset::UTC);
+    }
+
+    #[test]
+    fn each_tier_on_plain_weeks() {
+        // Tuesday 2026-03-10: the day itself does not count.
+        let at = datetime!(2026-03-10 09:30 +8);
+        assert_eq!(handling(at, Tier::One), datetime!(2026-03-11 23:59:59 +8));
+        assert_eq!(handling(at, Tier::Three), datetime!(2026-03-13 23:59:59 +8));
+        assert_eq!(handling(at, Tier::Seven), datetime!(2026-03-19 23:59:59 +8));
+        assert_eq!(
+            handling(at, Tier::Eleven),
+            datetime!(2026-03-25 23:59:59 +8)
+        );
+    }
+
+    #[test]
+    fn weekends_do_not_count() {
+        // Friday afternoon: one working day is Monday.
+        assert_eq!(
+            handling(datetime!(2026-03-13 16:00 +8), Tier::One),
+            datetime!(2026-03-16 23:59:59 +8)
+        );
+        // Dispatched on a Saturday: Monday is the first day.
+        assert_eq!(
+            handling(datetime!(2026-03-14 10:00 +8), Tier::One),
+            datetime!(2026-03-16 23:59:59 +8)
+        );
+    }
+
+    #[test]
+    fn dispatch_at_23_59_on_the_eve_of_national_day() {
+        let at = datetime!(2026-09-30 23:59 +8);
+        // Oct 1-7 off; Oct 8 (Thu), Oct 9 (Fri), Oct 10 (Sat, 调休) work.
+        assert_eq!(handling(at, Tier::One), datetime!(2026-10-08 23:59:59 +8));
+        assert_eq!(handling(at, Tier::Three), datetime!(2026-10-10 23:59:59 +8));
+        // Expressed in UTC, the same instant.
+        assert_eq!(handling(at, Tier::One), datetime!(2026-10-08 15:59:59 UTC));
+        // One minute later it is October 1st local time: the same deadline.
+        assert_eq!(
+            handling(datetime!(2026-09-30 16:00 UTC), Tier::One),
+            datetime!(2026-10-08 23:59:59 +8)
+        );
+    }
+
+    #[test]
+    fn make_up_working_days_count() {
+        // Friday Feb 13: Feb 14 (Sat) is a make-up working day.
+        assert_eq!(
+            handling(datetime!(2026-02-13 10:00 +8), Tier::One),
+            datetime!(2026-02-14 23:59:59 +8)
+        );
+        // Saturday Feb 14, during work: next working day after the Spring Festival
+        // (Feb 15-23 off) is Tuesday Feb 24.
+        assert_eq!(
+            handling(datetime!(2026-02-14 10:00 +8), Tier::One),
+            datetime!(2026-02-24 23:59:59 +8)
+        );
+        // Sunday Sep 20 is worked: dispatch on Saturday Sep 19 counts it.
+        assert_eq!(
+            handling(datetime!(2026-09-19 10:00 +8), Tier::One),
+            datetime!(2026-09-20 23:59:59 +8)
+        );
+    }
+
+    #[test]
+    fn years_without_a_schedule_fall_back_to_weekends_and_say_so() {
+        let d = deadlines(
+            &cal(),
+            CHINA_OFFSET,
+            datetime!(2026-12-30 10:00 +8),
+            Tier::Three,
+            false,
+        )
+        .unwrap();
+        // Dec 31 (Thu, 2026), Jan 1 (Fri, 2027: no schedule, so a plain Friday), Jan 4.
+        assert_eq!(d.handling_due, datetime!(2027-01-04 23:59:59 +8));
+        assert_eq!(d.estimated_years, [2027]);
+        let d = deadlines(
+            &cal(),
+            CHINA_OFFSET,
+            datetime!(2026-03-10 10:00 +8),
+            Tier::Three,
+            false,
+        )
+        .unwrap();
+        assert!(d.estimated_years.is_empty());
+    }
+
+    #[test]
+    fn warning_at_three_quarters() {
+        let start = datetime!(2026-03-10 08:00 UTC);
+        let due = datetime!(2026-03-10 12:00 UTC);
+        assert_eq!(
+            warning_at(start, due, 0.75),
+            datetime!(2026-03-10 11:00 UTC)
+        );
+    }
+
+    #[test]
+    fn tiers_serialize_as_their_days() {
+        assert_eq!(serde_json::to_string(&Tier::Seven).unwrap(), "7");
+        assert_eq!(serde_json::from_str::<Tier>("11").unwrap(), Tier::Eleven);
+        assert!(serde_json::from_str::<Tier>("2").is_err());
+    }
+
+    fn count_working_days_between(cal: &WorkCalendar, after: Date, until: Date) -> usize {
+        let mut n = 0;
+        let mut d = after;
+        while d < until {
+            d = d.next_day().unwrap();
+            if cal.is_working_day(d) {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    proptest! {
+        /// Any dispatch time between 2025 and 2028, any tier, urgent or not.
+        #[test]
+        fn deadlines_are_after_the_start_on_working_days_and_count_right(
+            seconds in 1_735_660_800i64..1_861_920_000i64,
+            tier in prop::sample::select(Tier::ALL.to_vec()),
+            urgent in any::<bool>(),
+        ) {
+            let cal = cal();
+            let start = OffsetDateTime::from_unix_timestamp(seconds).unwrap();
+            let d = deadlines(&cal, CHINA_OFFSET, start, tier, urgent).unwrap();
+            prop_assert!(d.handling_due > start);
+            prop_assert!(d.response_due > start);
+            let local_due = d.handling_due.to_offset(CHINA_OFFSET);
+            prop_assert!(cal.is_working_day(local_due.date()));
+            prop_assert_eq!(local_due.time(), Time::from_hms(23, 59, 59).unwrap());
+            let counted = count_working_days_between(&cal, start.to_offset(CHINA_OFFSET).date(), local_due.date());
+            prop_assert_eq!(counted, usize::from(tier.working_days()));
+        }
+    }
+}
