@@ -9,6 +9,7 @@ pub mod api;
 pub mod calendar;
 pub mod deadline;
 pub mod role;
+pub mod ticket;
 
 pub use api::error::{ErrorBody, ErrorCode, ErrorResponse, FieldError, FieldIssue};
 pub use role::Role;
