@@ -8,7 +8,9 @@
 pub mod api;
 pub mod calendar;
 pub mod deadline;
+pub mod geo;
 pub mod role;
+pub mod routing;
 pub mod ticket;
 
 pub use api::error::{ErrorBody, ErrorCode, ErrorResponse, FieldError, FieldIssue};
