@@ -27,7 +27,9 @@ pub enum Route {
     Unrouted(Unrouted),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Unrouted {
     /// No unit is responsible for this matter here.
     NoResponsibleUnit,

@@ -101,6 +101,20 @@ pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct CurrentStaff(pub StaffProfile);
 
+impl CurrentStaff {
+    /// Refuses (403) unless the staff member holds one of `roles`.
+    pub fn require_any(&self, roles: &[gridline_core::Role]) -> AppResult<()> {
+        if self.0.roles.iter().any(|r| roles.contains(r)) {
+            Ok(())
+        } else {
+            Err(AppError::client(
+                gridline_core::ErrorCode::Forbidden,
+                "your role may not do this",
+            ))
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentStaff {
     type Rejection = AppError;
 

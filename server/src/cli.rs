@@ -1,9 +1,12 @@
-//! The command line: `gridline serve | migrate | seed-demo`.
+//! The command line: `gridline serve | migrate | seed-demo | import | export`.
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::import::{self, ImportError, ImportKind};
 use crate::telemetry::LogFormat;
 use crate::{demo, serve, store};
 
@@ -53,6 +56,23 @@ pub enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// Import reference data (all or nothing; problems listed with their lines).
+    Import {
+        /// catalogue: CSV; grids: GeoJSON; units: CSV (formats as in server/demo/).
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The file to read.
+        file: PathBuf,
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Export reference data in the import format, to standard output.
+    Export {
+        #[arg(value_enum)]
+        kind: ImportKind,
+        #[command(flatten)]
+        config: Config,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +91,13 @@ pub enum CliError {
     },
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -86,6 +113,25 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             prepare_data_dir(&config)?;
             let store = store::connect(&config.database_url()).await?;
             seed_demo(&config, store.as_ref()).await
+        }
+        Command::Import { kind, file, config } => {
+            let text = std::fs::read_to_string(&file).map_err(|source| CliError::ReadFile {
+                path: file.display().to_string(),
+                source,
+            })?;
+            prepare_data_dir(&config)?;
+            let store = store::connect(&config.database_url()).await?;
+            let summary = import::import(store.as_ref(), kind, &text).await?;
+            println!(
+                "imported {} matter type(s), {} region(s), {} unit(s)",
+                summary.matter_types, summary.regions, summary.units
+            );
+            Ok(())
+        }
+        Command::Export { kind, config } => {
+            let store = store::connect(&config.database_url()).await?;
+            print!("{}", import::export(store.as_ref(), kind).await?);
+            Ok(())
         }
     }
 }

@@ -1,212 +1,16 @@
-//! The demo data set loaded on first start with `gridline serve --demo`: a small
-//! matter catalogue, one district with streets, communities and grids, and one staff
-//! account per role. Passwords are generated at load time, printed once and kept in
+//! The demo data set loaded on first start with `gridline serve --demo`: a matter
+//! catalogue of 100 types, one district with 4 streets, 12 communities and 60 grids,
+//! 20 handling units (files in `server/demo/`), and one staff account per role. Passwords are generated at load time, printed once and kept in
 //! `data/demo-logins.txt` (readable by the owner only); never committed.
 
 use std::io::Write;
 use std::path::Path;
 
 use gridline_core::Role;
-use gridline_core::api::reference::{MatterType, Region, RegionLevel};
 
 use crate::auth;
-use crate::store::{NewStaff, ReferenceData, Store, StoreResult};
-
-/// (code, parent, zh, en, tier in working days, urgent)
-type MatterRow = (
-    &'static str,
-    Option<&'static str>,
-    &'static str,
-    &'static str,
-    u8,
-    bool,
-);
-/// (code, parent, level, zh, en)
-type RegionRow = (
-    &'static str,
-    Option<&'static str>,
-    RegionLevel,
-    &'static str,
-    &'static str,
-);
-
-const MATTERS: &[MatterRow] = &[
-    ("01", None, "市容环境", "City appearance", 3, false),
-    (
-        "0101",
-        Some("01"),
-        "垃圾清运不及时",
-        "Rubbish not collected",
-        1,
-        false,
-    ),
-    (
-        "0102",
-        Some("01"),
-        "占道经营",
-        "Street vending on the road",
-        3,
-        false,
-    ),
-    (
-        "0103",
-        Some("01"),
-        "乱贴乱画",
-        "Illegal posters and graffiti",
-        7,
-        false,
-    ),
-    ("02", None, "市政设施", "Public facilities", 3, false),
-    ("0201", Some("02"), "路灯不亮", "Street light out", 3, false),
-    ("0202", Some("02"), "道路破损", "Damaged road", 7, false),
-    (
-        "0203",
-        Some("02"),
-        "井盖缺失",
-        "Missing manhole cover",
-        1,
-        true,
-    ),
-    ("03", None, "供水供暖", "Water and heating", 3, false),
-    ("0301", Some("03"), "停水", "Water cut", 1, true),
-    (
-        "0302",
-        Some("03"),
-        "供暖不热",
-        "Heating not warm enough",
-        3,
-        false,
-    ),
-    ("04", None, "物业管理", "Property management", 7, false),
-    ("0401", Some("04"), "电梯故障", "Lift out of order", 1, true),
-    (
-        "0402",
-        Some("04"),
-        "楼道堆物",
-        "Stairwell clutter",
-        3,
-        false,
-    ),
-    ("05", None, "噪音扰民", "Noise", 3, false),
-    (
-        "0501",
-        Some("05"),
-        "施工噪音",
-        "Construction noise",
-        3,
-        false,
-    ),
-    ("0502", Some("05"), "商业噪音", "Commercial noise", 7, false),
-    ("06", None, "其他", "Other", 11, false),
-];
-
-const REGIONS: &[RegionRow] = &[
-    (
-        "D01",
-        None,
-        RegionLevel::District,
-        "示范区",
-        "Demo District",
-    ),
-    (
-        "D01-S01",
-        Some("D01"),
-        RegionLevel::Street,
-        "东山街道",
-        "Dongshan Street",
-    ),
-    (
-        "D01-S02",
-        Some("D01"),
-        RegionLevel::Street,
-        "西河街道",
-        "Xihe Street",
-    ),
-    (
-        "D01-S01-C01",
-        Some("D01-S01"),
-        RegionLevel::Community,
-        "青松社区",
-        "Qingsong Community",
-    ),
-    (
-        "D01-S01-C02",
-        Some("D01-S01"),
-        RegionLevel::Community,
-        "翠竹社区",
-        "Cuizhu Community",
-    ),
-    (
-        "D01-S02-C01",
-        Some("D01-S02"),
-        RegionLevel::Community,
-        "海棠社区",
-        "Haitang Community",
-    ),
-    (
-        "D01-S02-C02",
-        Some("D01-S02"),
-        RegionLevel::Community,
-        "银杏社区",
-        "Yinxing Community",
-    ),
-    (
-        "D01-S01-C01-G01",
-        Some("D01-S01-C01"),
-        RegionLevel::Grid,
-        "青松第一网格",
-        "Qingsong Grid 1",
-    ),
-    (
-        "D01-S01-C01-G02",
-        Some("D01-S01-C01"),
-        RegionLevel::Grid,
-        "青松第二网格",
-        "Qingsong Grid 2",
-    ),
-    (
-        "D01-S01-C02-G01",
-        Some("D01-S01-C02"),
-        RegionLevel::Grid,
-        "翠竹第一网格",
-        "Cuizhu Grid 1",
-    ),
-    (
-        "D01-S01-C02-G02",
-        Some("D01-S01-C02"),
-        RegionLevel::Grid,
-        "翠竹第二网格",
-        "Cuizhu Grid 2",
-    ),
-    (
-        "D01-S02-C01-G01",
-        Some("D01-S02-C01"),
-        RegionLevel::Grid,
-        "海棠第一网格",
-        "Haitang Grid 1",
-    ),
-    (
-        "D01-S02-C01-G02",
-        Some("D01-S02-C01"),
-        RegionLevel::Grid,
-        "海棠第二网格",
-        "Haitang Grid 2",
-    ),
-    (
-        "D01-S02-C02-G01",
-        Some("D01-S02-C02"),
-        RegionLevel::Grid,
-        "银杏第一网格",
-        "Yinxing Grid 1",
-    ),
-    (
-        "D01-S02-C02-G02",
-        Some("D01-S02-C02"),
-        RegionLevel::Grid,
-        "银杏第二网格",
-        "Yinxing Grid 2",
-    ),
-];
+use crate::import::{self, ImportError, ImportKind};
+use crate::store::{NewStaff, Store};
 
 /// (username, display name, role)
 const STAFF: &[(&str, &str, Role)] = &[
@@ -218,30 +22,17 @@ const STAFF: &[(&str, &str, Role)] = &[
     ("station", "驿站 青松社区", Role::Station),
 ];
 
-pub fn reference_data() -> ReferenceData {
-    ReferenceData {
-        matter_types: MATTERS
-            .iter()
-            .map(|&(code, parent, zh, en, tier, urgent)| MatterType {
-                code: code.into(),
-                parent_code: parent.map(Into::into),
-                name_zh: zh.into(),
-                name_en: en.into(),
-                tier_days: tier,
-                urgent,
-            })
-            .collect(),
-        regions: REGIONS
-            .iter()
-            .map(|&(code, parent, level, zh, en)| Region {
-                code: code.into(),
-                parent_code: parent.map(Into::into),
-                level,
-                name_zh: zh.into(),
-                name_en: en.into(),
-            })
-            .collect(),
-    }
+/// The demo files, in the import formats (see `import`).
+pub const CATALOGUE_CSV: &str = include_str!("../demo/catalogue.csv");
+pub const GRIDS_GEOJSON: &str = include_str!("../demo/grids.geojson");
+pub const UNITS_CSV: &str = include_str!("../demo/units.csv");
+
+/// Loads the demo catalogue, grids and units through the importers.
+pub async fn load_reference_data(store: &dyn Store) -> Result<(), ImportError> {
+    import::import(store, ImportKind::Catalogue, CATALOGUE_CSV).await?;
+    import::import(store, ImportKind::Grids, GRIDS_GEOJSON).await?;
+    import::import(store, ImportKind::Units, UNITS_CSV).await?;
+    Ok(())
 }
 
 /// A demo login as printed: (username, password, role).
@@ -249,11 +40,11 @@ pub type DemoLogin = (String, String, Role);
 
 /// Loads the demo set when the database is empty; returns the new logins, or `None`
 /// when there was data already (nothing is changed then).
-pub async fn seed_if_empty(store: &dyn Store) -> StoreResult<Option<Vec<DemoLogin>>> {
+pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ImportError> {
     if !store.is_empty().await? {
         return Ok(None);
     }
-    store.insert_reference_data(&reference_data()).await?;
+    load_reference_data(store).await?;
     let mut logins = Vec::new();
     for &(username, display_name, role) in STAFF {
         let password = auth::generate_password();

@@ -9,6 +9,8 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod import;
+pub mod reference;
 pub mod routes;
 pub mod serve;
 pub mod store;

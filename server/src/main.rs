@@ -10,7 +10,7 @@ async fn main() -> std::process::ExitCode {
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!(error = %err, "gridline failed");
+            tracing::debug!(error = %err, "gridline failed");
             eprintln!("error: {err}");
             std::process::ExitCode::FAILURE
         }

@@ -26,6 +26,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: SharedStore,
     pub shell: Arc<web::Shell>,
+    pub reference: Arc<crate::reference::ReferenceCache>,
 }
 
 impl AppState {
@@ -35,6 +36,7 @@ impl AppState {
             config: Arc::new(config),
             store,
             shell,
+            reference: Arc::default(),
         }
     }
 

@@ -13,7 +13,7 @@ fn help_lists_the_subcommands_and_settings() {
     let out = gridline().arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for word in ["serve", "migrate", "seed-demo"] {
+    for word in ["serve", "migrate", "seed-demo", "import", "export"] {
         assert!(help.contains(word), "{word} missing from --help:\n{help}");
     }
     let out = gridline().args(["serve", "--help"]).output().unwrap();

@@ -15,6 +15,71 @@ pub struct MatterType {
     /// Handling tier in working days: 1, 3, 7 or 11.
     pub tier_days: u8,
     pub urgent: bool,
+    /// Words residents use for it (search while filing).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The kind of unit usually responsible (a hint for dispatchers).
+    #[serde(default)]
+    pub unit_kind: Option<UnitKind>,
+}
+
+/// The kinds of handling unit (承办单位).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// A district department (区直部门).
+    Department,
+    /// A street office (街道办事处).
+    StreetOffice,
+    /// A community (社区居委会).
+    Community,
+    /// An enterprise (utility, property company).
+    Enterprise,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 4] = [
+        UnitKind::Department,
+        UnitKind::StreetOffice,
+        UnitKind::Community,
+        UnitKind::Enterprise,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Department => "department",
+            UnitKind::StreetOffice => "street_office",
+            UnitKind::Community => "community",
+            UnitKind::Enterprise => "enterprise",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A handling unit and what it answers for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandlingUnit {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: UnitKind,
+    /// The region the unit belongs to (its jurisdiction).
+    pub region_code: String,
+    /// Matter types it handles (each with everything below it in the catalogue).
+    pub matters: Vec<String>,
+    /// Regions it handles them in (each with every grid below it).
+    pub areas: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitsResponse {
+    pub units: Vec<HandlingUnit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,8 +131,33 @@ pub struct Region {
     pub name_en: String,
 }
 
+/// A region with its shape (grids have one; higher levels may not).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionWithShape {
+    pub region: Region,
+    pub shape: Option<Vec<crate::geo::Polygon>>,
+}
+
+/// `GET /api/v1/locate?lon=…&lat=…`: the grid holding a point, and its parents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LocateResponse {
+    /// Grid, community, street, district: nearest first. Empty when no grid holds it.
+    pub regions: Vec<Region>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionsResponse {
     pub regions: Vec<Region>,
+}
+
+/// `GET /api/v1/route?matter=…&region=…`: who would handle such a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RouteResponse {
+    /// The lead unit, when one is responsible.
+    pub unit: Option<HandlingUnit>,
+    /// Why the ticket would go to the dispatchers' queue instead.
+    pub unrouted: Option<crate::routing::Unrouted>,
 }

@@ -31,6 +31,9 @@ use crate::serve::AppState;
         auth::me,
         reference::catalogue,
         reference::regions,
+        reference::units,
+        reference::locate,
+        reference::route,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]

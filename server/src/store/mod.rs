@@ -14,7 +14,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use gridline_core::Role;
 use gridline_core::api::auth::StaffProfile;
-use gridline_core::api::reference::{MatterType, Region};
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::geo::Polygon;
 use time::OffsetDateTime;
 
 pub use postgres::PostgresStore;
@@ -79,11 +80,52 @@ pub struct NewStaff {
     pub roles: Vec<Role>,
 }
 
-/// Reference data written in one transaction (demo data, later the importers).
+/// Reference data written in one transaction (demo data, the importers). Rows are
+/// inserted or updated by code, never deleted (tickets refer to them); a unit's
+/// responsibilities are replaced by those given for it.
 #[derive(Debug, Clone, Default)]
 pub struct ReferenceData {
+    /// Parents before children.
     pub matter_types: Vec<MatterType>,
-    pub regions: Vec<Region>,
+    /// Parents before children.
+    pub regions: Vec<RegionWithShape>,
+    pub units: Vec<HandlingUnit>,
+}
+
+/// One row of `unit_responsibilities`.
+pub(crate) struct ResponsibilityRow {
+    pub unit_code: String,
+    pub matter_code: String,
+    pub region_code: String,
+}
+
+/// Groups responsibility rows under their units (rows sorted by unit, then matter and
+/// region, as the queries return them).
+pub(crate) fn attach_responsibilities(
+    mut units: Vec<HandlingUnit>,
+    rows: Vec<ResponsibilityRow>,
+) -> Vec<HandlingUnit> {
+    for unit in &mut units {
+        for row in rows.iter().filter(|r| r.unit_code == unit.code) {
+            if !unit.matters.contains(&row.matter_code) {
+                unit.matters.push(row.matter_code.clone());
+            }
+            if !unit.areas.contains(&row.region_code) {
+                unit.areas.push(row.region_code.clone());
+            }
+        }
+    }
+    units
+}
+
+pub(crate) fn keywords_to_text(keywords: &[String]) -> String {
+    keywords.join("|")
+}
+
+pub(crate) fn shape_to_text(shape: &Option<Vec<Polygon>>) -> Option<String> {
+    shape
+        .as_ref()
+        .map(|s| serde_json::to_string(s).expect("polygons serialize"))
 }
 
 #[async_trait]
@@ -96,10 +138,16 @@ pub trait Store: Send + Sync + 'static {
     /// True when nothing has been loaded yet (no regions, no matter types, no staff).
     async fn is_empty(&self) -> StoreResult<bool>;
 
-    /// Writes all of it or nothing.
-    async fn insert_reference_data(&self, data: &ReferenceData) -> StoreResult<()>;
+    /// Writes all of it or nothing, and bumps the reference revision.
+    async fn upsert_reference_data(&self, data: &ReferenceData) -> StoreResult<()>;
+    /// Changes whenever reference data does (in any process).
+    async fn reference_revision(&self) -> StoreResult<i64>;
     async fn list_matter_types(&self) -> StoreResult<Vec<MatterType>>;
     async fn list_regions(&self) -> StoreResult<Vec<Region>>;
+    /// Every region that has a shape, with it (for locating points).
+    async fn list_shapes(&self) -> StoreResult<Vec<(String, Vec<Polygon>)>>;
+    /// Units with their matters and areas.
+    async fn list_units(&self) -> StoreResult<Vec<HandlingUnit>>;
 
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64>;
     async fn find_staff_by_username(&self, username: &str) -> StoreResult<Option<StaffRecord>>;

@@ -3,12 +3,15 @@
 //! those, so only the SQL differs between `sqlite.rs` and `postgres.rs`.
 
 use gridline_core::api::auth::StaffProfile;
-use gridline_core::api::reference::{MatterType, Region};
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
+use gridline_core::geo::Polygon;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
-use super::{StaffRecord, StoreError, StoreResult, level_from_text, roles_from_text};
+use super::{
+    ResponsibilityRow, StaffRecord, StoreError, StoreResult, level_from_text, roles_from_text,
+};
 
 pub(crate) trait RowExt {
     fn text(&self, column: &str) -> StoreResult<String>;
@@ -43,10 +46,25 @@ macro_rules! impl_row_ext {
 impl_row_ext!(SqliteRow);
 impl_row_ext!(PgRow);
 
-/// Columns: code, parent_code, name_zh, name_en, tier_days, urgent.
+fn unit_kind(text: &str) -> StoreResult<UnitKind> {
+    UnitKind::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown unit kind {text:?}")))
+}
+
+/// Columns: code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind.
 pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
     let tier = row.int32("tier_days")?;
+    let keywords = row.text("keywords")?;
     Ok(MatterType {
+        keywords: keywords
+            .split('|')
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        unit_kind: row
+            .opt_text("unit_kind")?
+            .as_deref()
+            .map(unit_kind)
+            .transpose()?,
         code: row.text("code")?,
         parent_code: row.opt_text("parent_code")?,
         name_zh: row.text("name_zh")?,
@@ -83,5 +101,35 @@ pub(crate) fn staff_record(row: &impl RowExt) -> StoreResult<StaffRecord> {
         profile: staff_profile(row)?,
         password_hash: row.text("password_hash")?,
         disabled: row.flag("disabled")?,
+    })
+}
+
+/// Columns: code, shape (JSON, not null).
+pub(crate) fn shape(row: &impl RowExt) -> StoreResult<(String, Vec<Polygon>)> {
+    let code = row.text("code")?;
+    let polygons = serde_json::from_str(&row.text("shape")?)
+        .map_err(|e| StoreError::Corrupt(format!("shape of {code}: {e}")))?;
+    Ok((code, polygons))
+}
+
+/// Columns: code, name_zh, name_en, kind, region_code (responsibilities attached later).
+pub(crate) fn unit(row: &impl RowExt) -> StoreResult<HandlingUnit> {
+    Ok(HandlingUnit {
+        code: row.text("code")?,
+        name_zh: row.text("name_zh")?,
+        name_en: row.text("name_en")?,
+        kind: unit_kind(&row.text("kind")?)?,
+        region_code: row.text("region_code")?,
+        matters: Vec::new(),
+        areas: Vec::new(),
+    })
+}
+
+/// Columns: unit_code, matter_code, region_code.
+pub(crate) fn responsibility(row: &impl RowExt) -> StoreResult<ResponsibilityRow> {
+    Ok(ResponsibilityRow {
+        unit_code: row.text("unit_code")?,
+        matter_code: row.text("matter_code")?,
+        region_code: row.text("region_code")?,
     })
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use gridline_core::api::auth::StaffProfile;
-use gridline_core::api::reference::{MatterType, Region};
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::geo::Polygon;
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -14,7 +15,8 @@ use time::OffsetDateTime;
 
 use super::rows as read;
 use super::{
-    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult, roles_to_text,
+    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult,
+    attach_responsibilities, keywords_to_text, roles_to_text, shape_to_text,
 };
 
 pub struct SqliteStore {
@@ -62,12 +64,17 @@ impl Store for SqliteStore {
         Ok(row.try_get::<i64, _>("n")? == 0)
     }
 
-    async fn insert_reference_data(&self, data: &ReferenceData) -> StoreResult<()> {
+    async fn upsert_reference_data(&self, data: &ReferenceData) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         for m in &data.matter_types {
             sqlx::query(
-                "INSERT INTO matter_types (code, parent_code, name_zh, name_en, tier_days, urgent)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO matter_types
+                     (code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
+                     name_zh = excluded.name_zh, name_en = excluded.name_en,
+                     tier_days = excluded.tier_days, urgent = excluded.urgent,
+                     keywords = excluded.keywords, unit_kind = excluded.unit_kind",
             )
             .bind(&m.code)
             .bind(&m.parent_code)
@@ -75,31 +82,86 @@ impl Store for SqliteStore {
             .bind(&m.name_en)
             .bind(i32::from(m.tier_days))
             .bind(m.urgent)
+            .bind(keywords_to_text(&m.keywords))
+            .bind(m.unit_kind.map(|k| k.as_str()))
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::from_write(e, &format!("matter type {}", m.code)))?;
         }
-        for r in &data.regions {
+        for RegionWithShape { region: r, shape } in &data.regions {
             sqlx::query(
-                "INSERT INTO regions (code, parent_code, level, name_zh, name_en)
-                 VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO regions (code, parent_code, level, name_zh, name_en, shape)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
+                     level = excluded.level, name_zh = excluded.name_zh,
+                     name_en = excluded.name_en, shape = excluded.shape",
             )
             .bind(&r.code)
             .bind(&r.parent_code)
             .bind(r.level.as_str())
             .bind(&r.name_zh)
             .bind(&r.name_en)
+            .bind(shape_to_text(shape))
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::from_write(e, &format!("region {}", r.code)))?;
         }
+        for u in &data.units {
+            sqlx::query(
+                "INSERT INTO handling_units (code, name_zh, name_en, kind, region_code)
+                 VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh,
+                     name_en = excluded.name_en, kind = excluded.kind,
+                     region_code = excluded.region_code",
+            )
+            .bind(&u.code)
+            .bind(&u.name_zh)
+            .bind(&u.name_en)
+            .bind(u.kind.as_str())
+            .bind(&u.region_code)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, &format!("unit {}", u.code)))?;
+            sqlx::query("DELETE FROM unit_responsibilities WHERE unit_code = ?")
+                .bind(&u.code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for u in &data.units {
+            for matter in &u.matters {
+                for area in &u.areas {
+                    sqlx::query(
+                        "INSERT INTO unit_responsibilities (matter_code, region_code, unit_code)
+                         VALUES (?, ?, ?)",
+                    )
+                    .bind(matter)
+                    .bind(area)
+                    .bind(&u.code)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        StoreError::from_write(e, &format!("a unit for matter {matter} in {area}"))
+                    })?;
+                }
+            }
+        }
+        sqlx::query("UPDATE reference_revision SET revision = revision + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
+    async fn reference_revision(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT revision FROM reference_revision WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("revision")?)
+    }
+
     async fn list_matter_types(&self) -> StoreResult<Vec<MatterType>> {
         let rows = sqlx::query(
-            "SELECT code, parent_code, name_zh, name_en, tier_days, urgent
+            "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind
              FROM matter_types ORDER BY code",
         )
         .fetch_all(&self.pool)
@@ -114,6 +176,37 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(read::region).collect()
+    }
+
+    async fn list_shapes(&self) -> StoreResult<Vec<(String, Vec<Polygon>)>> {
+        let rows =
+            sqlx::query("SELECT code, shape FROM regions WHERE shape IS NOT NULL ORDER BY code")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(read::shape).collect()
+    }
+
+    async fn list_units(&self) -> StoreResult<Vec<HandlingUnit>> {
+        let units = sqlx::query(
+            "SELECT code, name_zh, name_en, kind, region_code FROM handling_units ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let units = units
+            .iter()
+            .map(read::unit)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let rows = sqlx::query(
+            "SELECT unit_code, matter_code, region_code FROM unit_responsibilities
+             ORDER BY unit_code, matter_code, region_code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let rows = rows
+            .iter()
+            .map(read::responsibility)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(attach_responsibilities(units, rows))
     }
 
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64> {

@@ -227,3 +227,25 @@ macro_rules! both_backends {
         }
     )*};
 }
+
+/// Creates a staff account with `role` and signs the app's client in as it.
+pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) {
+    let username = format!("{}-{}", role.as_str(), uuid::Uuid::new_v4().simple());
+    let password = "a test password";
+    app.store
+        .create_staff(&gridline_server::store::NewStaff {
+            username: username.clone(),
+            display_name: role.as_str().into(),
+            password_hash: gridline_server::auth::hash_password(password).unwrap(),
+            roles: vec![role],
+        })
+        .await
+        .unwrap();
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "sign in as {role:?}");
+}

@@ -1,47 +1,302 @@
-use gridline_core::api::reference::{CatalogueResponse, RegionLevel, RegionsResponse};
+//! Reference data: the demo set through the importers, import checks, locating a
+//! point, and routing.
 
-use crate::helpers::TestApp;
+use gridline_core::Role;
+use gridline_core::api::reference::{
+    CatalogueResponse, LocateResponse, RegionLevel, RegionsResponse, RouteResponse, UnitsResponse,
+};
+use gridline_server::import::{self, ImportError, ImportKind};
 
-crate::both_backends!(demo_reference_data_is_served, openapi_lists_the_endpoints);
+use crate::helpers::{TestApp, expect_error, sign_in_as};
+
+crate::both_backends!(
+    demo_reference_data_is_served,
+    bad_imports_change_nothing_and_say_where,
+    conflicting_units_are_refused,
+    a_point_finds_its_grid,
+    routing_picks_the_one_responsible_unit,
+    exports_read_back_as_imports,
+    openapi_lists_the_endpoints,
+);
+
+async fn load_demo(app: &TestApp) {
+    gridline_server::demo::load_reference_data(app.store.as_ref())
+        .await
+        .unwrap();
+}
 
 async fn demo_reference_data_is_served(app: &TestApp) {
     let empty: CatalogueResponse = app.get("/api/v1/catalogue").await.json().await.unwrap();
     assert!(empty.matter_types.is_empty());
 
-    // Load the demo set through the same code `gridline serve --demo` uses.
-    let store = gridline_server::store::connect(&app.database_url)
-        .await
-        .unwrap();
-    let logins = gridline_server::demo::seed_if_empty(store.as_ref())
+    // `gridline serve --demo` on an empty database: reference data and six logins.
+    let logins = gridline_server::demo::seed_if_empty(app.store.as_ref())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(logins.len(), 6);
     // A second run changes nothing.
     assert!(
-        gridline_server::demo::seed_if_empty(store.as_ref())
+        gridline_server::demo::seed_if_empty(app.store.as_ref())
             .await
             .unwrap()
             .is_none()
     );
-    store.close().await;
 
     let catalogue: CatalogueResponse = app.get("/api/v1/catalogue").await.json().await.unwrap();
-    let expected = gridline_server::demo::reference_data();
-    assert_eq!(catalogue.matter_types.len(), expected.matter_types.len());
-    assert!(
-        catalogue
-            .matter_types
-            .iter()
-            .any(|m| m.name_zh == "路灯不亮" && m.parent_code.as_deref() == Some("02"))
-    );
+    assert_eq!(catalogue.matter_types.len(), 100);
+    let light = catalogue
+        .matter_types
+        .iter()
+        .find(|m| m.code == "0201")
+        .unwrap();
+    assert_eq!(light.name_zh, "路灯不亮");
+    assert_eq!(light.parent_code.as_deref(), Some("02"));
+    assert!(light.keywords.contains(&"路灯".to_owned()));
 
     let regions: RegionsResponse = app.get("/api/v1/regions").await.json().await.unwrap();
     let count = |level| regions.regions.iter().filter(|r| r.level == level).count();
-    assert_eq!(count(RegionLevel::District), 1);
-    assert_eq!(count(RegionLevel::Street), 2);
-    assert_eq!(count(RegionLevel::Community), 4);
-    assert_eq!(count(RegionLevel::Grid), 8);
+    assert_eq!(
+        [
+            count(RegionLevel::District),
+            count(RegionLevel::Street),
+            count(RegionLevel::Community),
+            count(RegionLevel::Grid)
+        ],
+        [1, 4, 12, 60]
+    );
+    let units: UnitsResponse = app.get("/api/v1/units").await.json().await.unwrap();
+    assert_eq!(units.units.len(), 20);
+    let water = units.units.iter().find(|u| u.code == "U-WS").unwrap();
+    assert_eq!(water.matters, ["0301", "0302", "0303", "0308"]);
+}
+
+fn problem_list(err: ImportError) -> Vec<String> {
+    match err {
+        ImportError::Invalid(problems) => problems.iter().map(ToString::to_string).collect(),
+        other => panic!("expected an invalid file, got {other}"),
+    }
+}
+
+async fn bad_imports_change_nothing_and_say_where(app: &TestApp) {
+    load_demo(app).await;
+    let before = app.store.list_matter_types().await.unwrap();
+    let bad = "code,parent_code,name_zh,name_en,tier_days,urgent,unit_kind,keywords\n\
+               13,,新类别,New category,3,false,,\n\
+               1301,13,坏时限,Bad tier,5,false,,\n\
+               1302,77,无父类,Orphan,3,false,,\n\
+               1303,13,好的,Fine,3,maybe,,\n";
+    let err = import::import(app.store.as_ref(), ImportKind::Catalogue, bad)
+        .await
+        .unwrap_err();
+    let problems = problem_list(err);
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    // In file order, each with its line.
+    assert!(problems[0].starts_with("line 3: tier_days"), "{problems:?}");
+    assert!(problems[1].starts_with("line 4: parent 77"), "{problems:?}");
+    assert!(problems[2].starts_with("line 5: column 6"), "{problems:?}");
+    // All or nothing: not even the valid first line was written.
+    assert_eq!(app.store.list_matter_types().await.unwrap(), before);
+
+    let bad_grids = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"code":"D01-S01-C01-G09","parent_code":"D01-S01-C01","level":"grid","name_zh":"新网格","name_en":"New"},"geometry":null},
+        {"type":"Feature","properties":{"code":"D01-S01-C01-G10","parent_code":"D01-S01","level":"grid","name_zh":"错层","name_en":"Wrong"},
+         "geometry":{"type":"Polygon","coordinates":[[[120.4,36.0],[120.5,36.0],[120.5,36.1],[120.4,36.0]]]}}]}"#;
+    let err = import::import(app.store.as_ref(), ImportKind::Grids, bad_grids)
+        .await
+        .unwrap_err();
+    let problems = problem_list(err);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].starts_with("feature 1 (D01-S01-C01-G09): a grid needs its polygon"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("street, which cannot hold a grid"),
+        "{problems:?}"
+    );
+    let err = import::import(app.store.as_ref(), ImportKind::Grids, "{\n  \"type\": ")
+        .await
+        .unwrap_err();
+    assert!(problems_text(err).starts_with("line 2"));
+}
+
+fn problems_text(err: ImportError) -> String {
+    problem_list(err).join("\n")
+}
+
+async fn conflicting_units_are_refused(app: &TestApp) {
+    load_demo(app).await;
+    let before = app.store.list_units().await.unwrap();
+    let conflicting = "code,name_zh,name_en,kind,region_code,matters,areas\n\
+                       U-X,新单位,New unit,department,D01,0201,D01\n";
+    let err = import::import(app.store.as_ref(), ImportKind::Units, conflicting)
+        .await
+        .unwrap_err();
+    let text = problems_text(err);
+    assert!(
+        text.contains("U-CM and U-X are both responsible for matter 0201 in D01"),
+        "{text}"
+    );
+    assert_eq!(app.store.list_units().await.unwrap(), before);
+    // Re-importing a unit replaces its responsibilities (U-CM gives up street lights).
+    let moved = "code,name_zh,name_en,kind,region_code,matters,areas\n\
+                 U-CM,城市管理局,City Management Bureau,department,D01,08,D01\n\
+                 U-X,新单位,New unit,department,D01,0201,D01\n";
+    let summary = import::import(app.store.as_ref(), ImportKind::Units, moved)
+        .await
+        .unwrap();
+    assert_eq!(summary.units, 2);
+    let units = app.store.list_units().await.unwrap();
+    assert_eq!(units.len(), 21);
+    assert_eq!(
+        units.iter().find(|u| u.code == "U-CM").unwrap().matters,
+        ["08"]
+    );
+}
+
+async fn a_point_finds_its_grid(app: &TestApp) {
+    load_demo(app).await;
+    let located: LocateResponse = app
+        .get("/api/v1/locate?lon=120.41&lat=36.069")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<_> = located.regions.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["D01-S01-C01-G02", "D01-S01-C01", "D01-S01", "D01"]);
+    // On the border of grids 1 and 2: the first code, every time.
+    let border: LocateResponse = app
+        .get("/api/v1/locate?lon=120.41&lat=36.066")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(border.regions[0].code, "D01-S01-C01-G01");
+    let outside: LocateResponse = app
+        .get("/api/v1/locate?lon=116.4&lat=39.9")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(outside.regions.is_empty());
+    let body = expect_error(
+        app.get("/api/v1/locate?lon=120.41&lat=91").await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body.error.fields[0].field, "lat");
+    expect_error(
+        app.get("/api/v1/locate?lon=east&lat=36").await,
+        400,
+        "bad_request",
+    )
+    .await;
+}
+
+async fn route(app: &TestApp, matter: &str, region: &str) -> RouteResponse {
+    let response = app
+        .get(&format!("/api/v1/route?matter={matter}&region={region}"))
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn unit_of(r: &RouteResponse) -> &str {
+    r.unit.as_ref().map(|u| u.code.as_str()).unwrap_or("-")
+}
+
+async fn routing_picks_the_one_responsible_unit(app: &TestApp) {
+    load_demo(app).await;
+    expect_error(
+        app.get("/api/v1/route?matter=0201&region=D01").await,
+        401,
+        "unauthenticated",
+    )
+    .await;
+    sign_in_as(app, Role::GridWorker).await;
+    expect_error(
+        app.get("/api/v1/route?matter=0201&region=D01").await,
+        403,
+        "forbidden",
+    )
+    .await;
+    sign_in_as(app, Role::Dispatcher).await;
+
+    // A leaf with its own department, anywhere in the district.
+    assert_eq!(
+        unit_of(&route(app, "0201", "D01-S03-C02-G04").await),
+        "U-CM"
+    );
+    // The category rule for the rest of public facilities.
+    assert_eq!(
+        unit_of(&route(app, "0202", "D01-S03-C02-G04").await),
+        "U-HC"
+    );
+    // Property management: the community's own committee where it has one...
+    assert_eq!(
+        unit_of(&route(app, "0401", "D01-S01-C01-G01").await),
+        "U-C0101"
+    );
+    // ...and the street office where it has none (海棠社区).
+    assert_eq!(
+        unit_of(&route(app, "0401", "D01-S01-C03-G01").await),
+        "U-S01"
+    );
+    // Square dancing: community committee, not the environment branch (matter first).
+    assert_eq!(
+        unit_of(&route(app, "0503", "D01-S02-C01-G03").await),
+        "U-C0201"
+    );
+    assert_eq!(
+        unit_of(&route(app, "0502", "D01-S02-C01-G03").await),
+        "U-EE"
+    );
+    // Nobody is responsible for "other": the dispatchers' queue.
+    let other = route(app, "99", "D01-S01-C01-G01").await;
+    assert!(other.unit.is_none());
+    assert_eq!(
+        serde_json::to_value(other.unrouted).unwrap(),
+        "no_responsible_unit"
+    );
+    assert_eq!(
+        serde_json::to_value(route(app, "0201", "Nowhere").await.unrouted).unwrap(),
+        "unknown_region"
+    );
+
+    // An import (as from the command line) is seen by the running server.
+    let moved = "code,name_zh,name_en,kind,region_code,matters,areas\n\
+                 U-CM,城市管理局,City Management Bureau,department,D01,08,D01\n\
+                 U-X,路灯所,Street Light Office,department,D01,0201,D01\n";
+    import::import(app.store.as_ref(), ImportKind::Units, moved)
+        .await
+        .unwrap();
+    assert_eq!(unit_of(&route(app, "0201", "D01-S03-C02-G04").await), "U-X");
+}
+
+async fn exports_read_back_as_imports(app: &TestApp) {
+    load_demo(app).await;
+    let matters = app.store.list_matter_types().await.unwrap();
+    let regions = app.store.list_regions().await.unwrap();
+    let units = app.store.list_units().await.unwrap();
+    let catalogue = import::export(app.store.as_ref(), ImportKind::Catalogue)
+        .await
+        .unwrap();
+    let mut parsed = import::parse_catalogue(&catalogue, &[]).unwrap();
+    parsed.sort_by(|a, b| a.code.cmp(&b.code));
+    assert_eq!(parsed, matters);
+    let grids = import::export(app.store.as_ref(), ImportKind::Grids)
+        .await
+        .unwrap();
+    let parsed = import::parse_grids(&grids, &[]).unwrap();
+    assert_eq!(parsed.len(), 77);
+    assert_eq!(parsed.iter().filter(|r| r.shape.is_some()).count(), 60);
+    let exported_units = import::export(app.store.as_ref(), ImportKind::Units)
+        .await
+        .unwrap();
+    let parsed = import::parse_units(&exported_units, &matters, &regions, &[]).unwrap();
+    assert_eq!(parsed, units);
 }
 
 async fn openapi_lists_the_endpoints(app: &TestApp) {
@@ -55,6 +310,9 @@ async fn openapi_lists_the_endpoints(app: &TestApp) {
         "/api/v1/auth/me",
         "/api/v1/catalogue",
         "/api/v1/regions",
+        "/api/v1/units",
+        "/api/v1/locate",
+        "/api/v1/route",
     ] {
         assert!(
             doc["paths"][path].is_object(),

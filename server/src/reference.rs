@@ -1,0 +1,119 @@
+//! Reference data in memory: the grid index and the routing table, rebuilt when the
+//! stored reference revision changes (an import from the command line bumps it, so
+//! running servers pick it up on their next lookup without a restart).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use gridline_core::api::reference::{HandlingUnit, Region};
+use gridline_core::geo::GridLocator;
+use gridline_core::routing::{Responsibility, RoutingTable};
+use tokio::sync::RwLock;
+
+use crate::Store;
+use crate::store::{StoreError, StoreResult};
+
+/// One consistent view of the reference data.
+pub struct Snapshot {
+    pub revision: i64,
+    pub locator: GridLocator,
+    pub routing: RoutingTable,
+    pub regions: HashMap<String, Region>,
+    pub units: HashMap<String, HandlingUnit>,
+}
+
+impl Snapshot {
+    /// The region and its ancestors, nearest first.
+    pub fn lineage(&self, code: &str) -> Vec<Region> {
+        let mut out = Vec::new();
+        let mut current = self.regions.get(code);
+        while let Some(region) = current {
+            if out.len() > 8 {
+                break;
+            }
+            out.push(region.clone());
+            current = region
+                .parent_code
+                .as_ref()
+                .and_then(|p| self.regions.get(p));
+        }
+        out
+    }
+}
+
+#[derive(Default)]
+pub struct ReferenceCache {
+    current: RwLock<Option<Arc<Snapshot>>>,
+}
+
+impl ReferenceCache {
+    /// The snapshot for the stored revision (one cheap query when nothing changed).
+    pub async fn get(&self, store: &dyn Store) -> StoreResult<Arc<Snapshot>> {
+        let revision = store.reference_revision().await?;
+        if let Some(snapshot) = self.current.read().await.as_ref()
+            && snapshot.revision == revision
+        {
+            return Ok(snapshot.clone());
+        }
+        let mut slot = self.current.write().await;
+        if let Some(snapshot) = slot.as_ref()
+            && snapshot.revision == revision
+        {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = Arc::new(build(store, revision).await?);
+        *slot = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+}
+
+async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
+    let matters = store.list_matter_types().await?;
+    let regions = store.list_regions().await?;
+    let units = store.list_units().await?;
+    let responsibilities: Vec<Responsibility> = units
+        .iter()
+        .flat_map(|u| {
+            u.matters.iter().flat_map(move |m| {
+                u.areas.iter().map(move |a| Responsibility {
+                    unit_code: u.code.clone(),
+                    matter_code: m.clone(),
+                    region_code: a.clone(),
+                })
+            })
+        })
+        .collect();
+    let routing = RoutingTable::new(
+        matters
+            .iter()
+            .map(|m| (m.code.clone(), m.parent_code.clone())),
+        regions
+            .iter()
+            .map(|r| (r.code.clone(), r.parent_code.clone())),
+        responsibilities,
+    )
+    .map_err(|errors| {
+        StoreError::Corrupt(format!(
+            "stored responsibilities do not form a routing table: {}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })?;
+    let locator = GridLocator::new(store.list_shapes().await?);
+    tracing::info!(
+        revision,
+        grids = locator.len(),
+        units = units.len(),
+        "reference data loaded"
+    );
+    Ok(Snapshot {
+        revision,
+        locator,
+        routing,
+        regions: regions.into_iter().map(|r| (r.code.clone(), r)).collect(),
+        units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
+    })
+}
