@@ -157,6 +157,20 @@ impl WorkCalendar {
         out
     }
 
+    /// The exceptions of one year, as CSV (how the server stores each year).
+    pub fn year_csv(&self, year: i32) -> String {
+        let mut out = String::from("date,kind,note\n");
+        for (date, (kind, note)) in self.exceptions.iter().filter(|(d, _)| d.year() == year) {
+            out.push_str(&format!(
+                "{},{},{}\n",
+                format_date(*date),
+                kind.as_str(),
+                note
+            ));
+        }
+        out
+    }
+
     /// Replaces the exceptions of every year `other` holds by `other`'s (an import of
     /// one year's schedule replaces that year and keeps the others).
     pub fn merge(&mut self, other: WorkCalendar) {
@@ -232,6 +246,9 @@ mod tests {
         let cal = WorkCalendar::china_default();
         let again = WorkCalendar::parse_csv(&cal.to_csv()).unwrap();
         assert_eq!(cal, again);
+        let year = WorkCalendar::parse_csv(&cal.year_csv(2026)).unwrap();
+        assert_eq!(cal, year);
+        assert_eq!(cal.year_csv(2027), "date,kind,note\n");
     }
 
     #[test]

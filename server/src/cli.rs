@@ -58,7 +58,8 @@ pub enum Command {
     },
     /// Import reference data (all or nothing; problems listed with their lines).
     Import {
-        /// catalogue: CSV; grids: GeoJSON; units: CSV (formats as in server/demo/).
+        /// catalogue, units: CSV; grids: GeoJSON (formats as in server/demo/);
+        /// calendar: CSV date,kind,note (as core/src/calendar/china-2026.csv).
         #[arg(value_enum)]
         kind: ImportKind,
         /// The file to read.
@@ -122,10 +123,23 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             prepare_data_dir(&config)?;
             let store = store::connect(&config.database_url()).await?;
             let summary = import::import(store.as_ref(), kind, &text).await?;
-            println!(
-                "imported {} matter type(s), {} region(s), {} unit(s)",
-                summary.matter_types, summary.regions, summary.units
-            );
+            if kind == ImportKind::Calendar {
+                let years: Vec<String> = store
+                    .load_calendar()
+                    .await?
+                    .years()
+                    .map(|y| y.to_string())
+                    .collect();
+                println!(
+                    "calendar imported; years with a schedule: {}",
+                    years.join(", ")
+                );
+            } else {
+                println!(
+                    "imported {} matter type(s), {} region(s), {} unit(s)",
+                    summary.matter_types, summary.regions, summary.units
+                );
+            }
             Ok(())
         }
         Command::Export { kind, config } => {

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use gridline_core::api::reference::{
     HandlingUnit, MatterType, Region, RegionLevel, RegionWithShape, UnitKind,
 };
+use gridline_core::calendar::WorkCalendar;
 use gridline_core::deadline::Tier;
 use gridline_core::geo::{Point, Polygon};
 use gridline_core::routing::{Responsibility, RoutingTable};
@@ -25,6 +26,8 @@ pub enum ImportKind {
     Catalogue,
     Grids,
     Units,
+    /// The working-day calendar (CSV `date,kind,note`); replaces the years it names.
+    Calendar,
 }
 
 /// Where a problem is. Problems are reported in this order.
@@ -536,6 +539,15 @@ pub fn parse_units(
     Ok(units.into_iter().map(|(_, u)| u).collect())
 }
 
+pub fn parse_calendar(text: &str) -> Result<WorkCalendar, Vec<ImportProblem>> {
+    WorkCalendar::parse_csv(text).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| problem(&At::Line(e.line), e.message))
+            .collect()
+    })
+}
+
 /// Checks `text` as `kind` against what is stored, then writes it in one transaction.
 pub async fn import(
     store: &dyn Store,
@@ -559,6 +571,11 @@ pub async fn import(
             data.units =
                 parse_units(text, &matters, &regions, &units).map_err(ImportError::Invalid)?;
         }
+        ImportKind::Calendar => {
+            let calendar = parse_calendar(text).map_err(ImportError::Invalid)?;
+            store.save_calendar_years(&calendar).await?;
+            return Ok(ImportSummary::default());
+        }
     }
     store.upsert_reference_data(&data).await?;
     Ok(ImportSummary {
@@ -580,6 +597,7 @@ fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String 
 /// The stored reference data of `kind`, in the format `import` reads.
 pub async fn export(store: &dyn Store, kind: ImportKind) -> Result<String, StoreError> {
     Ok(match kind {
+        ImportKind::Calendar => store.load_calendar().await?.to_csv(),
         ImportKind::Catalogue => csv_text(
             &[
                 "code",

@@ -1,4 +1,5 @@
-//! Reference data in memory: the grid index and the routing table, rebuilt when the
+//! Reference data in memory: the grid index, the routing table and the working-day
+//! calendar, rebuilt when the
 //! stored reference revision changes (an import from the command line bumps it, so
 //! running servers pick it up on their next lookup without a restart).
 
@@ -6,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use gridline_core::api::reference::{HandlingUnit, Region};
+use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::GridLocator;
 use gridline_core::routing::{Responsibility, RoutingTable};
 use tokio::sync::RwLock;
@@ -20,6 +22,7 @@ pub struct Snapshot {
     pub routing: RoutingTable,
     pub regions: HashMap<String, Region>,
     pub units: HashMap<String, HandlingUnit>,
+    pub calendar: WorkCalendar,
 }
 
 impl Snapshot {
@@ -115,5 +118,6 @@ async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
         routing,
         regions: regions.into_iter().map(|r| (r.code.clone(), r)).collect(),
         units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
+        calendar: store.load_calendar().await?,
     })
 }

@@ -161,3 +161,14 @@ pub struct RouteResponse {
     /// Why the ticket would go to the dispatchers' queue instead.
     pub unrouted: Option<crate::routing::Unrouted>,
 }
+
+/// `GET /api/v1/calendar`: the working-day calendar in effect, so the app computes
+/// the same due times offline (`calendar::WorkCalendar::parse_csv` reads `csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarResponse {
+    /// Years with an official schedule; other years count plain weekends.
+    pub years: Vec<i32>,
+    /// `date,kind,note` lines: days off on weekdays and weekend days worked.
+    pub csv: String,
+}

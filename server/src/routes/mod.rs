@@ -34,6 +34,7 @@ use crate::serve::AppState;
         reference::units,
         reference::locate,
         reference::route,
+        reference::calendar,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]

@@ -10,7 +10,8 @@ use axum::routing::get;
 use gridline_core::Role;
 use gridline_core::api::error::{FieldIssue, Validator};
 use gridline_core::api::reference::{
-    CatalogueResponse, LocateResponse, RegionsResponse, RouteResponse, UnitsResponse,
+    CalendarResponse, CatalogueResponse, LocateResponse, RegionsResponse, RouteResponse,
+    UnitsResponse,
 };
 use gridline_core::geo::Point;
 use gridline_core::routing::Route;
@@ -27,6 +28,17 @@ pub fn router() -> Router<AppState> {
         .route("/units", get(units))
         .route("/locate", get(locate))
         .route("/route", get(route))
+        .route("/calendar", get(calendar))
+}
+
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "reference",
+    responses((status = 200, body = CalendarResponse)))]
+pub async fn calendar(State(state): State<AppState>) -> AppResult<ApiJson<CalendarResponse>> {
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    Ok(ApiJson(CalendarResponse {
+        years: snapshot.calendar.years().collect(),
+        csv: snapshot.calendar.to_csv(),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/catalogue", tag = "reference",

@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use gridline_core::Role;
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::Polygon;
 use time::OffsetDateTime;
 
@@ -149,6 +150,12 @@ pub trait Store: Send + Sync + 'static {
     /// Units with their matters and areas.
     async fn list_units(&self) -> StoreResult<Vec<HandlingUnit>>;
 
+    /// The working-day calendar: every stored year.
+    async fn load_calendar(&self) -> StoreResult<WorkCalendar>;
+    /// Stores each year `calendar` holds, replacing those years; bumps the reference
+    /// revision.
+    async fn save_calendar_years(&self, calendar: &WorkCalendar) -> StoreResult<()>;
+
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64>;
     async fn find_staff_by_username(&self, username: &str) -> StoreResult<Option<StaffRecord>>;
 
@@ -172,15 +179,34 @@ pub trait Store: Send + Sync + 'static {
     async fn close(&self);
 }
 
-/// Opens the database named by `url`, creating it (SQLite) and running migrations.
+/// Opens the database named by `url`, creating it (SQLite), running migrations and
+/// loading default data a new database needs (the shipped working-day calendar).
 pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
-    if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(SqliteStore::connect(url).await?)
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(PostgresStore::connect(url).await?))
+        Arc::new(PostgresStore::connect(url).await?)
     } else {
-        Err(StoreError::UnsupportedUrl)
+        return Err(StoreError::UnsupportedUrl);
+    };
+    if store.load_calendar().await?.years().next().is_none() {
+        store
+            .save_calendar_years(&WorkCalendar::china_default())
+            .await?;
     }
+    Ok(store)
+}
+
+/// Parses stored calendar years back into one calendar.
+pub(crate) fn calendar_from_years(rows: Vec<(i32, String)>) -> StoreResult<WorkCalendar> {
+    let mut calendar = WorkCalendar::default();
+    for (year, csv) in rows {
+        let parsed = WorkCalendar::parse_csv(&csv).map_err(|errors| {
+            StoreError::Corrupt(format!("stored calendar {year}: {}", errors[0]))
+        })?;
+        calendar.merge(parsed);
+    }
+    Ok(calendar)
 }
 
 /// Roles are stored as a comma-separated list of their stable names.

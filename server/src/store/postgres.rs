@@ -5,6 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::Polygon;
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -13,7 +14,7 @@ use time::OffsetDateTime;
 use super::rows as read;
 use super::{
     Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult,
-    attach_responsibilities, keywords_to_text, roles_to_text, shape_to_text,
+    attach_responsibilities, calendar_from_years, keywords_to_text, roles_to_text, shape_to_text,
 };
 
 pub struct PostgresStore {
@@ -196,6 +197,41 @@ impl Store for PostgresStore {
             .map(read::responsibility)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(attach_responsibilities(units, rows))
+    }
+
+    async fn load_calendar(&self) -> StoreResult<WorkCalendar> {
+        let rows = sqlx::query("SELECT year, csv FROM calendar_years ORDER BY year")
+            .fetch_all(&self.pool)
+            .await?;
+        let rows = rows
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get::<i32, _>("year")?,
+                    row.try_get::<String, _>("csv")?,
+                ))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        calendar_from_years(rows)
+    }
+
+    async fn save_calendar_years(&self, calendar: &WorkCalendar) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for year in calendar.years() {
+            sqlx::query(
+                "INSERT INTO calendar_years (year, csv) VALUES ($1, $2)
+                 ON CONFLICT (year) DO UPDATE SET csv = excluded.csv",
+            )
+            .bind(year)
+            .bind(calendar.year_csv(year))
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE reference_revision SET revision = revision + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64> {

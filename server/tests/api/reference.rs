@@ -16,6 +16,7 @@ crate::both_backends!(
     a_point_finds_its_grid,
     routing_picks_the_one_responsible_unit,
     exports_read_back_as_imports,
+    calendar_ships_2026_and_takes_next_year,
     openapi_lists_the_endpoints,
 );
 
@@ -299,6 +300,44 @@ async fn exports_read_back_as_imports(app: &TestApp) {
     assert_eq!(parsed, units);
 }
 
+async fn calendar_ships_2026_and_takes_next_year(app: &TestApp) {
+    use gridline_core::api::reference::CalendarResponse;
+    use gridline_core::calendar::WorkCalendar;
+    use time::macros::date;
+
+    let shipped: CalendarResponse = app.get("/api/v1/calendar").await.json().await.unwrap();
+    assert_eq!(shipped.years, [2026]);
+    let calendar = WorkCalendar::parse_csv(&shipped.csv).unwrap();
+    assert_eq!(calendar, WorkCalendar::china_default());
+
+    // A bad file: every problem with its line, nothing changed.
+    let bad = "date,kind,note\n2027-01-01,off,元旦\n2027-13-01,off,x\n2027-01-02,off,a Saturday\n";
+    let err = import::import(app.store.as_ref(), ImportKind::Calendar, bad)
+        .await
+        .unwrap_err();
+    let problems = problem_list(err);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("line 3: "), "{problems:?}");
+    assert!(problems[1].starts_with("line 4: "), "{problems:?}");
+    let unchanged: CalendarResponse = app.get("/api/v1/calendar").await.json().await.unwrap();
+    assert_eq!(unchanged.years, [2026]);
+
+    // Next year's schedule, imported without a release; the running server sees it.
+    let next = "date,kind,note\n2027-01-01,off,元旦\n";
+    import::import(app.store.as_ref(), ImportKind::Calendar, next)
+        .await
+        .unwrap();
+    let both: CalendarResponse = app.get("/api/v1/calendar").await.json().await.unwrap();
+    assert_eq!(both.years, [2026, 2027]);
+    let calendar = WorkCalendar::parse_csv(&both.csv).unwrap();
+    assert!(!calendar.is_working_day(date!(2027 - 01 - 01)));
+    assert!(!calendar.is_working_day(date!(2026 - 10 - 01)));
+    let exported = import::export(app.store.as_ref(), ImportKind::Calendar)
+        .await
+        .unwrap();
+    assert_eq!(WorkCalendar::parse_csv(&exported).unwrap(), calendar);
+}
+
 async fn openapi_lists_the_endpoints(app: &TestApp) {
     let response = app.get("/api/openapi.json").await;
     assert_eq!(response.status(), 200);
@@ -313,6 +352,7 @@ async fn openapi_lists_the_endpoints(app: &TestApp) {
         "/api/v1/units",
         "/api/v1/locate",
         "/api/v1/route",
+        "/api/v1/calendar",
     ] {
         assert!(
             doc["paths"][path].is_object(),
