@@ -9,9 +9,11 @@ pub mod api;
 pub mod calendar;
 pub mod deadline;
 pub mod geo;
+pub mod privacy;
 pub mod role;
 pub mod routing;
 pub mod ticket;
+pub mod tracking;
 
 pub use api::error::{ErrorBody, ErrorCode, ErrorResponse, FieldError, FieldIssue};
 pub use role::Role;
