@@ -48,6 +48,22 @@ impl Status {
         Status::Closed,
     ];
 
+    /// The stable name, as stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::Dispatched => "dispatched",
+            Status::Accepted => "accepted",
+            Status::InProgress => "in_progress",
+            Status::Done => "done",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
     /// Handled by a unit right now (a return request can be filed).
     pub fn with_unit(self) -> bool {
         matches!(
@@ -102,6 +118,24 @@ pub enum Action {
 }
 
 impl Action {
+    /// The stable name, as used on the timeline.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Dispatch => "dispatch",
+            Action::Redispatch => "redispatch",
+            Action::Accept => "accept",
+            Action::Progress => "progress",
+            Action::Resolve => "resolve",
+            Action::RequestReturn => "request_return",
+            Action::ApproveReturn => "approve_return",
+            Action::RejectReturn => "reject_return",
+            Action::Rate => "rate",
+            Action::Close => "close",
+            Action::Reopen => "reopen",
+            Action::Supervise => "supervise",
+        }
+    }
+
     pub const ALL: [Action; 12] = [
         Action::Dispatch,
         Action::Redispatch,

@@ -37,6 +37,10 @@ pub struct Config {
     /// How long a staff session lasts without use, in hours.
     #[arg(long, env = "GRIDLINE_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
+
+    /// How often the deadline job looks for warnings and overdue tickets, in seconds.
+    #[arg(long, env = "GRIDLINE_DEADLINE_CHECK_SECS", default_value_t = 30)]
+    pub deadline_check_secs: u64,
 }
 
 impl Config {
@@ -64,6 +68,7 @@ impl Config {
             json_limit: 64 * 1024,
             secure_cookies: None,
             session_hours: 12,
+            deadline_check_secs: 30,
         }
     }
 }

@@ -22,6 +22,9 @@ const STAFF: &[(&str, &str, Role)] = &[
     ("station", "驿站 青松社区", Role::Station),
 ];
 
+/// The unit the demo `handler` account handles for.
+pub const DEMO_HANDLER_UNIT: &str = "U-CM";
+
 /// The demo files, in the import formats (see `import`).
 pub const CATALOGUE_CSV: &str = include_str!("../demo/catalogue.csv");
 pub const GRIDS_GEOJSON: &str = include_str!("../demo/grids.geojson");
@@ -53,7 +56,7 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, 
             .await
             .expect("hashing does not panic")
             .expect("argon2 hashes any password");
-        store
+        let id = store
             .create_staff(&NewStaff {
                 username: username.into(),
                 display_name: display_name.into(),
@@ -61,6 +64,10 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, 
                 roles: vec![role],
             })
             .await?;
+        if role == Role::UnitHandler {
+            // The demo handler works for the City Management Bureau (street lights).
+            store.add_staff_unit(id, DEMO_HANDLER_UNIT).await?;
+        }
         logins.push((username.to_owned(), password, role));
     }
     Ok(Some(logins))

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod import;
@@ -15,6 +16,7 @@ pub mod routes;
 pub mod serve;
 pub mod store;
 pub mod telemetry;
+pub mod tickets;
 pub mod web;
 
 use std::sync::Arc;

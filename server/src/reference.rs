@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use gridline_core::api::reference::{HandlingUnit, Region};
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region};
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::GridLocator;
 use gridline_core::routing::{Responsibility, RoutingTable};
@@ -22,6 +22,7 @@ pub struct Snapshot {
     pub routing: RoutingTable,
     pub regions: HashMap<String, Region>,
     pub units: HashMap<String, HandlingUnit>,
+    pub matters: HashMap<String, MatterType>,
     pub calendar: WorkCalendar,
 }
 
@@ -119,5 +120,6 @@ async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
         regions: regions.into_iter().map(|r| (r.code.clone(), r)).collect(),
         units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
         calendar: store.load_calendar().await?,
+        matters: matters.into_iter().map(|m| (m.code.clone(), m)).collect(),
     })
 }

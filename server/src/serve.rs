@@ -90,10 +90,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
+    let every = std::time::Duration::from_secs(state.config.deadline_check_secs.max(1));
+    let job = tokio::spawn(crate::deadlines::run_forever(store.clone(), every));
     let app = build_router(state);
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    job.abort();
     store.close().await;
     result
 }

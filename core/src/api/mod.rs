@@ -4,6 +4,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod reference;
+pub mod ticket;
 
 /// Every JSON API path starts with this.
 pub const API_PREFIX: &str = "/api/v1";

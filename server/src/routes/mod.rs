@@ -6,6 +6,7 @@
 mod auth;
 mod health;
 mod reference;
+mod tickets;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -35,6 +36,11 @@ use crate::serve::AppState;
         reference::locate,
         reference::route,
         reference::calendar,
+        tickets::create,
+        tickets::show,
+        tickets::act,
+        tickets::rate,
+        tickets::queue,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -43,7 +49,8 @@ pub struct ApiDoc;
 pub fn router(state: &AppState) -> Router<AppState> {
     let v1 = Router::new()
         .merge(auth::router())
-        .merge(reference::router());
+        .merge(reference::router())
+        .merge(tickets::router());
     let api = Router::new()
         .nest(API_PREFIX.trim_start_matches("/api"), v1)
         .route("/openapi.json", get(openapi))

@@ -15,8 +15,11 @@ use async_trait::async_trait;
 use gridline_core::Role;
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::api::ticket::{Channel, TimelineEntry};
 use gridline_core::calendar::WorkCalendar;
+use gridline_core::deadline::Tier;
 use gridline_core::geo::Polygon;
+use gridline_core::ticket::TicketState;
 use time::OffsetDateTime;
 
 pub use postgres::PostgresStore;
@@ -64,6 +67,99 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Times go to the database as whole seconds in UTC: SQLite keeps them as RFC 3339
+/// text, and fixed-width text compares in time order.
+pub fn stored_time(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(0)
+        .expect("0 is a valid nanosecond")
+        .to_offset(time::UtcOffset::UTC)
+}
+
+/// A ticket as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRecord {
+    pub id: i64,
+    pub tracking_code: String,
+    pub client_id: Option<String>,
+    pub channel: Channel,
+    pub matter_code: String,
+    pub region_code: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub address: String,
+    pub description: String,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub state: TicketState,
+    pub lead_unit_code: Option<String>,
+    pub tier: Tier,
+    pub urgent: bool,
+    pub created_at: OffsetDateTime,
+    pub dispatched_at: Option<OffsetDateTime>,
+    pub response_due: Option<OffsetDateTime>,
+    /// When to warn the unit (a share of the handling time, see `deadlines`).
+    pub warn_at: Option<OffsetDateTime>,
+    pub handling_due: Option<OffsetDateTime>,
+    pub deadline_estimated: bool,
+    pub responded_at: Option<OffsetDateTime>,
+    pub resolved_at: Option<OffsetDateTime>,
+    pub closed_at: Option<OffsetDateTime>,
+    pub warned_at: Option<OffsetDateTime>,
+    pub response_overdue_at: Option<OffsetDateTime>,
+    pub overdue_at: Option<OffsetDateTime>,
+}
+
+/// A new entry on a ticket's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub at: OffsetDateTime,
+    pub kind: String,
+    pub staff_id: Option<i64>,
+    pub unit_code: Option<String>,
+    pub public: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    New(TicketRecord),
+    /// The client id was seen before: the ticket made then.
+    Existing(TicketRecord),
+}
+
+/// What the deadline job notices, once per ticket each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A share of the handling time has passed (预警).
+    Warning,
+    /// Not accepted within the response time.
+    ResponseOverdue,
+    /// Not resolved by the handling deadline (超期).
+    Overdue,
+}
+
+impl Notice {
+    pub const ALL: [Notice; 3] = [Notice::Warning, Notice::ResponseOverdue, Notice::Overdue];
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Notice::Warning => "deadline_warning",
+            Notice::ResponseOverdue => "response_overdue",
+            Notice::Overdue => "overdue",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketFilter {
+    /// Open tickets led by any of these units, nearest deadline first.
+    OpenForUnits(Vec<String>),
+    /// Waiting for a dispatcher: not routed, or a return request to decide.
+    ForDispatchers,
+    /// Open and past the handling deadline.
+    Overdue,
+}
 
 /// A staff account as stored, with its password hash (never leaves the server).
 #[derive(Debug, Clone)]
@@ -174,6 +270,36 @@ pub trait Store: Send + Sync + 'static {
         new_expiry: OffsetDateTime,
     ) -> StoreResult<Option<StaffProfile>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+
+    /// Stores a new ticket with its first timeline entries; a client id seen before
+    /// returns the ticket made then, unchanged.
+    async fn create_ticket(
+        &self,
+        ticket: &TicketRecord,
+        events: &[NewEvent],
+    ) -> StoreResult<Created>;
+    async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>>;
+    async fn ticket_timeline(&self, ticket_id: i64) -> StoreResult<Vec<TimelineEntry>>;
+    /// Writes a ticket's changed state and one timeline entry, if the ticket is still in
+    /// `expected` (someone else may have acted meanwhile); false when it was not.
+    async fn save_ticket(
+        &self,
+        ticket: &TicketRecord,
+        expected: TicketState,
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
+    async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>>;
+    /// Tickets for which `notice` is due at `now` and not yet recorded.
+    async fn due_notices(&self, notice: Notice, now: OffsetDateTime) -> StoreResult<Vec<i64>>;
+    /// Records `notice` once: false when it was recorded already (by another process).
+    async fn record_notice(
+        &self,
+        ticket_id: i64,
+        notice: Notice,
+        events: &[NewEvent],
+    ) -> StoreResult<bool>;
+    async fn staff_units(&self, staff_id: i64) -> StoreResult<Vec<String>>;
+    async fn add_staff_unit(&self, staff_id: i64, unit_code: &str) -> StoreResult<()>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

@@ -4,13 +4,18 @@
 
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
+use gridline_core::api::ticket::{Channel, TimelineEntry};
+use gridline_core::deadline::Tier;
 use gridline_core::geo::Polygon;
+use gridline_core::ticket::{Status, TicketState};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
 
 use super::{
-    ResponsibilityRow, StaffRecord, StoreError, StoreResult, level_from_text, roles_from_text,
+    ResponsibilityRow, StaffRecord, StoreError, StoreResult, TicketRecord, level_from_text,
+    roles_from_text,
 };
 
 pub(crate) trait RowExt {
@@ -19,6 +24,9 @@ pub(crate) trait RowExt {
     fn int32(&self, column: &str) -> StoreResult<i32>;
     fn int64(&self, column: &str) -> StoreResult<i64>;
     fn flag(&self, column: &str) -> StoreResult<bool>;
+    fn opt_f64(&self, column: &str) -> StoreResult<Option<f64>>;
+    fn time(&self, column: &str) -> StoreResult<OffsetDateTime>;
+    fn opt_time(&self, column: &str) -> StoreResult<Option<OffsetDateTime>>;
 }
 
 macro_rules! impl_row_ext {
@@ -37,6 +45,15 @@ macro_rules! impl_row_ext {
                 Ok(self.try_get(column)?)
             }
             fn flag(&self, column: &str) -> StoreResult<bool> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_f64(&self, column: &str) -> StoreResult<Option<f64>> {
+                Ok(self.try_get(column)?)
+            }
+            fn time(&self, column: &str) -> StoreResult<OffsetDateTime> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_time(&self, column: &str) -> StoreResult<Option<OffsetDateTime>> {
                 Ok(self.try_get(column)?)
             }
         }
@@ -131,5 +148,69 @@ pub(crate) fn responsibility(row: &impl RowExt) -> StoreResult<ResponsibilityRow
         unit_code: row.text("unit_code")?,
         matter_code: row.text("matter_code")?,
         region_code: row.text("region_code")?,
+    })
+}
+
+fn corrupt<T>(what: &str, value: impl std::fmt::Debug) -> StoreResult<T> {
+    Err(StoreError::Corrupt(format!("unknown {what} {value:?}")))
+}
+
+/// Columns: those of `ticket_columns!` in tickets_sql.rs.
+pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
+    let status = row.text("status")?;
+    let channel = row.text("channel")?;
+    let tier = row.int32("tier_days")?;
+    Ok(TicketRecord {
+        id: row.int64("id")?,
+        tracking_code: row.text("tracking_code")?,
+        client_id: row.opt_text("client_id")?,
+        channel: match Channel::parse(&channel) {
+            Some(c) => c,
+            None => return corrupt("channel", channel),
+        },
+        matter_code: row.text("matter_code")?,
+        region_code: row.opt_text("region_code")?,
+        lon: row.opt_f64("lon")?,
+        lat: row.opt_f64("lat")?,
+        address: row.text("address")?,
+        description: row.text("description")?,
+        contact_name: row.opt_text("contact_name")?,
+        contact_phone: row.opt_text("contact_phone")?,
+        state: TicketState {
+            status: match Status::parse(&status) {
+                Some(s) => s,
+                None => return corrupt("status", status),
+            },
+            return_pending: row.flag("return_pending")?,
+        },
+        lead_unit_code: row.opt_text("lead_unit_code")?,
+        tier: match u8::try_from(tier).ok().and_then(Tier::from_working_days) {
+            Some(t) => t,
+            None => return corrupt("tier", tier),
+        },
+        urgent: row.flag("urgent")?,
+        created_at: row.time("created_at")?,
+        dispatched_at: row.opt_time("dispatched_at")?,
+        response_due: row.opt_time("response_due")?,
+        warn_at: row.opt_time("warn_at")?,
+        handling_due: row.opt_time("handling_due")?,
+        deadline_estimated: row.flag("deadline_estimated")?,
+        responded_at: row.opt_time("responded_at")?,
+        resolved_at: row.opt_time("resolved_at")?,
+        closed_at: row.opt_time("closed_at")?,
+        warned_at: row.opt_time("warned_at")?,
+        response_overdue_at: row.opt_time("response_overdue_at")?,
+        overdue_at: row.opt_time("overdue_at")?,
+    })
+}
+
+/// Columns: at, kind, unit_code, public, note.
+pub(crate) fn timeline_entry(row: &impl RowExt) -> StoreResult<TimelineEntry> {
+    Ok(TimelineEntry {
+        at: row.time("at")?,
+        kind: row.text("kind")?,
+        unit_code: row.opt_text("unit_code")?,
+        public: row.flag("public")?,
+        note: row.text("note")?,
     })
 }

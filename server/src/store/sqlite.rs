@@ -15,9 +15,20 @@ use sqlx::sqlite::{
 use time::OffsetDateTime;
 
 use super::rows as read;
+
+/// The ticket queries shared with the other backend.
+mod tickets {
+    type Pool = sqlx::sqlite::SqlitePool;
+    type Db = sqlx::Sqlite;
+    include!("tickets_sql.rs");
+}
+use gridline_core::api::ticket::TimelineEntry;
+use gridline_core::ticket::TicketState;
+
 use super::{
-    Backend, NewStaff, ReferenceData, StaffRecord, Store, StoreError, StoreResult,
-    attach_responsibilities, calendar_from_years, keywords_to_text, roles_to_text, shape_to_text,
+    Backend, Created, NewEvent, NewStaff, Notice, ReferenceData, StaffRecord, Store, StoreError,
+    StoreResult, TicketFilter, TicketRecord, attach_responsibilities, calendar_from_years,
+    keywords_to_text, roles_to_text, shape_to_text,
 };
 
 pub struct SqliteStore {
@@ -321,6 +332,56 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn create_ticket(
+        &self,
+        ticket: &TicketRecord,
+        events: &[NewEvent],
+    ) -> StoreResult<Created> {
+        tickets::create_ticket(&self.pool, ticket, events).await
+    }
+
+    async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>> {
+        tickets::ticket_by_code(&self.pool, tracking_code).await
+    }
+
+    async fn ticket_timeline(&self, ticket_id: i64) -> StoreResult<Vec<TimelineEntry>> {
+        tickets::ticket_timeline(&self.pool, ticket_id).await
+    }
+
+    async fn save_ticket(
+        &self,
+        ticket: &TicketRecord,
+        expected: TicketState,
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        tickets::save_ticket(&self.pool, ticket, expected, event).await
+    }
+
+    async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>> {
+        tickets::list_tickets(&self.pool, filter).await
+    }
+
+    async fn due_notices(&self, notice: Notice, now: OffsetDateTime) -> StoreResult<Vec<i64>> {
+        tickets::due_notices(&self.pool, notice, now).await
+    }
+
+    async fn record_notice(
+        &self,
+        ticket_id: i64,
+        notice: Notice,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        tickets::record_notice(&self.pool, ticket_id, notice, events).await
+    }
+
+    async fn staff_units(&self, staff_id: i64) -> StoreResult<Vec<String>> {
+        tickets::staff_units(&self.pool, staff_id).await
+    }
+
+    async fn add_staff_unit(&self, staff_id: i64, unit_code: &str) -> StoreResult<()> {
+        tickets::add_staff_unit(&self.pool, staff_id, unit_code).await
     }
 
     async fn close(&self) {

@@ -228,11 +228,13 @@ macro_rules! both_backends {
     )*};
 }
 
-/// Creates a staff account with `role` and signs the app's client in as it.
-pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) {
+/// Creates a staff account with `role` and signs the app's client in as it; returns
+/// the account's id.
+pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) -> i64 {
     let username = format!("{}-{}", role.as_str(), uuid::Uuid::new_v4().simple());
     let password = "a test password";
-    app.store
+    let id = app
+        .store
         .create_staff(&gridline_server::store::NewStaff {
             username: username.clone(),
             display_name: role.as_str().into(),
@@ -248,4 +250,5 @@ pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) {
         )
         .await;
     assert_eq!(response.status(), 200, "sign in as {role:?}");
+    id
 }

@@ -9,3 +9,4 @@ mod errors;
 mod health;
 mod reference;
 mod shell;
+mod tickets;

@@ -1,0 +1,303 @@
+//! Tickets over the wire: filing, viewing (with personal data masked for those who do
+//! not handle the ticket), acting on a ticket, and the queues.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::error::{FieldError, FieldIssue, Validator};
+use crate::ticket::{Action, Satisfaction, Status};
+
+pub const DESCRIPTION_MAX: usize = 4000;
+pub const ADDRESS_MAX: usize = 200;
+pub const NAME_MAX: usize = 50;
+pub const NOTE_MAX: usize = 4000;
+
+/// Where a ticket came from (多口归一: every channel, one queue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// A resident's own phone.
+    Resident,
+    /// Filed by staff (a station on behalf of a resident, a grid worker, a dispatcher
+    /// taking a call).
+    Staff,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Resident => "resident",
+            Channel::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        [Channel::Resident, Channel::Staff]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
+/// `POST /api/v1/tickets`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateTicketRequest {
+    /// Made on the device; sending the same one again returns the same ticket.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    pub matter_code: String,
+    pub description: String,
+    /// WGS 84; both or neither.
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    /// A grid chosen from the list, when there is no position.
+    #[serde(default)]
+    pub region_code: Option<String>,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+}
+
+fn valid_client_id(id: &str) -> bool {
+    (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (5..=20).contains(&digits)
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+}
+
+impl CreateTicketRequest {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut v = Validator::new();
+        if let Some(id) = &self.client_id
+            && !valid_client_id(id)
+        {
+            v.add(
+                "client_id",
+                FieldIssue::Invalid,
+                "8 to 64 letters, digits, - or _",
+            );
+        }
+        v.text("matter_code", &self.matter_code, 1, 32);
+        v.text("description", &self.description, 1, DESCRIPTION_MAX);
+        v.text("address", &self.address, 0, ADDRESS_MAX);
+        match (self.lon, self.lat) {
+            (None, None) => {}
+            (Some(lon), Some(lat)) => {
+                if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+                    v.add("lon", FieldIssue::Invalid, "lon must be within [-180, 180]");
+                }
+                if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+                    v.add("lat", FieldIssue::Invalid, "lat must be within [-90, 90]");
+                }
+            }
+            (None, Some(_)) => v.add("lon", FieldIssue::Required, "lon and lat go together"),
+            (Some(_), None) => v.add("lat", FieldIssue::Required, "lon and lat go together"),
+        }
+        if let Some(name) = &self.contact_name {
+            v.text("contact_name", name, 0, NAME_MAX);
+        }
+        if let Some(phone) = &self.contact_phone
+            && !phone.trim().is_empty()
+            && !valid_phone(phone)
+        {
+            v.add("contact_phone", FieldIssue::Invalid, "5 to 20 digits");
+        }
+        v.finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketCreatedResponse {
+    pub tracking_code: String,
+    pub status: Status,
+}
+
+/// One step on a ticket's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: OffsetDateTime,
+    /// `received`, `dispatched`, `queued`, an action's name, `deadline_warning`,
+    /// `response_overdue`, `overdue`.
+    pub kind: String,
+    /// The unit that acted, when one did.
+    pub unit_code: Option<String>,
+    /// Shown to the complainant; internal entries only to staff.
+    pub public: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketView {
+    pub tracking_code: String,
+    pub status: Status,
+    pub return_pending: bool,
+    pub channel: Channel,
+    pub matter_code: String,
+    pub region_code: Option<String>,
+    pub address: String,
+    pub description: String,
+    pub lead_unit_code: Option<String>,
+    pub tier_days: u8,
+    pub urgent: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub response_due: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub handling_due: Option<OffsetDateTime>,
+    /// The handling deadline assumed plain weekends for a year without a calendar.
+    pub deadline_estimated: bool,
+    pub overdue: bool,
+    /// Masked (`张*`, `138****5678`) unless the viewer handles the ticket.
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// `POST /api/v1/tickets/{code}/actions`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub action: Action,
+    /// Required to resolve (the public reply), to progress, and for return requests.
+    #[serde(default)]
+    pub note: String,
+    /// Progress notes may be internal.
+    #[serde(default = "yes")]
+    pub public: bool,
+    /// The unit to dispatch to (dispatch, redispatch, approve a return request).
+    #[serde(default)]
+    pub unit_code: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ActionRequest {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut v = Validator::new();
+        let note_required = matches!(
+            self.action,
+            Action::Resolve | Action::Progress | Action::RequestReturn | Action::RejectReturn
+        );
+        v.text("note", &self.note, usize::from(note_required), NOTE_MAX);
+        let needs_unit = matches!(
+            self.action,
+            Action::Dispatch | Action::Redispatch | Action::ApproveReturn
+        );
+        if needs_unit
+            && self
+                .unit_code
+                .as_deref()
+                .is_none_or(|u| u.trim().is_empty())
+        {
+            v.add(
+                "unit_code",
+                FieldIssue::Required,
+                "say which unit to dispatch to",
+            );
+        }
+        v.finish()
+    }
+}
+
+/// `POST /api/v1/tickets/{code}/rating`, by whoever holds the tracking code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RatingRequest {
+    pub satisfaction: Satisfaction,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// `GET /api/v1/queue`: the signed-in staff member's work, nearest deadline first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueResponse {
+    pub tickets: Vec<TicketView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> CreateTicketRequest {
+        CreateTicketRequest {
+            client_id: Some("device-1-0001".into()),
+            matter_code: "0201".into(),
+            description: "路灯不亮".into(),
+            lon: Some(120.41),
+            lat: Some(36.07),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_request_passes() {
+        assert!(request().validate().is_ok());
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = CreateTicketRequest {
+            client_id: Some("short".into()),
+            description: "x".repeat(DESCRIPTION_MAX + 1),
+            lon: Some(500.0),
+            lat: None,
+            contact_phone: Some("call me".into()),
+            ..request()
+        };
+        let fields: Vec<_> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["client_id", "description", "lat", "contact_phone"]);
+    }
+
+    #[test]
+    fn actions_need_their_notes_and_units() {
+        let resolve = ActionRequest {
+            action: Action::Resolve,
+            note: " ".into(),
+            public: true,
+            unit_code: None,
+        };
+        assert_eq!(resolve.validate().unwrap_err()[0].field, "note");
+        let dispatch = ActionRequest {
+            action: Action::Dispatch,
+            note: String::new(),
+            public: true,
+            unit_code: None,
+        };
+        assert_eq!(dispatch.validate().unwrap_err()[0].field, "unit_code");
+    }
+}

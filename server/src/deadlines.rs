@@ -1,0 +1,81 @@
+//! The deadline job (督办): warns a unit when most of the handling time has passed,
+//! marks tickets whose response or handling time ran out, and escalates overdue ones
+//! to supervision, each on the ticket's timeline.
+//!
+//! Nothing is kept in memory: the due times are stored with the ticket, each notice is
+//! recorded once by a conditional update (so a restart, or several servers on one
+//! database, never skip or double one), and the clock is passed in, so tests drive it
+//! without sleeping.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::store::{NewEvent, Notice, Store, StoreResult};
+
+/// How many notices one run recorded, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub warnings: usize,
+    pub response_overdue: usize,
+    pub overdue: usize,
+}
+
+fn events(notice: Notice, now: OffsetDateTime) -> Vec<NewEvent> {
+    let internal = |kind: &str, note: &str| NewEvent {
+        at: now,
+        kind: kind.into(),
+        staff_id: None,
+        unit_code: None,
+        public: false,
+        note: note.into(),
+    };
+    match notice {
+        Notice::Warning => vec![internal(
+            notice.kind(),
+            "most of the handling time has passed",
+        )],
+        Notice::ResponseOverdue => vec![internal(
+            notice.kind(),
+            "not accepted within the response time",
+        )],
+        // Overdue: marked, and put under supervision (督办).
+        Notice::Overdue => vec![
+            internal(notice.kind(), "the handling deadline has passed"),
+            internal("supervise", "超期督办: escalated to supervisors"),
+        ],
+    }
+}
+
+/// Records every notice due at `now`.
+pub async fn run_once(store: &dyn Store, now: OffsetDateTime) -> StoreResult<RunSummary> {
+    let mut summary = RunSummary::default();
+    for notice in Notice::ALL {
+        for id in store.due_notices(notice, now).await? {
+            if store
+                .record_notice(id, notice, &events(notice, now))
+                .await?
+            {
+                tracing::info!(ticket_id = id, notice = notice.kind(), "deadline notice");
+                match notice {
+                    Notice::Warning => summary.warnings += 1,
+                    Notice::ResponseOverdue => summary.response_overdue += 1,
+                    Notice::Overdue => summary.overdue += 1,
+                }
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// Runs the job every `every` until the task is dropped.
+pub async fn run_forever(store: crate::SharedStore, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(err) = run_once(store.as_ref(), OffsetDateTime::now_utc()).await {
+            tracing::warn!(error = %err, "deadline job failed; trying again next round");
+        }
+    }
+}

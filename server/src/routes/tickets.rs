@@ -1,0 +1,206 @@
+//! Tickets: filing (any channel), following by tracking code, acting, rating, queues.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use gridline_core::api::ticket::{
+    ActionRequest, Channel, CreateTicketRequest, QueueResponse, RatingRequest,
+    TicketCreatedResponse, TicketView,
+};
+use gridline_core::tracking::TrackingCode;
+use gridline_core::{ErrorCode, Role};
+use time::OffsetDateTime;
+
+use crate::auth::CurrentStaff;
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::serve::AppState;
+use crate::store::{TicketFilter, TicketRecord};
+use crate::tickets;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", post(create))
+        .route("/tickets/{code}", get(show))
+        .route("/tickets/{code}/actions", post(act))
+        .route("/tickets/{code}/rating", post(rate))
+        .route("/queue", get(queue))
+}
+
+/// The staff member, if the request carries a valid session (filing is open to all).
+async fn optional_staff(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> AppResult<Option<CurrentStaff>> {
+    let Some(token) = crate::auth::session_token(headers) else {
+        return Ok(None);
+    };
+    let now = OffsetDateTime::now_utc();
+    Ok(state
+        .store
+        .touch_session(
+            &crate::auth::token_hash(&token),
+            now,
+            now + state.session_ttl(),
+        )
+        .await?
+        .map(CurrentStaff))
+}
+
+async fn find(state: &AppState, code: &str) -> AppResult<TicketRecord> {
+    let code = TrackingCode::parse(code)
+        .map_err(|e| AppError::client(ErrorCode::NotFound, format!("no such ticket: {e}")))?;
+    state
+        .store
+        .ticket_by_code(code.as_str())
+        .await?
+        .ok_or_else(|| AppError::client(ErrorCode::NotFound, "no such ticket"))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = CreateTicketRequest,
+    responses(
+        (status = 201, body = TicketCreatedResponse, description = "filed (routed when a unit is responsible)"),
+        (status = 200, body = TicketCreatedResponse, description = "this client_id was filed before: the same ticket"),
+        (status = 422, body = gridline_core::ErrorResponse),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ApiJson(request): ApiJson<CreateTicketRequest>,
+) -> AppResult<(StatusCode, ApiJson<TicketCreatedResponse>)> {
+    let channel = match optional_staff(&state, &headers).await? {
+        Some(_) => Channel::Staff,
+        None => Channel::Resident,
+    };
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let (ticket, new) = tickets::create(
+        state.store.as_ref(),
+        &snapshot,
+        request,
+        channel,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        ApiJson(TicketCreatedResponse {
+            tracking_code: ticket.tracking_code,
+            status: ticket.state.status,
+        }),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{code}", tag = "tickets",
+    params(("code" = String, Path, description = "tracking code")),
+    responses((status = 200, body = TicketView), (status = 404, body = gridline_core::ErrorResponse)))]
+pub async fn show(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> AppResult<ApiJson<TicketView>> {
+    let ticket = find(&state, &code).await?;
+    let full = match optional_staff(&state, &headers).await? {
+        Some(CurrentStaff(staff)) => {
+            tickets::handles(state.store.as_ref(), &staff, &ticket).await?
+        }
+        None => false,
+    };
+    let timeline = state.store.ticket_timeline(ticket.id).await?;
+    Ok(ApiJson(tickets::view(
+        &ticket,
+        timeline,
+        full,
+        OffsetDateTime::now_utc(),
+    )))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{code}/actions", tag = "tickets", request_body = ActionRequest,
+    params(("code" = String, Path, description = "tracking code")),
+    responses(
+        (status = 200, body = TicketView),
+        (status = 403, body = gridline_core::ErrorResponse, description = "not yours to do"),
+        (status = 409, body = gridline_core::ErrorResponse, description = "not possible in this state"),
+    ))]
+pub async fn act(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    Path(code): Path<String>,
+    ApiJson(request): ApiJson<ActionRequest>,
+) -> AppResult<ApiJson<TicketView>> {
+    let ticket = find(&state, &code).await?;
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let now = OffsetDateTime::now_utc();
+    let ticket = tickets::act(
+        state.store.as_ref(),
+        &snapshot,
+        ticket,
+        &staff,
+        request,
+        now,
+    )
+    .await?;
+    let timeline = state.store.ticket_timeline(ticket.id).await?;
+    Ok(ApiJson(tickets::view(&ticket, timeline, true, now)))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{code}/rating", tag = "tickets", request_body = RatingRequest,
+    params(("code" = String, Path, description = "tracking code")),
+    responses((status = 200, body = TicketView), (status = 409, body = gridline_core::ErrorResponse)))]
+pub async fn rate(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiJson(request): ApiJson<RatingRequest>,
+) -> AppResult<ApiJson<TicketView>> {
+    let ticket = find(&state, &code).await?;
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let now = OffsetDateTime::now_utc();
+    let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
+    let timeline = state.store.ticket_timeline(ticket.id).await?;
+    Ok(ApiJson(tickets::view(&ticket, timeline, false, now)))
+}
+
+#[utoipa::path(get, path = "/api/v1/queue", tag = "tickets",
+    responses((status = 200, body = QueueResponse), (status = 401, body = gridline_core::ErrorResponse)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+) -> AppResult<ApiJson<QueueResponse>> {
+    let mut filters = Vec::new();
+    if staff.roles.contains(&Role::UnitHandler) {
+        filters.push(TicketFilter::OpenForUnits(
+            state.store.staff_units(staff.id).await?,
+        ));
+    }
+    if staff.roles.contains(&Role::Dispatcher) || staff.roles.contains(&Role::Admin) {
+        filters.push(TicketFilter::ForDispatchers);
+    }
+    if staff.roles.contains(&Role::Supervisor) {
+        filters.push(TicketFilter::Overdue);
+    }
+    if filters.is_empty() {
+        return Err(AppError::client(
+            ErrorCode::Forbidden,
+            "your role has no ticket queue",
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut views = Vec::new();
+    for filter in filters {
+        for ticket in state.store.list_tickets(&filter).await? {
+            if views
+                .iter()
+                .any(|v: &TicketView| v.tracking_code == ticket.tracking_code)
+            {
+                continue;
+            }
+            let timeline = state.store.ticket_timeline(ticket.id).await?;
+            views.push(tickets::view(&ticket, timeline, true, now));
+        }
+    }
+    Ok(ApiJson(QueueResponse { tickets: views }))
+}

@@ -1,0 +1,435 @@
+//! The ticket service: filing from any channel (routed at once where a unit is
+//! responsible), acting on a ticket under the core state machine, and the views, with
+//! personal data masked for everyone who does not handle the ticket.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use gridline_core::api::auth::StaffProfile;
+use gridline_core::api::ticket::{
+    ActionRequest, Channel, CreateTicketRequest, RatingRequest, TicketView, TimelineEntry,
+};
+use gridline_core::deadline::{CHINA_OFFSET, Tier, deadlines, warning_at};
+use gridline_core::geo::Point;
+use gridline_core::privacy::{mask_name, mask_phone};
+use gridline_core::routing::{Route, Unrouted};
+use gridline_core::ticket::{Action, Actor, Satisfaction, TicketState, TransitionError};
+use gridline_core::tracking::TrackingCode;
+use gridline_core::{ErrorCode, FieldIssue, Role};
+use time::OffsetDateTime;
+
+use crate::error::{AppError, AppResult};
+use crate::reference::Snapshot;
+use crate::store::{Created, NewEvent, Store, StoreError, TicketRecord};
+
+/// Share of the handling time after which the unit is warned.
+pub const WARN_FRACTION: f64 = 0.75;
+
+fn field_error(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Validation(vec![gridline_core::FieldError {
+        field: field.into(),
+        issue: FieldIssue::Invalid,
+        message: message.into(),
+    }])
+}
+
+fn event(at: OffsetDateTime, kind: &str, public: bool, note: impl Into<String>) -> NewEvent {
+    NewEvent {
+        at,
+        kind: kind.into(),
+        staff_id: None,
+        unit_code: None,
+        public,
+        note: note.into(),
+    }
+}
+
+fn new_tracking_code() -> TrackingCode {
+    TrackingCode::generate(|| {
+        let mut b = [0u8; 1];
+        OsRng.fill_bytes(&mut b);
+        b[0]
+    })
+}
+
+/// Hands `ticket` to `unit` at `now`: the clocks start again.
+fn dispatch_to(
+    ticket: &mut TicketRecord,
+    unit: &str,
+    snapshot: &Snapshot,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let due = deadlines(
+        &snapshot.calendar,
+        CHINA_OFFSET,
+        now,
+        ticket.tier,
+        ticket.urgent,
+    )
+    .map_err(|_| AppError::Internal("the calendar has no working days".into()))?;
+    ticket.lead_unit_code = Some(unit.to_owned());
+    ticket.dispatched_at = Some(now);
+    ticket.response_due = Some(due.response_due);
+    ticket.handling_due = Some(due.handling_due);
+    ticket.warn_at = Some(warning_at(now, due.handling_due, WARN_FRACTION));
+    ticket.deadline_estimated = !due.estimated_years.is_empty();
+    ticket.responded_at = None;
+    ticket.warned_at = None;
+    ticket.response_overdue_at = None;
+    ticket.overdue_at = None;
+    Ok(())
+}
+
+fn unrouted_note(reason: Unrouted) -> &'static str {
+    match reason {
+        Unrouted::NoResponsibleUnit => "no unit is responsible: waiting for a dispatcher",
+        Unrouted::UnknownMatter => "unknown matter type: waiting for a dispatcher",
+        Unrouted::UnknownRegion => "no grid known: waiting for a dispatcher",
+    }
+}
+
+/// Files a ticket. Returns it and whether it is new (false: the client id was seen).
+pub async fn create(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    request: CreateTicketRequest,
+    channel: Channel,
+    now: OffsetDateTime,
+) -> AppResult<(TicketRecord, bool)> {
+    request.validate().map_err(AppError::Validation)?;
+    let matter = snapshot
+        .matters
+        .get(request.matter_code.trim())
+        .ok_or_else(|| field_error("matter_code", "no such matter type"))?;
+    let grid = match (&request.region_code, request.lon.zip(request.lat)) {
+        (Some(code), _) => {
+            let is_grid = snapshot
+                .regions
+                .get(code)
+                .is_some_and(|r| r.level == gridline_core::api::reference::RegionLevel::Grid);
+            if !is_grid {
+                return Err(field_error("region_code", "no such grid"));
+            }
+            Some(code.clone())
+        }
+        (None, Some((lon, lat))) => snapshot
+            .locator
+            .locate(Point::new(lon, lat))
+            .map(str::to_owned),
+        (None, None) => None,
+    };
+    let tier = Tier::from_working_days(matter.tier_days).ok_or_else(|| {
+        AppError::Internal(format!(
+            "matter {} has tier {}",
+            matter.code, matter.tier_days
+        ))
+    })?;
+    let now = crate::store::stored_time(now);
+    let clean = |s: Option<String>| s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let mut ticket = TicketRecord {
+        id: 0,
+        tracking_code: String::new(),
+        client_id: request.client_id.clone(),
+        channel,
+        matter_code: matter.code.clone(),
+        region_code: grid.clone(),
+        lon: request.lon,
+        lat: request.lat,
+        address: request.address.trim().to_owned(),
+        description: request.description.trim().to_owned(),
+        contact_name: clean(request.contact_name),
+        contact_phone: clean(request.contact_phone),
+        state: TicketState::NEW,
+        lead_unit_code: None,
+        tier,
+        urgent: matter.urgent,
+        created_at: now,
+        dispatched_at: None,
+        response_due: None,
+        warn_at: None,
+        handling_due: None,
+        deadline_estimated: false,
+        responded_at: None,
+        resolved_at: None,
+        closed_at: None,
+        warned_at: None,
+        response_overdue_at: None,
+        overdue_at: None,
+    };
+    let mut events = vec![event(now, "received", true, "")];
+    let route = match &grid {
+        Some(grid) => snapshot.routing.route(&ticket.matter_code, grid),
+        None => Route::Unrouted(Unrouted::UnknownRegion),
+    };
+    match route {
+        Route::Unit(unit) => {
+            ticket.state = ticket
+                .state
+                .apply(Actor::System, Action::Dispatch)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            dispatch_to(&mut ticket, &unit, snapshot, now)?;
+            events.push(NewEvent {
+                unit_code: Some(unit),
+                ..event(now, "dispatched", true, "")
+            });
+        }
+        Route::Unrouted(reason) => events.push(event(now, "queued", false, unrouted_note(reason))),
+    }
+    // A collision of random codes is rare (31^7); try a few.
+    for _ in 0..4 {
+        ticket.tracking_code = new_tracking_code().to_string();
+        match store.create_ticket(&ticket, &events).await {
+            Ok(Created::New(t)) => return Ok((t, true)),
+            Ok(Created::Existing(t)) => return Ok((t, false)),
+            Err(StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Internal(
+        "could not find a free tracking code".into(),
+    ))
+}
+
+/// How `staff` may relate to `ticket`, most specific first.
+async fn actors_of(
+    store: &dyn Store,
+    staff: &StaffProfile,
+    ticket: &TicketRecord,
+) -> AppResult<Vec<(Actor, Option<String>)>> {
+    let mut actors = Vec::new();
+    if staff.roles.contains(&Role::UnitHandler) {
+        let units = store.staff_units(staff.id).await?;
+        if let Some(lead) = &ticket.lead_unit_code
+            && units.contains(lead)
+        {
+            actors.push((Actor::LeadUnit, Some(lead.clone())));
+        }
+    }
+    if staff.roles.contains(&Role::Dispatcher) || staff.roles.contains(&Role::Admin) {
+        actors.push((Actor::Dispatcher, None));
+    }
+    if staff.roles.contains(&Role::Supervisor) {
+        actors.push((Actor::Supervisor, None));
+    }
+    Ok(actors)
+}
+
+/// Whether `staff` handles `ticket` (and so may see its personal data in full).
+pub async fn handles(
+    store: &dyn Store,
+    staff: &StaffProfile,
+    ticket: &TicketRecord,
+) -> AppResult<bool> {
+    Ok(!actors_of(store, staff, ticket).await?.is_empty())
+}
+
+fn refusal(err: TransitionError) -> AppError {
+    let code = if err.is_permission() {
+        ErrorCode::Forbidden
+    } else {
+        ErrorCode::Conflict
+    };
+    AppError::client(code, err.to_string())
+}
+
+fn apply_effects(
+    ticket: &mut TicketRecord,
+    action: Action,
+    unit: Option<&str>,
+    snapshot: &Snapshot,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    match action {
+        Action::Dispatch | Action::Redispatch | Action::ApproveReturn => {
+            let unit = unit.ok_or_else(|| field_error("unit_code", "say which unit"))?;
+            if !snapshot.units.contains_key(unit) {
+                return Err(field_error("unit_code", "no such unit"));
+            }
+            dispatch_to(ticket, unit, snapshot, now)?;
+        }
+        Action::Reopen => {
+            let unit = ticket
+                .lead_unit_code
+                .clone()
+                .ok_or_else(|| AppError::Internal("a done ticket without a unit".into()))?;
+            dispatch_to(ticket, &unit, snapshot, now)?;
+            ticket.resolved_at = None;
+            ticket.closed_at = None;
+        }
+        Action::Accept => ticket.responded_at = Some(now),
+        Action::Resolve => ticket.resolved_at = Some(now),
+        Action::Rate | Action::Close => ticket.closed_at = Some(now),
+        Action::Progress | Action::RequestReturn | Action::RejectReturn | Action::Supervise => {}
+    }
+    Ok(())
+}
+
+/// Whether the complainant sees this step (return requests and supervision are internal).
+fn public_step(action: Action, requested_public: bool) -> bool {
+    match action {
+        Action::Progress => requested_public,
+        Action::RequestReturn
+        | Action::ApproveReturn
+        | Action::RejectReturn
+        | Action::Supervise => false,
+        _ => true,
+    }
+}
+
+/// One attempted step on a ticket: who, what, and the timeline entry it writes.
+struct Step<'a> {
+    actor: Actor,
+    action: Action,
+    event: NewEvent,
+    /// The unit to dispatch to, for dispatching actions.
+    target_unit: Option<&'a str>,
+}
+
+async fn transition(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    mut ticket: TicketRecord,
+    step: Step<'_>,
+) -> AppResult<TicketRecord> {
+    let expected = ticket.state;
+    ticket.state = expected.apply(step.actor, step.action).map_err(refusal)?;
+    apply_effects(
+        &mut ticket,
+        step.action,
+        step.target_unit,
+        snapshot,
+        step.event.at,
+    )?;
+    if store.save_ticket(&ticket, expected, &step.event).await? {
+        Ok(ticket)
+    } else {
+        Err(AppError::client(
+            ErrorCode::Conflict,
+            "the ticket changed meanwhile; reload it and try again",
+        ))
+    }
+}
+
+/// A staff member acts on a ticket.
+pub async fn act(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    ticket: TicketRecord,
+    staff: &StaffProfile,
+    request: ActionRequest,
+    now: OffsetDateTime,
+) -> AppResult<TicketRecord> {
+    request.validate().map_err(AppError::Validation)?;
+    let now = crate::store::stored_time(now);
+    let actors = actors_of(store, staff, &ticket).await?;
+    let allowed = request.action.allowed_actors();
+    let Some((actor, own_unit)) = actors.iter().find(|(a, _)| allowed.contains(a)).cloned() else {
+        // Report as the state machine would for the first relation, or plainly.
+        return Err(match actors.first() {
+            Some((actor, _)) => refusal(TransitionError::NotAllowed {
+                actor: *actor,
+                action: request.action,
+            }),
+            None => AppError::client(ErrorCode::Forbidden, "you do not handle this ticket"),
+        });
+    };
+    let target = request.unit_code.as_deref().map(str::trim);
+    let event = NewEvent {
+        at: now,
+        kind: request.action.as_str().into(),
+        staff_id: Some(staff.id),
+        unit_code: own_unit.or_else(|| target.map(str::to_owned)),
+        public: public_step(request.action, request.public),
+        note: request.note.trim().to_owned(),
+    };
+    transition(
+        store,
+        snapshot,
+        ticket,
+        Step {
+            actor,
+            action: request.action,
+            event,
+            target_unit: target,
+        },
+    )
+    .await
+}
+
+/// Whoever holds the tracking code rates a done ticket.
+pub async fn rate(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    ticket: TicketRecord,
+    rating: RatingRequest,
+    now: OffsetDateTime,
+) -> AppResult<TicketRecord> {
+    let mut v = gridline_core::api::error::Validator::new();
+    v.text(
+        "comment",
+        &rating.comment,
+        0,
+        gridline_core::api::ticket::NOTE_MAX,
+    );
+    v.finish().map_err(AppError::Validation)?;
+    let now = crate::store::stored_time(now);
+    let label = match rating.satisfaction {
+        Satisfaction::Satisfied => "satisfied",
+        Satisfaction::BasicallySatisfied => "basically_satisfied",
+        Satisfaction::Dissatisfied => "dissatisfied",
+    };
+    let note = if rating.comment.trim().is_empty() {
+        label.to_owned()
+    } else {
+        format!("{label}: {}", rating.comment.trim())
+    };
+    let event = event(now, Action::Rate.as_str(), true, note);
+    transition(
+        store,
+        snapshot,
+        ticket,
+        Step {
+            actor: Actor::Complainant,
+            action: Action::Rate,
+            event,
+            target_unit: None,
+        },
+    )
+    .await
+}
+
+/// What a viewer sees: everything when they handle the ticket; otherwise personal data
+/// masked and only the public timeline.
+pub fn view(
+    ticket: &TicketRecord,
+    timeline: Vec<TimelineEntry>,
+    full: bool,
+    now: OffsetDateTime,
+) -> TicketView {
+    let open = ticket.state.status.with_unit();
+    TicketView {
+        tracking_code: ticket.tracking_code.clone(),
+        status: ticket.state.status,
+        return_pending: ticket.state.return_pending,
+        channel: ticket.channel,
+        matter_code: ticket.matter_code.clone(),
+        region_code: ticket.region_code.clone(),
+        address: ticket.address.clone(),
+        description: ticket.description.clone(),
+        lead_unit_code: ticket.lead_unit_code.clone(),
+        tier_days: ticket.tier.working_days(),
+        urgent: ticket.urgent,
+        created_at: ticket.created_at,
+        response_due: ticket.response_due,
+        handling_due: ticket.handling_due,
+        deadline_estimated: ticket.deadline_estimated,
+        overdue: open && ticket.handling_due.is_some_and(|due| due <= now),
+        contact_name: ticket
+            .contact_name
+            .as_deref()
+            .map(|n| if full { n.to_owned() } else { mask_name(n) }),
+        contact_phone: ticket
+            .contact_phone
+            .as_deref()
+            .map(|p| if full { p.to_owned() } else { mask_phone(p) }),
+        timeline: timeline.into_iter().filter(|e| full || e.public).collect(),
+    }
+}

@@ -1,0 +1,345 @@
+//! Tickets end to end through the API: filing and routing, the unit's work, first
+//! receiver responsibility, return requests, rating, and the deadline job.
+
+use gridline_core::Role;
+use gridline_core::api::ticket::{QueueResponse, TicketCreatedResponse, TicketView};
+use gridline_server::deadlines;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, expect_error, sign_in_as};
+
+crate::both_backends!(
+    filing_routes_at_once_and_is_idempotent,
+    a_unit_takes_handles_and_resolves,
+    first_receiver_is_responsible,
+    deadlines_warn_and_escalate_once_across_restarts,
+);
+
+async fn load_demo(app: &TestApp) {
+    gridline_server::demo::load_reference_data(app.store.as_ref())
+        .await
+        .unwrap();
+}
+
+/// A street light out in 青松 grid 2, with a phone number.
+fn street_light(client_id: &str) -> Value {
+    json!({
+        "client_id": client_id,
+        "matter_code": "0201",
+        "description": "小区门口路灯不亮，晚上很黑",
+        "lon": 120.41, "lat": 36.069,
+        "address": "青松路 12 号",
+        "contact_name": "张三",
+        "contact_phone": "13812345678"
+    })
+}
+
+async fn file(app: &TestApp, body: &Value) -> (u16, TicketCreatedResponse) {
+    // Filing as a resident: no session.
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+async fn public_view(app: &TestApp, code: &str) -> TicketView {
+    let response = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/tickets/{code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn act(app: &TestApp, code: &str, body: Value) -> reqwest::Response {
+    app.post_json(&format!("/api/v1/tickets/{code}/actions"), &body)
+        .await
+}
+
+fn kinds(view: &TicketView) -> Vec<&str> {
+    view.timeline.iter().map(|e| e.kind.as_str()).collect()
+}
+
+async fn filing_routes_at_once_and_is_idempotent(app: &TestApp) {
+    load_demo(app).await;
+    let (status, created) = file(app, &street_light("device-a-0001")).await;
+    assert_eq!(status, 201);
+    assert_eq!(serde_json::to_value(created.status).unwrap(), "dispatched");
+    assert_eq!(created.tracking_code.len(), 8);
+
+    let view = public_view(app, &created.tracking_code).await;
+    assert_eq!(view.lead_unit_code.as_deref(), Some("U-CM"));
+    assert_eq!(view.region_code.as_deref(), Some("D01-S01-C01-G02"));
+    assert_eq!(view.tier_days, 3);
+    assert!(view.response_due.unwrap() < view.handling_due.unwrap());
+    assert_eq!(kinds(&view), ["received", "dispatched"]);
+    // Personal data is masked for anyone who does not handle the ticket.
+    assert_eq!(view.contact_phone.as_deref(), Some("138****5678"));
+    assert_eq!(view.contact_name.as_deref(), Some("张*"));
+    // Typed loosely (lower case, a dash), the code still finds it.
+    let loose = format!(
+        "{}-{}",
+        &created.tracking_code[..4],
+        &created.tracking_code[4..]
+    )
+    .to_lowercase();
+    assert_eq!(
+        public_view(app, &loose).await.tracking_code,
+        created.tracking_code
+    );
+
+    // The same client id again (a retry, a double tap): the same ticket, not a second.
+    let (status, again) = file(app, &street_light("device-a-0001")).await;
+    assert_eq!(status, 200);
+    assert_eq!(again.tracking_code, created.tracking_code);
+
+    // No unit for "other": received, waiting for a dispatcher.
+    let other =
+        json!({"matter_code": "99", "description": "其他问题", "region_code": "D01-S02-C01-G01"});
+    let (status, queued) = file(app, &other).await;
+    assert_eq!(status, 201);
+    assert_eq!(serde_json::to_value(queued.status).unwrap(), "received");
+    sign_in_as(app, Role::Dispatcher).await;
+    let queue: QueueResponse = app.get("/api/v1/queue").await.json().await.unwrap();
+    let codes: Vec<_> = queue
+        .tickets
+        .iter()
+        .map(|t| t.tracking_code.as_str())
+        .collect();
+    assert_eq!(codes, [queued.tracking_code.as_str()]);
+
+    // Bad input names the field; an unknown code is a 404.
+    let body = expect_error(
+        reqwest::Client::new()
+            .post(app.url("/api/v1/tickets"))
+            .json(&json!({"matter_code": "7777", "description": "x"}))
+            .send()
+            .await
+            .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body.error.fields[0].field, "matter_code");
+    expect_error(app.get("/api/v1/tickets/AAAAAAAA").await, 404, "not_found").await;
+}
+
+async fn a_unit_takes_handles_and_resolves(app: &TestApp) {
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-b-0001")).await;
+    let code = created.tracking_code.as_str();
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+
+    let queue: QueueResponse = app.get("/api/v1/queue").await.json().await.unwrap();
+    assert_eq!(queue.tickets.len(), 1);
+    // The handler of the ticket sees the phone number in full.
+    assert_eq!(
+        queue.tickets[0].contact_phone.as_deref(),
+        Some("13812345678")
+    );
+
+    assert_eq!(
+        act(app, code, json!({"action": "accept"})).await.status(),
+        200
+    );
+    let r = act(
+        app,
+        code,
+        json!({"action": "progress", "note": "已联系路灯所", "public": false}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let r = act(
+        app,
+        code,
+        json!({"action": "resolve", "note": "已更换灯泡，恢复照明"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let done: TicketView = r.json().await.unwrap();
+    assert_eq!(serde_json::to_value(done.status).unwrap(), "done");
+
+    // The complainant sees the public steps only, then rates.
+    let public = public_view(app, code).await;
+    assert_eq!(
+        kinds(&public),
+        ["received", "dispatched", "accept", "resolve"]
+    );
+    assert_eq!(public.timeline[3].note, "已更换灯泡，恢复照明");
+    let rated = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/tickets/{code}/rating")))
+        .json(&json!({"satisfaction": "satisfied", "comment": "很快"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), 200);
+    let rated: TicketView = rated.json().await.unwrap();
+    assert_eq!(serde_json::to_value(rated.status).unwrap(), "closed");
+    // Rating twice is refused.
+    let again = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/tickets/{code}/rating")))
+        .json(&json!({"satisfaction": "dissatisfied"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(again, 409, "conflict").await;
+}
+
+async fn first_receiver_is_responsible(app: &TestApp) {
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-c-0001")).await;
+    let code = created.tracking_code.as_str();
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+
+    // Resolving before accepting is out of order; passing on or closing is not the
+    // unit's to do.
+    expect_error(
+        act(app, code, json!({"action": "resolve", "note": "x"})).await,
+        409,
+        "conflict",
+    )
+    .await;
+    let body = expect_error(
+        act(
+            app,
+            code,
+            json!({"action": "redispatch", "unit_code": "U-HC"}),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert!(
+        body.error.message.contains("退单申请"),
+        "{}",
+        body.error.message
+    );
+    expect_error(
+        act(app, code, json!({"action": "close"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    // A return request needs a reason.
+    let body = expect_error(
+        act(app, code, json!({"action": "request_return"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body.error.fields[0].field, "note");
+    let r = act(
+        app,
+        code,
+        json!({"action": "request_return", "note": "道路照明归住建局管"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+
+    // The dispatcher decides: approved, re-dispatched to the housing bureau.
+    sign_in_as(app, Role::Dispatcher).await;
+    let queue: QueueResponse = app.get("/api/v1/queue").await.json().await.unwrap();
+    assert!(
+        queue
+            .tickets
+            .iter()
+            .any(|t| t.tracking_code == code && t.return_pending)
+    );
+    let r = act(
+        app,
+        code,
+        json!({"action": "approve_return", "unit_code": "U-HC"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let moved: TicketView = r.json().await.unwrap();
+    assert_eq!(moved.lead_unit_code.as_deref(), Some("U-HC"));
+    assert!(!moved.return_pending);
+    assert_eq!(serde_json::to_value(moved.status).unwrap(), "dispatched");
+    assert!(kinds(&moved).ends_with(&["request_return", "approve_return"]));
+
+    // The first unit no longer handles it.
+    let other = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(other, "U-CM").await.unwrap();
+    expect_error(
+        act(app, code, json!({"action": "accept"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
+async fn deadlines_warn_and_escalate_once_across_restarts(app: &TestApp) {
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-d-0001")).await;
+    let ticket = app
+        .store
+        .ticket_by_code(&created.tracking_code)
+        .await
+        .unwrap()
+        .unwrap();
+    let (warn_at, due) = (ticket.warn_at.unwrap(), ticket.handling_due.unwrap());
+    assert!(ticket.dispatched_at.unwrap() < warn_at && warn_at < due);
+
+    let before = deadlines::run_once(app.store.as_ref(), warn_at - time::Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(before.warnings, 0);
+    // The response time (4 hours) ran out long before: marked, once.
+    assert_eq!(before.response_overdue, 1);
+    let warned = deadlines::run_once(app.store.as_ref(), warn_at)
+        .await
+        .unwrap();
+    assert_eq!(warned.warnings, 1);
+    assert_eq!(warned.response_overdue, 0);
+    let again = deadlines::run_once(app.store.as_ref(), warn_at)
+        .await
+        .unwrap();
+    assert_eq!(again, deadlines::RunSummary::default());
+
+    // "Restart": a new connection, nothing in memory carried over.
+    let restarted = gridline_server::store::connect(&app.database_url)
+        .await
+        .unwrap();
+    let overdue = deadlines::run_once(restarted.as_ref(), due + time::Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(overdue.overdue, 1);
+    assert_eq!(overdue.warnings, 0);
+    let once_more = deadlines::run_once(restarted.as_ref(), due + time::Duration::hours(5))
+        .await
+        .unwrap();
+    assert_eq!(once_more, deadlines::RunSummary::default());
+    restarted.close().await;
+
+    let timeline = app.store.ticket_timeline(ticket.id).await.unwrap();
+    let kinds: Vec<_> = timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "received",
+            "dispatched",
+            "response_overdue",
+            "deadline_warning",
+            "overdue",
+            "supervise"
+        ]
+    );
+    // Internal notices stay internal.
+    let public = public_view(app, &created.tracking_code).await;
+    assert_eq!(public.timeline.len(), 2);
+
+    // Supervisors see it on their overdue board.
+    sign_in_as(app, Role::Supervisor).await;
+    let board: QueueResponse = app.get("/api/v1/queue").await.json().await.unwrap();
+    assert_eq!(board.tickets.len(), 1);
+    assert_eq!(board.tickets[0].tracking_code, created.tracking_code);
+}
