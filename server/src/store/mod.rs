@@ -2,8 +2,10 @@
 //!
 //! SQLite (the embedded default, WAL mode) serves a laptop, a demo or a small district;
 //! PostgreSQL serves a city. Each backend has its own migrations
-//! (`migrations/sqlite`, `migrations/postgres`), run at connect, and its own SQL where
-//! the dialects differ. The same test suite runs against both (`tests/`).
+//! (`migrations/sqlite`, `migrations/postgres`, run at connect) and its own connection
+//! settings; the queries are written once in `common_sql.rs`, which both include with
+//! their own pool type. Where a later query must differ (`FOR UPDATE SKIP LOCKED`), it
+//! goes into the backend's file. The same test suite runs against both (`tests/`).
 
 mod postgres;
 mod rows;

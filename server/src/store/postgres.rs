@@ -4,29 +4,25 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use gridline_core::api::auth::StaffProfile;
-use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region};
+use gridline_core::api::ticket::TimelineEntry;
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::Polygon;
-use sqlx::Row;
+use gridline_core::ticket::TicketState;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use time::OffsetDateTime;
 
-use super::rows as read;
+use super::{
+    Backend, Created, NewEvent, NewStaff, Notice, ReferenceData, StaffRecord, Store, StoreResult,
+    TicketFilter, TicketRecord,
+};
 
-/// The ticket queries shared with the other backend.
-mod tickets {
+/// The SQL shared with the other backend.
+mod common {
     type Pool = sqlx::postgres::PgPool;
     type Db = sqlx::Postgres;
-    include!("tickets_sql.rs");
+    include!("common_sql.rs");
 }
-use gridline_core::api::ticket::TimelineEntry;
-use gridline_core::ticket::TicketState;
-
-use super::{
-    Backend, Created, NewEvent, NewStaff, Notice, ReferenceData, StaffRecord, Store, StoreError,
-    StoreResult, TicketFilter, TicketRecord, attach_responsibilities, calendar_from_years,
-    keywords_to_text, roles_to_text, shape_to_text,
-};
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -51,225 +47,51 @@ impl Store for PostgresStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        common::ping(&self.pool).await
     }
 
     async fn is_empty(&self) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "SELECT NOT (EXISTS (SELECT 1 FROM regions) OR EXISTS (SELECT 1 FROM matter_types)
-                      OR EXISTS (SELECT 1 FROM staff)) AS empty",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("empty")?)
+        common::is_empty(&self.pool).await
     }
 
     async fn upsert_reference_data(&self, data: &ReferenceData) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        for m in &data.matter_types {
-            sqlx::query(
-                "INSERT INTO matter_types
-                     (code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
-                     name_zh = excluded.name_zh, name_en = excluded.name_en,
-                     tier_days = excluded.tier_days, urgent = excluded.urgent,
-                     keywords = excluded.keywords, unit_kind = excluded.unit_kind",
-            )
-            .bind(&m.code)
-            .bind(&m.parent_code)
-            .bind(&m.name_zh)
-            .bind(&m.name_en)
-            .bind(i32::from(m.tier_days))
-            .bind(m.urgent)
-            .bind(keywords_to_text(&m.keywords))
-            .bind(m.unit_kind.map(|k| k.as_str()))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_write(e, &format!("matter type {}", m.code)))?;
-        }
-        for RegionWithShape { region: r, shape } in &data.regions {
-            sqlx::query(
-                "INSERT INTO regions (code, parent_code, level, name_zh, name_en, shape)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
-                     level = excluded.level, name_zh = excluded.name_zh,
-                     name_en = excluded.name_en, shape = excluded.shape",
-            )
-            .bind(&r.code)
-            .bind(&r.parent_code)
-            .bind(r.level.as_str())
-            .bind(&r.name_zh)
-            .bind(&r.name_en)
-            .bind(shape_to_text(shape))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_write(e, &format!("region {}", r.code)))?;
-        }
-        for u in &data.units {
-            sqlx::query(
-                "INSERT INTO handling_units (code, name_zh, name_en, kind, region_code)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh,
-                     name_en = excluded.name_en, kind = excluded.kind,
-                     region_code = excluded.region_code",
-            )
-            .bind(&u.code)
-            .bind(&u.name_zh)
-            .bind(&u.name_en)
-            .bind(u.kind.as_str())
-            .bind(&u.region_code)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_write(e, &format!("unit {}", u.code)))?;
-            sqlx::query("DELETE FROM unit_responsibilities WHERE unit_code = $1")
-                .bind(&u.code)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for u in &data.units {
-            for matter in &u.matters {
-                for area in &u.areas {
-                    sqlx::query(
-                        "INSERT INTO unit_responsibilities (matter_code, region_code, unit_code)
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(matter)
-                    .bind(area)
-                    .bind(&u.code)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        StoreError::from_write(e, &format!("a unit for matter {matter} in {area}"))
-                    })?;
-                }
-            }
-        }
-        sqlx::query("UPDATE reference_revision SET revision = revision + 1 WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        common::upsert_reference_data(&self.pool, data).await
     }
 
     async fn reference_revision(&self) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT revision FROM reference_revision WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get("revision")?)
+        common::reference_revision(&self.pool).await
     }
 
     async fn list_matter_types(&self) -> StoreResult<Vec<MatterType>> {
-        let rows = sqlx::query(
-            "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind
-             FROM matter_types ORDER BY code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(read::matter_type).collect()
+        common::list_matter_types(&self.pool).await
     }
 
     async fn list_regions(&self) -> StoreResult<Vec<Region>> {
-        let rows = sqlx::query(
-            "SELECT code, parent_code, level, name_zh, name_en FROM regions ORDER BY code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(read::region).collect()
+        common::list_regions(&self.pool).await
     }
 
     async fn list_shapes(&self) -> StoreResult<Vec<(String, Vec<Polygon>)>> {
-        let rows =
-            sqlx::query("SELECT code, shape FROM regions WHERE shape IS NOT NULL ORDER BY code")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(read::shape).collect()
+        common::list_shapes(&self.pool).await
     }
 
     async fn list_units(&self) -> StoreResult<Vec<HandlingUnit>> {
-        let units = sqlx::query(
-            "SELECT code, name_zh, name_en, kind, region_code FROM handling_units ORDER BY code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let units = units
-            .iter()
-            .map(read::unit)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let rows = sqlx::query(
-            "SELECT unit_code, matter_code, region_code FROM unit_responsibilities
-             ORDER BY unit_code, matter_code, region_code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let rows = rows
-            .iter()
-            .map(read::responsibility)
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(attach_responsibilities(units, rows))
+        common::list_units(&self.pool).await
     }
 
     async fn load_calendar(&self) -> StoreResult<WorkCalendar> {
-        let rows = sqlx::query("SELECT year, csv FROM calendar_years ORDER BY year")
-            .fetch_all(&self.pool)
-            .await?;
-        let rows = rows
-            .iter()
-            .map(|row| {
-                Ok((
-                    row.try_get::<i32, _>("year")?,
-                    row.try_get::<String, _>("csv")?,
-                ))
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        calendar_from_years(rows)
+        common::load_calendar(&self.pool).await
     }
 
     async fn save_calendar_years(&self, calendar: &WorkCalendar) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        for year in calendar.years() {
-            sqlx::query(
-                "INSERT INTO calendar_years (year, csv) VALUES ($1, $2)
-                 ON CONFLICT (year) DO UPDATE SET csv = excluded.csv",
-            )
-            .bind(year)
-            .bind(calendar.year_csv(year))
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query("UPDATE reference_revision SET revision = revision + 1 WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        common::save_calendar_years(&self.pool, calendar).await
     }
 
     async fn create_staff(&self, staff: &NewStaff) -> StoreResult<i64> {
-        let row = sqlx::query(
-            "INSERT INTO staff (username, display_name, password_hash, roles, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&staff.username)
-        .bind(&staff.display_name)
-        .bind(&staff.password_hash)
-        .bind(roles_to_text(&staff.roles))
-        .bind(OffsetDateTime::now_utc())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_write(e, &format!("user {}", staff.username)))?;
-        Ok(row.try_get("id")?)
+        common::create_staff(&self.pool, staff).await
     }
 
     async fn find_staff_by_username(&self, username: &str) -> StoreResult<Option<StaffRecord>> {
-        let row = sqlx::query(
-            "SELECT id, username, display_name, roles, password_hash, disabled
-             FROM staff WHERE username = $1",
-        )
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(read::staff_record).transpose()
+        common::find_staff_by_username(&self.pool, username).await
     }
 
     async fn create_session(
@@ -278,16 +100,7 @@ impl Store for PostgresStore {
         staff_id: i64,
         expires_at: OffsetDateTime,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at)
-             VALUES ($1, $2, now(), $3)",
-        )
-        .bind(token_hash)
-        .bind(staff_id)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        common::create_session(&self.pool, token_hash, staff_id, expires_at).await
     }
 
     async fn touch_session(
@@ -296,28 +109,11 @@ impl Store for PostgresStore {
         now: OffsetDateTime,
         new_expiry: OffsetDateTime,
     ) -> StoreResult<Option<StaffProfile>> {
-        // One round trip: slide the expiry of a live session and read its owner.
-        let row = sqlx::query(
-            "UPDATE sessions x SET expires_at = $3
-             FROM staff s
-             WHERE s.id = x.staff_id AND x.token_hash = $1 AND x.expires_at > $2
-               AND NOT s.disabled
-             RETURNING s.id, s.username, s.display_name, s.roles",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .bind(new_expiry)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(read::staff_profile).transpose()
+        common::touch_session(&self.pool, token_hash, now, new_expiry).await
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        common::delete_session(&self.pool, token_hash).await
     }
 
     async fn create_ticket(
@@ -325,15 +121,15 @@ impl Store for PostgresStore {
         ticket: &TicketRecord,
         events: &[NewEvent],
     ) -> StoreResult<Created> {
-        tickets::create_ticket(&self.pool, ticket, events).await
+        common::create_ticket(&self.pool, ticket, events).await
     }
 
     async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>> {
-        tickets::ticket_by_code(&self.pool, tracking_code).await
+        common::ticket_by_code(&self.pool, tracking_code).await
     }
 
     async fn ticket_timeline(&self, ticket_id: i64) -> StoreResult<Vec<TimelineEntry>> {
-        tickets::ticket_timeline(&self.pool, ticket_id).await
+        common::ticket_timeline(&self.pool, ticket_id).await
     }
 
     async fn save_ticket(
@@ -342,15 +138,15 @@ impl Store for PostgresStore {
         expected: TicketState,
         event: &NewEvent,
     ) -> StoreResult<bool> {
-        tickets::save_ticket(&self.pool, ticket, expected, event).await
+        common::save_ticket(&self.pool, ticket, expected, event).await
     }
 
     async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>> {
-        tickets::list_tickets(&self.pool, filter).await
+        common::list_tickets(&self.pool, filter).await
     }
 
     async fn due_notices(&self, notice: Notice, now: OffsetDateTime) -> StoreResult<Vec<i64>> {
-        tickets::due_notices(&self.pool, notice, now).await
+        common::due_notices(&self.pool, notice, now).await
     }
 
     async fn record_notice(
@@ -359,15 +155,15 @@ impl Store for PostgresStore {
         notice: Notice,
         events: &[NewEvent],
     ) -> StoreResult<bool> {
-        tickets::record_notice(&self.pool, ticket_id, notice, events).await
+        common::record_notice(&self.pool, ticket_id, notice, events).await
     }
 
     async fn staff_units(&self, staff_id: i64) -> StoreResult<Vec<String>> {
-        tickets::staff_units(&self.pool, staff_id).await
+        common::staff_units(&self.pool, staff_id).await
     }
 
     async fn add_staff_unit(&self, staff_id: i64, unit_code: &str) -> StoreResult<()> {
-        tickets::add_staff_unit(&self.pool, staff_id, unit_code).await
+        common::add_staff_unit(&self.pool, staff_id, unit_code).await
     }
 
     async fn close(&self) {

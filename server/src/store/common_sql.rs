@@ -1,0 +1,598 @@
+// The store's SQL, written once for both backends: the including module defines `Pool`
+// and `Db` (SqlitePool and Sqlite, or PgPool and Postgres). sqlx binds `$N`
+// placeholders on SQLite too, and every type used here (text, integers, floats,
+// booleans, bytes, OffsetDateTime) encodes on both. Times are stored as whole-second
+// UTC (`stored_time`), so SQLite's RFC 3339 text compares in time order.
+// Included by sqlite.rs and postgres.rs; not a module of its own.
+
+use gridline_core::api::auth::StaffProfile;
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::api::ticket::TimelineEntry;
+use gridline_core::calendar::WorkCalendar;
+use gridline_core::geo::Polygon;
+use gridline_core::ticket::TicketState;
+use sqlx::Row as _;
+use time::OffsetDateTime;
+
+use crate::store::rows as read;
+use crate::store::{
+    Created, NewEvent, NewStaff, Notice, ReferenceData, StaffRecord, StoreError, StoreResult,
+    TicketFilter, TicketRecord, attach_responsibilities, calendar_from_years, keywords_to_text,
+    roles_to_text, shape_to_text, stored_time,
+};
+
+pub(crate) async fn ping(pool: &Pool) -> StoreResult<()> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}
+
+pub(crate) async fn is_empty(pool: &Pool) -> StoreResult<bool> {
+    let row = sqlx::query(
+        "SELECT NOT (EXISTS (SELECT 1 FROM regions) OR EXISTS (SELECT 1 FROM matter_types)
+                  OR EXISTS (SELECT 1 FROM staff)) AS empty",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(row.try_get("empty")?)
+}
+
+pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    for m in &data.matter_types {
+        sqlx::query(
+            "INSERT INTO matter_types
+                 (code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
+                 name_zh = excluded.name_zh, name_en = excluded.name_en,
+                 tier_days = excluded.tier_days, urgent = excluded.urgent,
+                 keywords = excluded.keywords, unit_kind = excluded.unit_kind",
+        )
+        .bind(&m.code)
+        .bind(&m.parent_code)
+        .bind(&m.name_zh)
+        .bind(&m.name_en)
+        .bind(i32::from(m.tier_days))
+        .bind(m.urgent)
+        .bind(keywords_to_text(&m.keywords))
+        .bind(m.unit_kind.map(|k| k.as_str()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &format!("matter type {}", m.code)))?;
+    }
+    for RegionWithShape { region: r, shape } in &data.regions {
+        sqlx::query(
+            "INSERT INTO regions (code, parent_code, level, name_zh, name_en, shape)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
+                 level = excluded.level, name_zh = excluded.name_zh,
+                 name_en = excluded.name_en, shape = excluded.shape",
+        )
+        .bind(&r.code)
+        .bind(&r.parent_code)
+        .bind(r.level.as_str())
+        .bind(&r.name_zh)
+        .bind(&r.name_en)
+        .bind(shape_to_text(shape))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &format!("region {}", r.code)))?;
+    }
+    for u in &data.units {
+        sqlx::query(
+            "INSERT INTO handling_units (code, name_zh, name_en, kind, region_code)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh,
+                 name_en = excluded.name_en, kind = excluded.kind,
+                 region_code = excluded.region_code",
+        )
+        .bind(&u.code)
+        .bind(&u.name_zh)
+        .bind(&u.name_en)
+        .bind(u.kind.as_str())
+        .bind(&u.region_code)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &format!("unit {}", u.code)))?;
+        sqlx::query("DELETE FROM unit_responsibilities WHERE unit_code = $1")
+            .bind(&u.code)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for u in &data.units {
+        for matter in &u.matters {
+            for area in &u.areas {
+                sqlx::query(
+                    "INSERT INTO unit_responsibilities (matter_code, region_code, unit_code)
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(matter)
+                .bind(area)
+                .bind(&u.code)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    StoreError::from_write(e, &format!("a unit for matter {matter} in {area}"))
+                })?;
+            }
+        }
+    }
+    sqlx::query("UPDATE reference_revision SET revision = revision + 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn reference_revision(pool: &Pool) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT revision FROM reference_revision WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    Ok(row.try_get("revision")?)
+}
+
+pub(crate) async fn list_matter_types(pool: &Pool) -> StoreResult<Vec<MatterType>> {
+    let rows = sqlx::query(
+        "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind
+         FROM matter_types ORDER BY code",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(read::matter_type).collect()
+}
+
+pub(crate) async fn list_regions(pool: &Pool) -> StoreResult<Vec<Region>> {
+    let rows =
+        sqlx::query("SELECT code, parent_code, level, name_zh, name_en FROM regions ORDER BY code")
+            .fetch_all(pool)
+            .await?;
+    rows.iter().map(read::region).collect()
+}
+
+pub(crate) async fn list_shapes(pool: &Pool) -> StoreResult<Vec<(String, Vec<Polygon>)>> {
+    let rows = sqlx::query("SELECT code, shape FROM regions WHERE shape IS NOT NULL ORDER BY code")
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(read::shape).collect()
+}
+
+pub(crate) async fn list_units(pool: &Pool) -> StoreResult<Vec<HandlingUnit>> {
+    let units = sqlx::query(
+        "SELECT code, name_zh, name_en, kind, region_code FROM handling_units ORDER BY code",
+    )
+    .fetch_all(pool)
+    .await?;
+    let units = units
+        .iter()
+        .map(read::unit)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let rows = sqlx::query(
+        "SELECT unit_code, matter_code, region_code FROM unit_responsibilities
+         ORDER BY unit_code, matter_code, region_code",
+    )
+    .fetch_all(pool)
+    .await?;
+    let rows = rows
+        .iter()
+        .map(read::responsibility)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(attach_responsibilities(units, rows))
+}
+
+pub(crate) async fn load_calendar(pool: &Pool) -> StoreResult<WorkCalendar> {
+    let rows = sqlx::query("SELECT year, csv FROM calendar_years ORDER BY year")
+        .fetch_all(pool)
+        .await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<i32, _>("year")?,
+                row.try_get::<String, _>("csv")?,
+            ))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    calendar_from_years(rows)
+}
+
+pub(crate) async fn save_calendar_years(pool: &Pool, calendar: &WorkCalendar) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    for year in calendar.years() {
+        sqlx::query(
+            "INSERT INTO calendar_years (year, csv) VALUES ($1, $2)
+             ON CONFLICT (year) DO UPDATE SET csv = excluded.csv",
+        )
+        .bind(year)
+        .bind(calendar.year_csv(year))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE reference_revision SET revision = revision + 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn create_staff(pool: &Pool, staff: &NewStaff) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO staff (username, display_name, password_hash, roles, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&staff.username)
+    .bind(&staff.display_name)
+    .bind(&staff.password_hash)
+    .bind(roles_to_text(&staff.roles))
+    .bind(stored_time(OffsetDateTime::now_utc()))
+    .fetch_one(pool)
+    .await
+    .map_err(|e| StoreError::from_write(e, &format!("user {}", staff.username)))?;
+    Ok(row.try_get("id")?)
+}
+
+pub(crate) async fn find_staff_by_username(
+    pool: &Pool,
+    username: &str,
+) -> StoreResult<Option<StaffRecord>> {
+    let row = sqlx::query(
+        "SELECT id, username, display_name, roles, password_hash, disabled
+         FROM staff WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(read::staff_record).transpose()
+}
+
+pub(crate) async fn create_session(
+    pool: &Pool,
+    token_hash: &[u8],
+    staff_id: i64,
+    expires_at: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(staff_id)
+    .bind(stored_time(OffsetDateTime::now_utc()))
+    .bind(stored_time(expires_at))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn delete_session(pool: &Pool, token_hash: &[u8]) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn touch_session(
+    pool: &Pool,
+    token_hash: &[u8],
+    now: OffsetDateTime,
+    new_expiry: OffsetDateTime,
+) -> StoreResult<Option<StaffProfile>> {
+    let row = sqlx::query(
+        "SELECT s.id, s.username, s.display_name, s.roles
+         FROM sessions x JOIN staff s ON s.id = x.staff_id
+         WHERE x.token_hash = $1 AND x.expires_at > $2 AND s.disabled = $3",
+    )
+    .bind(token_hash)
+    .bind(stored_time(now))
+    .bind(false)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+        .bind(stored_time(new_expiry))
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    read::staff_profile(&row).map(Some)
+}
+
+macro_rules! ticket_columns {
+    () => {
+        "id, tracking_code, client_id, channel, matter_code, region_code, lon, lat, address, \
+         description, contact_name, contact_phone, status, return_pending, lead_unit_code, \
+         tier_days, urgent, created_at, dispatched_at, response_due, warn_at, handling_due, \
+         deadline_estimated, responded_at, resolved_at, closed_at, warned_at, \
+         response_overdue_at, overdue_at"
+    };
+}
+
+const OPEN: &str = "('dispatched', 'accepted', 'in_progress')";
+
+fn opt_time(t: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
+    t.map(stored_time)
+}
+
+async fn insert_events<'c, E>(executor: E, ticket_id: i64, event: &NewEvent) -> StoreResult<()>
+where
+    E: sqlx::Executor<'c, Database = Db>,
+{
+    sqlx::query(
+        "INSERT INTO ticket_events (ticket_id, at, kind, staff_id, unit_code, public, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(ticket_id)
+    .bind(stored_time(event.at))
+    .bind(&event.kind)
+    .bind(event.staff_id)
+    .bind(&event.unit_code)
+    .bind(event.public)
+    .bind(&event.note)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn create_ticket(
+    pool: &Pool,
+    t: &TicketRecord,
+    events: &[NewEvent],
+) -> StoreResult<Created> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO tickets (tracking_code, client_id, channel, matter_code, region_code, lon, lat,
+             address, description, contact_name, contact_phone, status, return_pending,
+             lead_unit_code, tier_days, urgent, created_at, dispatched_at, response_due, warn_at,
+             handling_due, deadline_estimated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19, $20, $21, $22)
+         ON CONFLICT (client_id) DO NOTHING
+         RETURNING id",
+    )
+    .bind(&t.tracking_code)
+    .bind(&t.client_id)
+    .bind(t.channel.as_str())
+    .bind(&t.matter_code)
+    .bind(&t.region_code)
+    .bind(t.lon)
+    .bind(t.lat)
+    .bind(&t.address)
+    .bind(&t.description)
+    .bind(&t.contact_name)
+    .bind(&t.contact_phone)
+    .bind(t.state.status.as_str())
+    .bind(t.state.return_pending)
+    .bind(&t.lead_unit_code)
+    .bind(i32::from(t.tier.working_days()))
+    .bind(t.urgent)
+    .bind(stored_time(t.created_at))
+    .bind(opt_time(t.dispatched_at))
+    .bind(opt_time(t.response_due))
+    .bind(opt_time(t.warn_at))
+    .bind(opt_time(t.handling_due))
+    .bind(t.deadline_estimated)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(|e| StoreError::from_write(e, "a ticket with this tracking code"))?;
+    let Some(row) = row else {
+        // The client id was seen before: hand back that ticket.
+        drop(tx);
+        let existing = sqlx::query(concat!(
+            "SELECT ",
+            ticket_columns!(),
+            " FROM tickets WHERE client_id = $1"
+        ))
+        .bind(&t.client_id)
+        .fetch_one(pool)
+        .await?;
+        return Ok(Created::Existing(read::ticket(&existing)?));
+    };
+    let id: i64 = row.try_get("id")?;
+    for event in events {
+        insert_events(&mut *tx, id, event).await?;
+    }
+    tx.commit().await?;
+    Ok(Created::New(TicketRecord { id, ..t.clone() }))
+}
+
+pub(crate) async fn ticket_by_code(pool: &Pool, code: &str) -> StoreResult<Option<TicketRecord>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        ticket_columns!(),
+        " FROM tickets WHERE tracking_code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(read::ticket).transpose()
+}
+
+pub(crate) async fn ticket_timeline(
+    pool: &Pool,
+    ticket_id: i64,
+) -> StoreResult<Vec<TimelineEntry>> {
+    let rows = sqlx::query(
+        "SELECT at, kind, unit_code, public, note FROM ticket_events WHERE ticket_id = $1 ORDER BY id",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(read::timeline_entry).collect()
+}
+
+pub(crate) async fn save_ticket(
+    pool: &Pool,
+    t: &TicketRecord,
+    expected: TicketState,
+    event: &NewEvent,
+) -> StoreResult<bool> {
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE tickets SET status = $1, return_pending = $2, lead_unit_code = $3, tier_days = $4,
+             dispatched_at = $5, response_due = $6, warn_at = $7, handling_due = $8,
+             deadline_estimated = $9, responded_at = $10, resolved_at = $11, closed_at = $12,
+             warned_at = $13, response_overdue_at = $14, overdue_at = $15
+         WHERE id = $16 AND status = $17 AND return_pending = $18",
+    )
+    .bind(t.state.status.as_str())
+    .bind(t.state.return_pending)
+    .bind(&t.lead_unit_code)
+    .bind(i32::from(t.tier.working_days()))
+    .bind(opt_time(t.dispatched_at))
+    .bind(opt_time(t.response_due))
+    .bind(opt_time(t.warn_at))
+    .bind(opt_time(t.handling_due))
+    .bind(t.deadline_estimated)
+    .bind(opt_time(t.responded_at))
+    .bind(opt_time(t.resolved_at))
+    .bind(opt_time(t.closed_at))
+    .bind(opt_time(t.warned_at))
+    .bind(opt_time(t.response_overdue_at))
+    .bind(opt_time(t.overdue_at))
+    .bind(t.id)
+    .bind(expected.status.as_str())
+    .bind(expected.return_pending)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Ok(false);
+    }
+    insert_events(&mut *tx, t.id, event).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(crate) async fn list_tickets(
+    pool: &Pool,
+    filter: &TicketFilter,
+) -> StoreResult<Vec<TicketRecord>> {
+    let rows = match filter {
+        TicketFilter::OpenForUnits(units) => {
+            let mut rows = Vec::new();
+            for unit in units {
+                rows.extend(
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {} FROM tickets WHERE lead_unit_code = $1 AND status IN {OPEN}",
+                        ticket_columns!()
+                    )))
+                    .bind(unit)
+                    .fetch_all(pool)
+                    .await?,
+                );
+            }
+            rows
+        }
+        TicketFilter::ForDispatchers => sqlx::query(concat!(
+            "SELECT ",
+            ticket_columns!(),
+            " FROM tickets WHERE status = 'received' OR return_pending = $1 ORDER BY created_at, id"
+        ))
+        .bind(true)
+        .fetch_all(pool)
+        .await?,
+        TicketFilter::Overdue => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM tickets WHERE overdue_at IS NOT NULL AND status IN {OPEN}",
+                ticket_columns!()
+            )))
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    let mut tickets = rows
+        .iter()
+        .map(read::ticket)
+        .collect::<StoreResult<Vec<_>>>()?;
+    if !matches!(filter, TicketFilter::ForDispatchers) {
+        // Nearest deadline first; tickets without one last.
+        tickets.sort_by_key(|t| (t.handling_due.is_none(), t.handling_due, t.id));
+    }
+    Ok(tickets)
+}
+
+fn notice_column(notice: Notice) -> &'static str {
+    match notice {
+        Notice::Warning => "warned_at",
+        Notice::ResponseOverdue => "response_overdue_at",
+        Notice::Overdue => "overdue_at",
+    }
+}
+
+pub(crate) async fn due_notices(
+    pool: &Pool,
+    notice: Notice,
+    now: OffsetDateTime,
+) -> StoreResult<Vec<i64>> {
+    let condition = match notice {
+        Notice::Warning => format!("status IN {OPEN} AND warn_at <= $1 AND warned_at IS NULL"),
+        Notice::ResponseOverdue => {
+            "status = 'dispatched' AND response_due <= $1 AND response_overdue_at IS NULL"
+                .to_owned()
+        }
+        Notice::Overdue => {
+            format!("status IN {OPEN} AND handling_due <= $1 AND overdue_at IS NULL")
+        }
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM tickets WHERE {condition} ORDER BY id"
+    )))
+    .bind(stored_time(now))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<i64, _>("id")?))
+        .collect()
+}
+
+pub(crate) async fn record_notice(
+    pool: &Pool,
+    ticket_id: i64,
+    notice: Notice,
+    events: &[NewEvent],
+) -> StoreResult<bool> {
+    let at = events
+        .first()
+        .map(|e| e.at)
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    let column = notice_column(notice);
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE tickets SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+    )))
+    .bind(stored_time(at))
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Ok(false);
+    }
+    for event in events {
+        insert_events(&mut *tx, ticket_id, event).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(crate) async fn staff_units(pool: &Pool, staff_id: i64) -> StoreResult<Vec<String>> {
+    let rows =
+        sqlx::query("SELECT unit_code FROM staff_units WHERE staff_id = $1 ORDER BY unit_code")
+            .bind(staff_id)
+            .fetch_all(pool)
+            .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("unit_code")?))
+        .collect()
+}
+
+pub(crate) async fn add_staff_unit(pool: &Pool, staff_id: i64, unit_code: &str) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO staff_units (staff_id, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(staff_id)
+    .bind(unit_code)
+    .execute(pool)
+    .await
+    .map_err(|e| StoreError::from_write(e, "this membership"))?;
+    Ok(())
+}
