@@ -157,6 +157,8 @@ pub struct TicketView {
     pub address: String,
     pub description: String,
     pub lead_unit_code: Option<String>,
+    /// Units helping the lead unit (协办).
+    pub co_unit_codes: Vec<String>,
     pub tier_days: u8,
     pub urgent: bool,
     #[serde(with = "time::serde::rfc3339")]
@@ -223,6 +225,39 @@ impl ActionRequest {
                 "say which unit to dispatch to",
             );
         }
+        v.finish()
+    }
+}
+
+/// `POST /api/v1/tickets/{code}/co-units`: a dispatcher adds a co-handling unit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CoUnitRequest {
+    pub unit_code: String,
+}
+
+/// `POST /api/v1/tickets/{code}/tier`: a dispatcher changes the handling tier, with a
+/// reason; the handling deadline is computed again from the dispatch time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TierChangeRequest {
+    pub tier_days: u8,
+    pub reason: String,
+}
+
+impl TierChangeRequest {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut v = Validator::new();
+        if crate::deadline::Tier::from_working_days(self.tier_days).is_none() {
+            v.add(
+                "tier_days",
+                FieldIssue::Invalid,
+                "1, 3, 7 or 11 working days",
+            );
+        }
+        v.text("reason", &self.reason, 1, NOTE_MAX);
         v.finish()
     }
 }

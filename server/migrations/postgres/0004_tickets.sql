@@ -44,6 +44,14 @@ CREATE INDEX tickets_warn_at ON tickets (warn_at);
 CREATE INDEX tickets_handling_due ON tickets (handling_due);
 CREATE INDEX tickets_response_due ON tickets (response_due);
 
+-- Units that help the lead unit (协办); they report progress, the lead unit resolves.
+CREATE TABLE ticket_co_units (
+    ticket_id BIGINT NOT NULL REFERENCES tickets (id),
+    unit_code TEXT NOT NULL REFERENCES handling_units (code),
+    PRIMARY KEY (ticket_id, unit_code)
+);
+CREATE INDEX ticket_co_units_unit ON ticket_co_units (unit_code);
+
 CREATE TABLE ticket_events (
     id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     ticket_id BIGINT NOT NULL REFERENCES tickets (id),

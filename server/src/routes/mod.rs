@@ -41,6 +41,8 @@ use crate::serve::AppState;
         tickets::act,
         tickets::rate,
         tickets::queue,
+        tickets::add_co_unit,
+        tickets::change_tier,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]

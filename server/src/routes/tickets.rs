@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use gridline_core::api::ticket::{
-    ActionRequest, Channel, CreateTicketRequest, QueueResponse, RatingRequest,
-    TicketCreatedResponse, TicketView,
+    ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, QueueResponse, RatingRequest,
+    TicketCreatedResponse, TicketView, TierChangeRequest,
 };
 use gridline_core::tracking::TrackingCode;
 use gridline_core::{ErrorCode, Role};
@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{code}", get(show))
         .route("/tickets/{code}/actions", post(act))
         .route("/tickets/{code}/rating", post(rate))
+        .route("/tickets/{code}/co-units", post(add_co_unit))
+        .route("/tickets/{code}/tier", post(change_tier))
         .route("/queue", get(queue))
 }
 
@@ -45,6 +47,18 @@ async fn optional_staff(
         )
         .await?
         .map(CurrentStaff))
+}
+
+/// The view of `ticket` with its co-units and timeline.
+async fn load_view(
+    state: &AppState,
+    ticket: &TicketRecord,
+    full: bool,
+    now: OffsetDateTime,
+) -> AppResult<TicketView> {
+    let co_units = state.store.co_units(ticket.id).await?;
+    let timeline = state.store.ticket_timeline(ticket.id).await?;
+    Ok(tickets::view(ticket, co_units, timeline, full, now))
 }
 
 async fn find(state: &AppState, code: &str) -> AppResult<TicketRecord> {
@@ -110,13 +124,9 @@ pub async fn show(
         }
         None => false,
     };
-    let timeline = state.store.ticket_timeline(ticket.id).await?;
-    Ok(ApiJson(tickets::view(
-        &ticket,
-        timeline,
-        full,
-        OffsetDateTime::now_utc(),
-    )))
+    Ok(ApiJson(
+        load_view(&state, &ticket, full, OffsetDateTime::now_utc()).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/actions", tag = "tickets", request_body = ActionRequest,
@@ -144,8 +154,7 @@ pub async fn act(
         now,
     )
     .await?;
-    let timeline = state.store.ticket_timeline(ticket.id).await?;
-    Ok(ApiJson(tickets::view(&ticket, timeline, true, now)))
+    Ok(ApiJson(load_view(&state, &ticket, true, now).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/rating", tag = "tickets", request_body = RatingRequest,
@@ -160,8 +169,7 @@ pub async fn rate(
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
-    let timeline = state.store.ticket_timeline(ticket.id).await?;
-    Ok(ApiJson(tickets::view(&ticket, timeline, false, now)))
+    Ok(ApiJson(load_view(&state, &ticket, false, now).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/queue", tag = "tickets",
@@ -198,9 +206,58 @@ pub async fn queue(
             {
                 continue;
             }
-            let timeline = state.store.ticket_timeline(ticket.id).await?;
-            views.push(tickets::view(&ticket, timeline, true, now));
+            views.push(load_view(&state, &ticket, true, now).await?);
         }
     }
     Ok(ApiJson(QueueResponse { tickets: views }))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{code}/co-units", tag = "tickets", request_body = CoUnitRequest,
+    params(("code" = String, Path, description = "tracking code")),
+    responses((status = 200, body = TicketView), (status = 403, body = gridline_core::ErrorResponse),
+               (status = 409, body = gridline_core::ErrorResponse)))]
+pub async fn add_co_unit(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    Path(code): Path<String>,
+    ApiJson(request): ApiJson<CoUnitRequest>,
+) -> AppResult<ApiJson<TicketView>> {
+    let ticket = find(&state, &code).await?;
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let now = OffsetDateTime::now_utc();
+    tickets::add_co_unit(
+        state.store.as_ref(),
+        &snapshot,
+        &ticket,
+        &staff,
+        request,
+        now,
+    )
+    .await?;
+    Ok(ApiJson(load_view(&state, &ticket, true, now).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{code}/tier", tag = "tickets", request_body = TierChangeRequest,
+    params(("code" = String, Path, description = "tracking code")),
+    responses((status = 200, body = TicketView), (status = 403, body = gridline_core::ErrorResponse),
+               (status = 409, body = gridline_core::ErrorResponse), (status = 422, body = gridline_core::ErrorResponse)))]
+pub async fn change_tier(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    Path(code): Path<String>,
+    ApiJson(request): ApiJson<TierChangeRequest>,
+) -> AppResult<ApiJson<TicketView>> {
+    let ticket = find(&state, &code).await?;
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let now = OffsetDateTime::now_utc();
+    let ticket = tickets::change_tier(
+        state.store.as_ref(),
+        &snapshot,
+        ticket,
+        &staff,
+        request,
+        now,
+    )
+    .await?;
+    Ok(ApiJson(load_view(&state, &ticket, true, now).await?))
 }

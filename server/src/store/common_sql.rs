@@ -472,7 +472,8 @@ pub(crate) async fn list_tickets(
             for unit in units {
                 rows.extend(
                     sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "SELECT {} FROM tickets WHERE lead_unit_code = $1 AND status IN {OPEN}",
+                        "SELECT {} FROM tickets WHERE status IN {OPEN} AND (lead_unit_code = $1
+                             OR id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_code = $1))",
                         ticket_columns!()
                     )))
                     .bind(unit)
@@ -595,4 +596,39 @@ pub(crate) async fn add_staff_unit(pool: &Pool, staff_id: i64, unit_code: &str) 
     .await
     .map_err(|e| StoreError::from_write(e, "this membership"))?;
     Ok(())
+}
+
+pub(crate) async fn add_co_unit(
+    pool: &Pool,
+    ticket_id: i64,
+    unit_code: &str,
+    event: &NewEvent,
+) -> StoreResult<bool> {
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO ticket_co_units (ticket_id, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(ticket_id)
+    .bind(unit_code)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted != 1 {
+        return Ok(false);
+    }
+    insert_events(&mut *tx, ticket_id, event).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(crate) async fn co_units(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT unit_code FROM ticket_co_units WHERE ticket_id = $1 ORDER BY unit_code",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("unit_code")?))
+        .collect()
 }

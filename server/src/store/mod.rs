@@ -155,7 +155,7 @@ impl Notice {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TicketFilter {
-    /// Open tickets led by any of these units, nearest deadline first.
+    /// Open tickets led or co-handled by any of these units, nearest deadline first.
     OpenForUnits(Vec<String>),
     /// Waiting for a dispatcher: not routed, or a return request to decide.
     ForDispatchers,
@@ -300,6 +300,14 @@ pub trait Store: Send + Sync + 'static {
         notice: Notice,
         events: &[NewEvent],
     ) -> StoreResult<bool>;
+    /// Adds a co-handling unit with its timeline entry; false when it was one already.
+    async fn add_co_unit(
+        &self,
+        ticket_id: i64,
+        unit_code: &str,
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
+    async fn co_units(&self, ticket_id: i64) -> StoreResult<Vec<String>>;
     async fn staff_units(&self, staff_id: i64) -> StoreResult<Vec<String>>;
     async fn add_staff_unit(&self, staff_id: i64, unit_code: &str) -> StoreResult<()>;
 

@@ -169,6 +169,19 @@ impl Store for SqliteStore {
         common::record_notice(&self.pool, ticket_id, notice, events).await
     }
 
+    async fn add_co_unit(
+        &self,
+        ticket_id: i64,
+        unit_code: &str,
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        common::add_co_unit(&self.pool, ticket_id, unit_code, event).await
+    }
+
+    async fn co_units(&self, ticket_id: i64) -> StoreResult<Vec<String>> {
+        common::co_units(&self.pool, ticket_id).await
+    }
+
     async fn staff_units(&self, staff_id: i64) -> StoreResult<Vec<String>> {
         common::staff_units(&self.pool, staff_id).await
     }

@@ -13,6 +13,7 @@ crate::both_backends!(
     a_unit_takes_handles_and_resolves,
     first_receiver_is_responsible,
     deadlines_warn_and_escalate_once_across_restarts,
+    dispatchers_add_co_units_and_change_tiers,
 );
 
 async fn load_demo(app: &TestApp) {
@@ -342,4 +343,82 @@ async fn deadlines_warn_and_escalate_once_across_restarts(app: &TestApp) {
     let board: QueueResponse = app.get("/api/v1/queue").await.json().await.unwrap();
     assert_eq!(board.tickets.len(), 1);
     assert_eq!(board.tickets[0].tracking_code, created.tracking_code);
+}
+
+async fn dispatchers_add_co_units_and_change_tiers(app: &TestApp) {
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-e-0001")).await;
+    let code = created.tracking_code.as_str();
+    let before = public_view(app, code).await;
+
+    // Not a dispatcher: refused.
+    let lead = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(lead, "U-CM").await.unwrap();
+    let co = |unit: &str| json!({"unit_code": unit});
+    let path = format!("/api/v1/tickets/{code}/co-units");
+    expect_error(app.post_json(&path, &co("U-S01")).await, 403, "forbidden").await;
+    assert_eq!(
+        act(app, code, json!({"action": "accept"})).await.status(),
+        200
+    );
+
+    sign_in_as(app, Role::Dispatcher).await;
+    let r = app.post_json(&path, &co("U-S01")).await;
+    assert_eq!(r.status(), 200);
+    let view: TicketView = r.json().await.unwrap();
+    assert_eq!(view.co_unit_codes, ["U-S01"]);
+    expect_error(app.post_json(&path, &co("U-S01")).await, 409, "conflict").await;
+    let body = expect_error(
+        app.post_json(&path, &co("U-CM")).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body.error.fields[0].field, "unit_code");
+
+    // A tier change needs a valid tier and a reason, and moves the deadline.
+    let tier_path = format!("/api/v1/tickets/{code}/tier");
+    let body = expect_error(
+        app.post_json(&tier_path, &json!({"tier_days": 5, "reason": ""}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<_> = body.error.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["tier_days", "reason"]);
+    let r = app
+        .post_json(
+            &tier_path,
+            &json!({"tier_days": 11, "reason": "需协调多个部门"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let view: TicketView = r.json().await.unwrap();
+    assert_eq!(view.tier_days, 11);
+    assert!(view.handling_due.unwrap() > before.handling_due.unwrap());
+    assert!(
+        view.timeline
+            .iter()
+            .any(|e| e.kind == "tier_changed" && e.note.contains("3 -> 11") && !e.public)
+    );
+
+    // The co-handling unit sees the ticket and reports progress, but cannot resolve it.
+    let helper = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(helper, "U-S01").await.unwrap();
+    let queue: QueueResponse = app.get("/api/v1/queue").await.json().await.unwrap();
+    assert_eq!(queue.tickets.len(), 1);
+    let r = act(
+        app,
+        code,
+        json!({"action": "progress", "note": "街道已配合排查线路"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    expect_error(
+        act(app, code, json!({"action": "resolve", "note": "x"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
 }
