@@ -6,6 +6,7 @@ use gridline_core::api::API_PREFIX;
 use gridline_core::api::auth::{LoginRequest, SessionResponse};
 use gridline_core::api::reference::CatalogueResponse;
 use gridline_core::{ErrorCode, ErrorResponse};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,9 +46,17 @@ fn url(path: &str) -> String {
     format!("{API_PREFIX}{path}")
 }
 
-pub async fn login(request: &LoginRequest) -> Result<SessionResponse, ApiError> {
-    let response = Request::post(&url("/auth/login"))
-        .json(request)
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let response = Request::get(&url(path))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let response = Request::post(&url(path))
+        .json(body)
         .map_err(|_| ApiError::Network)?
         .send()
         .await
@@ -55,12 +64,12 @@ pub async fn login(request: &LoginRequest) -> Result<SessionResponse, ApiError> 
     read(response).await
 }
 
+pub async fn login(request: &LoginRequest) -> Result<SessionResponse, ApiError> {
+    post("/auth/login", request).await
+}
+
 pub async fn me() -> Result<SessionResponse, ApiError> {
-    let response = Request::get(&url("/auth/me"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    get("/auth/me").await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
@@ -76,9 +85,5 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 pub async fn catalogue() -> Result<CatalogueResponse, ApiError> {
-    let response = Request::get(&url("/catalogue"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    get("/catalogue").await
 }

@@ -5,6 +5,7 @@ pub mod error;
 pub mod health;
 pub mod reference;
 pub mod ticket;
+pub mod timestamp;
 
 /// Every JSON API path starts with this.
 pub const API_PREFIX: &str = "/api/v1";

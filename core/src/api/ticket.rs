@@ -132,7 +132,7 @@ pub struct TicketCreatedResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "super::timestamp")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: OffsetDateTime,
     /// `received`, `dispatched`, `queued`, an action's name, `deadline_warning`,
@@ -161,13 +161,13 @@ pub struct TicketView {
     pub co_unit_codes: Vec<String>,
     pub tier_days: u8,
     pub urgent: bool,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "super::timestamp")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "super::timestamp::option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub response_due: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "super::timestamp::option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub handling_due: Option<OffsetDateTime>,
     /// The handling deadline assumed plain weekends for a year without a calendar.
