@@ -138,6 +138,7 @@ pub async fn create(
         description: request.description.trim().to_owned(),
         contact_name: clean(request.contact_name),
         contact_phone: clean(request.contact_phone),
+        device_secret_hash: request.device_secret.as_deref().map(secret_hash),
         state: TicketState::NEW,
         lead_unit_code: None,
         tier,
@@ -510,6 +511,37 @@ pub async fn change_tier(
             "the ticket changed meanwhile; reload it and try again",
         ))
     }
+}
+
+fn secret_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether a public viewer proved they may see `ticket`: the last four digits of its
+/// contact phone, or the filing device's secret.
+pub fn proves(
+    ticket: &TicketRecord,
+    phone_suffix: Option<&str>,
+    device_secret: Option<&str>,
+) -> bool {
+    let by_phone = match (phone_suffix, &ticket.contact_phone) {
+        (Some(suffix), Some(phone))
+            if suffix.len() == 4 && suffix.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            digits.ends_with(suffix)
+        }
+        _ => false,
+    };
+    let by_device = match (device_secret, &ticket.device_secret_hash) {
+        (Some(secret), Some(hash)) => secret_hash(secret) == *hash,
+        _ => false,
+    };
+    by_phone || by_device
 }
 
 /// What a viewer sees: everything when they handle the ticket; otherwise personal data

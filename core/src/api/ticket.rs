@@ -63,6 +63,10 @@ pub struct CreateTicketRequest {
     pub contact_name: Option<String>,
     #[serde(default)]
     pub contact_phone: Option<String>,
+    /// A secret the device keeps (16-128 visible ASCII characters): with the tracking
+    /// code, it opens the ticket when there is no phone number to prove with.
+    #[serde(default)]
+    pub device_secret: Option<String>,
 }
 
 fn valid_client_id(id: &str) -> bool {
@@ -116,6 +120,15 @@ impl CreateTicketRequest {
             && !valid_phone(phone)
         {
             v.add("contact_phone", FieldIssue::Invalid, "5 to 20 digits");
+        }
+        if let Some(secret) = &self.device_secret
+            && !((16..=128).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            v.add(
+                "device_secret",
+                FieldIssue::Invalid,
+                "16 to 128 visible ASCII characters",
+            );
         }
         v.finish()
     }
@@ -178,6 +191,19 @@ pub struct TicketView {
     pub contact_phone: Option<String>,
     pub timeline: Vec<TimelineEntry>,
 }
+
+/// What proves a public viewer may see a ticket, besides its tracking code: the last
+/// four digits of the contact phone, or the filing device's secret.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct TicketProof {
+    /// Last 4 digits of the contact phone.
+    #[serde(default)]
+    pub phone_suffix: Option<String>,
+}
+
+/// The header that carries the device secret.
+pub const DEVICE_SECRET_HEADER: &str = "x-device-secret";
 
 /// `POST /api/v1/tickets/{code}/actions`.
 #[derive(Debug, Clone, Serialize, Deserialize)]

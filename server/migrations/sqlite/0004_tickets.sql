@@ -21,6 +21,8 @@ CREATE TABLE tickets (
     description         TEXT NOT NULL,
     contact_name        TEXT,
     contact_phone       TEXT,
+    -- SHA-256 (hex) of a secret the filing device keeps: its key to an anonymous ticket.
+    device_secret_hash  TEXT,
     status              TEXT NOT NULL,
     return_pending      INTEGER NOT NULL,
     lead_unit_code      TEXT REFERENCES handling_units (code),

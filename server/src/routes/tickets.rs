@@ -5,15 +5,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use gridline_core::api::ticket::{
-    ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, QueueResponse, RatingRequest,
-    TicketCreatedResponse, TicketView, TierChangeRequest,
+    ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER,
+    QueueResponse, RatingRequest, TicketCreatedResponse, TicketProof, TicketView,
+    TierChangeRequest,
 };
 use gridline_core::tracking::TrackingCode;
 use gridline_core::{ErrorCode, Role};
 use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::serve::AppState;
 use crate::store::{TicketFilter, TicketRecord};
 use crate::tickets;
@@ -59,6 +60,33 @@ async fn load_view(
     let co_units = state.store.co_units(ticket.id).await?;
     let timeline = state.store.ticket_timeline(ticket.id).await?;
     Ok(tickets::view(ticket, co_units, timeline, full, now))
+}
+
+/// The one answer for a missing ticket and for a failed proof alike, so a lookup never
+/// reveals whether a code exists.
+fn no_such_ticket() -> AppError {
+    AppError::client(
+        ErrorCode::NotFound,
+        "no such ticket (check the code and the proof)",
+    )
+}
+
+/// The ticket, for a public viewer who proved they may see it.
+async fn find_proved(
+    state: &AppState,
+    code: &str,
+    proof: &TicketProof,
+    headers: &axum::http::HeaderMap,
+) -> AppResult<TicketRecord> {
+    let ticket = find(state, code).await.map_err(|_| no_such_ticket())?;
+    let secret = headers
+        .get(DEVICE_SECRET_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if tickets::proves(&ticket, proof.phone_suffix.as_deref(), secret) {
+        Ok(ticket)
+    } else {
+        Err(no_such_ticket())
+    }
 }
 
 async fn find(state: &AppState, code: &str) -> AppResult<TicketRecord> {
@@ -110,19 +138,28 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}", tag = "tickets",
-    params(("code" = String, Path, description = "tracking code")),
+    params(("code" = String, Path, description = "tracking code"), TicketProof,
+           ("x-device-secret" = Option<String>, Header, description = "the filing device's secret")),
     responses((status = 200, body = TicketView), (status = 404, body = gridline_core::ErrorResponse)))]
 pub async fn show(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     Path(code): Path<String>,
+    ApiQuery(proof): ApiQuery<TicketProof>,
 ) -> AppResult<ApiJson<TicketView>> {
-    let ticket = find(&state, &code).await?;
-    let full = match optional_staff(&state, &headers).await? {
+    // Staff who handle the ticket see it whole; everyone else proves and sees it masked.
+    let handler_view = match optional_staff(&state, &headers).await? {
         Some(CurrentStaff(staff)) => {
-            tickets::handles(state.store.as_ref(), &staff, &ticket).await?
+            let ticket = find(&state, &code).await?;
+            tickets::handles(state.store.as_ref(), &staff, &ticket)
+                .await?
+                .then_some(ticket)
         }
-        None => false,
+        None => None,
+    };
+    let (ticket, full) = match handler_view {
+        Some(ticket) => (ticket, true),
+        None => (find_proved(&state, &code, &proof, &headers).await?, false),
     };
     Ok(ApiJson(
         load_view(&state, &ticket, full, OffsetDateTime::now_utc()).await?,
@@ -158,14 +195,17 @@ pub async fn act(
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/rating", tag = "tickets", request_body = RatingRequest,
-    params(("code" = String, Path, description = "tracking code")),
+    params(("code" = String, Path, description = "tracking code"), TicketProof,
+           ("x-device-secret" = Option<String>, Header, description = "the filing device's secret")),
     responses((status = 200, body = TicketView), (status = 409, body = gridline_core::ErrorResponse)))]
 pub async fn rate(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path(code): Path<String>,
+    ApiQuery(proof): ApiQuery<TicketProof>,
     ApiJson(request): ApiJson<RatingRequest>,
 ) -> AppResult<ApiJson<TicketView>> {
-    let ticket = find(&state, &code).await?;
+    let ticket = find_proved(&state, &code, &proof, &headers).await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;

@@ -93,6 +93,8 @@ pub struct TicketRecord {
     pub description: String,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    /// SHA-256 (hex) of the filing device's secret.
+    pub device_secret_hash: Option<String>,
     pub state: TicketState,
     pub lead_unit_code: Option<String>,
     pub tier: Tier,

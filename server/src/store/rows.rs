@@ -176,6 +176,7 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
         description: row.text("description")?,
         contact_name: row.opt_text("contact_name")?,
         contact_phone: row.opt_text("contact_phone")?,
+        device_secret_hash: row.opt_text("device_secret_hash")?,
         state: TicketState {
             status: match Status::parse(&status) {
                 Some(s) => s,

@@ -47,9 +47,10 @@ async fn file(app: &TestApp, body: &Value) -> (u16, TicketCreatedResponse) {
     (status, response.json().await.unwrap())
 }
 
+/// The ticket as the complainant sees it (proving with the phone's last digits).
 async fn public_view(app: &TestApp, code: &str) -> TicketView {
     let response = reqwest::Client::new()
-        .get(app.url(&format!("/api/v1/tickets/{code}")))
+        .get(app.url(&format!("/api/v1/tickets/{code}?phone_suffix=5678")))
         .send()
         .await
         .unwrap();
@@ -127,7 +128,56 @@ async fn filing_routes_at_once_and_is_idempotent(app: &TestApp) {
     )
     .await;
     assert_eq!(body.error.fields[0].field, "matter_code");
-    expect_error(app.get("/api/v1/tickets/AAAAAAAA").await, 404, "not_found").await;
+
+    // Without the right proof a code reveals nothing, not even that it exists.
+    let anonymous = reqwest::Client::new();
+    let get = |path: String| anonymous.get(app.url(&path)).send();
+    let code = &created.tracking_code;
+    let unknown = expect_error(
+        get("/api/v1/tickets/AAAAAAAA?phone_suffix=5678".into())
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    let no_proof = expect_error(
+        get(format!("/api/v1/tickets/{code}")).await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    let wrong = expect_error(
+        get(format!("/api/v1/tickets/{code}?phone_suffix=1234"))
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(unknown.error.message, no_proof.error.message);
+    assert_eq!(unknown.error.message, wrong.error.message);
+
+    // Anonymous filing: the device's secret is the key.
+    let secret = "device-secret-0123456789abcdef";
+    let anon = json!({"matter_code": "0201", "description": "路灯", "region_code": "D01-S01-C01-G01",
+                      "device_secret": secret});
+    let (_, filed) = file(app, &anon).await;
+    let path = format!("/api/v1/tickets/{}", filed.tracking_code);
+    let r = anonymous
+        .get(app.url(&path))
+        .header("x-device-secret", secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = anonymous
+        .get(app.url(&path))
+        .header("x-device-secret", "not-the-secret-at-all")
+        .send()
+        .await
+        .unwrap();
+    expect_error(r, 404, "not_found").await;
 }
 
 async fn a_unit_takes_handles_and_resolves(app: &TestApp) {
@@ -174,7 +224,7 @@ async fn a_unit_takes_handles_and_resolves(app: &TestApp) {
     );
     assert_eq!(public.timeline[3].note, "已更换灯泡，恢复照明");
     let rated = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/tickets/{code}/rating")))
+        .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
         .json(&json!({"satisfaction": "satisfied", "comment": "很快"}))
         .send()
         .await
@@ -184,7 +234,7 @@ async fn a_unit_takes_handles_and_resolves(app: &TestApp) {
     assert_eq!(serde_json::to_value(rated.status).unwrap(), "closed");
     // Rating twice is refused.
     let again = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/tickets/{code}/rating")))
+        .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
         .json(&json!({"satisfaction": "dissatisfied"}))
         .send()
         .await
