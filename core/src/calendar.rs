@@ -145,22 +145,17 @@ impl WorkCalendar {
 
     /// The calendar as CSV, in the format `parse_csv` reads.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("date,kind,note\n");
-        for (date, (kind, note)) in &self.exceptions {
-            out.push_str(&format!(
-                "{},{},{}\n",
-                format_date(*date),
-                kind.as_str(),
-                note
-            ));
-        }
-        out
+        self.csv_where(|_| true)
     }
 
     /// The exceptions of one year, as CSV (how the server stores each year).
     pub fn year_csv(&self, year: i32) -> String {
+        self.csv_where(|date| date.year() == year)
+    }
+
+    fn csv_where(&self, keep: impl Fn(&Date) -> bool) -> String {
         let mut out = String::from("date,kind,note\n");
-        for (date, (kind, note)) in self.exceptions.iter().filter(|(d, _)| d.year() == year) {
+        for (date, (kind, note)) in self.exceptions.iter().filter(|(d, _)| keep(d)) {
             out.push_str(&format!(
                 "{},{},{}\n",
                 format_date(*date),

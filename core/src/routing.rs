@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use crate::api::reference::{HandlingUnit, MatterType, Region};
+
 /// "This unit handles this matter in this region."
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Responsibility {
@@ -153,6 +155,33 @@ impl RoutingTable {
         } else {
             Err(errors)
         }
+    }
+
+    /// The table for a catalogue, a jurisdiction tree and the units' lists (each unit
+    /// answers for each of its matters in each of its areas).
+    pub fn for_reference<'a>(
+        matters: &[MatterType],
+        regions: &[Region],
+        units: impl IntoIterator<Item = &'a HandlingUnit>,
+    ) -> Result<RoutingTable, Vec<RoutingError>> {
+        let responsibilities = units.into_iter().flat_map(|u| {
+            u.matters.iter().flat_map(move |m| {
+                u.areas.iter().map(move |a| Responsibility {
+                    unit_code: u.code.clone(),
+                    matter_code: m.clone(),
+                    region_code: a.clone(),
+                })
+            })
+        });
+        RoutingTable::new(
+            matters
+                .iter()
+                .map(|m| (m.code.clone(), m.parent_code.clone())),
+            regions
+                .iter()
+                .map(|r| (r.code.clone(), r.parent_code.clone())),
+            responsibilities,
+        )
     }
 
     /// The lead unit for a ticket of `matter` in `region` (normally a grid).

@@ -16,7 +16,7 @@ use gridline_core::api::reference::{
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::deadline::Tier;
 use gridline_core::geo::{Point, Polygon};
-use gridline_core::routing::{Responsibility, RoutingTable};
+use gridline_core::routing::RoutingTable;
 use serde::Deserialize;
 
 use crate::store::{ReferenceData, Store, StoreError};
@@ -513,24 +513,7 @@ pub fn parse_units(
         .iter()
         .filter(|u| !new_codes.contains(u.code.as_str()))
         .chain(units.iter().map(|(_, u)| u));
-    let responsibilities = all_units.flat_map(|u| {
-        u.matters.iter().flat_map(move |m| {
-            u.areas.iter().map(move |a| Responsibility {
-                unit_code: u.code.clone(),
-                matter_code: m.clone(),
-                region_code: a.clone(),
-            })
-        })
-    });
-    if let Err(errors) = RoutingTable::new(
-        matters
-            .iter()
-            .map(|m| (m.code.clone(), m.parent_code.clone())),
-        regions
-            .iter()
-            .map(|r| (r.code.clone(), r.parent_code.clone())),
-        responsibilities,
-    ) {
+    if let Err(errors) = RoutingTable::for_reference(matters, regions, all_units) {
         return Err(errors
             .iter()
             .map(|e| problem(&At::File, e.to_string()))

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region};
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::GridLocator;
-use gridline_core::routing::{Responsibility, RoutingTable};
+use gridline_core::routing::RoutingTable;
 use tokio::sync::RwLock;
 
 use crate::Store;
@@ -75,28 +75,7 @@ async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
     let matters = store.list_matter_types().await?;
     let regions = store.list_regions().await?;
     let units = store.list_units().await?;
-    let responsibilities: Vec<Responsibility> = units
-        .iter()
-        .flat_map(|u| {
-            u.matters.iter().flat_map(move |m| {
-                u.areas.iter().map(move |a| Responsibility {
-                    unit_code: u.code.clone(),
-                    matter_code: m.clone(),
-                    region_code: a.clone(),
-                })
-            })
-        })
-        .collect();
-    let routing = RoutingTable::new(
-        matters
-            .iter()
-            .map(|m| (m.code.clone(), m.parent_code.clone())),
-        regions
-            .iter()
-            .map(|r| (r.code.clone(), r.parent_code.clone())),
-        responsibilities,
-    )
-    .map_err(|errors| {
+    let routing = RoutingTable::for_reference(&matters, &regions, &units).map_err(|errors| {
         StoreError::Corrupt(format!(
             "stored responsibilities do not form a routing table: {}",
             errors
