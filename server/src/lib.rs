@@ -17,6 +17,7 @@ pub mod serve;
 pub mod store;
 pub mod telemetry;
 pub mod tickets;
+pub mod users;
 pub mod web;
 
 use std::sync::Arc;

@@ -13,7 +13,7 @@ fn help_lists_the_subcommands_and_settings() {
     let out = gridline().arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for word in ["serve", "migrate", "seed-demo", "import", "export"] {
+    for word in ["serve", "migrate", "seed-demo", "import", "export", "user"] {
         assert!(help.contains(word), "{word} missing from --help:\n{help}");
     }
     let out = gridline().args(["serve", "--help"]).output().unwrap();
@@ -96,4 +96,62 @@ async fn serves_logs_json_with_request_ids_and_stops_on_sigterm() {
         "{logs}"
     );
     assert!(logs.contains("shutting down"), "{logs}");
+}
+
+#[test]
+fn user_add_and_list_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut child = gridline()
+            .args(args)
+            .env("GRIDLINE_DATA_DIR", dir.path())
+            .env_remove("GRIDLINE_DATABASE_URL")
+            .env("GRIDLINE_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        child.wait_with_output().unwrap()
+    };
+    assert!(run(&["seed-demo"], None).status.success());
+    let out = run(
+        &[
+            "user",
+            "add",
+            "wang.fang",
+            "--name",
+            "网格员 王芳",
+            "--role",
+            "grid_worker",
+            "--grid",
+            "D01-S02-C01-G03",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(run(&["user", "list"], None).stdout).unwrap();
+    let line = listed.lines().find(|l| l.starts_with("wang.fang")).unwrap();
+    assert!(
+        line.contains("roles=grid_worker") && line.contains("grids=D01-S02-C01-G03"),
+        "{line}"
+    );
+    // A bad role is refused by the parser with the list of roles.
+    let out = run(&["user", "add", "x", "--name", "x", "--role", "boss"], None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unit_handler"));
 }

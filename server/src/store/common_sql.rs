@@ -634,3 +634,73 @@ pub(crate) async fn co_units(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<Str
         .map(|r| Ok(r.try_get::<String, _>("unit_code")?))
         .collect()
 }
+
+pub(crate) async fn staff_grids(pool: &Pool, staff_id: i64) -> StoreResult<Vec<String>> {
+    let rows =
+        sqlx::query("SELECT region_code FROM staff_grids WHERE staff_id = $1 ORDER BY region_code")
+            .bind(staff_id)
+            .fetch_all(pool)
+            .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("region_code")?))
+        .collect()
+}
+
+pub(crate) async fn add_staff_grid(
+    pool: &Pool,
+    staff_id: i64,
+    region_code: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO staff_grids (staff_id, region_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(staff_id)
+    .bind(region_code)
+    .execute(pool)
+    .await
+    .map_err(|e| StoreError::from_write(e, "this grid assignment"))?;
+    Ok(())
+}
+
+pub(crate) async fn list_staff(pool: &Pool) -> StoreResult<Vec<StaffRecord>> {
+    let rows = sqlx::query(
+        "SELECT id, username, display_name, roles, password_hash, disabled FROM staff ORDER BY username",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(read::staff_record).collect()
+}
+
+pub(crate) async fn set_staff_roles(
+    pool: &Pool,
+    staff_id: i64,
+    roles: &[gridline_core::Role],
+) -> StoreResult<()> {
+    sqlx::query("UPDATE staff SET roles = $1 WHERE id = $2")
+        .bind(roles_to_text(roles))
+        .bind(staff_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_staff_disabled(
+    pool: &Pool,
+    staff_id: i64,
+    disabled: bool,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE staff SET disabled = $1 WHERE id = $2")
+        .bind(disabled)
+        .bind(staff_id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

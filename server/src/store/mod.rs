@@ -311,6 +311,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     async fn co_units(&self, ticket_id: i64) -> StoreResult<Vec<String>>;
     async fn staff_units(&self, staff_id: i64) -> StoreResult<Vec<String>>;
+    async fn staff_grids(&self, staff_id: i64) -> StoreResult<Vec<String>>;
+    async fn add_staff_grid(&self, staff_id: i64, region_code: &str) -> StoreResult<()>;
+    /// Every account, by username.
+    async fn list_staff(&self) -> StoreResult<Vec<StaffRecord>>;
+    /// Sets the roles of an account (replacing them).
+    async fn set_staff_roles(&self, staff_id: i64, roles: &[Role]) -> StoreResult<()>;
+    /// Disables (or enables) an account; disabling also ends all its sessions.
+    async fn set_staff_disabled(&self, staff_id: i64, disabled: bool) -> StoreResult<()>;
     async fn add_staff_unit(&self, staff_id: i64, unit_code: &str) -> StoreResult<()>;
 
     /// Closes the pool (tests drop their database afterwards).

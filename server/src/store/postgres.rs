@@ -179,6 +179,30 @@ impl Store for PostgresStore {
         common::add_staff_unit(&self.pool, staff_id, unit_code).await
     }
 
+    async fn staff_grids(&self, staff_id: i64) -> StoreResult<Vec<String>> {
+        common::staff_grids(&self.pool, staff_id).await
+    }
+
+    async fn add_staff_grid(&self, staff_id: i64, region_code: &str) -> StoreResult<()> {
+        common::add_staff_grid(&self.pool, staff_id, region_code).await
+    }
+
+    async fn list_staff(&self) -> StoreResult<Vec<StaffRecord>> {
+        common::list_staff(&self.pool).await
+    }
+
+    async fn set_staff_roles(
+        &self,
+        staff_id: i64,
+        roles: &[gridline_core::Role],
+    ) -> StoreResult<()> {
+        common::set_staff_roles(&self.pool, staff_id, roles).await
+    }
+
+    async fn set_staff_disabled(&self, staff_id: i64, disabled: bool) -> StoreResult<()> {
+        common::set_staff_disabled(&self.pool, staff_id, disabled).await
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod accounts;
 mod auth;
 mod errors;
 mod health;
