@@ -44,6 +44,9 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 ALTER ROLE gridline_test WITH LOGIN CREATEDB PASSWORD '$password';
+-- DROP DATABASE ... WITH (FORCE) must be able to end an autovacuum worker on the
+-- test database, which needs pg_signal_backend.
+GRANT pg_signal_backend TO gridline_test;
 SQL
     export GRIDLINE_TEST_POSTGRES_URL="postgres://gridline_test:${password}@127.0.0.1:${port}/postgres"
     echo "PostgreSQL $version is running on 127.0.0.1:$port (role gridline_test)"

@@ -16,6 +16,7 @@ pub mod routes;
 pub mod serve;
 pub mod store;
 pub mod telemetry;
+pub mod throttle;
 pub mod tickets;
 pub mod users;
 pub mod web;

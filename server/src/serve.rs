@@ -27,6 +27,7 @@ pub struct AppState {
     pub store: SharedStore,
     pub shell: Arc<web::Shell>,
     pub reference: Arc<crate::reference::ReferenceCache>,
+    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
 }
 
 impl AppState {
@@ -37,6 +38,7 @@ impl AppState {
             store,
             shell,
             reference: Arc::default(),
+            login_throttle: Arc::default(),
         }
     }
 
@@ -93,9 +95,12 @@ pub async fn serve(
     let every = std::time::Duration::from_secs(state.config.deadline_check_secs.max(1));
     let job = tokio::spawn(crate::deadlines::run_forever(store.clone(), every));
     let app = build_router(state);
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     job.abort();
     store.close().await;
     result

@@ -1,11 +1,14 @@
 //! Staff sign-in, sign-out and "who am I".
 //!
-//! Not yet here (the staff-accounts issue): login throttling per account and address,
-//! and CSRF tokens. Until then the session cookie is SameSite=Strict and writes require
-//! a JSON body, which a cross-site form cannot send.
+//! Failed sign-ins are throttled per account and per address (`throttle`). Not yet
+//! here: CSRF tokens; meanwhile the session cookie is SameSite=Strict and writes
+//! require a JSON body, which a cross-site form cannot send.
 
 use axum::Router;
-use axum::extract::State;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};
 use gridline_core::ErrorCode;
@@ -38,12 +41,28 @@ fn cookie_header(value: String) -> AppResult<HeaderMap> {
         (status = 200, body = SessionResponse, description = "signed in; sets the session cookie"),
         (status = 401, body = gridline_core::ErrorResponse, description = "invalid_credentials"),
         (status = 422, body = gridline_core::ErrorResponse, description = "validation_failed"),
+        (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: too many failed sign-ins"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> AppResult<(HeaderMap, ApiJson<SessionResponse>)> {
     request.validate().map_err(AppError::Validation)?;
+    let address = peer.ip().to_string();
+    let started = Instant::now();
+    if let Some(wait) = state
+        .login_throttle
+        .blocked_for(&request.username, &address, started)
+    {
+        return Err(AppError::client(
+            ErrorCode::RateLimited,
+            format!(
+                "too many failed sign-ins; try again in {} minutes",
+                wait.as_secs().div_ceil(60)
+            ),
+        ));
+    }
     let record = state
         .store
         .find_staff_by_username(request.username.trim())
@@ -60,12 +79,16 @@ pub async fn login(
     let record = match record {
         Some(record) if matches && !record.disabled => record,
         _ => {
+            state
+                .login_throttle
+                .record_failure(&request.username, &address, started);
             return Err(AppError::client(
                 ErrorCode::InvalidCredentials,
                 "wrong username or password",
             ));
         }
     };
+    state.login_throttle.record_success(&request.username);
     let (token, hash) = auth::new_session_token();
     let ttl = state.session_ttl();
     state

@@ -9,7 +9,8 @@ use crate::helpers::{TestApp, expect_error};
 
 crate::both_backends!(
     sign_in_me_and_sign_out,
-    wrong_or_unknown_credentials_look_the_same
+    wrong_or_unknown_credentials_look_the_same,
+    failed_sign_ins_are_throttled,
 );
 
 async fn add_staff(app: &TestApp, username: &str, password: &str) {
@@ -89,4 +90,30 @@ async fn wrong_or_unknown_credentials_look_the_same(app: &TestApp) {
         .await;
     let unknown = expect_error(unknown, 401, "invalid_credentials").await;
     assert_eq!(wrong.error.message, unknown.error.message);
+}
+
+async fn failed_sign_ins_are_throttled(app: &TestApp) {
+    add_staff(app, "worker9", "right password").await;
+    let wrong = json!({"username": "worker9", "password": "wrong password"});
+    for _ in 0..gridline_server::throttle::PER_ACCOUNT {
+        expect_error(
+            app.post_json("/api/v1/auth/login", &wrong).await,
+            401,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    // Now even the right password waits: guessing has stopped paying.
+    let right = json!({"username": "worker9", "password": "right password"});
+    let body = expect_error(
+        app.post_json("/api/v1/auth/login", &right).await,
+        429,
+        "rate_limited",
+    )
+    .await;
+    assert!(
+        body.error.message.contains("15 minutes"),
+        "{}",
+        body.error.message
+    );
 }

@@ -161,13 +161,22 @@ impl TestApp {
             server.await.unwrap().unwrap();
         }
         if let Some((admin, name)) = self.pg_database.take() {
-            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+            // Autovacuum may be visiting the database: FORCE ends it; try a few times.
+            let mut last = None;
+            for _ in 0..5 {
+                let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+                match sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut conn)
+                .await
+                {
+                    Ok(_) => return,
+                    Err(e) => last = Some(e),
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            panic!("could not drop the test database {name}: {last:?}");
         }
     }
 }
