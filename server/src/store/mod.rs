@@ -7,6 +7,231 @@
 //! their own pool type. Where a later query must differ (`FOR UPDATE SKIP LOCKED`), it
 //! goes into the backend's file. The same test suite runs against both (`tests/`).
 
+/// The `Store` implementation, the same for both backends: each backend module has a
+/// `pool` field and a `common` module (its pool type plus `common_sql.rs`), and this
+/// forwards every method to the shared queries.
+macro_rules! impl_store_with_common_sql {
+    ($store:ty, $backend:expr) => {
+        #[::async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> $crate::store::Backend {
+                $backend
+            }
+
+            async fn ping(&self) -> $crate::store::StoreResult<()> {
+                common::ping(&self.pool).await
+            }
+
+            async fn is_empty(&self) -> $crate::store::StoreResult<bool> {
+                common::is_empty(&self.pool).await
+            }
+
+            async fn upsert_reference_data(
+                &self,
+                data: &$crate::store::ReferenceData,
+            ) -> $crate::store::StoreResult<()> {
+                common::upsert_reference_data(&self.pool, data).await
+            }
+
+            async fn reference_revision(&self) -> $crate::store::StoreResult<i64> {
+                common::reference_revision(&self.pool).await
+            }
+
+            async fn list_matter_types(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<::gridline_core::api::reference::MatterType>> {
+                common::list_matter_types(&self.pool).await
+            }
+
+            async fn list_regions(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<::gridline_core::api::reference::Region>> {
+                common::list_regions(&self.pool).await
+            }
+
+            async fn list_shapes(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<(String, Vec<::gridline_core::geo::Polygon>)>> {
+                common::list_shapes(&self.pool).await
+            }
+
+            async fn list_units(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<::gridline_core::api::reference::HandlingUnit>>
+            {
+                common::list_units(&self.pool).await
+            }
+
+            async fn load_calendar(
+                &self,
+            ) -> $crate::store::StoreResult<::gridline_core::calendar::WorkCalendar> {
+                common::load_calendar(&self.pool).await
+            }
+
+            async fn save_calendar_years(
+                &self,
+                calendar: &::gridline_core::calendar::WorkCalendar,
+            ) -> $crate::store::StoreResult<()> {
+                common::save_calendar_years(&self.pool, calendar).await
+            }
+
+            async fn create_staff(
+                &self,
+                staff: &$crate::store::NewStaff,
+            ) -> $crate::store::StoreResult<i64> {
+                common::create_staff(&self.pool, staff).await
+            }
+
+            async fn find_staff_by_username(
+                &self,
+                username: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::StaffRecord>> {
+                common::find_staff_by_username(&self.pool, username).await
+            }
+
+            async fn create_session(
+                &self,
+                token_hash: &[u8],
+                staff_id: i64,
+                expires_at: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<()> {
+                common::create_session(&self.pool, token_hash, staff_id, expires_at).await
+            }
+
+            async fn touch_session(
+                &self,
+                token_hash: &[u8],
+                now: ::time::OffsetDateTime,
+                new_expiry: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<Option<::gridline_core::api::auth::StaffProfile>> {
+                common::touch_session(&self.pool, token_hash, now, new_expiry).await
+            }
+
+            async fn delete_session(&self, token_hash: &[u8]) -> $crate::store::StoreResult<()> {
+                common::delete_session(&self.pool, token_hash).await
+            }
+
+            async fn create_ticket(
+                &self,
+                ticket: &$crate::store::TicketRecord,
+                events: &[$crate::store::NewEvent],
+            ) -> $crate::store::StoreResult<$crate::store::Created> {
+                common::create_ticket(&self.pool, ticket, events).await
+            }
+
+            async fn ticket_by_code(
+                &self,
+                tracking_code: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::TicketRecord>> {
+                common::ticket_by_code(&self.pool, tracking_code).await
+            }
+
+            async fn ticket_timeline(
+                &self,
+                ticket_id: i64,
+            ) -> $crate::store::StoreResult<Vec<::gridline_core::api::ticket::TimelineEntry>> {
+                common::ticket_timeline(&self.pool, ticket_id).await
+            }
+
+            async fn save_ticket(
+                &self,
+                ticket: &$crate::store::TicketRecord,
+                expected: ::gridline_core::ticket::TicketState,
+                event: &$crate::store::NewEvent,
+            ) -> $crate::store::StoreResult<bool> {
+                common::save_ticket(&self.pool, ticket, expected, event).await
+            }
+
+            async fn list_tickets(
+                &self,
+                filter: &$crate::store::TicketFilter,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::TicketRecord>> {
+                common::list_tickets(&self.pool, filter).await
+            }
+
+            async fn due_notices(
+                &self,
+                notice: $crate::store::Notice,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<Vec<i64>> {
+                common::due_notices(&self.pool, notice, now).await
+            }
+
+            async fn record_notice(
+                &self,
+                ticket_id: i64,
+                notice: $crate::store::Notice,
+                events: &[$crate::store::NewEvent],
+            ) -> $crate::store::StoreResult<bool> {
+                common::record_notice(&self.pool, ticket_id, notice, events).await
+            }
+
+            async fn add_co_unit(
+                &self,
+                ticket_id: i64,
+                unit_code: &str,
+                event: &$crate::store::NewEvent,
+            ) -> $crate::store::StoreResult<bool> {
+                common::add_co_unit(&self.pool, ticket_id, unit_code, event).await
+            }
+
+            async fn co_units(&self, ticket_id: i64) -> $crate::store::StoreResult<Vec<String>> {
+                common::co_units(&self.pool, ticket_id).await
+            }
+
+            async fn staff_units(&self, staff_id: i64) -> $crate::store::StoreResult<Vec<String>> {
+                common::staff_units(&self.pool, staff_id).await
+            }
+
+            async fn add_staff_unit(
+                &self,
+                staff_id: i64,
+                unit_code: &str,
+            ) -> $crate::store::StoreResult<()> {
+                common::add_staff_unit(&self.pool, staff_id, unit_code).await
+            }
+
+            async fn staff_grids(&self, staff_id: i64) -> $crate::store::StoreResult<Vec<String>> {
+                common::staff_grids(&self.pool, staff_id).await
+            }
+
+            async fn add_staff_grid(
+                &self,
+                staff_id: i64,
+                region_code: &str,
+            ) -> $crate::store::StoreResult<()> {
+                common::add_staff_grid(&self.pool, staff_id, region_code).await
+            }
+
+            async fn list_staff(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StaffRecord>> {
+                common::list_staff(&self.pool).await
+            }
+
+            async fn set_staff_roles(
+                &self,
+                staff_id: i64,
+                roles: &[gridline_core::Role],
+            ) -> $crate::store::StoreResult<()> {
+                common::set_staff_roles(&self.pool, staff_id, roles).await
+            }
+
+            async fn set_staff_disabled(
+                &self,
+                staff_id: i64,
+                disabled: bool,
+            ) -> $crate::store::StoreResult<()> {
+                common::set_staff_disabled(&self.pool, staff_id, disabled).await
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+        }
+    };
+}
+
 mod postgres;
 mod rows;
 mod sqlite;
