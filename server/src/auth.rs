@@ -115,18 +115,32 @@ impl CurrentStaff {
     }
 }
 
+impl CurrentStaff {
+    /// The staff member whose live session the request carries, if any (and slides
+    /// that session's expiry). For endpoints open to everyone that do more for staff.
+    pub async fn from_headers(
+        state: &AppState,
+        headers: &axum::http::HeaderMap,
+    ) -> AppResult<Option<CurrentStaff>> {
+        let Some(token) = session_token(headers) else {
+            return Ok(None);
+        };
+        let now = OffsetDateTime::now_utc();
+        Ok(state
+            .store
+            .touch_session(&token_hash(&token), now, now + state.session_ttl())
+            .await?
+            .map(CurrentStaff))
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentStaff {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let token = session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
-        let now = OffsetDateTime::now_utc();
-        let profile = state
-            .store
-            .touch_session(&token_hash(&token), now, now + state.session_ttl())
+        CurrentStaff::from_headers(state, &parts.headers)
             .await?
-            .ok_or_else(AppError::unauthenticated)?;
-        Ok(CurrentStaff(profile))
+            .ok_or_else(AppError::unauthenticated)
     }
 }
 

@@ -30,26 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/queue", get(queue))
 }
 
-/// The staff member, if the request carries a valid session (filing is open to all).
-async fn optional_staff(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-) -> AppResult<Option<CurrentStaff>> {
-    let Some(token) = crate::auth::session_token(headers) else {
-        return Ok(None);
-    };
-    let now = OffsetDateTime::now_utc();
-    Ok(state
-        .store
-        .touch_session(
-            &crate::auth::token_hash(&token),
-            now,
-            now + state.session_ttl(),
-        )
-        .await?
-        .map(CurrentStaff))
-}
-
 /// The view of `ticket` with its co-units and timeline.
 async fn load_view(
     state: &AppState,
@@ -71,19 +51,17 @@ fn no_such_ticket() -> AppError {
     )
 }
 
-/// The ticket, for a public viewer who proved they may see it.
-async fn find_proved(
-    state: &AppState,
-    code: &str,
+/// Refuses a public viewer who has not proved they may see `ticket`.
+fn require_proof(
+    ticket: &TicketRecord,
     proof: &TicketProof,
     headers: &axum::http::HeaderMap,
-) -> AppResult<TicketRecord> {
-    let ticket = find(state, code).await.map_err(|_| no_such_ticket())?;
+) -> AppResult<()> {
     let secret = headers
         .get(DEVICE_SECRET_HEADER)
         .and_then(|v| v.to_str().ok());
-    if tickets::proves(&ticket, proof.phone_suffix.as_deref(), secret) {
-        Ok(ticket)
+    if tickets::proves(ticket, proof.phone_suffix.as_deref(), secret) {
+        Ok(())
     } else {
         Err(no_such_ticket())
     }
@@ -110,7 +88,7 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     ApiJson(request): ApiJson<CreateTicketRequest>,
 ) -> AppResult<(StatusCode, ApiJson<TicketCreatedResponse>)> {
-    let channel = match optional_staff(&state, &headers).await? {
+    let channel = match CurrentStaff::from_headers(&state, &headers).await? {
         Some(_) => Channel::Staff,
         None => Channel::Resident,
     };
@@ -148,19 +126,16 @@ pub async fn show(
     ApiQuery(proof): ApiQuery<TicketProof>,
 ) -> AppResult<ApiJson<TicketView>> {
     // Staff who handle the ticket see it whole; everyone else proves and sees it masked.
-    let handler_view = match optional_staff(&state, &headers).await? {
+    let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
+    let full = match CurrentStaff::from_headers(&state, &headers).await? {
         Some(CurrentStaff(staff)) => {
-            let ticket = find(&state, &code).await?;
-            tickets::handles(state.store.as_ref(), &staff, &ticket)
-                .await?
-                .then_some(ticket)
+            tickets::handles(state.store.as_ref(), &staff, &ticket).await?
         }
-        None => None,
+        None => false,
     };
-    let (ticket, full) = match handler_view {
-        Some(ticket) => (ticket, true),
-        None => (find_proved(&state, &code, &proof, &headers).await?, false),
-    };
+    if !full {
+        require_proof(&ticket, &proof, &headers)?;
+    }
     Ok(ApiJson(
         load_view(&state, &ticket, full, OffsetDateTime::now_utc()).await?,
     ))
@@ -205,7 +180,8 @@ pub async fn rate(
     ApiQuery(proof): ApiQuery<TicketProof>,
     ApiJson(request): ApiJson<RatingRequest>,
 ) -> AppResult<ApiJson<TicketView>> {
-    let ticket = find_proved(&state, &code, &proof, &headers).await?;
+    let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
+    require_proof(&ticket, &proof, &headers)?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
