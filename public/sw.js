@@ -1,14 +1,22 @@
 // Gridline's service worker: caches the app shell so the app opens and navigates with
 // no network after one visit online.
 //
-// scripts/sw-manifest.sh (a Trunk post-build hook) replaces the two lines below with
-// this build's id and the list of files it produced, so every release is a new worker
-// with its own cache. A new worker installs beside the old one and waits until the page
-// asks it to take over ("skip-waiting"); then it drops the old caches.
+// Each app (the resident app at /, the staff app at /staff/) has its own copy of this
+// worker, scoped to its path, with its own caches.
+//
+// scripts/sw-manifest.sh (a Trunk post-build hook) replaces the three lines below with
+// the app's base path, this build's id and the list of files it produced, so every
+// release is a new worker with its own cache. A new worker installs beside the old one
+// and waits until the page asks it to take over ("skip-waiting"); then it drops the old
+// caches of its app.
+const BASE = "/";
 const BUILD = "dev";
 const SHELL = ["/index.html"];
 
-const CACHE_PREFIX = "gridline-shell-";
+// Paths of the other apps, which their own workers serve.
+const OTHER_APPS = ["/staff/"];
+
+const CACHE_PREFIX = "gridline-shell:" + BASE + ":";
 const CACHE = CACHE_PREFIX + BUILD;
 // How long a page load waits for the network before using the cached shell.
 const NAVIGATION_TIMEOUT_MS = 4000;
@@ -46,7 +54,7 @@ self.addEventListener("activate", (event) => {
 function cachedShell() {
   return caches
     .open(CACHE)
-    .then((cache) => cache.match("/index.html"))
+    .then((cache) => cache.match(BASE + "index.html"))
     .then((hit) => hit || Response.error());
 }
 
@@ -84,6 +92,8 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   // The API and live data always go to the network.
   if (url.pathname.startsWith("/api/") || url.pathname === "/healthz") return;
+  if (!url.pathname.startsWith(BASE)) return;
+  if (OTHER_APPS.some((app) => app !== BASE && url.pathname.startsWith(app))) return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(request));
     return;

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Prints the release bundle's sizes (raw and gzip -9) by kind and checks the budget.
-# Run after `trunk build --release`. GRIDLINE_BUNDLE_BUDGET_KB overrides the budget.
+# Prints one app's release bundle sizes (raw and gzip -9) by kind and checks its budget.
+# Usage: bundle-size.sh [DIST [BUDGET_KB]]; run after scripts/build-app.sh.
+#   resident app: bundle-size.sh dist 200        (the shell budget of issue 2)
+#   staff app:    bundle-size.sh dist/staff 350
 set -euo pipefail
 dist="${1:-dist}"
-budget_kb="${GRIDLINE_BUNDLE_BUDGET_KB:-200}"
+budget_kb="${2:-200}"
 [ -f "$dist/index.html" ] || { echo "no $dist/index.html: run trunk build --release first" >&2; exit 1; }
 
 total_raw=0
 total_gz=0
+echo "== $dist"
 printf '%-6s %10s %10s  %s\n' kind raw gzip files
 for kind in wasm js css html; do
     raw=0

@@ -56,8 +56,9 @@ browser_tests() {
 }
 
 release_build() {
-    trunk build --release
-    bash scripts/bundle-size.sh dist
+    bash scripts/build-app.sh
+    bash scripts/bundle-size.sh dist 200
+    bash scripts/bundle-size.sh dist/staff 350
 }
 
 e2e_tests() {

@@ -1,6 +1,13 @@
-//! Gridline's app: one Leptos (CSR) program for residents, grid workers, community
-//! stations and staff.
+//! Gridline's apps: two Leptos (CSR) programs built from this one library.
 //!
+//! - The **resident app** (`src/main.rs`, served at `/`): file and follow complaints.
+//!   Residents are on cheap phones and weak networks, so this bundle carries nothing
+//!   else and is held to the shell budget (docs/measurements.md).
+//! - The **staff app** (`src/bin/staff.rs`, served at `/staff/`): everyone with an
+//!   account: grid workers, stations, unit handlers, dispatchers, supervisors. Link-time
+//!   optimisation drops from each bundle the pages the other one uses.
+//!
+//! Modules:
 //! - `i18n`: every string the UI shows, zh-CN first, English second.
 //! - `components`: the shell (header, language switch, bottom navigation, update
 //!   banner) and small reusable views.
@@ -20,30 +27,75 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::shell::Shell;
+use crate::components::shell::{NavItem, Shell};
 use crate::i18n::{Key, provide_i18n, use_i18n};
 
-/// Mounts the app on the page.
-pub fn start() {
-    leptos::mount::mount_to_body(App);
+/// Where the staff app is served (its router base and service worker scope). Links
+/// inside the staff app spell it out (`/staff/tickets`).
+pub const STAFF_BASE: &str = "/staff";
+
+/// Mounts the resident app on the page.
+pub fn start_resident() {
+    leptos::mount::mount_to_body(ResidentApp);
 }
 
-/// The whole app: i18n, the shell and the routes of each area.
-#[component]
-pub fn App() -> impl IntoView {
+/// Mounts the staff app on the page.
+pub fn start_staff() {
+    leptos::mount::mount_to_body(StaffApp);
+}
+
+fn provide_app_context(scope: &'static str) {
     provide_i18n();
     let update = sw::UpdateState::new();
     provide_context(update);
-    sw::register(update);
+    sw::register(update, scope);
+}
+
+const RESIDENT_NAV: &[NavItem] = &[
+    NavItem::new("/", Key::NavHome, true),
+    NavItem::new("/track", Key::NavTrack, false),
+];
+
+/// The resident app: start page and following a complaint.
+#[component]
+pub fn ResidentApp() -> impl IntoView {
+    provide_app_context("/");
     view! {
         <Router>
-            <Shell>
+            <Shell nav=RESIDENT_NAV>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=pages::home::HomePage />
-                    <Route path=path!("/resident") view=pages::resident::ResidentPage />
+                    <Route path=path!("/") view=pages::resident::ResidentHome />
+                    <Route path=path!("/track") view=pages::resident::track::TrackPage />
+                    <Route path=path!("/track/:code") view=pages::resident::track::TrackPage />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+// Links carry the base: the router strips it when matching, but `A` does not add it.
+const STAFF_NAV: &[NavItem] = &[
+    NavItem::new("/staff/", Key::NavStaff, true),
+    NavItem::new("/staff/tickets", Key::NavTickets, false),
+    NavItem::new("/staff/worker", Key::NavWorker, false),
+    NavItem::new("/staff/station", Key::NavStation, false),
+];
+
+/// The staff app: sign-in, the ticket consoles, patrol and station areas.
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    provide_app_context("/staff/");
+    pages::staff::provide_session();
+    pages::staff::reference::provide_reference();
+    view! {
+        <Router base=STAFF_BASE>
+            <Shell nav=STAFF_NAV>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=pages::staff::StaffPage />
+                    <Route path=path!("/tickets") view=pages::staff::console::ConsolePage />
+                    <Route path=path!("/tickets/:code") view=pages::staff::ticket::StaffTicketPage />
                     <Route path=path!("/worker") view=pages::worker::WorkerPage />
                     <Route path=path!("/station") view=pages::station::StationPage />
-                    <Route path=path!("/staff") view=pages::staff::StaffPage />
                 </Routes>
             </Shell>
         </Router>

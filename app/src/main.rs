@@ -1,5 +1,5 @@
-//! The app's entry point (built by Trunk).
+//! The resident app's entry point (built by Trunk from app/index.html).
 
 fn main() {
-    gridline_app::start();
+    gridline_app::start_resident();
 }

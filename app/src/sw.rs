@@ -44,11 +44,13 @@ fn container() -> Option<ServiceWorkerContainer> {
     present.then(|| navigator.service_worker())
 }
 
-/// Registers `/sw.js`; a failure leaves the app working online only.
-pub fn register(state: UpdateState) {
+/// Registers the app's worker, `{base}sw.js`, whose scope is `base` (each app has its
+/// own worker and cache); a failure leaves the app working online only.
+pub fn register(state: UpdateState, base: &'static str) {
     let Some(container) = container() else { return };
     leptos::task::spawn_local(async move {
-        let registration = match JsFuture::from(container.register("/sw.js")).await {
+        let script = format!("{base}sw.js");
+        let registration = match JsFuture::from(container.register(&script)).await {
             Ok(r) => r.unchecked_into::<ServiceWorkerRegistration>(),
             Err(err) => {
                 leptos::logging::warn!("service worker not registered: {err:?}");

@@ -311,7 +311,7 @@ async fn serve_command(config: Config, demo: bool) -> Result<(), CliError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(CliError::Serve)?;
-    let state = serve::AppState::new(config, store);
+    let state = serve::AppState::new(config, store).map_err(CliError::Serve)?;
     println!("Gridline is running at http://{addr}/");
     serve::serve(listener, state, serve::shutdown_signal())
         .await

@@ -41,6 +41,14 @@ pub struct Config {
     /// How often the deadline job looks for warnings and overdue tickets, in seconds.
     #[arg(long, env = "GRIDLINE_DEADLINE_CHECK_SECS", default_value_t = 30)]
     pub deadline_check_secs: u64,
+
+    /// Largest photo accepted, in bytes (larger gets 413). The app sends about 300 KB.
+    #[arg(long, env = "GRIDLINE_MAX_IMAGE_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_image_bytes: usize,
+
+    /// Largest voice note accepted, in bytes (larger gets 413).
+    #[arg(long, env = "GRIDLINE_MAX_AUDIO_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_audio_bytes: usize,
 }
 
 impl Config {
@@ -51,6 +59,18 @@ impl Config {
             .clone()
             .filter(|url| !url.trim().is_empty())
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gridline.db").display()))
+    }
+
+    /// Where photos and voice notes are stored (a folder in the data dir).
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+
+    pub fn media_limits(&self) -> crate::media::Limits {
+        crate::media::Limits {
+            image_bytes: self.max_image_bytes,
+            audio_bytes: self.max_audio_bytes,
+        }
     }
 
     pub fn secure_cookies(&self) -> bool {
@@ -69,6 +89,8 @@ impl Config {
             secure_cookies: None,
             session_hours: 12,
             deadline_check_secs: 30,
+            max_image_bytes: 5 * 1024 * 1024,
+            max_audio_bytes: 5 * 1024 * 1024,
         }
     }
 }

@@ -29,6 +29,7 @@ fn events(notice: Notice, now: OffsetDateTime) -> Vec<NewEvent> {
         unit_code: None,
         public: false,
         note: note.into(),
+        media: Vec::new(),
     };
     match notice {
         Notice::Warning => vec![internal(

@@ -28,18 +28,22 @@ pub struct AppState {
     pub shell: Arc<web::Shell>,
     pub reference: Arc<crate::reference::ReferenceCache>,
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    pub media: crate::media::MediaStore,
 }
 
 impl AppState {
-    pub fn new(config: Config, store: SharedStore) -> Self {
+    /// Fails when the media folder cannot be made.
+    pub fn new(config: Config, store: SharedStore) -> std::io::Result<Self> {
         let shell = Arc::new(web::Shell::load(&config.dist_dir));
-        AppState {
+        let media = crate::media::MediaStore::local(&config.media_dir())?;
+        Ok(AppState {
             config: Arc::new(config),
             store,
             shell,
             reference: Arc::default(),
             login_throttle: Arc::default(),
-        }
+            media,
+        })
     }
 
     pub fn session_ttl(&self) -> time::Duration {

@@ -4,6 +4,7 @@
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use gridline_core::api::auth::StaffProfile;
+use gridline_core::api::media::{MAX_AUDIO, MAX_PHOTOS, MediaKind};
 use gridline_core::api::ticket::{
     ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, RatingRequest, TicketView,
     TierChangeRequest, TimelineEntry,
@@ -14,7 +15,7 @@ use gridline_core::privacy::{mask_name, mask_phone};
 use gridline_core::routing::{Route, Unrouted};
 use gridline_core::ticket::{Action, Actor, Satisfaction, TicketState, TransitionError};
 use gridline_core::tracking::TrackingCode;
-use gridline_core::{ErrorCode, FieldIssue, Role};
+use gridline_core::{ErrorCode, FieldError, FieldIssue, Role};
 use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
@@ -40,6 +41,40 @@ fn event(at: OffsetDateTime, kind: &str, public: bool, note: impl Into<String>) 
         unit_code: None,
         public,
         note: note.into(),
+        media: Vec::new(),
+    }
+}
+
+/// Checks that the server has every medium `ids` names, and no more photos or voice
+/// notes than one step may carry; refuses the whole request otherwise (nothing is
+/// stored half).
+async fn stored_media(store: &dyn Store, field: &str, ids: &[String]) -> AppResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = store.find_media(ids).await?;
+    let mut errors = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !found.iter().any(|m| &m.id == id) {
+            errors.push(FieldError {
+                field: format!("{field}[{i}]"),
+                issue: FieldIssue::Invalid,
+                message: "no such medium: upload it first (POST /api/v1/media)".into(),
+            });
+        }
+    }
+    let count = |kind: MediaKind| found.iter().filter(|m| m.kind == kind).count();
+    if count(MediaKind::Image) > MAX_PHOTOS || count(MediaKind::Audio) > MAX_AUDIO {
+        errors.push(FieldError {
+            field: field.to_owned(),
+            issue: FieldIssue::TooLong,
+            message: format!("at most {MAX_PHOTOS} photos and {MAX_AUDIO} voice note"),
+        });
+    }
+    if errors.is_empty() {
+        Ok(ids.to_vec())
+    } else {
+        Err(AppError::Validation(errors))
     }
 }
 
@@ -156,7 +191,11 @@ pub async fn create(
         response_overdue_at: None,
         overdue_at: None,
     };
-    let mut events = vec![event(now, "received", true, "")];
+    let media = stored_media(store, "media", &request.media).await?;
+    let mut events = vec![NewEvent {
+        media,
+        ..event(now, "received", true, "")
+    }];
     let route = match &grid {
         Some(grid) => snapshot.routing.route(&ticket.matter_code, grid),
         None => Route::Unrouted(Unrouted::UnknownRegion),
@@ -216,6 +255,24 @@ async fn actors_of(
         actors.push((Actor::Supervisor, None));
     }
     Ok(actors)
+}
+
+/// The actions `staff` may take on `ticket` now: those the state machine allows to any
+/// of the ways `staff` relates to the ticket. Empty when `staff` does not handle it.
+pub async fn available_actions(
+    store: &dyn Store,
+    staff: &StaffProfile,
+    ticket: &TicketRecord,
+) -> AppResult<Vec<Action>> {
+    let actors = actors_of(store, staff, ticket).await?;
+    Ok(Action::ALL
+        .into_iter()
+        .filter(|action| {
+            actors
+                .iter()
+                .any(|(actor, _)| ticket.state.apply(*actor, *action).is_ok())
+        })
+        .collect())
 }
 
 /// Whether `staff` handles `ticket` (and so may see its personal data in full).
@@ -345,6 +402,7 @@ pub async fn act(
         unit_code: own_unit.or_else(|| target.map(str::to_owned)),
         public: public_step(request.action, request.public),
         note: request.note.trim().to_owned(),
+        media: stored_media(store, "media", &request.media).await?,
     };
     transition(
         store,
@@ -551,6 +609,7 @@ pub fn view(
     co_units: Vec<String>,
     timeline: Vec<TimelineEntry>,
     full: bool,
+    actions: Vec<Action>,
     now: OffsetDateTime,
 ) -> TicketView {
     let open = ticket.state.status.with_unit();
@@ -581,5 +640,6 @@ pub fn view(
             .as_deref()
             .map(|p| if full { p.to_owned() } else { mask_phone(p) }),
         timeline: timeline.into_iter().filter(|e| full || e.public).collect(),
+        actions,
     }
 }

@@ -1,6 +1,7 @@
-//! Serving the app: the shell (index.html) for every app route, hashed assets cached
-//! forever, the shell and the service worker never cached, and a strict
-//! Content-Security-Policy on every response.
+//! Serving the apps: the resident app (dist/index.html) at `/`, the staff app
+//! (dist/staff/index.html) at `/staff/`, each app's shell for every one of its routes,
+//! hashed assets cached forever, the shells and service workers never cached, and a
+//! strict Content-Security-Policy on every response.
 //!
 //! Trunk writes one inline `<script type="module">` into index.html to start the wasm.
 //! Rather than allow inline scripts, the policy names that script by its SHA-256,
@@ -23,34 +24,59 @@ use tower_http::services::ServeDir;
 
 use crate::serve::AppState;
 
-/// The app shell as loaded at start-up.
+/// Where the staff app lives, under the dist folder and in URLs.
+pub const STAFF_PREFIX: &str = "/staff";
+
+/// The apps' shells as loaded at start-up.
 pub struct Shell {
     dist_dir: PathBuf,
-    index_html: Option<String>,
+    resident_html: Option<String>,
+    staff_html: Option<String>,
     csp: HeaderValue,
 }
 
 impl Shell {
     pub fn load(dist_dir: &Path) -> Shell {
-        let index_html = std::fs::read_to_string(dist_dir.join("index.html")).ok();
-        if index_html.is_none() {
-            tracing::warn!(
-                dist = %dist_dir.display(),
-                "no built app found (index.html missing); the API runs, the app is not served"
-            );
-        }
-        let hashes = index_html
-            .as_deref()
-            .map(inline_script_hashes)
-            .unwrap_or_default();
+        let read = |path: PathBuf| {
+            let html = std::fs::read_to_string(&path).ok();
+            if html.is_none() {
+                tracing::warn!(
+                    file = %path.display(),
+                    "app not built (file missing); the API runs, this app is not served"
+                );
+            }
+            html
+        };
+        let resident_html = read(dist_dir.join("index.html"));
+        let staff_html = read(dist_dir.join("staff").join("index.html"));
+        let hashes: Vec<String> = [&resident_html, &staff_html]
+            .into_iter()
+            .flatten()
+            .flat_map(|html| inline_script_hashes(html))
+            .collect();
         let csp = HeaderValue::from_str(&content_security_policy(&hashes))
             .expect("the policy is plain ASCII");
         Shell {
             dist_dir: dist_dir.to_owned(),
-            index_html,
+            resident_html,
+            staff_html,
             csp,
         }
     }
+
+    /// The shell of the app that owns `path`.
+    fn html_for(&self, path: &str) -> Option<&String> {
+        if is_staff_path(path) {
+            self.staff_html.as_ref()
+        } else {
+            self.resident_html.as_ref()
+        }
+    }
+}
+
+fn is_staff_path(path: &str) -> bool {
+    path.strip_prefix(STAFF_PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The policy: only this origin's code, WebAssembly allowed to compile, no inline
@@ -99,16 +125,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
+        .route(STAFF_PREFIX, get(index))
+        .route("/staff/", get(index))
+        .route("/staff/index.html", get(index))
         .fallback_service(assets)
         .layer(middleware::from_fn(cache_headers))
 }
 
-async fn index(State(state): State<AppState>) -> Response {
-    match &state.shell.index_html {
+async fn index(State(state): State<AppState>, uri: Uri) -> Response {
+    match state.shell.html_for(uri.path()) {
         Some(html) => Html(html.clone()).into_response(),
         None => (
             StatusCode::SERVICE_UNAVAILABLE,
-            "The app is not built. Run scripts/run.sh, or trunk build, then restart.",
+            "The app is not built. Run scripts/run.sh, or scripts/build-app.sh, then restart.",
         )
             .into_response(),
     }
@@ -121,7 +150,7 @@ async fn spa_fallback(State(state): State<AppState>, uri: Uri) -> Response {
     if last.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    index(State(state)).await
+    index(State(state), uri).await
 }
 
 /// Trunk's hashed names (`name-0123456789abcdef.css`, `name-…_bg.wasm`) never change

@@ -23,23 +23,29 @@ after(async () => {
   }
 });
 
-describe("the app", () => {
-  test("loads in Chinese with a strict CSP and no errors", async () => {
+describe("the apps", () => {
+  test("both load in Chinese with a strict CSP and no errors", async () => {
     const context = await phone(browser);
     const page = await context.newPage();
     const errors = watchErrors(page);
     const response = await page.goto(server.url);
     assert.match(response.headers()["content-security-policy"], /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
-    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    await page.getByRole("heading", { name: "群众诉求" }).waitFor();
     assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
     const nav = page.locator("nav.bottom-nav");
-    for (const label of ["首页", "群众", "网格员", "驿站", "工作台"]) {
+    for (const label of ["首页", "查进度"]) {
       await nav.getByText(label, { exact: true }).waitFor();
     }
-    // Reference data from the API, shown in the resident area.
-    await nav.getByText("群众", { exact: true }).click();
-    await page.getByRole("heading", { name: "群众诉求" }).waitFor();
+    // Reference data from the API.
     await page.getByTestId("categories").getByText("市政设施").waitFor();
+    // The staff app is a separate program behind a plain link.
+    await page.getByTestId("staff-entry").click();
+    await page.waitForURL(`${server.url}/staff/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    const staffNav = page.locator("nav.bottom-nav");
+    for (const label of ["工作台", "工单", "网格员", "驿站"]) {
+      await staffNav.getByText(label, { exact: true }).waitFor();
+    }
     assert.deepEqual(errors, [], "no console errors (CSP violations would appear here)");
     await context.close();
   });
@@ -49,36 +55,47 @@ describe("the app", () => {
     const page = await context.newPage();
     await page.goto(server.url);
     await page.getByTestId("lang-switch").click();
-    await page.getByRole("heading", { name: "Gridline" }).waitFor();
-    await page.locator("nav.bottom-nav").getByText("Residents", { exact: true }).waitFor();
+    await page.getByRole("heading", { name: "File a complaint" }).waitFor();
+    await page.locator("nav.bottom-nav").getByText("Track", { exact: true }).waitFor();
     assert.equal(await page.getAttribute("html", "lang"), "en");
     await page.reload();
-    await page.getByRole("heading", { name: "Gridline" }).waitFor();
+    await page.getByRole("heading", { name: "File a complaint" }).waitFor();
     assert.equal(await page.getByTestId("lang-switch").textContent(), "中文");
+    // The staff app shares the choice (same origin, same storage).
+    await page.goto(`${server.url}/staff/`);
+    await page.getByRole("heading", { name: "Staff desk" }).waitFor();
     await page.getByTestId("lang-switch").click();
-    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
     await context.close();
   });
 
-  test("opens and navigates with the network off after one visit", async () => {
+  test("each app opens and navigates with the network off after one visit", async () => {
     const context = await phone(browser);
     const page = await context.newPage();
     await page.goto(server.url);
-    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    await page.getByRole("heading", { name: "群众诉求" }).waitFor();
+    await untilOfflineReady(page);
+    await page.goto(`${server.url}/staff/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
     await untilOfflineReady(page);
 
     await context.setOffline(true);
-    await page.reload();
-    await page.getByRole("heading", { name: "网格通" }).waitFor();
-    const nav = page.locator("nav.bottom-nav");
-    await nav.getByText("网格员", { exact: true }).click();
-    await page.getByRole("heading", { name: "网格巡查" }).waitFor();
-    // A deep link typed while offline gets the cached shell too.
-    await page.goto(`${server.url}/station`);
-    await page.getByRole("heading", { name: "驿站代办" }).waitFor();
-    // The API is out of reach: the resident page says so plainly.
-    await nav.getByText("群众", { exact: true }).click();
+    // The resident app: reload, navigate, deep link, all from its own cache.
+    await page.goto(server.url);
+    await page.getByRole("heading", { name: "群众诉求" }).waitFor();
+    // The API is out of reach: the page says so plainly.
     await page.getByTestId("error-notice").getByText("网络不可用").waitFor();
+    await page.locator("nav.bottom-nav").getByText("查进度", { exact: true }).click();
+    await page.getByRole("heading", { name: "查询办理进度" }).waitFor();
+    await page.goto(`${server.url}/track/ABCD2345`);
+    await page.getByRole("heading", { name: "查询办理进度" }).waitFor();
+    // The staff app, from its cache.
+    await page.goto(`${server.url}/staff/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    await page.locator("nav.bottom-nav").getByText("网格员", { exact: true }).click();
+    await page.getByRole("heading", { name: "网格巡查" }).waitFor();
+    await page.goto(`${server.url}/staff/station`);
+    await page.getByRole("heading", { name: "驿站代办" }).waitFor();
     await context.setOffline(false);
     await context.close();
   });
@@ -87,7 +104,7 @@ describe("the app", () => {
     assert.ok(server.logins.worker, "the server printed the demo logins");
     const context = await phone(browser);
     const page = await context.newPage();
-    await page.goto(`${server.url}/staff`);
+    await page.goto(`${server.url}/staff/`);
     await page.getByRole("button", { name: "登录" }).click();
     await page.getByTestId("error-notice").getByText("用户名：必填").waitFor();
     await page.getByLabel("用户名").fill("worker");
@@ -111,7 +128,7 @@ describe("the app", () => {
     await page.goto(server.url);
     await untilOfflineReady(page);
     const before = await page.evaluate(() => caches.keys());
-    assert.equal(before.filter((k) => k.startsWith("gridline-shell-")).length, 1);
+    assert.equal(before.filter((k) => k.startsWith("gridline-shell:/:")).length, 1);
 
     // Publish a "new release": the same files under a new build id.
     const swPath = join(server.dist, "sw.js");
@@ -124,17 +141,17 @@ describe("the app", () => {
       page.waitForEvent("load"),
       page.getByTestId("update-banner").getByRole("button", { name: "立即更新" }).click(),
     ]);
-    await page.getByRole("heading", { name: "网格通" }).waitFor();
+    await page.getByRole("heading", { name: "群众诉求" }).waitFor();
     const keys = await page.evaluate(async () => {
       // The old worker's cache is dropped when the new one activates.
       for (let i = 0; i < 50; i++) {
-        const k = (await caches.keys()).filter((k) => k.startsWith("gridline-shell-"));
+        const k = (await caches.keys()).filter((k) => k.startsWith("gridline-shell:/:"));
         if (k.length === 1) return k;
         await new Promise((r) => setTimeout(r, 100));
       }
       return caches.keys();
     });
-    assert.deepEqual(keys, ["gridline-shell-e2e-next-release"]);
+    assert.deepEqual(keys, ["gridline-shell:/:e2e-next-release"]);
     assert.equal(await page.getByTestId("update-banner").count(), 0);
     await context.close();
   });

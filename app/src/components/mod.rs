@@ -2,3 +2,4 @@
 
 pub mod error_notice;
 pub mod shell;
+pub mod ticket;

@@ -7,9 +7,27 @@ use leptos_router::components::A;
 use crate::i18n::{Key, use_i18n};
 use crate::sw::UpdateState;
 
+/// One entry of the bottom navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct NavItem {
+    /// The link, including the app's base path.
+    pub href: &'static str,
+    pub label: Key,
+    /// Active only on exactly this path (for the start page).
+    pub exact: bool,
+}
+
+impl NavItem {
+    pub const fn new(href: &'static str, label: Key, exact: bool) -> NavItem {
+        NavItem { href, label, exact }
+    }
+}
+
 /// The app frame. `children` is the routed page.
 #[component]
 pub fn Shell(
+    /// The bottom navigation's entries.
+    nav: &'static [NavItem],
     /// The page to show between the header and the navigation.
     children: Children,
 ) -> impl IntoView {
@@ -30,11 +48,16 @@ pub fn Shell(
         <UpdateBanner />
         <main class="content">{children()}</main>
         <nav class="bottom-nav" aria-label=move || i18n.t(Key::NavHome)>
-            <A href="/" exact=true>{move || i18n.t(Key::NavHome)}</A>
-            <A href="/resident">{move || i18n.t(Key::NavResident)}</A>
-            <A href="/worker">{move || i18n.t(Key::NavWorker)}</A>
-            <A href="/station">{move || i18n.t(Key::NavStation)}</A>
-            <A href="/staff">{move || i18n.t(Key::NavStaff)}</A>
+            {nav
+                .iter()
+                .map(|item| {
+                    view! {
+                        <A href=item.href exact=item.exact>
+                            {move || i18n.t(item.label)}
+                        </A>
+                    }
+                })
+                .collect_view()}
         </nav>
     }
 }

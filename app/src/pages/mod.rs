@@ -1,6 +1,5 @@
-//! One module per area of the app.
+//! One module per area of the apps.
 
-pub mod home;
 pub mod resident;
 pub mod staff;
 pub mod station;

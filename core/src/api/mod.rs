@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod media;
 pub mod reference;
 pub mod ticket;
 pub mod timestamp;

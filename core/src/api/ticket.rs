@@ -67,6 +67,9 @@ pub struct CreateTicketRequest {
     /// code, it opens the ticket when there is no phone number to prove with.
     #[serde(default)]
     pub device_secret: Option<String>,
+    /// Photos and the voice note, by the ids their uploads returned.
+    #[serde(default)]
+    pub media: Vec<String>,
 }
 
 fn valid_client_id(id: &str) -> bool {
@@ -121,6 +124,7 @@ impl CreateTicketRequest {
         {
             v.add("contact_phone", FieldIssue::Invalid, "5 to 20 digits");
         }
+        super::media::validate_media_ids(&mut v, "media", &self.media);
         if let Some(secret) = &self.device_secret
             && !((16..=128).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic()))
         {
@@ -156,6 +160,9 @@ pub struct TimelineEntry {
     /// Shown to the complainant; internal entries only to staff.
     pub public: bool,
     pub note: String,
+    /// Photos and voice notes attached to this step.
+    #[serde(default)]
+    pub media: Vec<super::media::MediaRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,6 +197,11 @@ pub struct TicketView {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub timeline: Vec<TimelineEntry>,
+    /// What the signed-in viewer may do to the ticket now (empty for the public), as
+    /// the state machine and the viewer's relation to the ticket allow.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub actions: Vec<crate::ticket::Action>,
 }
 
 /// What proves a public viewer may see a ticket, besides its tracking code: the last
@@ -221,6 +233,9 @@ pub struct ActionRequest {
     /// The unit to dispatch to (dispatch, redispatch, approve a return request).
     #[serde(default)]
     pub unit_code: Option<String>,
+    /// Photos and voice notes of a progress update or a resolution, by upload id.
+    #[serde(default)]
+    pub media: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -235,6 +250,14 @@ impl ActionRequest {
             Action::Resolve | Action::Progress | Action::RequestReturn | Action::RejectReturn
         );
         v.text("note", &self.note, usize::from(note_required), NOTE_MAX);
+        if !self.media.is_empty() && !matches!(self.action, Action::Progress | Action::Resolve) {
+            v.add(
+                "media",
+                FieldIssue::Invalid,
+                "only progress updates and resolutions carry photos",
+            );
+        }
+        super::media::validate_media_ids(&mut v, "media", &self.media);
         let needs_unit = matches!(
             self.action,
             Action::Dispatch | Action::Redispatch | Action::ApproveReturn
@@ -298,6 +321,42 @@ pub struct RatingRequest {
     pub comment: String,
 }
 
+/// Which of the queues `GET /api/v1/queue` returns; without one, every queue the
+/// signed-in staff member's roles give them, merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum QueueView {
+    /// Unit handlers: open tickets of their units.
+    Unit,
+    /// Dispatchers: tickets not routed, and return requests to decide.
+    Dispatch,
+    /// Supervisors: open tickets past their deadline (the overdue board).
+    Overdue,
+}
+
+impl QueueView {
+    /// The name used in the query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueView::Unit => "unit",
+            QueueView::Dispatch => "dispatch",
+            QueueView::Overdue => "overdue",
+        }
+    }
+}
+
+/// The query of `GET /api/v1/queue`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    /// unit, dispatch or overdue.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
+    pub view: Option<QueueView>,
+}
+
 /// `GET /api/v1/queue`: the signed-in staff member's work, nearest deadline first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -351,6 +410,7 @@ mod tests {
             note: " ".into(),
             public: true,
             unit_code: None,
+            media: Vec::new(),
         };
         assert_eq!(resolve.validate().unwrap_err()[0].field, "note");
         let dispatch = ActionRequest {
@@ -358,7 +418,21 @@ mod tests {
             note: String::new(),
             public: true,
             unit_code: None,
+            media: Vec::new(),
         };
         assert_eq!(dispatch.validate().unwrap_err()[0].field, "unit_code");
+        // Only progress updates and resolutions carry photos.
+        let accept = ActionRequest {
+            action: Action::Accept,
+            media: vec!["a".repeat(64)],
+            ..dispatch.clone()
+        };
+        assert_eq!(accept.validate().unwrap_err()[0].field, "media");
+        let progress = ActionRequest {
+            action: Action::Progress,
+            note: "已到现场".into(),
+            ..accept
+        };
+        assert!(progress.validate().is_ok());
     }
 }

@@ -5,6 +5,7 @@
 
 mod auth;
 mod health;
+mod media;
 mod reference;
 mod tickets;
 
@@ -43,6 +44,8 @@ use crate::serve::AppState;
         tickets::queue,
         tickets::add_co_unit,
         tickets::change_tier,
+        tickets::ticket_media,
+        media::upload,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -52,7 +55,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let v1 = Router::new()
         .merge(auth::router())
         .merge(reference::router())
-        .merge(tickets::router());
+        .merge(tickets::router())
+        // Its own body limit (media caps), inside the JSON one.
+        .merge(media::router(state));
     let api = Router::new()
         .nest(API_PREFIX.trim_start_matches("/api"), v1)
         .route("/openapi.json", get(openapi))

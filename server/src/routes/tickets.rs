@@ -4,9 +4,10 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::ticket::{
-    ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER,
-    QueueResponse, RatingRequest, TicketCreatedResponse, TicketProof, TicketView,
+    ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, QueueQuery,
+    QueueResponse, QueueView, RatingRequest, TicketCreatedResponse, TicketProof, TicketView,
     TierChangeRequest,
 };
 use gridline_core::tracking::TrackingCode;
@@ -27,19 +28,43 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{code}/rating", post(rate))
         .route("/tickets/{code}/co-units", post(add_co_unit))
         .route("/tickets/{code}/tier", post(change_tier))
+        .route("/tickets/{code}/media/{id}", get(ticket_media))
         .route("/queue", get(queue))
 }
 
-/// The view of `ticket` with its co-units and timeline.
+/// Who is looking at a ticket.
+enum Viewer<'a> {
+    /// Someone who proved they may see it (masked personal data, public entries).
+    Public,
+    /// A signed-in staff member: the whole ticket and their actions if they handle it,
+    /// masked like the public otherwise.
+    Staff(&'a StaffProfile),
+}
+
+/// The view of `ticket` with its co-units and timeline, as `viewer` may see it.
 async fn load_view(
     state: &AppState,
     ticket: &TicketRecord,
-    full: bool,
+    viewer: Viewer<'_>,
     now: OffsetDateTime,
 ) -> AppResult<TicketView> {
+    let actions = match viewer {
+        Viewer::Staff(staff) => {
+            tickets::available_actions(state.store.as_ref(), staff, ticket).await?
+        }
+        Viewer::Public => Vec::new(),
+    };
+    let full = match viewer {
+        Viewer::Staff(staff) => {
+            !actions.is_empty() || tickets::handles(state.store.as_ref(), staff, ticket).await?
+        }
+        Viewer::Public => false,
+    };
     let co_units = state.store.co_units(ticket.id).await?;
     let timeline = state.store.ticket_timeline(ticket.id).await?;
-    Ok(tickets::view(ticket, co_units, timeline, full, now))
+    Ok(tickets::view(
+        ticket, co_units, timeline, full, actions, now,
+    ))
 }
 
 /// The one answer for a missing ticket and for a failed proof alike, so a lookup never
@@ -127,17 +152,17 @@ pub async fn show(
 ) -> AppResult<ApiJson<TicketView>> {
     // Staff who handle the ticket see it whole; everyone else proves and sees it masked.
     let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
-    let full = match CurrentStaff::from_headers(&state, &headers).await? {
-        Some(CurrentStaff(staff)) => {
-            tickets::handles(state.store.as_ref(), &staff, &ticket).await?
-        }
-        None => false,
-    };
-    if !full {
-        require_proof(&ticket, &proof, &headers)?;
+    let now = OffsetDateTime::now_utc();
+    if let Some(CurrentStaff(staff)) = CurrentStaff::from_headers(&state, &headers).await?
+        && tickets::handles(state.store.as_ref(), &staff, &ticket).await?
+    {
+        return Ok(ApiJson(
+            load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
+        ));
     }
+    require_proof(&ticket, &proof, &headers)?;
     Ok(ApiJson(
-        load_view(&state, &ticket, full, OffsetDateTime::now_utc()).await?,
+        load_view(&state, &ticket, Viewer::Public, now).await?,
     ))
 }
 
@@ -166,7 +191,9 @@ pub async fn act(
         now,
     )
     .await?;
-    Ok(ApiJson(load_view(&state, &ticket, true, now).await?))
+    Ok(ApiJson(
+        load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/rating", tag = "tickets", request_body = RatingRequest,
@@ -185,31 +212,37 @@ pub async fn rate(
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
-    Ok(ApiJson(load_view(&state, &ticket, false, now).await?))
+    Ok(ApiJson(
+        load_view(&state, &ticket, Viewer::Public, now).await?,
+    ))
 }
 
-#[utoipa::path(get, path = "/api/v1/queue", tag = "tickets",
+#[utoipa::path(get, path = "/api/v1/queue", tag = "tickets", params(QueueQuery),
     responses((status = 200, body = QueueResponse), (status = 401, body = gridline_core::ErrorResponse)))]
 pub async fn queue(
     State(state): State<AppState>,
     CurrentStaff(staff): CurrentStaff,
+    ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> AppResult<ApiJson<QueueResponse>> {
+    let wants = |view: QueueView| query.view.is_none_or(|v| v == view);
     let mut filters = Vec::new();
-    if staff.roles.contains(&Role::UnitHandler) {
+    if wants(QueueView::Unit) && staff.roles.contains(&Role::UnitHandler) {
         filters.push(TicketFilter::OpenForUnits(
             state.store.staff_units(staff.id).await?,
         ));
     }
-    if staff.roles.contains(&Role::Dispatcher) || staff.roles.contains(&Role::Admin) {
+    if wants(QueueView::Dispatch)
+        && (staff.roles.contains(&Role::Dispatcher) || staff.roles.contains(&Role::Admin))
+    {
         filters.push(TicketFilter::ForDispatchers);
     }
-    if staff.roles.contains(&Role::Supervisor) {
+    if wants(QueueView::Overdue) && staff.roles.contains(&Role::Supervisor) {
         filters.push(TicketFilter::Overdue);
     }
     if filters.is_empty() {
         return Err(AppError::client(
             ErrorCode::Forbidden,
-            "your role has no ticket queue",
+            "your role has no such ticket queue",
         ));
     }
     let now = OffsetDateTime::now_utc();
@@ -222,7 +255,7 @@ pub async fn queue(
             {
                 continue;
             }
-            views.push(load_view(&state, &ticket, true, now).await?);
+            views.push(load_view(&state, &ticket, Viewer::Staff(&staff), now).await?);
         }
     }
     Ok(ApiJson(QueueResponse { tickets: views }))
@@ -250,7 +283,9 @@ pub async fn add_co_unit(
         now,
     )
     .await?;
-    Ok(ApiJson(load_view(&state, &ticket, true, now).await?))
+    Ok(ApiJson(
+        load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/tier", tag = "tickets", request_body = TierChangeRequest,
@@ -275,5 +310,63 @@ pub async fn change_tier(
         now,
     )
     .await?;
-    Ok(ApiJson(load_view(&state, &ticket, true, now).await?))
+    Ok(ApiJson(
+        load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{code}/media/{id}", tag = "media",
+    params(("code" = String, Path, description = "tracking code"),
+           ("id" = String, Path, description = "the medium's id (SHA-256)"), TicketProof,
+           ("x-device-secret" = Option<String>, Header, description = "the filing device's secret")),
+    responses((status = 200, description = "the photo or voice note's bytes"),
+              (status = 404, body = gridline_core::ErrorResponse)))]
+/// A photo or voice note on a ticket's timeline: for staff who handle the ticket, and
+/// for anyone who proves the ticket when a public entry shows it.
+pub async fn ticket_media(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path((code, id)): Path<(String, String)>,
+    ApiQuery(proof): ApiQuery<TicketProof>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
+    let no_such_medium = || AppError::client(ErrorCode::NotFound, "no such medium on this ticket");
+    if !gridline_core::api::media::valid_media_id(&id) {
+        return Err(no_such_medium());
+    }
+    let (media, public) = state
+        .store
+        .ticket_media(ticket.id, &id)
+        .await?
+        .ok_or_else(no_such_medium)?;
+    let staff_handles = match CurrentStaff::from_headers(&state, &headers).await? {
+        Some(CurrentStaff(staff)) => {
+            tickets::handles(state.store.as_ref(), &staff, &ticket).await?
+        }
+        None => false,
+    };
+    if !staff_handles {
+        require_proof(&ticket, &proof, &headers)?;
+        if !public {
+            return Err(no_such_medium());
+        }
+    }
+    let bytes = state
+        .media
+        .get(&media.id)
+        .await
+        .map_err(|e| AppError::Internal(format!("reading medium {}: {e}", media.id)))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media.content_type),
+            // Personal: kept by this browser only; the bytes never change.
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=86400, immutable".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

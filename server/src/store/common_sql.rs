@@ -14,11 +14,11 @@ use gridline_core::ticket::TicketState;
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::store::rows as read;
+use crate::store::rows::{self as read, RowExt as _};
 use crate::store::{
-    Created, NewEvent, NewStaff, Notice, ReferenceData, StaffRecord, StoreError, StoreResult,
-    TicketFilter, TicketRecord, attach_responsibilities, calendar_from_years, keywords_to_text,
-    roles_to_text, shape_to_text, stored_time,
+    Created, MediaRecord, NewEvent, NewStaff, Notice, ReferenceData, StaffRecord, StoreError,
+    StoreResult, TicketFilter, TicketRecord, attach_responsibilities, calendar_from_years,
+    keywords_to_text, roles_to_text, shape_to_text, stored_time,
 };
 
 pub(crate) async fn ping(pool: &Pool) -> StoreResult<()> {
@@ -313,13 +313,16 @@ fn opt_time(t: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
     t.map(stored_time)
 }
 
-async fn insert_events<'c, E>(executor: E, ticket_id: i64, event: &NewEvent) -> StoreResult<()>
-where
-    E: sqlx::Executor<'c, Database = Db>,
-{
-    sqlx::query(
+/// Writes one timeline entry and links the media it names, in the caller's transaction.
+async fn insert_events(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    ticket_id: i64,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let row = sqlx::query(
         "INSERT INTO ticket_events (ticket_id, at, kind, staff_id, unit_code, public, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id",
     )
     .bind(ticket_id)
     .bind(stored_time(event.at))
@@ -328,9 +331,74 @@ where
     .bind(&event.unit_code)
     .bind(event.public)
     .bind(&event.note)
-    .execute(executor)
+    .fetch_one(&mut *conn)
+    .await?;
+    let event_id: i64 = row.try_get("id")?;
+    for (position, media_id) in event.media.iter().enumerate() {
+        sqlx::query("INSERT INTO event_media (event_id, media_id, position) VALUES ($1, $2, $3)")
+            .bind(event_id)
+            .bind(media_id)
+            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_write(e, "this medium on this entry"))?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_media(pool: &Pool, m: &MediaRecord) -> StoreResult<()> {
+    // The id is the content's hash: the same bytes uploaded again are the same medium.
+    sqlx::query(
+        "INSERT INTO media (id, kind, content_type, size_bytes, created_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&m.id)
+    .bind(m.kind_text())
+    .bind(&m.content_type)
+    .bind(m.size_bytes)
+    .bind(stored_time(m.created_at))
+    .execute(pool)
     .await?;
     Ok(())
+}
+
+pub(crate) async fn find_media(pool: &Pool, ids: &[String]) -> StoreResult<Vec<MediaRecord>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query(
+            "SELECT id, kind, content_type, size_bytes, created_at FROM media WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        if let Some(row) = row {
+            found.push(read::media(&row)?);
+        }
+    }
+    Ok(found)
+}
+
+pub(crate) async fn ticket_media(
+    pool: &Pool,
+    ticket_id: i64,
+    media_id: &str,
+) -> StoreResult<Option<(MediaRecord, bool)>> {
+    let row = sqlx::query(
+        "SELECT m.id, m.kind, m.content_type, m.size_bytes, m.created_at,
+                MAX(CASE WHEN e.public THEN 1 ELSE 0 END) AS any_public
+         FROM event_media em
+         JOIN ticket_events e ON e.id = em.event_id
+         JOIN media m ON m.id = em.media_id
+         WHERE e.ticket_id = $1 AND em.media_id = $2
+         GROUP BY m.id, m.kind, m.content_type, m.size_bytes, m.created_at",
+    )
+    .bind(ticket_id)
+    .bind(media_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| Ok((read::media(&row)?, row.int32("any_public")? == 1)))
+        .transpose()
 }
 
 pub(crate) async fn create_ticket(
@@ -390,7 +458,7 @@ pub(crate) async fn create_ticket(
     };
     let id: i64 = row.try_get("id")?;
     for event in events {
-        insert_events(&mut *tx, id, event).await?;
+        insert_events(&mut tx, id, event).await?;
     }
     tx.commit().await?;
     Ok(Created::New(TicketRecord { id, ..t.clone() }))
@@ -413,12 +481,37 @@ pub(crate) async fn ticket_timeline(
     ticket_id: i64,
 ) -> StoreResult<Vec<TimelineEntry>> {
     let rows = sqlx::query(
-        "SELECT at, kind, unit_code, public, note FROM ticket_events WHERE ticket_id = $1 ORDER BY id",
+        "SELECT id, at, kind, unit_code, public, note FROM ticket_events WHERE ticket_id = $1
+         ORDER BY id",
     )
     .bind(ticket_id)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(read::timeline_entry).collect()
+    let media = sqlx::query(
+        "SELECT em.event_id, m.id, m.kind, m.content_type, m.size_bytes, m.created_at
+         FROM event_media em
+         JOIN ticket_events e ON e.id = em.event_id
+         JOIN media m ON m.id = em.media_id
+         WHERE e.ticket_id = $1
+         ORDER BY em.event_id, em.position",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    let mut media_of = std::collections::HashMap::<i64, Vec<_>>::new();
+    for row in &media {
+        media_of
+            .entry(row.int64("event_id")?)
+            .or_default()
+            .push(read::media(row)?.as_ref());
+    }
+    rows.iter()
+        .map(|row| {
+            let mut entry = read::timeline_entry(row)?;
+            entry.media = media_of.remove(&row.int64("id")?).unwrap_or_default();
+            Ok(entry)
+        })
+        .collect()
 }
 
 pub(crate) async fn save_ticket(
@@ -459,7 +552,7 @@ pub(crate) async fn save_ticket(
     if updated != 1 {
         return Ok(false);
     }
-    insert_events(&mut *tx, t.id, event).await?;
+    insert_events(&mut tx, t.id, event).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -571,7 +664,7 @@ pub(crate) async fn record_notice(
         return Ok(false);
     }
     for event in events {
-        insert_events(&mut *tx, ticket_id, event).await?;
+        insert_events(&mut tx, ticket_id, event).await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -618,7 +711,7 @@ pub(crate) async fn add_co_unit(
     if inserted != 1 {
         return Ok(false);
     }
-    insert_events(&mut *tx, ticket_id, event).await?;
+    insert_events(&mut tx, ticket_id, event).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -149,6 +149,28 @@ macro_rules! impl_store_with_common_sql {
                 common::list_tickets(&self.pool, filter).await
             }
 
+            async fn insert_media(
+                &self,
+                media: &$crate::store::MediaRecord,
+            ) -> $crate::store::StoreResult<()> {
+                common::insert_media(&self.pool, media).await
+            }
+
+            async fn find_media(
+                &self,
+                ids: &[String],
+            ) -> $crate::store::StoreResult<Vec<$crate::store::MediaRecord>> {
+                common::find_media(&self.pool, ids).await
+            }
+
+            async fn ticket_media(
+                &self,
+                ticket_id: i64,
+                media_id: &str,
+            ) -> $crate::store::StoreResult<Option<($crate::store::MediaRecord, bool)>> {
+                common::ticket_media(&self.pool, ticket_id, media_id).await
+            }
+
             async fn due_notices(
                 &self,
                 notice: $crate::store::Notice,
@@ -348,6 +370,36 @@ pub struct NewEvent {
     pub unit_code: Option<String>,
     pub public: bool,
     pub note: String,
+    /// Media ids (already stored) this entry shows, in order.
+    pub media: Vec<String>,
+}
+
+/// A stored photo or voice note (the bytes are in the object store under `id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaRecord {
+    /// SHA-256 (hex) of the stored bytes.
+    pub id: String,
+    pub kind: gridline_core::api::media::MediaKind,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: OffsetDateTime,
+}
+
+impl MediaRecord {
+    pub(crate) fn kind_text(&self) -> &'static str {
+        match self.kind {
+            gridline_core::api::media::MediaKind::Image => "image",
+            gridline_core::api::media::MediaKind::Audio => "audio",
+        }
+    }
+
+    pub fn as_ref(&self) -> gridline_core::api::media::MediaRef {
+        gridline_core::api::media::MediaRef {
+            id: self.id.clone(),
+            kind: self.kind,
+            content_type: self.content_type.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -518,6 +570,16 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<bool>;
     async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>>;
+    /// Records a stored medium (nothing happens when it is known already).
+    async fn insert_media(&self, media: &MediaRecord) -> StoreResult<()>;
+    /// The media among `ids` that are stored, in the order of `ids`.
+    async fn find_media(&self, ids: &[String]) -> StoreResult<Vec<MediaRecord>>;
+    /// A medium on `ticket`'s timeline, and whether any public entry shows it.
+    async fn ticket_media(
+        &self,
+        ticket_id: i64,
+        media_id: &str,
+    ) -> StoreResult<Option<(MediaRecord, bool)>>;
     /// Tickets for which `notice` is due at `now` and not yet recorded.
     async fn due_notices(&self, notice: Notice, now: OffsetDateTime) -> StoreResult<Vec<i64>>;
     /// Records `notice` once: false when it was recorded already (by another process).

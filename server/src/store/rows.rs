@@ -13,9 +13,11 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
+use gridline_core::api::media::MediaKind;
+
 use super::{
-    ResponsibilityRow, StaffRecord, StoreError, StoreResult, TicketRecord, level_from_text,
-    roles_from_text,
+    MediaRecord, ResponsibilityRow, StaffRecord, StoreError, StoreResult, TicketRecord,
+    level_from_text, roles_from_text,
 };
 
 pub(crate) trait RowExt {
@@ -213,5 +215,21 @@ pub(crate) fn timeline_entry(row: &impl RowExt) -> StoreResult<TimelineEntry> {
         unit_code: row.opt_text("unit_code")?,
         public: row.flag("public")?,
         note: row.text("note")?,
+        media: Vec::new(),
+    })
+}
+
+pub(crate) fn media(row: &impl RowExt) -> StoreResult<MediaRecord> {
+    let kind = match row.text("kind")?.as_str() {
+        "image" => MediaKind::Image,
+        "audio" => MediaKind::Audio,
+        other => return Err(StoreError::Corrupt(format!("unknown media kind {other:?}"))),
+    };
+    Ok(MediaRecord {
+        id: row.text("id")?,
+        kind,
+        content_type: row.text("content_type")?,
+        size_bytes: row.int64("size_bytes")?,
+        created_at: row.time("created_at")?,
     })
 }

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's own store (tests may close it to see the server cope).
     pub store: gridline_server::SharedStore,
+    /// The server's media store (tests read back what it stored).
+    pub media: gridline_server::media::MediaStore,
     pg_database: Option<(String, String)>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -37,9 +39,15 @@ pub const TEST_INDEX_HTML: &str = "<!doctype html><html><head>\
 <script type=\"module\">import init from '/gridline-app-0123456789abcdef.js';await init();</script>\
 </head><body></body></html>";
 
+/// The staff app's shell in the test dist (its own loader script, so its own hash).
+pub const TEST_STAFF_HTML: &str = "<!doctype html><html><head>\
+<script type=\"module\">import init from '/staff/gridline-staff-0123456789abcdef.js';await init();</script>\
+</head><body></body></html>";
+
 fn write_fake_dist(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
+    std::fs::create_dir_all(dir.join("staff")).unwrap();
     std::fs::write(dir.join("index.html"), TEST_INDEX_HTML).unwrap();
+    std::fs::write(dir.join("staff").join("index.html"), TEST_STAFF_HTML).unwrap();
     std::fs::write(
         dir.join("gridline-app-0123456789abcdef.js"),
         "export default 1;",
@@ -113,7 +121,8 @@ impl TestApp {
         let store = store::connect(&database_url).await.expect("open the store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(config, store.clone());
+        let state = AppState::new(config, store.clone()).expect("make the media folder");
+        let media = state.media.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(gridline_server::serve(listener, state, async {
             let _ = rx.await;
@@ -129,6 +138,7 @@ impl TestApp {
             _dir: data_dir,
             database_url,
             store,
+            media,
             pg_database,
             shutdown: Some(tx),
             server: Some(server),

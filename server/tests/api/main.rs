@@ -8,6 +8,7 @@ mod accounts;
 mod auth;
 mod errors;
 mod health;
+mod media;
 mod reference;
 mod shell;
 mod tickets;

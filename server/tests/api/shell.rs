@@ -1,6 +1,6 @@
 //! Serving the app shell: SPA fallback, cache headers, the Content-Security-Policy.
 
-use crate::helpers::{TEST_INDEX_HTML, TestApp};
+use crate::helpers::{TEST_INDEX_HTML, TEST_STAFF_HTML, TestApp};
 
 crate::both_backends!(
     app_routes_get_the_shell_with_a_strict_policy,
@@ -8,7 +8,14 @@ crate::both_backends!(
 );
 
 async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
-    for path in ["/", "/worker", "/staff/login"] {
+    for (path, shell) in [
+        ("/", TEST_INDEX_HTML),
+        ("/track/ABCD2345", TEST_INDEX_HTML),
+        ("/staffing", TEST_INDEX_HTML),
+        ("/staff", TEST_STAFF_HTML),
+        ("/staff/", TEST_STAFF_HTML),
+        ("/staff/tickets/ABCD2345", TEST_STAFF_HTML),
+    ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
@@ -21,9 +28,11 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
+        // Both apps' loaders are admitted, by hash.
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-        assert_eq!(response.text().await.unwrap(), TEST_INDEX_HTML);
+        assert_eq!(response.text().await.unwrap(), shell, "{path}");
     }
     // A missing file is a 404, not the shell.
     assert_eq!(app.get("/missing-0123456789abcdef.js").await.status(), 404);

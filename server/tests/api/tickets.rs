@@ -14,6 +14,7 @@ crate::both_backends!(
     first_receiver_is_responsible,
     deadlines_warn_and_escalate_once_across_restarts,
     dispatchers_add_co_units_and_change_tiers,
+    staff_see_their_queues_and_the_actions_open_to_them,
 );
 
 async fn load_demo(app: &TestApp) {
@@ -471,4 +472,72 @@ async fn dispatchers_add_co_units_and_change_tiers(app: &TestApp) {
         "forbidden",
     )
     .await;
+}
+
+fn actions(view: &TicketView) -> Vec<&'static str> {
+    view.actions.iter().map(|a| a.as_str()).collect()
+}
+
+async fn staff_see_their_queues_and_the_actions_open_to_them(app: &TestApp) {
+    load_demo(app).await;
+    let (_, routed) = file(app, &street_light("device-q-0001")).await;
+    // Matter 0201 has no unit in this made-up grid code: it waits for a dispatcher.
+    let mut unrouted = street_light("device-q-0002");
+    unrouted["lon"] = json!(100.0);
+    unrouted["lat"] = json!(20.0);
+    let (_, waiting) = file(app, &unrouted).await;
+
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    let unit: QueueResponse = app
+        .get("/api/v1/queue?view=unit")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unit.tickets.len(), 1);
+    assert_eq!(unit.tickets[0].tracking_code, routed.tracking_code);
+    assert_eq!(actions(&unit.tickets[0]), ["accept", "request_return"]);
+    // A handler has no dispatchers' queue; an unknown view is a validation error.
+    expect_error(
+        app.get("/api/v1/queue?view=dispatch").await,
+        403,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        app.get("/api/v1/queue?view=everything").await,
+        400,
+        "bad_request",
+    )
+    .await;
+
+    let r = act(app, &routed.tracking_code, json!({"action": "accept"})).await;
+    let accepted: TicketView = r.json().await.unwrap();
+    assert_eq!(
+        actions(&accepted),
+        ["progress", "resolve", "request_return"]
+    );
+    // The public view never lists actions.
+    assert!(
+        public_view(app, &routed.tracking_code)
+            .await
+            .actions
+            .is_empty()
+    );
+
+    sign_in_as(app, Role::Dispatcher).await;
+    let dispatch: QueueResponse = app
+        .get("/api/v1/queue?view=dispatch")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = dispatch
+        .tickets
+        .iter()
+        .map(|t| t.tracking_code.as_str())
+        .collect();
+    assert_eq!(codes, [waiting.tracking_code.as_str()]);
+    assert_eq!(actions(&dispatch.tickets[0]), ["dispatch"]);
 }

@@ -1,19 +1,28 @@
-//! Residents (群众): filing and following complaints. For now: what can be filed.
+//! Residents (群众): the start page and following a complaint.
+
+pub mod track;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, Locale, use_i18n};
 
+/// The resident app's start page: what can be filed, following a complaint, and the
+/// way into the staff app.
 #[component]
-pub fn ResidentPage() -> impl IntoView {
+pub fn ResidentHome() -> impl IntoView {
     let i18n = use_i18n();
     let catalogue = LocalResource::new(api::catalogue);
     view! {
         <section class="page">
             <h1>{move || i18n.t(Key::ResidentTitle)}</h1>
             <p class="lead">{move || i18n.t(Key::ResidentIntro)}</p>
+            <A href="/track" attr:class="area-card">
+                <strong>{move || i18n.t(Key::TrackTitle)}</strong>
+                <span>{move || i18n.t(Key::TrackIntro)}</span>
+            </A>
             <h2>{move || i18n.t(Key::ResidentCategories)}</h2>
             <Suspense fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
                 {move || catalogue.get().map(|result| match result {
@@ -33,6 +42,10 @@ pub fn ResidentPage() -> impl IntoView {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 })}
             </Suspense>
+            // A plain link: the staff app is another program, loaded by the browser.
+            <p class="staff-entry">
+                <a href="/staff/" rel="external" data-testid="staff-entry">{move || i18n.t(Key::StaffEntry)}</a>
+            </p>
         </section>
     }
 }

@@ -1,44 +1,128 @@
-//! Staff (工作台): sign in; the consoles come with the dispatch issue.
+//! Staff (工作台): sign in, then the areas the account's roles open: the ticket
+//! consoles (unit handlers, dispatchers, supervisors), patrol and station.
 
+pub mod console;
+pub mod reference;
+pub mod ticket;
+
+use gridline_core::Role;
 use gridline_core::api::auth::{LoginRequest, StaffProfile};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api::{self, ApiError};
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
 
+/// Who is signed in, shared by every page of the staff app.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    pub user: RwSignal<Option<StaffProfile>>,
+    /// The server has answered who is signed in (or could not be asked).
+    pub checked: RwSignal<bool>,
+}
+
+impl Session {
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.user
+            .get()
+            .is_some_and(|u| u.roles.iter().any(|r| roles.contains(r)))
+    }
+}
+
+/// Provides the session and asks the server once who is signed in (a valid session
+/// cookie). Offline or signed out: nobody.
+pub fn provide_session() {
+    let session = Session {
+        user: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
+    provide_context(session);
+    leptos::task::spawn_local(async move {
+        if let Ok(current) = api::me().await {
+            session.user.set(Some(current.user));
+        }
+        session.checked.set(true);
+    });
+}
+
+pub fn use_session() -> Session {
+    use_context::<Session>().expect("provide_session() runs at the top of the staff app")
+}
+
+/// The staff app's start page: sign in, or the areas this account may use.
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
-    let user = RwSignal::new(None::<StaffProfile>);
-    // Who is signed in already (a valid session cookie)? Offline or signed out: nobody.
-    let current = LocalResource::new(api::me);
-    Effect::new(move |_| {
-        if let Some(Ok(session)) = current.get() {
-            user.set(Some(session.user));
-        }
-    });
+    let session = use_session();
     view! {
         <section class="page">
             <h1>{move || i18n.t(Key::StaffTitle)}</h1>
-            {move || match user.get() {
-                Some(profile) => view! { <SignedIn profile user /> }.into_any(),
-                None => view! { <LoginForm user /> }.into_any(),
+            {move || match session.user.get() {
+                Some(profile) => view! { <SignedIn profile /> }.into_any(),
+                None => view! { <LoginForm /> }.into_any(),
             }}
         </section>
     }
 }
 
+/// Shown on pages that need a signed-in account with one of some roles.
 #[component]
-fn SignedIn(profile: StaffProfile, user: RwSignal<Option<StaffProfile>>) -> impl IntoView {
+pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        if session.has_any(roles) {
+            children().into_any()
+        } else if session.user.get().is_some() {
+            view! { <p class="notice">{move || i18n.t(Key::ErrForbidden)}</p> }.into_any()
+        } else if session.checked.get() {
+            view! {
+                <p class="notice">
+                    {move || i18n.t(Key::ErrSignIn)} " "
+                    <A href="/staff/">{move || i18n.t(Key::SignIn)}</A>
+                </p>
+            }
+            .into_any()
+        } else {
+            view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any()
+        }
+    }
+}
+
+/// The roles that open the ticket consoles.
+pub const CONSOLE_ROLES: &[Role] = &[
+    Role::UnitHandler,
+    Role::Dispatcher,
+    Role::Supervisor,
+    Role::Admin,
+];
+
+#[component]
+fn SignedIn(profile: StaffProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
     let sign_out = Action::new_local(move |_: &()| async move {
         // Offline sign-out still forgets the user locally; the server session expires.
         let _ = api::logout().await;
-        user.set(None);
+        session.user.set(None);
     });
+    let has = |roles: &[Role]| profile.roles.iter().any(|r| roles.contains(r));
+    let card = move |href: &'static str, title: Key, intro: Key| {
+        view! {
+            <A href=href attr:class="area-card">
+                <strong>{move || i18n.t(title)}</strong>
+                <span>{move || i18n.t(intro)}</span>
+            </A>
+        }
+    };
     view! {
         <p data-testid="signed-in">{move || i18n.t(Key::SignedInAs)} {profile.display_name.clone()}</p>
+        <div class="area-cards">
+            {has(CONSOLE_ROLES).then(|| card("/staff/tickets", Key::ConsoleTitle, Key::ConsoleIntro))}
+            {has(&[Role::GridWorker]).then(|| card("/staff/worker", Key::WorkerTitle, Key::WorkerIntro))}
+            {has(&[Role::Station]).then(|| card("/staff/station", Key::StationTitle, Key::StationIntro))}
+        </div>
         <button class="button" on:click=move |_| { sign_out.dispatch(()); }>
             {move || i18n.t(Key::SignOut)}
         </button>
@@ -46,8 +130,9 @@ fn SignedIn(profile: StaffProfile, user: RwSignal<Option<StaffProfile>>) -> impl
 }
 
 #[component]
-fn LoginForm(user: RwSignal<Option<StaffProfile>>) -> impl IntoView {
+fn LoginForm() -> impl IntoView {
     let i18n = use_i18n();
+    let user = use_session().user;
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);

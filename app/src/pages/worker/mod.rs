@@ -12,7 +12,7 @@ pub fn WorkerPage() -> impl IntoView {
         <section class="page">
             <h1>{move || i18n.t(Key::WorkerTitle)}</h1>
             <p class="lead">{move || i18n.t(Key::WorkerIntro)}</p>
-            <A href="/staff" attr:class="button">{move || i18n.t(Key::SignIn)}</A>
+            <A href="/staff/" attr:class="button">{move || i18n.t(Key::SignIn)}</A>
         </section>
     }
 }

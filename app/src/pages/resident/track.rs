@@ -1,0 +1,64 @@
+//! Following a complaint (查询进度): the tracking code and the last four digits of the
+//! contact phone show the ticket's status and public timeline.
+
+use gridline_core::api::ticket::TicketView;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::ticket::{TicketHeader, Timeline};
+use crate::i18n::{Key, use_i18n};
+
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    // A link to /track/CODE fills in the code; the resident adds the phone digits.
+    let code = RwSignal::new(params.get_untracked().get("code").unwrap_or_default());
+    let suffix = RwSignal::new(String::new());
+    // The answer, with the phone digits that proved it (media are fetched with them).
+    let result = RwSignal::new(None::<(Result<TicketView, ApiError>, String)>);
+    let lookup = Action::new_local(move |(code, suffix): &(String, String)| {
+        let (code, suffix) = (code.clone(), suffix.clone());
+        async move { result.set(Some((api::ticket_public(&code, &suffix).await, suffix))) }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        lookup.dispatch((
+            code.get_untracked().trim().to_uppercase(),
+            suffix.get_untracked().trim().to_owned(),
+        ));
+    };
+    view! {
+        <section class="page">
+            <h1>{move || i18n.t(Key::TrackTitle)}</h1>
+            <p class="lead">{move || i18n.t(Key::TrackIntro)}</p>
+            <form class="form" on:submit=submit novalidate>
+                <label>
+                    <span>{move || i18n.t(Key::TrackingCode)}</span>
+                    <input type="text" name="code" autocomplete="off" autocapitalize="characters"
+                        maxlength="8" bind:value=code />
+                </label>
+                <label>
+                    <span>{move || i18n.t(Key::PhoneSuffix)}</span>
+                    <input type="text" name="phone_suffix" inputmode="numeric" maxlength="4"
+                        autocomplete="off" bind:value=suffix />
+                </label>
+                <button class="button" type="submit" disabled=move || lookup.pending().get()>
+                    {move || i18n.t(Key::TrackLookup)}
+                </button>
+            </form>
+            {move || result.get().map(|(r, suffix)| match r {
+                Ok(ticket) => view! {
+                    <article class="ticket" data-testid="ticket">
+                        <TicketHeader ticket=ticket.clone() />
+                        <p class="description">{ticket.description.clone()}</p>
+                        <Timeline code=ticket.tracking_code.clone() entries=ticket.timeline proof=suffix />
+                    </article>
+                }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,141 @@
+//! The ticket consoles: one tab per queue the account's roles give it: the unit's
+//! queue (承办), the dispatchers' queue (派单: not routed, return requests) and the
+//! supervisors' overdue board (督办). Nearest deadline first, as the server sorts.
+
+use gridline_core::Role;
+use gridline_core::api::ticket::{QueueView, TicketView};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::reference::use_reference;
+use super::{CONSOLE_ROLES, RequireRole, use_session};
+use crate::api;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::ticket::{StatusBadge, format_time};
+use crate::i18n::{Key, use_i18n};
+
+#[component]
+pub fn ConsolePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page console">
+            <h1>{move || i18n.t(Key::ConsoleTitle)}</h1>
+            <RequireRole roles=CONSOLE_ROLES>
+                <Console />
+            </RequireRole>
+        </section>
+    }
+}
+
+fn queue_views(roles: &[Role]) -> Vec<QueueView> {
+    let mut views = Vec::new();
+    if roles.contains(&Role::UnitHandler) {
+        views.push(QueueView::Unit);
+    }
+    if roles.contains(&Role::Dispatcher) || roles.contains(&Role::Admin) {
+        views.push(QueueView::Dispatch);
+    }
+    if roles.contains(&Role::Supervisor) {
+        views.push(QueueView::Overdue);
+    }
+    views
+}
+
+fn view_key(view: QueueView) -> Key {
+    match view {
+        QueueView::Unit => Key::QueueUnit,
+        QueueView::Dispatch => Key::QueueDispatch,
+        QueueView::Overdue => Key::QueueOverdue,
+    }
+}
+
+#[component]
+fn Console() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let views = session
+        .user
+        .get_untracked()
+        .map(|u| queue_views(&u.roles))
+        .unwrap_or_default();
+    let Some(first) = views.first().copied() else {
+        return view! { <p class="notice">{move || i18n.t(Key::ErrForbidden)}</p> }.into_any();
+    };
+    let selected = RwSignal::new(first);
+    let refresh = RwSignal::new(0u32);
+    let queue = LocalResource::new(move || {
+        refresh.track();
+        api::queue(selected.get())
+    });
+    let tabs = views
+        .into_iter()
+        .map(|v| {
+            view! {
+                <button
+                    role="tab"
+                    class="tab"
+                    aria-selected=move || (selected.get() == v).to_string()
+                    data-testid=format!("tab-{}", v.as_str())
+                    on:click=move |_| selected.set(v)
+                >
+                    {move || i18n.t(view_key(v))}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="tabs" role="tablist">
+            {tabs}
+            <button class="button small" on:click=move |_| refresh.update(|n| *n += 1)>
+                {move || i18n.t(Key::Refresh)}
+            </button>
+        </div>
+        <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
+            {move || queue.get().map(|result| match result {
+                Ok(queue) if queue.tickets.is_empty() => {
+                    view! { <p class="empty" data-testid="queue-empty">{move || i18n.t(Key::QueueEmpty)}</p> }.into_any()
+                }
+                Ok(queue) => {
+                    let rows = queue.tickets.into_iter().map(|t| view! { <TicketRow ticket=t /> }).collect_view();
+                    view! { <ul class="queue" data-testid="queue">{rows}</ul> }.into_any()
+                }
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn TicketRow(ticket: TicketView) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    let href = format!("/staff/tickets/{}", ticket.tracking_code);
+    let matter = ticket.matter_code.clone();
+    let unit = ticket.lead_unit_code.clone();
+    let due = ticket.handling_due.map(format_time);
+    let code = ticket.tracking_code.clone();
+    let data_code = code.clone();
+    view! {
+        <li class="queue-row" data-code=data_code>
+            <A href=href>
+                <span class="code">{code}</span>
+                <StatusBadge status=ticket.status overdue=ticket.overdue />
+                {ticket.return_pending.then(|| view! {
+                    <span class="badge">{move || i18n.t(Key::ReturnPending)}</span>
+                })}
+                <span class="matter">{move || reference.matter(&matter, i18n.locale())}</span>
+                <span class="address">{ticket.address.clone()}</span>
+                <span class="unit">
+                    {move || match &unit {
+                        Some(u) => reference.unit(u, i18n.locale()),
+                        None => i18n.t(Key::NotRouted).to_owned(),
+                    }}
+                </span>
+                {due.map(|due| view! {
+                    <span class="due">{move || i18n.t(Key::HandlingDue)} " " {due.clone()}</span>
+                })}
+            </A>
+        </li>
+    }
+}

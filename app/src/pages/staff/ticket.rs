@@ -1,0 +1,349 @@
+//! One ticket for staff: everything about it (personal data in full for those who
+//! handle it), the actions the server says this account may take now, the
+//! dispatcher's tools (co-handling units, tier change) and the whole timeline.
+
+use gridline_core::Role;
+use gridline_core::api::ticket::{ActionRequest, CoUnitRequest, TicketView, TierChangeRequest};
+use gridline_core::deadline::Tier;
+use gridline_core::ticket::Action as TicketAction;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::reference::use_reference;
+use super::{CONSOLE_ROLES, RequireRole, use_session};
+use crate::api::{self, ApiError};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::ticket::{TicketHeader, Timeline, format_time};
+use crate::i18n::{Key, use_i18n};
+
+#[component]
+pub fn StaffTicketPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let ticket = RwSignal::new(None::<Result<TicketView, ApiError>>);
+    Effect::new(move |_| {
+        let code = code();
+        leptos::task::spawn_local(async move { ticket.set(Some(api::ticket(&code).await)) });
+    });
+    view! {
+        <section class="page ticket-page">
+            <h1>{move || i18n.t(Key::TicketTitle)}</h1>
+            <RequireRole roles=CONSOLE_ROLES>
+                {move || match ticket.get() {
+                    None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                    Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+                    Some(Ok(t)) => view! { <TicketDetail current=t ticket /> }.into_any(),
+                }}
+            </RequireRole>
+        </section>
+    }
+}
+
+#[component]
+fn TicketDetail(
+    current: TicketView,
+    ticket: RwSignal<Option<Result<TicketView, ApiError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    let session = use_session();
+    let matter = current.matter_code.clone();
+    let lead = current.lead_unit_code.clone();
+    let co_units = current.co_unit_codes.clone();
+    let dispatcher =
+        session.has_any(&[Role::Dispatcher, Role::Admin]) && current.status.with_unit();
+    let contact = [current.contact_name.clone(), current.contact_phone.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <article class="ticket" data-testid="ticket">
+            <TicketHeader ticket=current.clone() />
+            <dl class="facts">
+                <dt>{move || i18n.t(Key::Matter)}</dt>
+                <dd data-testid="matter">{move || reference.matter(&matter, i18n.locale())}</dd>
+                <dt>{move || i18n.t(Key::Address)}</dt>
+                <dd>{current.address.clone()}</dd>
+                <dt>{move || i18n.t(Key::Description)}</dt>
+                <dd class="description">{current.description.clone()}</dd>
+                <dt>{move || i18n.t(Key::LeadUnit)}</dt>
+                <dd data-testid="lead-unit">
+                    {move || match &lead {
+                        Some(u) => reference.unit(u, i18n.locale()),
+                        None => i18n.t(Key::NotRouted).to_owned(),
+                    }}
+                </dd>
+                {(!co_units.is_empty()).then(|| view! {
+                    <dt>{move || i18n.t(Key::CoUnits)}</dt>
+                    <dd>{move || co_units.iter().map(|u| reference.unit(u, i18n.locale())).collect::<Vec<_>>().join("、")}</dd>
+                })}
+                <dt>{move || i18n.t(Key::Tier)}</dt>
+                <dd>{current.tier_days} " " {move || i18n.t(Key::WorkingDays)}</dd>
+                {current.response_due.map(|due| view! {
+                    <dt>{move || i18n.t(Key::ResponseDue)}</dt>
+                    <dd>{format_time(due)}</dd>
+                })}
+                {(!contact.is_empty()).then(|| view! {
+                    <dt>{move || i18n.t(Key::Contact)}</dt>
+                    <dd data-testid="contact">{contact.clone()}</dd>
+                })}
+            </dl>
+            <ActionPanel code=current.tracking_code.clone() actions=current.actions.clone() ticket />
+            {dispatcher.then(|| view! { <DispatcherTools code=current.tracking_code.clone() ticket /> })}
+            <Timeline code=current.tracking_code.clone() entries=current.timeline.clone() />
+        </article>
+    }
+}
+
+fn action_key(action: TicketAction) -> Key {
+    match action {
+        TicketAction::Dispatch => Key::ActDispatch,
+        TicketAction::Redispatch => Key::ActRedispatch,
+        TicketAction::Accept => Key::ActAccept,
+        TicketAction::Progress => Key::ActProgress,
+        TicketAction::Resolve => Key::ActResolve,
+        TicketAction::RequestReturn => Key::ActRequestReturn,
+        TicketAction::ApproveReturn => Key::ActApproveReturn,
+        TicketAction::RejectReturn => Key::ActRejectReturn,
+        TicketAction::Rate => Key::ActRate,
+        TicketAction::Close => Key::ActClose,
+        TicketAction::Reopen => Key::ActReopen,
+        TicketAction::Supervise => Key::ActSupervise,
+    }
+}
+
+/// What the note of an action is called; `None` when the action takes no note.
+fn note_key(action: TicketAction) -> Option<Key> {
+    match action {
+        TicketAction::Resolve => Some(Key::PublicReply),
+        TicketAction::RequestReturn | TicketAction::RejectReturn => Some(Key::Reason),
+        TicketAction::Accept => None,
+        _ => Some(Key::Note),
+    }
+}
+
+fn needs_unit(action: TicketAction) -> bool {
+    matches!(
+        action,
+        TicketAction::Dispatch | TicketAction::Redispatch | TicketAction::ApproveReturn
+    )
+}
+
+fn takes_photos(action: TicketAction) -> bool {
+    matches!(action, TicketAction::Progress | TicketAction::Resolve)
+}
+
+/// Uploads the files chosen in `input` (none when it is not on the page); their ids.
+async fn upload_photos(input: NodeRef<leptos::html::Input>) -> Result<Vec<String>, ApiError> {
+    let Some(files) = input.get_untracked().and_then(|i| i.files()) else {
+        return Ok(Vec::new());
+    };
+    let mut ids = Vec::new();
+    for i in 0..files.length() {
+        if let Some(file) = files.get(i) {
+            ids.push(api::upload_media(&file).await?.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// One button per action the server allows; the chosen one opens its small form.
+#[component]
+fn ActionPanel(
+    code: String,
+    actions: Vec<TicketAction>,
+    ticket: RwSignal<Option<Result<TicketView, ApiError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    let chosen = RwSignal::new(None::<TicketAction>);
+    let note = RwSignal::new(String::new());
+    let public = RwSignal::new(true);
+    let unit = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let photos = NodeRef::<leptos::html::Input>::new();
+    let send =
+        leptos::prelude::Action::new_local(move |(code, request): &(String, ActionRequest)| {
+            let (code, mut request) = (code.clone(), request.clone());
+            async move {
+                // Photos first, then the step that names them.
+                match upload_photos(photos).await {
+                    Ok(ids) => request.media = ids,
+                    Err(e) => {
+                        error.set(Some(e));
+                        return;
+                    }
+                }
+                match api::act(&code, &request).await {
+                    Ok(view) => {
+                        error.set(None);
+                        chosen.set(None);
+                        note.set(String::new());
+                        ticket.set(Some(Ok(view)));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }
+        });
+    let actions: Vec<TicketAction> = actions
+        .into_iter()
+        .filter(|a| *a != TicketAction::Rate)
+        .collect();
+    if actions.is_empty() {
+        return ().into_any();
+    }
+    let buttons = actions
+        .iter()
+        .map(|&action| {
+            view! {
+                <button
+                    class="button"
+                    class:primary=move || chosen.get() == Some(action)
+                    data-action=action.as_str()
+                    on:click=move |_| {
+                        error.set(None);
+                        chosen.set(Some(action));
+                    }
+                >
+                    {move || i18n.t(action_key(action))}
+                </button>
+            }
+        })
+        .collect_view();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(action) = chosen.get_untracked() else {
+            return;
+        };
+        let unit_code = unit.get_untracked();
+        send.dispatch((
+            code.clone(),
+            ActionRequest {
+                action,
+                note: note.get_untracked(),
+                public: action != TicketAction::Progress || public.get_untracked(),
+                unit_code: (needs_unit(action) && !unit_code.is_empty()).then_some(unit_code),
+                media: Vec::new(),
+            },
+        ));
+    };
+    view! {
+        <div class="actions" data-testid="actions">
+            <h2>{move || i18n.t(Key::ActionsTitle)}</h2>
+            <div class="action-buttons">{buttons}</div>
+            {move || chosen.get().map(|action| view! {
+                <form class="form" on:submit=submit.clone() novalidate data-testid="action-form">
+                    {needs_unit(action).then(|| view! {
+                        <label>
+                            <span>{move || i18n.t(Key::Unit)}</span>
+                            <select name="unit_code" bind:value=unit>
+                                <option value="">{move || i18n.t(Key::ChooseUnit)}</option>
+                                {move || reference.unit_choices(i18n.locale()).into_iter().map(|(code, name)| view! {
+                                    <option value=code>{name}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    })}
+                    {note_key(action).map(|key| view! {
+                        <label>
+                            <span>{move || i18n.t(key)}</span>
+                            <textarea name="note" rows="3" maxlength="4000" bind:value=note></textarea>
+                        </label>
+                    })}
+                    {takes_photos(action).then(|| view! {
+                        <label>
+                            <span>{move || i18n.t(Key::Photos)}</span>
+                            <input type="file" name="photos" accept="image/*" multiple node_ref=photos />
+                        </label>
+                    })}
+                    {(action == TicketAction::Progress).then(|| view! {
+                        <label class="check">
+                            <input type="checkbox" name="public" bind:checked=public />
+                            <span>{move || i18n.t(Key::PublicNote)}</span>
+                        </label>
+                    })}
+                    {move || error.get().map(|error| view! { <ErrorNotice error /> })}
+                    <button class="button primary" type="submit" disabled=move || send.pending().get()>
+                        {move || i18n.t(Key::Confirm)} " " {move || i18n.t(action_key(action))}
+                    </button>
+                </form>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// Dispatchers: add a co-handling unit (协办) and change the handling tier with a reason.
+#[component]
+fn DispatcherTools(
+    code: String,
+    ticket: RwSignal<Option<Result<TicketView, ApiError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    let co_unit = RwSignal::new(String::new());
+    let tier = RwSignal::new(String::from("3"));
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let done = move |result: Result<TicketView, ApiError>| match result {
+        Ok(view) => {
+            error.set(None);
+            ticket.set(Some(Ok(view)));
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let code_co = code.clone();
+    let add = leptos::prelude::Action::new_local(move |unit_code: &String| {
+        let (code, unit_code) = (code_co.clone(), unit_code.clone());
+        async move { done(api::add_co_unit(&code, &CoUnitRequest { unit_code }).await) }
+    });
+    let change = leptos::prelude::Action::new_local(move |request: &TierChangeRequest| {
+        let (code, request) = (code.clone(), request.clone());
+        async move { done(api::change_tier(&code, &request).await) }
+    });
+    view! {
+        <div class="dispatcher-tools">
+            <h2>{move || i18n.t(Key::DispatcherTools)}</h2>
+            <form class="form inline" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                add.dispatch(co_unit.get_untracked());
+            }>
+                <label>
+                    <span>{move || i18n.t(Key::AddCoUnit)}</span>
+                    <select name="co_unit" bind:value=co_unit>
+                        <option value="">{move || i18n.t(Key::ChooseUnit)}</option>
+                        {move || reference.unit_choices(i18n.locale()).into_iter().map(|(code, name)| view! {
+                            <option value=code>{name}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button class="button" type="submit">{move || i18n.t(Key::AddCoUnit)}</button>
+            </form>
+            <form class="form inline" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                change.dispatch(TierChangeRequest {
+                    tier_days: tier.get_untracked().parse().unwrap_or(0),
+                    reason: reason.get_untracked(),
+                });
+            }>
+                <label>
+                    <span>{move || i18n.t(Key::Tier)}</span>
+                    <select name="tier" bind:value=tier>
+                        {Tier::ALL.iter().map(|t| {
+                            let days = t.working_days().to_string();
+                            view! { <option value=days.clone()>{days.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>{move || i18n.t(Key::Reason)}</span>
+                    <input type="text" name="tier_reason" maxlength="500" bind:value=reason />
+                </label>
+                <button class="button" type="submit">{move || i18n.t(Key::ChangeTier)}</button>
+            </form>
+            {move || error.get().map(|error| view! { <ErrorNotice error /> })}
+        </div>
+    }
+}

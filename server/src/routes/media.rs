@@ -1,0 +1,95 @@
+//! `POST /api/v1/media`: a photo or voice note, the raw bytes as the body. Recognised
+//! by content, capped per kind, stripped of image metadata, stored, and answered with
+//! its id (the SHA-256 of what was stored). Anyone may upload (residents file without
+//! an account); a medium is only ever shown through a ticket that names it.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use gridline_core::ErrorCode;
+use gridline_core::api::media::MediaResponse;
+use time::OffsetDateTime;
+
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::media::{self, MediaError};
+use crate::serve::AppState;
+use crate::store::MediaRecord;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    // The body may be as large as the larger cap; each kind's own cap is checked after
+    // the bytes say what they are.
+    let limit = state.config.media_limits().body_bytes();
+    Router::new()
+        .route("/media", post(upload))
+        .layer(DefaultBodyLimit::max(limit))
+}
+
+impl From<MediaError> for AppError {
+    fn from(e: MediaError) -> Self {
+        let code = match e {
+            MediaError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+            MediaError::Unrecognised | MediaError::Unreadable(..) => {
+                ErrorCode::UnsupportedMediaType
+            }
+        };
+        AppError::client(code, e.to_string())
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/media", tag = "media",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "the photo (JPEG, PNG, WebP, HEIC) or voice note (WebM, Ogg, MP4/AAC) itself"),
+    responses(
+        (status = 201, body = MediaResponse, description = "stored (or stored before: the same id)"),
+        (status = 413, body = gridline_core::ErrorResponse, description = "over the kind's cap"),
+        (status = 415, body = gridline_core::ErrorResponse, description = "not a supported photo or voice note"),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> AppResult<(StatusCode, ApiJson<MediaResponse>)> {
+    let body = body.map_err(|rejection| match rejection {
+        BytesRejection::FailedToBufferBody(_)
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+        {
+            AppError::client(ErrorCode::PayloadTooLarge, "the upload is too large")
+        }
+        other => AppError::client(ErrorCode::BadRequest, other.body_text()),
+    })?;
+    if body.is_empty() {
+        return Err(AppError::client(
+            ErrorCode::BadRequest,
+            "the upload is empty",
+        ));
+    }
+    let (bytes, sniffed) = media::prepare(body, state.config.media_limits())?;
+    let size_bytes = bytes.len();
+    let id = state
+        .media
+        .put(bytes)
+        .await
+        .map_err(|e| AppError::Internal(format!("storing a medium: {e}")))?;
+    // The bytes first, then the record: a record never names bytes that are not there.
+    state
+        .store
+        .insert_media(&MediaRecord {
+            id: id.clone(),
+            kind: sniffed.kind,
+            content_type: sniffed.content_type.to_owned(),
+            size_bytes: i64::try_from(size_bytes).unwrap_or(i64::MAX),
+            created_at: crate::store::stored_time(OffsetDateTime::now_utc()),
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(MediaResponse {
+            id,
+            kind: sniffed.kind,
+            content_type: sniffed.content_type.to_owned(),
+            size_bytes: size_bytes as u64,
+        }),
+    ))
+}

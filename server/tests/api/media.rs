@@ -1,0 +1,244 @@
+//! Media through the API: recognised by content, capped, stripped of GPS, stored once,
+//! attached to a complaint or a progress update, and shown only through the ticket.
+
+use gridline_core::Role;
+use gridline_core::api::media::MediaResponse;
+use gridline_core::api::ticket::{TicketCreatedResponse, TicketView};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, expect_error, sign_in_as};
+
+crate::both_backends!(
+    uploads_are_checked_by_content_and_capped,
+    stored_photos_have_no_gps,
+    complaints_and_updates_carry_media_shown_only_through_the_ticket,
+);
+
+const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
+const SMALL_PNG: &[u8] = include_bytes!("../fixtures/small.png");
+
+async fn upload(app: &TestApp, bytes: Vec<u8>, declared: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/api/v1/media"))
+        .header("content-type", declared)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn uploaded(app: &TestApp, bytes: &[u8]) -> MediaResponse {
+    let response = upload(app, bytes.to_vec(), "application/octet-stream").await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+/// A big-endian TIFF/EXIF block whose IFD0 points to a GPS IFD holding latitude
+/// 36°4'N, as phone cameras write it.
+fn exif_with_gps() -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    // IFD0 at 8: one entry, GPSInfo (0x8825, LONG, 1) -> the GPS IFD at 26.
+    tiff.extend([0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
+    // GPS IFD at 26: GPSLatitudeRef "N", GPSLatitude 3 RATIONALs at 56.
+    tiff.extend([0, 2]);
+    tiff.extend([0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    tiff.extend([0, 2, 0, 5, 0, 0, 0, 3, 0, 0, 0, 56]);
+    tiff.extend([0, 0, 0, 0]);
+    for (num, den) in [(36u32, 1u32), (4, 1), (0, 1)] {
+        tiff.extend(num.to_be_bytes());
+        tiff.extend(den.to_be_bytes());
+    }
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    app1
+}
+
+/// The fixture photo with an APP1 EXIF segment (with GPS) after its SOI marker.
+fn photo_with_gps() -> Vec<u8> {
+    let exif = exif_with_gps();
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    jpeg.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    jpeg.extend(exif);
+    jpeg.extend(&PHOTO[2..]);
+    jpeg
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+async fn uploads_are_checked_by_content_and_capped(app: &TestApp) {
+    // A text file named and declared as a photo is refused.
+    let text = b"this is not a photo, whatever its name says".to_vec();
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/media"))
+        .header("content-type", "image/jpeg")
+        .header("content-disposition", "attachment; filename=\"photo.jpg\"")
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, 415, "unsupported_media_type").await;
+    // A JPEG header over garbage is not a readable JPEG.
+    let broken = [&[0xFF, 0xD8, 0xFF, 0xE0, 0xFF][..], &[0u8; 8]].concat();
+    expect_error(
+        upload(app, broken, "image/jpeg").await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    expect_error(
+        upload(app, Vec::new(), "image/jpeg").await,
+        400,
+        "bad_request",
+    )
+    .await;
+
+    // Over the cap: 413 in the one shape, whatever the declared type.
+    let mut big = PHOTO.to_vec();
+    big.resize(5 * 1024 * 1024 + 1, 0);
+    expect_error(
+        upload(app, big, "text/plain").await,
+        413,
+        "payload_too_large",
+    )
+    .await;
+
+    // Good uploads: JPEG, PNG, a voice note; the type comes from the bytes.
+    let jpeg = uploaded(app, PHOTO).await;
+    assert_eq!(jpeg.content_type, "image/jpeg");
+    assert_eq!(jpeg.id.len(), 64);
+    let png = uploaded(app, SMALL_PNG).await;
+    assert_eq!(png.content_type, "image/png");
+    let mut ogg = b"OggS\0\x02".to_vec();
+    ogg.resize(2048, 1);
+    let voice = uploaded(app, &ogg).await;
+    assert_eq!(voice.content_type, "audio/ogg");
+    assert_eq!(voice.size_bytes, 2048);
+    // The same bytes again are the same medium.
+    assert_eq!(uploaded(app, PHOTO).await, jpeg);
+}
+
+async fn stored_photos_have_no_gps(app: &TestApp) {
+    let original = photo_with_gps();
+    assert!(contains(&original, b"Exif\0\0"));
+    let stored = uploaded(app, &original).await;
+    // Read back the bytes as stored, through the media store itself.
+    let bytes = app.media.get(&stored.id).await.unwrap();
+    assert!(!contains(&bytes, b"Exif"), "EXIF is gone");
+    assert!(!contains(&bytes, &[0xFF, 0xE1]), "no APP1 segment is left");
+    assert!(contains(&bytes, b"JFIF") && contains(&bytes, b"ICC_PROFILE"));
+    // The picture itself is unchanged: exactly the photo without the EXIF segment.
+    assert_eq!(&bytes[..], PHOTO);
+    assert_eq!(stored.size_bytes as usize, PHOTO.len());
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
+    assert_eq!(stored.id, gridline_server::media::hex(&digest));
+}
+
+/// A street light out in 青松 grid 2 (routed to U-CM), with photos.
+fn complaint(client_id: &str, media: &[&str]) -> Value {
+    json!({
+        "client_id": client_id,
+        "matter_code": "0201",
+        "description": "小区门口路灯不亮",
+        "lon": 120.41, "lat": 36.069,
+        "contact_phone": "13812345678",
+        "media": media,
+    })
+}
+
+async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &TestApp) {
+    gridline_server::demo::load_reference_data(app.store.as_ref())
+        .await
+        .unwrap();
+    let photo = uploaded(app, PHOTO).await;
+    let png = uploaded(app, SMALL_PNG).await;
+    let client = reqwest::Client::new();
+
+    // Naming media the server does not have refuses the whole complaint.
+    let unknown = "0".repeat(64);
+    let response = client
+        .post(app.url("/api/v1/tickets"))
+        .json(&complaint("device-m-0001", &[&photo.id, &unknown]))
+        .send()
+        .await
+        .unwrap();
+    let error = expect_error(response, 422, "validation_failed").await;
+    assert_eq!(error.error.fields[0].field, "media[1]");
+    // ... and stores nothing: the same client id files normally afterwards.
+    let response = client
+        .post(app.url("/api/v1/tickets"))
+        .json(&complaint("device-m-0001", &[&photo.id]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let code = response
+        .json::<TicketCreatedResponse>()
+        .await
+        .unwrap()
+        .tracking_code;
+
+    // The unit adds a public progress update with a photo, and an internal one.
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    let act = |body: Value| {
+        let path = format!("/api/v1/tickets/{code}/actions");
+        async move { app.post_json(&path, &body).await }
+    };
+    assert_eq!(act(json!({"action": "accept"})).await.status(), 200);
+    let response = act(json!({"action": "accept", "media": [png.id]})).await;
+    expect_error(response, 422, "validation_failed").await;
+    let response = act(json!({"action": "progress", "note": "已到现场", "media": [png.id]})).await;
+    assert_eq!(response.status(), 200);
+    let secret = uploaded(app, &[PHOTO, b"internal"].concat()).await;
+    let response = act(json!({
+        "action": "progress", "note": "内部记录", "public": false, "media": [secret.id]
+    }))
+    .await;
+    let staff_view: TicketView = response.json().await.unwrap();
+    let media_of = |view: &TicketView, kind: &str| -> Vec<String> {
+        view.timeline
+            .iter()
+            .filter(|e| e.kind == kind)
+            .flat_map(|e| e.media.iter().map(|m| m.id.clone()))
+            .collect()
+    };
+    assert_eq!(media_of(&staff_view, "received"), [photo.id]);
+    assert_eq!(
+        media_of(&staff_view, "progress"),
+        [png.id.clone(), secret.id.clone()]
+    );
+
+    // The complainant sees the public media and fetches them with the proof.
+    let public: TicketView = client
+        .get(app.url(&format!("/api/v1/tickets/{code}?phone_suffix=5678")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(media_of(&public, "progress"), std::slice::from_ref(&png.id));
+    let fetch = |id: String, suffix: &'static str| {
+        let url = app.url(&format!(
+            "/api/v1/tickets/{code}/media/{id}?phone_suffix={suffix}"
+        ));
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let response = fetch(png.id.clone(), "5678").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(&response.bytes().await.unwrap()[..], SMALL_PNG);
+    // Wrong proof, an internal photo, a medium of no entry: the same 404.
+    expect_error(fetch(png.id.clone(), "0000").await, 404, "not_found").await;
+    expect_error(fetch(secret.id.clone(), "5678").await, 404, "not_found").await;
+    let stray = uploaded(app, &[PHOTO, b"stray"].concat()).await;
+    expect_error(fetch(stray.id, "5678").await, 404, "not_found").await;
+    // Staff who handle the ticket fetch internal media too.
+    let response = app
+        .get(&format!("/api/v1/tickets/{code}/media/{}", secret.id))
+        .await;
+    assert_eq!(response.status(), 200);
+}
