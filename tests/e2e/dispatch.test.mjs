@@ -25,17 +25,18 @@ after(async () => {
 });
 
 /// Files a complaint as a resident would (the filing screens come with the resident
-/// issue): a street light out in 青松 grid 2, which the demo routes to U-CM.
-async function fileComplaint() {
+/// issue): a street light out in 青松 grid 2, which the demo routes to U-CM; or, at a
+/// position outside every grid, one that waits for a dispatcher.
+async function fileComplaint({ lon = 120.41, lat = 36.069 } = {}) {
   const response = await fetch(`${server.url}/api/v1/tickets`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
-      client_id: `e2e-${Date.now()}`,
+      client_id: `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`,
       matter_code: "0201",
       description: "小区门口路灯不亮，晚上很黑",
-      lon: 120.41,
-      lat: 36.069,
+      lon,
+      lat,
       address: "青松路 12 号",
       contact_name: "张三",
       contact_phone: "13812345678",
@@ -43,6 +44,19 @@ async function fileComplaint() {
   });
   assert.equal(response.status, 201);
   return (await response.json()).tracking_code;
+}
+
+function desk() {
+  return browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+}
+
+async function openTicket(page, tab, code) {
+  await page.goto(`${server.url}/staff/tickets`);
+  await page.getByTestId(`tab-${tab}`).click();
+  const row = page.locator(`.queue-row[data-code="${code}"]`);
+  await row.getByRole("link").click();
+  await page.getByTestId("ticket").waitFor();
+  return row;
 }
 
 async function signIn(page, username) {
@@ -65,8 +79,8 @@ async function act(page, action, fill = async () => {}) {
 describe("dispatch", () => {
   test("a complaint goes to its unit, is handled with a photo, and the resident follows it", async () => {
     const code = await fileComplaint();
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    const page = await desk.newPage();
+    const staff = await desk();
+    const page = await staff.newPage();
     const errors = watchErrors(page);
     await signIn(page, "handler");
 
@@ -96,7 +110,7 @@ describe("dispatch", () => {
     await page.getByTestId("tab-unit").waitFor();
     await page.getByTestId("queue-empty").waitFor();
     assert.deepEqual(errors, []);
-    await desk.close();
+    await staff.close();
 
     // The resident follows it with the code and the phone's last four digits.
     const context = await phone(browser);
@@ -132,4 +146,72 @@ describe("dispatch", () => {
     assert.deepEqual(residentErrors, []);
     await context.close();
   });
+
+  test("dispatchers route by hand, add co-handlers, change the tier and decide return requests", async () => {
+    // Outside every grid: nobody is responsible, so it waits in the dispatchers' queue.
+    const code = await fileComplaint({ lon: 100.0, lat: 20.0 });
+    const dispatcherContext = await desk();
+    const dispatcher = await dispatcherContext.newPage();
+    const errors = watchErrors(dispatcher);
+    await signIn(dispatcher, "dispatcher");
+    const row = await openTicket(dispatcher, "dispatch", code);
+    await dispatcher.getByTestId("lead-unit").getByText("未派单").waitFor();
+    await act(dispatcher, "dispatch", async (form) => {
+      await form.getByLabel("单位").selectOption("U-CM");
+    });
+    await dispatcher.getByTestId("lead-unit").getByText("城市管理局").waitFor();
+    await dispatcher.getByTestId("status").getByText("已派单").waitFor();
+
+    // A co-handling unit and a longer tier, each with its entry on the timeline.
+    await dispatcher.getByLabel("增加协办单位").selectOption("U-HC");
+    await dispatcher.getByRole("button", { name: "增加协办单位" }).click();
+    await dispatcher.getByTestId("co-units").getByText("住房和城乡建设局").waitFor();
+    await dispatcher.getByLabel("办理时限（工作日）").selectOption("7");
+    await dispatcher.getByLabel("理由").fill("需协调多个部门");
+    await dispatcher.getByRole("button", { name: "调整时限" }).click();
+    const timeline = dispatcher.getByTestId("timeline");
+    await timeline.locator('li[data-kind="tier_changed"]').getByText("需协调多个部门", { exact: false }).waitFor();
+    await timeline.locator('li[data-kind="co_unit_added"]').waitFor();
+
+    // The unit cannot close it or pass it on; it asks to return it, with a reason.
+    const handlerContext = await desk();
+    const handler = await handlerContext.newPage();
+    await signIn(handler, "handler");
+    await openTicket(handler, "unit", code);
+    const offered = await handler.locator("[data-action]").evaluateAll((b) => b.map((e) => e.dataset.action));
+    assert.deepEqual(offered, ["accept", "request_return"]);
+    await act(handler, "request_return", async (form) => {
+      await form.getByLabel("理由").fill("该路段路灯属住建局管理");
+    });
+    await handler.getByTestId("ticket").locator(".ticket-header").getByText("退单申请待审").waitFor();
+
+    // The dispatcher sees the request in the queue, approves it and re-dispatches.
+    await dispatcher.goto(`${server.url}/staff/tickets`);
+    await dispatcher.getByTestId("tab-dispatch").click();
+    await row.getByText("退单申请待审").waitFor();
+    await row.getByRole("link").click();
+    await act(dispatcher, "approve_return", async (form) => {
+      await form.getByLabel("单位").selectOption("U-HC");
+    });
+    await dispatcher.getByTestId("lead-unit").getByText("住房和城乡建设局").waitFor();
+    const kinds = await dispatcher
+      .getByTestId("timeline")
+      .locator("li")
+      .evaluateAll((items) => items.map((li) => li.dataset.kind));
+    assert.deepEqual(kinds, [
+      "received", "queued", "dispatch", "co_unit_added", "tier_changed", "request_return", "approve_return",
+    ]);
+    // It has left the first unit's queue.
+    await openTicketGone(handler, code);
+    assert.deepEqual(errors, []);
+    await handlerContext.close();
+    await dispatcherContext.close();
+  });
 });
+
+async function openTicketGone(page, code) {
+  await page.goto(`${server.url}/staff/tickets`);
+  await page.getByTestId("tab-unit").click();
+  await page.getByTestId("queue-empty").or(page.getByTestId("queue")).waitFor();
+  assert.equal(await page.locator(`.queue-row[data-code="${code}"]`).count(), 0);
+}

@@ -77,7 +77,7 @@ fn TicketDetail(
                 </dd>
                 {(!co_units.is_empty()).then(|| view! {
                     <dt>{move || i18n.t(Key::CoUnits)}</dt>
-                    <dd>{move || co_units.iter().map(|u| reference.unit(u, i18n.locale())).collect::<Vec<_>>().join("、")}</dd>
+                    <dd data-testid="co-units">{move || co_units.iter().map(|u| reference.unit(u, i18n.locale())).collect::<Vec<_>>().join("、")}</dd>
                 })}
                 <dt>{move || i18n.t(Key::Tier)}</dt>
                 <dd>{current.tier_days} " " {move || i18n.t(Key::WorkingDays)}</dd>
