@@ -1,11 +1,10 @@
 //! The i18n layer: every string the UI shows is a [`Key`], translated by the locale in
 //! effect. zh-CN is the default; the choice is kept in localStorage across visits.
 //!
-//! Each locale is one exhaustive `match` over `Key` (`zh_cn.rs`, `en.rs`), so a key
-//! without a translation does not compile.
+//! Each text is a constant holding both languages (`texts.rs`), so a text without a
+//! translation does not compile, and a bundle carries only the texts it uses.
 
-mod en;
-mod zh_cn;
+mod texts;
 
 use leptos::prelude::*;
 
@@ -52,143 +51,23 @@ impl Locale {
     }
 }
 
-/// Everything the UI says.
+/// A text the UI shows, in both languages. The texts are `Key`'s associated constants
+/// (`Key::AppName`, in `texts.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    AppName,
-    Tagline,
-    SwitchLanguage,
-    NavHome,
-    NavWorker,
-    NavStation,
-    NavStaff,
-    ResidentTitle,
-    ResidentIntro,
-    ResidentCategories,
-    WorkerTitle,
-    WorkerIntro,
-    StationTitle,
-    StationIntro,
-    StaffTitle,
-    StaffIntro,
-    Username,
-    Password,
-    SignIn,
-    SigningIn,
-    SignOut,
-    SignedInAs,
-    Loading,
-    NotFoundTitle,
-    Photos,
-    Photo,
-    NavTrack,
-    NavTickets,
-    TrackTitle,
-    TrackIntro,
-    TrackingCode,
-    PhoneSuffix,
-    TrackLookup,
-    StaffEntry,
-    ConsoleTitle,
-    ConsoleIntro,
-    QueueUnit,
-    QueueDispatch,
-    QueueOverdue,
-    QueueEmpty,
-    Refresh,
-    NotRouted,
-    HandlingDue,
-    ResponseDue,
-    ReturnPending,
-    Overdue,
-    Internal,
-    TimelineTitle,
-    StatusReceived,
-    StatusDispatched,
-    StatusAccepted,
-    StatusInProgress,
-    StatusDone,
-    StatusClosed,
-    EventReceived,
-    EventQueued,
-    EventDispatched,
-    EventRedispatched,
-    EventAccepted,
-    EventProgress,
-    EventResolved,
-    EventReturnRequested,
-    EventReturnApproved,
-    EventReturnRejected,
-    EventRated,
-    EventClosed,
-    EventReopened,
-    EventSupervised,
-    EventCoUnitAdded,
-    EventTierChanged,
-    EventDeadlineWarning,
-    EventResponseOverdue,
-    EventOverdue,
-    TicketTitle,
-    Matter,
-    Address,
-    Description,
-    LeadUnit,
-    CoUnits,
-    Tier,
-    WorkingDays,
-    Contact,
-    ActDispatch,
-    ActRedispatch,
-    ActAccept,
-    ActProgress,
-    ActResolve,
-    ActRequestReturn,
-    ActApproveReturn,
-    ActRejectReturn,
-    ActRate,
-    ActClose,
-    ActReopen,
-    ActSupervise,
-    PublicReply,
-    Reason,
-    Note,
-    ActionsTitle,
-    Unit,
-    ChooseUnit,
-    PublicNote,
-    Confirm,
-    DispatcherTools,
-    AddCoUnit,
-    ChangeTier,
-    UpdateReady,
-    UpdateNow,
-    ErrNetwork,
-    ErrBadRequest,
-    ErrValidation,
-    ErrSignIn,
-    ErrCredentials,
-    ErrForbidden,
-    ErrNotFound,
-    ErrTooLarge,
-    ErrUnsupported,
-    ErrRateLimited,
-    ErrConflict,
-    ErrServer,
-    ErrUnavailable,
-    ErrReference,
-    /// Between a field's name and what is wrong with it.
-    FieldSeparator,
-    IssueRequired,
-    IssueTooShort,
-    IssueTooLong,
-    IssueInvalid,
+pub struct Key {
+    zh_cn: &'static str,
+    en: &'static str,
 }
 
 impl Key {
+    const fn new(zh_cn: &'static str, en: &'static str) -> Key {
+        Key { zh_cn, en }
+    }
+
     pub fn text(self, locale: Locale) -> &'static str {
         match locale {
-            Locale::ZhCn => zh_cn::text(self),
-            Locale::En => en::text(self),
+            Locale::ZhCn => self.zh_cn,
+            Locale::En => self.en,
         }
     }
 }
