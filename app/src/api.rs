@@ -3,7 +3,9 @@
 
 use gloo_net::http::{Request, Response};
 use gridline_core::api::API_PREFIX;
-use gridline_core::api::auth::{LoginRequest, SessionResponse};
+use std::cell::RefCell;
+
+use gridline_core::api::auth::{CSRF_HEADER, LoginRequest, SessionResponse};
 use gridline_core::api::media::MediaResponse;
 use gridline_core::api::reference::{CatalogueResponse, UnitsResponse};
 use gridline_core::api::ticket::{
@@ -58,29 +60,74 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     read(response).await
 }
 
+thread_local! {
+    /// The signed-in session's CSRF token (from sign-in or `/auth/me`), sent with writes.
+    static CSRF: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn csrf() -> Option<String> {
+    CSRF.with(|c| c.borrow().clone())
+}
+
+fn remember(session: &SessionResponse) {
+    CSRF.with(|c| *c.borrow_mut() = Some(session.csrf_token.clone()));
+}
+
+fn is_csrf_rejection(result: &Result<impl Sized, ApiError>) -> bool {
+    matches!(result, Err(ApiError::Server(body)) if body.error.code == ErrorCode::CsrfRejected)
+}
+
+/// Sends a write with the session's CSRF token; when the server refuses the token (the
+/// page never had one, or the session changed in another tab), asks for the current
+/// one and tries once more.
+async fn send_write<T: DeserializeOwned>(
+    build: impl Fn() -> Result<Request, ApiError>,
+) -> Result<T, ApiError> {
+    let attempt = || async {
+        let response = build()?.send().await.map_err(|_| ApiError::Network)?;
+        read::<T>(response).await
+    };
+    let result = attempt().await;
+    if is_csrf_rejection(&result) && me().await.is_ok() {
+        return attempt().await;
+    }
+    result
+}
+
+fn with_csrf(builder: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    match csrf() {
+        Some(token) => builder.header(CSRF_HEADER, &token),
+        None => builder,
+    }
+}
+
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let response = Request::post(&url(path))
-        .json(body)
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    send_write(|| {
+        with_csrf(Request::post(&url(path)))
+            .json(body)
+            .map_err(|_| ApiError::Network)
+    })
+    .await
 }
 
 pub async fn login(request: &LoginRequest) -> Result<SessionResponse, ApiError> {
-    post("/auth/login", request).await
+    let session: SessionResponse = post("/auth/login", request).await?;
+    remember(&session);
+    Ok(session)
 }
 
 pub async fn me() -> Result<SessionResponse, ApiError> {
-    get("/auth/me").await
+    let session: SessionResponse = get("/auth/me").await?;
+    remember(&session);
+    Ok(session)
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let response = Request::post(&url("/auth/logout"))
+    let response = with_csrf(Request::post(&url("/auth/logout")))
         .send()
         .await
         .map_err(|_| ApiError::Network)?;
+    CSRF.with(|c| *c.borrow_mut() = None);
     if response.ok() {
         Ok(())
     } else {
@@ -98,14 +145,13 @@ pub async fn units() -> Result<UnitsResponse, ApiError> {
 
 /// Uploads a photo or voice note (its bytes as the body); the server says what it is.
 pub async fn upload_media(blob: &web_sys::Blob) -> Result<MediaResponse, ApiError> {
-    let response = Request::post(&url("/media"))
-        .header("content-type", "application/octet-stream")
-        .body(blob.clone())
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    send_write(|| {
+        with_csrf(Request::post(&url("/media")))
+            .header("content-type", "application/octet-stream")
+            .body(blob.clone())
+            .map_err(|_| ApiError::Network)
+    })
+    .await
 }
 
 /// Where a medium on a ticket's timeline is fetched from; `proof` is the phone's last

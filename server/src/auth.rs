@@ -10,8 +10,8 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
 use gridline_core::api::auth::StaffProfile;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
@@ -72,6 +72,42 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// The session's CSRF token: derived from the session token, so it needs no storage,
+/// and a page on another site can learn neither (the cookie is HttpOnly, and answers
+/// to cross-site requests are not readable there).
+pub fn csrf_token(session_token: &str) -> String {
+    let digest = Sha256::digest([b"gridline-csrf\0", session_token.as_bytes()].concat());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes made with the session cookie must carry the session's CSRF token (a second
+/// guard besides the SameSite=Strict cookie). Reads need none.
+fn check_csrf(method: &Method, headers: &HeaderMap, session_token: &str) -> AppResult<()> {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let sent = headers
+        .get(gridline_core::api::auth::CSRF_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    let expected = csrf_token(session_token);
+    // Compare without an early exit.
+    let same = sent.len() == expected.len()
+        && sent
+            .iter()
+            .zip(expected.as_bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if same {
+        Ok(())
+    } else {
+        Err(AppError::client(
+            gridline_core::ErrorCode::CsrfRejected,
+            "a write with the session cookie needs the x-csrf-token header (see GET /api/v1/auth/me)",
+        ))
+    }
+}
+
 /// The `Set-Cookie` value for a session (or, with `None`, one that deletes it).
 pub fn session_cookie(token: Option<&str>, max_age: Duration, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -85,7 +121,7 @@ pub fn session_cookie(token: Option<&str>, max_age: Duration, secure: bool) -> S
 }
 
 /// The session token from the request's cookies, if any.
-pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -116,11 +152,29 @@ impl CurrentStaff {
 }
 
 impl CurrentStaff {
+    /// For endpoints open to everyone that do more for staff: the staff member whose
+    /// live session the request carries, if any; a write with a session must carry its
+    /// CSRF token.
+    pub async fn optional(
+        state: &AppState,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> AppResult<Option<CurrentStaff>> {
+        let staff = CurrentStaff::from_headers(state, headers).await?;
+        if staff.is_some()
+            && let Some(token) = session_token(headers)
+        {
+            check_csrf(method, headers, &token)?;
+        }
+        Ok(staff)
+    }
+
     /// The staff member whose live session the request carries, if any (and slides
-    /// that session's expiry). For endpoints open to everyone that do more for staff.
+    /// that session's expiry). For reads; writes go through `optional` or the
+    /// extractor, which check the CSRF token.
     pub async fn from_headers(
         state: &AppState,
-        headers: &axum::http::HeaderMap,
+        headers: &HeaderMap,
     ) -> AppResult<Option<CurrentStaff>> {
         let Some(token) = session_token(headers) else {
             return Ok(None);
@@ -138,7 +192,7 @@ impl FromRequestParts<AppState> for CurrentStaff {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        CurrentStaff::from_headers(state, &parts.headers)
+        CurrentStaff::optional(state, &parts.method, &parts.headers)
             .await?
             .ok_or_else(AppError::unauthenticated)
     }

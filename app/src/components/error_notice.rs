@@ -14,7 +14,7 @@ pub fn error_key(error: &ApiError) -> Key {
     match body.error.code {
         ErrorCode::BadRequest => Key::ErrBadRequest,
         ErrorCode::ValidationFailed => Key::ErrValidation,
-        ErrorCode::Unauthenticated => Key::ErrSignIn,
+        ErrorCode::Unauthenticated | ErrorCode::CsrfRejected => Key::ErrSignIn,
         ErrorCode::InvalidCredentials => Key::ErrCredentials,
         ErrorCode::Forbidden => Key::ErrForbidden,
         ErrorCode::NotFound | ErrorCode::MethodNotAllowed => Key::ErrNotFound,

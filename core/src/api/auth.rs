@@ -48,7 +48,13 @@ pub struct StaffProfile {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionResponse {
     pub user: StaffProfile,
+    /// Send it as the `x-csrf-token` header with every write (POST) made with the
+    /// session cookie. It belongs to this session.
+    pub csrf_token: String,
 }
+
+/// The header that carries the session's CSRF token on writes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 #[cfg(test)]
 mod tests {

@@ -29,6 +29,9 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// Signed in, but not allowed to do this.
     Forbidden,
+    /// A write with the session cookie lacked the session's CSRF token (header
+    /// `x-csrf-token`, from the sign-in or `GET /auth/me` answer): fetch it and retry.
+    CsrfRejected,
     NotFound,
     MethodNotAllowed,
     /// The request conflicts with what is stored (e.g. a duplicate).
@@ -54,7 +57,7 @@ impl ErrorCode {
             ErrorCode::BadRequest => 400,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::CsrfRejected => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,

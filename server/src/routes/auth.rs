@@ -105,6 +105,7 @@ pub async fn login(
         headers,
         ApiJson(SessionResponse {
             user: record.profile,
+            csrf_token: auth::csrf_token(&token),
         }),
     ))
 }
@@ -113,8 +114,11 @@ pub async fn login(
     responses((status = 204, description = "session revoked on the server; cookie cleared")))]
 pub async fn logout(
     State(state): State<AppState>,
+    method: axum::http::Method,
     request_headers: HeaderMap,
 ) -> AppResult<(axum::http::StatusCode, HeaderMap)> {
+    // A live session is ended only by a request that carries its CSRF token.
+    CurrentStaff::optional(&state, &method, &request_headers).await?;
     if let Some(token) = auth::session_token(&request_headers) {
         state
             .store
@@ -134,6 +138,11 @@ pub async fn logout(
         (status = 200, body = SessionResponse),
         (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated"),
     ))]
-pub async fn me(CurrentStaff(user): CurrentStaff) -> ApiJson<SessionResponse> {
-    ApiJson(SessionResponse { user })
+pub async fn me(CurrentStaff(user): CurrentStaff, headers: HeaderMap) -> ApiJson<SessionResponse> {
+    // The extractor found a live session, so the cookie is there.
+    let token = auth::session_token(&headers).unwrap_or_default();
+    ApiJson(SessionResponse {
+        user,
+        csrf_token: auth::csrf_token(&token),
+    })
 }

@@ -52,12 +52,30 @@ async fn sign_in_me_and_sign_out(app: &TestApp) {
 
     let me: SessionResponse = app.get("/api/v1/auth/me").await.json().await.unwrap();
     assert_eq!(me.user.username, "worker7");
+    // The session's CSRF token: the same from sign-in and from /me.
+    assert_eq!(me.csrf_token, body.csrf_token);
+    assert_eq!(me.csrf_token.len(), 64);
 
     // The raw cookie value, to replay after sign-out.
     let token = cookie.split(';').next().unwrap().to_owned();
-    let response = app
-        .client
-        .post(app.url("/api/v1/auth/logout"))
+    // A write with the cookie but without the token (a forged cross-site request), or
+    // with another session's token, is refused and changes nothing.
+    let logout = || app.client.post(app.url("/api/v1/auth/logout"));
+    let response = logout().send().await.unwrap();
+    expect_error(response, 403, "csrf_rejected").await;
+    let response = logout()
+        .header("x-csrf-token", "0".repeat(64))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, 403, "csrf_rejected").await;
+    assert_eq!(
+        app.get("/api/v1/auth/me").await.status(),
+        200,
+        "still signed in"
+    );
+    let response = logout()
+        .header("x-csrf-token", &me.csrf_token)
         .send()
         .await
         .unwrap();

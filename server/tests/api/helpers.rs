@@ -28,6 +28,7 @@ pub struct TestApp {
     pub store: gridline_server::SharedStore,
     /// The server's media store (tests read back what it stored).
     pub media: gridline_server::media::MediaStore,
+    csrf: std::sync::Mutex<Option<String>>,
     pg_database: Option<(String, String)>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -139,6 +140,7 @@ impl TestApp {
             database_url,
             store,
             media,
+            csrf: std::sync::Mutex::default(),
             pg_database,
             shutdown: Some(tx),
             server: Some(server),
@@ -153,13 +155,31 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// POSTs JSON with the client's cookies and, when it is signed in, the session's
+    /// CSRF token (asked for once per session, as the app does).
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        let mut request = self.client.post(self.url(path)).json(body);
+        if path == "/api/v1/auth/login" {
+            // A new session gets a new token.
+            *self.csrf.lock().unwrap() = None;
+        } else if let Some(token) = self.csrf_token().await {
+            request = request.header(gridline_core::api::auth::CSRF_HEADER, token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// The signed-in session's CSRF token, or `None` when signed out.
+    pub async fn csrf_token(&self) -> Option<String> {
+        if let Some(token) = self.csrf.lock().unwrap().clone() {
+            return Some(token);
+        }
+        let response = self.get("/api/v1/auth/me").await;
+        if response.status() != 200 {
+            return None;
+        }
+        let session: gridline_core::api::auth::SessionResponse = response.json().await.unwrap();
+        *self.csrf.lock().unwrap() = Some(session.csrf_token.clone());
+        Some(session.csrf_token)
     }
 
     /// Stops the server (waiting for in-flight requests) and drops the test database.
