@@ -24,6 +24,8 @@ const STAFF: &[(&str, &str, Role)] = &[
 
 /// The unit the demo `handler` account handles for.
 pub const DEMO_HANDLER_UNIT: &str = "U-CM";
+/// The community whose grids the demo `worker` account patrols (青松社区).
+pub const DEMO_WORKER_AREA: &str = "D01-S01-C01";
 
 /// The demo files, in the import formats (see `import`).
 pub const CATALOGUE_CSV: &str = include_str!("../demo/catalogue.csv");
@@ -67,6 +69,9 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, 
         if role == Role::UnitHandler {
             // The demo handler works for the City Management Bureau (street lights).
             store.add_staff_unit(id, DEMO_HANDLER_UNIT).await?;
+        }
+        if role == Role::GridWorker {
+            store.add_staff_grid(id, DEMO_WORKER_AREA).await?;
         }
         logins.push((username.to_owned(), password, role));
     }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod deadlines;
 pub mod demo;
 pub mod error;
+pub mod field;
 pub mod import;
 pub mod media;
 pub mod reference;

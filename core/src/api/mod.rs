@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod field;
 pub mod health;
 pub mod media;
 pub mod reference;

@@ -19,9 +19,10 @@ pub const NOTE_MAX: usize = 4000;
 pub enum Channel {
     /// A resident's own phone.
     Resident,
-    /// Filed by staff (a station on behalf of a resident, a grid worker, a dispatcher
-    /// taking a call).
+    /// Filed by staff (a station on behalf of a resident, a dispatcher taking a call).
     Staff,
+    /// Reported upward by a grid worker from a patrol finding (上报).
+    GridWorker,
 }
 
 impl Channel {
@@ -29,11 +30,12 @@ impl Channel {
         match self {
             Channel::Resident => "resident",
             Channel::Staff => "staff",
+            Channel::GridWorker => "grid_worker",
         }
     }
 
     pub fn parse(s: &str) -> Option<Channel> {
-        [Channel::Resident, Channel::Staff]
+        [Channel::Resident, Channel::Staff, Channel::GridWorker]
             .into_iter()
             .find(|c| c.as_str() == s)
     }

@@ -4,6 +4,7 @@
 //! limit (413).
 
 mod auth;
+mod field;
 mod health;
 mod media;
 mod reference;
@@ -46,6 +47,9 @@ use crate::serve::AppState;
         tickets::change_tier,
         tickets::ticket_media,
         media::upload,
+        field::sync,
+        field::records,
+        field::open_tickets,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -56,6 +60,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(auth::router())
         .merge(reference::router())
         .merge(tickets::router())
+        .merge(field::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

@@ -16,9 +16,10 @@ use time::OffsetDateTime;
 
 use crate::store::rows::{self as read, RowExt as _};
 use crate::store::{
-    Created, MediaRecord, NewEvent, NewStaff, Notice, ReferenceData, StaffRecord, StoreError,
-    StoreResult, TicketFilter, TicketRecord, attach_responsibilities, calendar_from_years,
-    keywords_to_text, roles_to_text, shape_to_text, stored_time,
+    Created, FieldRecordRow, FieldRevision, FieldSaved, MediaRecord, NewEvent, NewStaff, Notice,
+    ReferenceData, StaffRecord, StoreError, StoreResult, TicketFilter, TicketRecord,
+    attach_responsibilities, calendar_from_years, keywords_to_text, roles_to_text, shape_to_text,
+    stored_time,
 };
 
 pub(crate) async fn ping(pool: &Pool) -> StoreResult<()> {
@@ -346,6 +347,166 @@ async fn insert_events(
     Ok(())
 }
 
+pub(crate) async fn save_field_revision(pool: &Pool, r: &FieldRevision) -> StoreResult<FieldSaved> {
+    let revision = i32::try_from(r.revision)
+        .map_err(|_| StoreError::Conflict("revision numbers stop at 2^31".into()))?;
+    let at = stored_time(r.received_at);
+    let mut tx = pool.begin().await?;
+    // Write first: on SQLite the transaction then holds the write lock from its first
+    // statement, so two syncs of one batch queue up instead of failing to upgrade.
+    let inserted = sqlx::query(
+        "INSERT INTO field_revisions (device_id, record_id, revision, kind, staff_id, grid_code,
+             body, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (device_id, record_id, revision) DO NOTHING",
+    )
+    .bind(&r.device_id)
+    .bind(&r.record_id)
+    .bind(revision)
+    .bind(r.kind)
+    .bind(r.staff_id)
+    .bind(&r.grid_code)
+    .bind(&r.body)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    // A record id is its first owner's; anyone else's revision is not kept (the
+    // transaction is dropped, undoing the insert).
+    let owners = sqlx::query(
+        "SELECT DISTINCT staff_id FROM field_revisions WHERE device_id = $1 AND record_id = $2",
+    )
+    .bind(&r.device_id)
+    .bind(&r.record_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for owner in &owners {
+        if owner.int64("staff_id")? != r.staff_id {
+            return Ok(FieldSaved::OtherOwner);
+        }
+    }
+    if inserted {
+        for (position, media_id) in r.media.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO field_revision_media (device_id, record_id, revision, media_id, position)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&r.device_id)
+            .bind(&r.record_id)
+            .bind(revision)
+            .bind(media_id)
+            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+            .execute(&mut *tx)
+            .await?;
+        }
+        // The newest revision wins, whatever order revisions arrive in.
+        sqlx::query(
+            "INSERT INTO field_records (device_id, record_id, kind, revision, staff_id, grid_code,
+                 body, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (device_id, record_id) DO UPDATE SET
+                 revision = excluded.revision, grid_code = excluded.grid_code,
+                 body = excluded.body, updated_at = excluded.updated_at
+             WHERE excluded.revision > field_records.revision",
+        )
+        .bind(&r.device_id)
+        .bind(&r.record_id)
+        .bind(r.kind)
+        .bind(revision)
+        .bind(r.staff_id)
+        .bind(&r.grid_code)
+        .bind(&r.body)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let current = sqlx::query(
+        "SELECT f.revision, f.ticket_id, t.tracking_code
+         FROM field_records f LEFT JOIN tickets t ON t.id = f.ticket_id
+         WHERE f.device_id = $1 AND f.record_id = $2",
+    )
+    .bind(&r.device_id)
+    .bind(&r.record_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let current_revision = u32::try_from(current.int32("revision")?)
+        .map_err(|_| StoreError::Corrupt("field record revision".into()))?;
+    let ticket_id: Option<i64> = current.try_get("ticket_id")?;
+    let ticket = ticket_id.zip(current.opt_text("tracking_code")?);
+    tx.commit().await?;
+    Ok(FieldSaved::Saved {
+        new: inserted,
+        current_revision,
+        ticket,
+    })
+}
+
+pub(crate) async fn append_event(pool: &Pool, ticket_id: i64, event: &NewEvent) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    insert_events(&mut tx, ticket_id, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn link_field_ticket(
+    pool: &Pool,
+    device_id: &str,
+    record_id: &str,
+    ticket_id: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE field_records SET ticket_id = $1 WHERE device_id = $2 AND record_id = $3")
+        .bind(ticket_id)
+        .bind(device_id)
+        .bind(record_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn field_records(pool: &Pool, staff_id: i64) -> StoreResult<Vec<FieldRecordRow>> {
+    let rows = sqlx::query(
+        "SELECT f.device_id, f.record_id, f.kind, f.revision, f.grid_code, f.body,
+                t.tracking_code
+         FROM field_records f LEFT JOIN tickets t ON t.id = f.ticket_id
+         WHERE f.staff_id = $1
+         ORDER BY f.updated_at, f.record_id",
+    )
+    .bind(staff_id)
+    .fetch_all(pool)
+    .await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let device_id = row.text("device_id")?;
+        let record_id = row.text("record_id")?;
+        let revision = row.int32("revision")?;
+        let media = sqlx::query(
+            "SELECT media_id FROM field_revision_media
+             WHERE device_id = $1 AND record_id = $2 AND revision = $3 ORDER BY position",
+        )
+        .bind(&device_id)
+        .bind(&record_id)
+        .bind(revision)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.text("media_id"))
+        .collect::<StoreResult<Vec<_>>>()?;
+        records.push(FieldRecordRow {
+            device_id,
+            record_id,
+            kind: row.text("kind")?,
+            revision: u32::try_from(revision)
+                .map_err(|_| StoreError::Corrupt("field record revision".into()))?,
+            grid_code: row.text("grid_code")?,
+            body: row.text("body")?,
+            ticket_code: row.opt_text("tracking_code")?,
+            media,
+        });
+    }
+    Ok(records)
+}
+
 pub(crate) async fn insert_media(pool: &Pool, m: &MediaRecord) -> StoreResult<()> {
     // The id is the content's hash: the same bytes uploaded again are the same medium.
     sqlx::query(
@@ -586,6 +747,22 @@ pub(crate) async fn list_tickets(
         .bind(true)
         .fetch_all(pool)
         .await?,
+        TicketFilter::NotClosedInGrids(grids) => {
+            let mut rows = Vec::new();
+            for grid in grids {
+                rows.extend(
+                    sqlx::query(concat!(
+                        "SELECT ",
+                        ticket_columns!(),
+                        " FROM tickets WHERE region_code = $1 AND status <> 'closed'"
+                    ))
+                    .bind(grid)
+                    .fetch_all(pool)
+                    .await?,
+                );
+            }
+            rows
+        }
         TicketFilter::Overdue => {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM tickets WHERE overdue_at IS NOT NULL AND status IN {OPEN}",

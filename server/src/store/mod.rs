@@ -149,6 +149,37 @@ macro_rules! impl_store_with_common_sql {
                 common::list_tickets(&self.pool, filter).await
             }
 
+            async fn save_field_revision(
+                &self,
+                revision: &$crate::store::FieldRevision,
+            ) -> $crate::store::StoreResult<$crate::store::FieldSaved> {
+                common::save_field_revision(&self.pool, revision).await
+            }
+
+            async fn append_event(
+                &self,
+                ticket_id: i64,
+                event: &$crate::store::NewEvent,
+            ) -> $crate::store::StoreResult<()> {
+                common::append_event(&self.pool, ticket_id, event).await
+            }
+
+            async fn link_field_ticket(
+                &self,
+                device_id: &str,
+                record_id: &str,
+                ticket_id: i64,
+            ) -> $crate::store::StoreResult<()> {
+                common::link_field_ticket(&self.pool, device_id, record_id, ticket_id).await
+            }
+
+            async fn field_records(
+                &self,
+                staff_id: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::FieldRecordRow>> {
+                common::field_records(&self.pool, staff_id).await
+            }
+
             async fn insert_media(
                 &self,
                 media: &$crate::store::MediaRecord,
@@ -374,6 +405,50 @@ pub struct NewEvent {
     pub media: Vec<String>,
 }
 
+/// One revision of a grid worker's patrol or finding, as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldRevision {
+    pub device_id: String,
+    pub record_id: String,
+    pub revision: u32,
+    /// `patrol` or `finding`.
+    pub kind: &'static str,
+    pub staff_id: i64,
+    pub grid_code: String,
+    /// The record as JSON.
+    pub body: String,
+    pub media: Vec<String>,
+    pub received_at: OffsetDateTime,
+}
+
+/// What storing a field revision did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldSaved {
+    /// Stored now (`true`) or stored before (`false`), with the newest revision the
+    /// server holds of the record and the ticket it is linked to.
+    Saved {
+        new: bool,
+        current_revision: u32,
+        /// The ticket the record is linked to: its id and tracking code.
+        ticket: Option<(i64, String)>,
+    },
+    /// The record id belongs to another account's record.
+    OtherOwner,
+}
+
+/// The newest revision of a field record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldRecordRow {
+    pub device_id: String,
+    pub record_id: String,
+    pub kind: String,
+    pub revision: u32,
+    pub grid_code: String,
+    pub body: String,
+    pub ticket_code: Option<String>,
+    pub media: Vec<String>,
+}
+
 /// A stored photo or voice note (the bytes are in the object store under `id`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaRecord {
@@ -440,6 +515,8 @@ pub enum TicketFilter {
     ForDispatchers,
     /// Open and past the handling deadline.
     Overdue,
+    /// Not closed, in any of these grids (a grid worker's, cached for verification).
+    NotClosedInGrids(Vec<String>),
 }
 
 /// A staff account as stored, with its password hash (never leaves the server).
@@ -570,6 +647,21 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<bool>;
     async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>>;
+    /// Stores a revision of a field record once; the record's newest revision moves only
+    /// forward.
+    async fn save_field_revision(&self, revision: &FieldRevision) -> StoreResult<FieldSaved>;
+    /// Adds an entry to a ticket's timeline that changes nothing else (a verification
+    /// visit).
+    async fn append_event(&self, ticket_id: i64, event: &NewEvent) -> StoreResult<()>;
+    /// Links a field record to a ticket (a finding reported upward, a verification).
+    async fn link_field_ticket(
+        &self,
+        device_id: &str,
+        record_id: &str,
+        ticket_id: i64,
+    ) -> StoreResult<()>;
+    /// The newest revision of each field record of `staff_id`, oldest first.
+    async fn field_records(&self, staff_id: i64) -> StoreResult<Vec<FieldRecordRow>>;
     /// Records a stored medium (nothing happens when it is known already).
     async fn insert_media(&self, media: &MediaRecord) -> StoreResult<()>;
     /// The media among `ids` that are stored, in the order of `ids`.
