@@ -3,6 +3,8 @@
 # measure, they do not pass or fail.
 #   reference: grid lookup, routing and deadlines at a large city's scale
 #   bundle:    both apps' release bundle sizes (needs scripts/build-app.sh first)
+#   sync:      a grid worker's 200 findings with ~200 KB photos, loopback and 1.6 Mbps
+#              (needs scripts/build-app.sh and the debug server binary; several minutes)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -10,6 +12,7 @@ what="${1:-reference}"
 case "$what" in
     # The server profile (opt-level 3): the release profile is tuned for wasm size.
     reference) cargo run --quiet --profile server -p gridline-core --example bench_reference ;;
-    bundle) bash scripts/bundle-size.sh dist 200 && bash scripts/bundle-size.sh dist/staff 350 ;;
-    *) echo "usage: scripts/bench.sh [reference|bundle]" >&2; exit 2 ;;
+    bundle) bash scripts/bundle-size.sh dist 200 && bash scripts/bundle-size.sh dist/staff 400 ;;
+    sync) cargo build --quiet -p gridline-server --bin gridline && node tests/bench/sync.mjs "${2:-both}" ;;
+    *) echo "usage: scripts/bench.sh [reference|bundle|sync [loopback|throttled]]" >&2; exit 2 ;;
 esac

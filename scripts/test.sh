@@ -58,7 +58,7 @@ browser_tests() {
 release_build() {
     bash scripts/build-app.sh
     bash scripts/bundle-size.sh dist 200
-    bash scripts/bundle-size.sh dist/staff 350
+    bash scripts/bundle-size.sh dist/staff 400
 }
 
 e2e_tests() {

@@ -6,8 +6,9 @@ use gridline_core::api::API_PREFIX;
 use std::cell::RefCell;
 
 use gridline_core::api::auth::{CSRF_HEADER, LoginRequest, SessionResponse};
+use gridline_core::api::field::{RecordsResponse, SyncRequest, SyncResponse};
 use gridline_core::api::media::MediaResponse;
-use gridline_core::api::reference::{CatalogueResponse, UnitsResponse};
+use gridline_core::api::reference::{CatalogueResponse, RegionsResponse, UnitsResponse};
 use gridline_core::api::ticket::{
     ActionRequest, CoUnitRequest, QueueResponse, QueueView, TicketView, TierChangeRequest,
 };
@@ -198,4 +199,20 @@ pub async fn add_co_unit(code: &str, request: &CoUnitRequest) -> Result<TicketVi
 
 pub async fn change_tier(code: &str, request: &TierChangeRequest) -> Result<TicketView, ApiError> {
     post(&format!("/tickets/{}/tier", plain(code)), request).await
+}
+
+pub async fn field_sync(request: &SyncRequest) -> Result<SyncResponse, ApiError> {
+    post("/field/sync", request).await
+}
+
+pub async fn field_records() -> Result<RecordsResponse, ApiError> {
+    get("/field/records").await
+}
+
+pub async fn field_grids() -> Result<RegionsResponse, ApiError> {
+    get("/field/grids").await
+}
+
+pub async fn field_tickets() -> Result<QueueResponse, ApiError> {
+    get("/field/tickets").await
 }

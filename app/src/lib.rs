@@ -21,6 +21,7 @@ pub mod components;
 pub mod i18n;
 pub mod offline;
 pub mod pages;
+pub mod position;
 pub mod sw;
 
 use leptos::prelude::*;

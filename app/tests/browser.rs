@@ -51,6 +51,7 @@ async fn indexed_db_keeps_a_blob_across_reopening() {
         id: "photo-1".into(),
         mime: "image/jpeg".into(),
         blob,
+        uploaded: false,
     };
     db::put_media(&database, &media).await.unwrap();
     database.close();
@@ -66,6 +67,83 @@ async fn indexed_db_keeps_a_blob_across_reopening() {
     assert_eq!(back.blob.type_(), "image/jpeg");
     assert_eq!(blob_bytes(&back.blob).await, bytes);
     assert!(db::get_media(&database, "photo-2").await.unwrap().is_none());
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_from_v1_keeps_the_media_and_adds_the_outbox() {
+    use gridline_app::offline::db::{META_STORE, SchemaVersion};
+    use gridline_app::offline::outbox::{self, EntryState};
+    use gridline_core::api::field::{Outcome, SyncRecord};
+
+    let name = unique_name("gridline-upgrade");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&b"photo bytes"[..]).into());
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    // A device still on the first release's schema, with a photo kept.
+    let old = db::open_at(&name, SchemaVersion::V1).await.unwrap();
+    assert_eq!(old.version() as u32, 1);
+    let media = StoredMedia {
+        id: "a".repeat(64),
+        mime: "image/jpeg".into(),
+        blob,
+        uploaded: false,
+    };
+    db::put_media(&old, &media).await.unwrap();
+    old.close();
+
+    // The current release opens it: upgraded, the photo still there.
+    let database = db::open(&name).await.unwrap();
+    assert_eq!(database.version() as u32, SchemaVersion::CURRENT as u32);
+    let kept = db::get_media(&database, &media.id)
+        .await
+        .unwrap()
+        .expect("kept");
+    assert_eq!(blob_bytes(&kept.blob).await, b"photo bytes");
+    assert!(!kept.uploaded, "v1 records read as not uploaded");
+
+    // The new stores work: an outbox entry naming the photo, and meta values.
+    let finding = gridline_core::api::field::Finding {
+        record_id: "finding-upgrade-1".into(),
+        revision: 1,
+        patrol_id: None,
+        grid_code: "D01-S01-C01-G02".into(),
+        matter_code: "0201".into(),
+        note: "路灯不亮".into(),
+        lon: None,
+        lat: None,
+        accuracy_m: None,
+        observed_at: time::OffsetDateTime::UNIX_EPOCH,
+        outcome: Outcome::SolvedOnSpot,
+        ticket_code: None,
+        media: vec![media.id.clone()],
+    };
+    outbox::add(&database, SyncRecord::Finding(finding.clone()), &[])
+        .await
+        .unwrap();
+    db::put_json(&database, META_STORE, "device_id", "device-test-1")
+        .await
+        .unwrap();
+    database.close();
+    let database = db::open(&name).await.unwrap();
+    let entries = outbox::all(&database).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].state, EntryState::Pending);
+    assert_eq!(entries[0].record, SyncRecord::Finding(finding));
+    assert_eq!(
+        db::get_json(&database, META_STORE, "device_id")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("device-test-1")
+    );
+    // While an unsynced entry names the photo, it stays; once synced, it goes.
+    outbox::drop_unneeded_media(&database).await.unwrap();
+    assert!(db::get_media(&database, &media.id).await.unwrap().is_some());
+    let mut entry = entries[0].clone();
+    entry.state = EntryState::Synced;
+    outbox::put(&database, &entry).await.unwrap();
+    outbox::drop_unneeded_media(&database).await.unwrap();
+    assert!(db::get_media(&database, &media.id).await.unwrap().is_none());
     database.close();
 }
 

@@ -24,8 +24,8 @@ impl Key {
     pub const ResidentCategories: Key = Key::new("常见诉求类别", "Common kinds of complaint");
     pub const WorkerTitle: Key = Key::new("网格巡查", "Grid patrol");
     pub const WorkerIntro: Key = Key::new(
-        "巡格时离线记录发现的问题，能就地解决的就地解决，解决不了的上报。请先登录。",
-        "Log findings offline while you patrol: solve small ones on the spot, report the rest upward. Sign in first.",
+        "巡格时离线记录发现的问题，能就地解决的就地解决，解决不了的上报。",
+        "Log findings offline while you patrol: solve small ones on the spot, report the rest upward.",
     );
     pub const StationTitle: Key = Key::new("驿站代办", "Station filing");
     pub const StationIntro: Key = Key::new(
@@ -176,4 +176,59 @@ impl Key {
     pub const IssueTooShort: Key = Key::new("太短", "too short");
     pub const IssueTooLong: Key = Key::new("太长", "too long");
     pub const IssueInvalid: Key = Key::new("格式不正确", "invalid");
+    pub const StorageUsed: Key = Key::new("本机已用", "Used on this device");
+    pub const StoragePersisted: Key = Key::new("（已设为持久保存）", "(kept persistently)");
+    pub const StorageNotPersisted: Key = Key::new(
+        "（浏览器可能在空间不足时清理）",
+        "(the browser may clear it when space runs low)",
+    );
+    pub const WaitingToSync: Key = Key::new("待同步：", "Waiting to sync:");
+    pub const SyncOffline: Key = Key::new(
+        "无网络，恢复后自动同步。",
+        "No network: it syncs by itself when the network returns.",
+    );
+    pub const SyncSignIn: Key = Key::new(
+        "登录已失效，请重新登录后继续同步；本机记录不会丢失。",
+        "Your sign-in has ended: sign in again to go on syncing. Nothing on this device is lost.",
+    );
+    pub const SyncFailed: Key = Key::new(
+        "同步失败，稍后自动重试。",
+        "Sync failed; it tries again shortly.",
+    );
+    pub const Syncing: Key = Key::new("正在同步…", "Syncing…");
+    pub const SyncNow: Key = Key::new("立即同步", "Sync now");
+    pub const Grid: Key = Key::new("网格", "Grid");
+    pub const ChooseGrid: Key = Key::new("请选择网格", "Choose a grid");
+    pub const PatrolTitle: Key = Key::new("巡查", "Patrol");
+    pub const PatrolOpen: Key = Key::new("正在巡查：", "On patrol:");
+    pub const Positions: Key = Key::new("个位置点", "positions");
+    pub const EndPatrol: Key = Key::new("结束巡查", "End patrol");
+    pub const StartPatrol: Key = Key::new("开始巡查", "Start patrol");
+    pub const NewFinding: Key = Key::new("记录发现的问题", "Log a finding");
+    pub const Verifying: Key = Key::new("回访工单", "Verifying ticket");
+    pub const ChooseMatter: Key = Key::new("请选择问题类别", "Choose the kind of matter");
+    pub const SolvedOnSpot: Key = Key::new("就地解决", "Solved on the spot");
+    pub const ReportUpward: Key = Key::new("上报", "Report upward");
+    pub const FindingIncomplete: Key = Key::new(
+        "请选择网格和问题类别。",
+        "Choose the grid and the kind of matter.",
+    );
+    pub const FindingSaved: Key = Key::new(
+        "已保存到本机，将自动同步。",
+        "Saved on this device; it syncs by itself.",
+    );
+    pub const PhotoUnreadable: Key = Key::new(
+        "照片无法读取，请重新选择。",
+        "A photo could not be read; choose it again.",
+    );
+    pub const SaveFailed: Key = Key::new("无法保存到本机存储。", "Could not save on this device.");
+    pub const Saving: Key = Key::new("正在保存…", "Saving…");
+    pub const SaveFinding: Key = Key::new("保存", "Save");
+    pub const OpenTicketsInGrids: Key = Key::new("我的网格内未结工单", "Open tickets in my grids");
+    pub const Verify: Key = Key::new("回访", "Verify");
+    pub const StateSynced: Key = Key::new("已同步", "Synced");
+    pub const StateRejected: Key = Key::new("被退回", "Refused");
+    pub const StateSending: Key = Key::new("正在发送", "Sending");
+    pub const StateWaiting: Key = Key::new("等待网络", "Waiting for network");
+    pub const MyRecords: Key = Key::new("我的记录", "My records");
 }

@@ -2,6 +2,9 @@
 //!
 //! v1: `media`: photos and voice clips kept on the device until the server has
 //!     confirmed them; keyed by a client-made id, holding the `Blob` itself.
+//! v2: `outbox`: records waiting to be synced (and, once synced, a note of them),
+//!     keyed by record id, the entry as JSON; `meta`: small values by key (the device
+//!     id, reference data cached for offline use). Media gain `uploaded`.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -11,17 +14,20 @@ use wasm_bindgen::{JsCast, JsValue};
 /// The database's name in production (tests use their own names).
 pub const DB_NAME: &str = "gridline";
 pub const MEDIA_STORE: &str = "media";
+pub const OUTBOX_STORE: &str = "outbox";
+pub const META_STORE: &str = "meta";
 
 /// Every schema version, oldest first. Add a variant and its step in `upgrade_to`;
 /// never change a released step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SchemaVersion {
     V1 = 1,
+    V2 = 2,
 }
 
 impl SchemaVersion {
-    pub const CURRENT: SchemaVersion = SchemaVersion::V1;
-    const ALL: [SchemaVersion; 1] = [SchemaVersion::V1];
+    pub const CURRENT: SchemaVersion = SchemaVersion::V2;
+    const ALL: [SchemaVersion; 2] = [SchemaVersion::V1, SchemaVersion::V2];
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,19 +57,34 @@ fn upgrade_to(version: SchemaVersion, db: &Database) -> indexed_db_futures::Resu
                 .with_key_path("id".into())
                 .build()?;
         }
+        SchemaVersion::V2 => {
+            db.create_object_store(OUTBOX_STORE)
+                .with_key_path("id".into())
+                .build()?;
+            db.create_object_store(META_STORE)
+                .with_key_path("id".into())
+                .build()?;
+            // v1 media records have no `uploaded`: read as not uploaded (a re-upload of
+            // the same bytes is harmless, the server keys them by hash).
+        }
     }
     Ok(())
 }
 
 /// Opens (and if needed creates or upgrades) the database called `name`.
 pub async fn open(name: &str) -> Result<Database, OfflineError> {
+    open_at(name, SchemaVersion::CURRENT).await
+}
+
+/// Opens the database at `version` (tests open an older one to test the upgrade).
+pub async fn open_at(name: &str, version: SchemaVersion) -> Result<Database, OfflineError> {
     let db = Database::open(name)
-        .with_version(SchemaVersion::CURRENT as u32)
-        .with_on_upgrade_needed(|event, db| {
+        .with_version(version as u32)
+        .with_on_upgrade_needed(move |event, db| {
             let from = event.old_version() as u32;
-            for version in SchemaVersion::ALL {
-                if version as u32 > from {
-                    upgrade_to(version, &db)?;
+            for step in SchemaVersion::ALL {
+                if step as u32 > from && step <= version {
+                    upgrade_to(step, &db)?;
                 }
             }
             Ok(())
@@ -75,9 +96,12 @@ pub async fn open(name: &str) -> Result<Database, OfflineError> {
 /// A media file kept on the device.
 #[derive(Debug, Clone)]
 pub struct StoredMedia {
+    /// The SHA-256 (hex) of the blob's bytes: what the server will call it too.
     pub id: String,
     pub mime: String,
     pub blob: web_sys::Blob,
+    /// The server has confirmed it holds these bytes.
+    pub uploaded: bool,
 }
 
 impl StoredMedia {
@@ -90,6 +114,7 @@ impl StoredMedia {
         set("id", &self.id.clone().into())?;
         set("mime", &self.mime.clone().into())?;
         set("blob", &self.blob)?;
+        set("uploaded", &self.uploaded.into())?;
         Ok(object.into())
     }
 
@@ -108,6 +133,7 @@ impl StoredMedia {
             id: text("id")?,
             mime: text("mime")?,
             blob,
+            uploaded: get("uploaded").and_then(|v| v.as_bool()).unwrap_or(false),
         })
     }
 }
@@ -129,4 +155,87 @@ pub async fn get_media(db: &Database, id: &str) -> Result<Option<StoredMedia>, O
     let store = tx.object_store(MEDIA_STORE)?;
     let value: Option<JsValue> = store.get(id).primitive()?.await?;
     value.as_ref().map(StoredMedia::from_js).transpose()
+}
+
+pub async fn delete_media(db: &Database, id: &str) -> Result<(), OfflineError> {
+    delete(db, MEDIA_STORE, id).await
+}
+
+/// The ids of every medium on the device.
+pub async fn media_ids(db: &Database) -> Result<Vec<String>, OfflineError> {
+    let tx = db.transaction(MEDIA_STORE).build()?;
+    let store = tx.object_store(MEDIA_STORE)?;
+    let keys: Vec<String> = store
+        .get_all_keys::<String>()
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    Ok(keys)
+}
+
+async fn delete(db: &Database, store_name: &str, key: &str) -> Result<(), OfflineError> {
+    let tx = db
+        .transaction(store_name)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(store_name)?;
+    store.delete(key).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes `json` under `id` in `store_name` (the outbox and meta stores hold JSON).
+pub async fn put_json(
+    db: &Database,
+    store_name: &str,
+    id: &str,
+    json: &str,
+) -> Result<(), OfflineError> {
+    let object = js_sys::Object::new();
+    for (key, value) in [("id", id), ("json", json)] {
+        js_sys::Reflect::set(&object, &key.into(), &value.into())
+            .map_err(|_| OfflineError::Storage("cannot build the record".into()))?;
+    }
+    let tx = db
+        .transaction(store_name)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(store_name)?;
+    store.put(JsValue::from(object)).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn json_of(value: &JsValue) -> Result<String, OfflineError> {
+    js_sys::Reflect::get(value, &"json".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| OfflineError::Corrupt("a record without json".into()))
+}
+
+pub async fn get_json(
+    db: &Database,
+    store_name: &str,
+    id: &str,
+) -> Result<Option<String>, OfflineError> {
+    let tx = db.transaction(store_name).build()?;
+    let store = tx.object_store(store_name)?;
+    let value: Option<JsValue> = store.get(id).primitive()?.await?;
+    value.as_ref().map(json_of).transpose()
+}
+
+/// Every record of `store_name`, in key order.
+pub async fn all_json(db: &Database, store_name: &str) -> Result<Vec<String>, OfflineError> {
+    let tx = db.transaction(store_name).build()?;
+    let store = tx.object_store(store_name)?;
+    let values: Vec<JsValue> = store
+        .get_all::<JsValue>()
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    values.iter().map(json_of).collect()
+}
+
+pub async fn delete_json(db: &Database, store_name: &str, id: &str) -> Result<(), OfflineError> {
+    delete(db, store_name, id).await
 }

@@ -8,6 +8,7 @@ use gridline_core::Role;
 use gridline_core::api::field::{
     RecordsResponse, StoredRecord, SyncRecord, SyncRequest, SyncResponse,
 };
+use gridline_core::api::reference::RegionsResponse;
 use gridline_core::api::ticket::QueueResponse;
 use time::OffsetDateTime;
 
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
             post(sync).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
         )
         .route("/field/records", get(records))
+        .route("/field/grids", get(grids))
         .route("/field/tickets", get(open_tickets))
 }
 
@@ -81,6 +83,23 @@ pub async fn records(
         });
     }
     Ok(ApiJson(RecordsResponse { records }))
+}
+
+#[utoipa::path(get, path = "/api/v1/field/grids", tag = "field",
+    responses((status = 200, body = RegionsResponse), (status = 403, body = gridline_core::ErrorResponse)))]
+/// The grids the signed-in worker patrols (the app keeps them for offline use).
+pub async fn grids(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+) -> AppResult<ApiJson<RegionsResponse>> {
+    require_worker(&staff)?;
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let codes = field::worker_grids(state.store.as_ref(), &snapshot, &staff.0).await?;
+    let regions = codes
+        .iter()
+        .filter_map(|code| snapshot.regions.get(code).cloned())
+        .collect();
+    Ok(ApiJson(RegionsResponse { regions }))
 }
 
 #[utoipa::path(get, path = "/api/v1/field/tickets", tag = "field",

@@ -50,6 +50,7 @@ use crate::serve::AppState;
         field::sync,
         field::records,
         field::open_tickets,
+        field::grids,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]

@@ -95,6 +95,15 @@ async fn a_batch_is_stored_once_however_often_it_arrives(app: &TestApp) {
         );
     }
     assert_eq!(records(app).await.records.len(), 31);
+    // The worker's grids: every grid of the community granted.
+    let grids: gridline_core::api::reference::RegionsResponse =
+        app.get("/api/v1/field/grids").await.json().await.unwrap();
+    let codes: Vec<&str> = grids.regions.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes.len(), 5);
+    assert!(
+        codes.iter().all(|c| c.starts_with("D01-S01-C01-G")),
+        "{codes:?}"
+    );
 }
 
 async fn newer_revisions_win_whatever_the_order(app: &TestApp) {

@@ -100,6 +100,7 @@ async fn each_role_reaches_exactly_its_endpoints(app: &TestApp) {
         ),
         get("/api/v1/field/records".into(), &[GridWorker], 403),
         get("/api/v1/field/tickets".into(), &[GridWorker], 403),
+        get("/api/v1/field/grids".into(), &[GridWorker], 403),
     ];
 
     // Nobody signed in.

@@ -30,17 +30,42 @@ impl Session {
     }
 }
 
-/// Provides the session and asks the server once who is signed in (a valid session
-/// cookie). Offline or signed out: nobody.
+impl Session {
+    /// Signs in (or out) on this device: kept in localStorage, so a grid worker who
+    /// signed in online keeps working offline after a reload or a browser restart.
+    pub fn set(&self, user: Option<StaffProfile>) {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = match user.as_ref().and_then(|u| serde_json::to_string(u).ok()) {
+                Some(json) => storage.set_item(PROFILE_KEY, &json),
+                None => storage.remove_item(PROFILE_KEY),
+            };
+        }
+        self.user.set(user);
+    }
+}
+
+const PROFILE_KEY: &str = "gridline.staff";
+
+fn remembered_profile() -> Option<StaffProfile> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    serde_json::from_str(&storage.get_item(PROFILE_KEY).ok()??).ok()
+}
+
+/// Provides the session: who signed in on this device (remembered), then asks the
+/// server. The server's word wins when it answers: signed out there is signed out
+/// here; with no network the remembered profile stands (the server still checks every
+/// call when the network returns).
 pub fn provide_session() {
     let session = Session {
-        user: RwSignal::new(None),
+        user: RwSignal::new(remembered_profile()),
         checked: RwSignal::new(false),
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
-        if let Ok(current) = api::me().await {
-            session.user.set(Some(current.user));
+        match api::me().await {
+            Ok(current) => session.set(Some(current.user)),
+            Err(ApiError::Network) => {}
+            Err(_) => session.set(None),
         }
         session.checked.set(true);
     });
@@ -105,7 +130,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
     let sign_out = Action::new_local(move |_: &()| async move {
         // Offline sign-out still forgets the user locally; the server session expires.
         let _ = api::logout().await;
-        session.user.set(None);
+        session.set(None);
     });
     let has = |roles: &[Role]| profile.roles.iter().any(|r| roles.contains(r));
     let card = move |href: &'static str, title: Key, intro: Key| {
@@ -132,7 +157,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
 #[component]
 fn LoginForm() -> impl IntoView {
     let i18n = use_i18n();
-    let user = use_session().user;
+    let session = use_session();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -140,9 +165,9 @@ fn LoginForm() -> impl IntoView {
         let request = request.clone();
         async move {
             match api::login(&request).await {
-                Ok(session) => {
+                Ok(signed_in) => {
                     error.set(None);
-                    user.set(Some(session.user));
+                    session.set(Some(signed_in.user));
                 }
                 Err(e) => error.set(Some(e)),
             }

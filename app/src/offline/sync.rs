@@ -1,0 +1,230 @@
+//! The sync loop: sends the outbox when there is a network, by itself and on demand.
+//! Media go before the records that name them; each medium's hash as the server
+//! reports it must equal the device's before anything is deleted. Failures back off
+//! (exponentially, with jitter, at most 5 minutes); a refused session stops the loop
+//! with a clear message and deletes nothing.
+
+use std::cell::Cell;
+
+use gridline_core::ErrorCode;
+use gridline_core::api::field::{SyncRequest, SyncStatus};
+use indexed_db_futures::database::Database;
+use leptos::prelude::*;
+
+use super::db::{self, META_STORE, OfflineError};
+use super::outbox::{self, EntryState, OutboxEntry};
+use crate::api::{self, ApiError};
+
+/// Records one request carries (a batch stays well under the server's body limit).
+const BATCH: usize = 20;
+const MAX_BACKOFF_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// Why the loop stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncProblem {
+    /// No network; it goes on when there is one.
+    Offline,
+    /// The session ended: sign in again; nothing on the device was deleted.
+    SignIn,
+    /// The server or the device failed; it tries again later.
+    Failed(String),
+}
+
+/// What the pages show of the outbox and the loop.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncState {
+    pub entries: RwSignal<Vec<OutboxEntry>>,
+    pub running: RwSignal<bool>,
+    pub problem: RwSignal<Option<SyncProblem>>,
+}
+
+impl SyncState {
+    pub fn new() -> SyncState {
+        SyncState {
+            entries: RwSignal::new(Vec::new()),
+            running: RwSignal::new(false),
+            problem: RwSignal::new(None),
+        }
+    }
+
+    pub fn waiting(&self) -> usize {
+        self.entries
+            .with(|e| e.iter().filter(|e| e.state == EntryState::Pending).count())
+    }
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+thread_local! {
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// This browser profile's device id, made once and kept.
+pub async fn device_id(database: &Database) -> Result<String, OfflineError> {
+    if let Some(id) = db::get_json(database, META_STORE, "device_id").await? {
+        return Ok(id);
+    }
+    let id = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .ok_or_else(|| OfflineError::Storage("no crypto.randomUUID".into()))?;
+    db::put_json(database, META_STORE, "device_id", &id).await?;
+    Ok(id)
+}
+
+/// Reloads the list the pages show.
+pub async fn refresh(database: &Database, state: SyncState) {
+    if let Ok(entries) = outbox::all(database).await {
+        state.entries.set(entries);
+    }
+}
+
+fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Sends what is due. One run at a time; a second call while one runs does nothing.
+pub async fn run(database: &Database, state: SyncState, force: bool) {
+    if RUNNING.with(|r| r.replace(true)) {
+        return;
+    }
+    state.running.set(true);
+    let outcome = run_once(database, state, force).await;
+    state.problem.set(outcome.err());
+    refresh(database, state).await;
+    state.running.set(false);
+    RUNNING.with(|r| r.set(false));
+}
+
+fn problem(e: ApiError) -> SyncProblem {
+    match e {
+        ApiError::Network => SyncProblem::Offline,
+        ApiError::Server(body)
+            if matches!(
+                body.error.code,
+                ErrorCode::Unauthenticated | ErrorCode::CsrfRejected
+            ) =>
+        {
+            SyncProblem::SignIn
+        }
+        ApiError::Server(body) => SyncProblem::Failed(body.error.message),
+    }
+}
+
+fn storage(e: OfflineError) -> SyncProblem {
+    SyncProblem::Failed(format!("{e:?}"))
+}
+
+async fn run_once(database: &Database, state: SyncState, force: bool) -> Result<(), SyncProblem> {
+    if !online() {
+        return Err(SyncProblem::Offline);
+    }
+    let device = device_id(database).await.map_err(storage)?;
+    let now = js_sys::Date::now();
+    let due: Vec<OutboxEntry> = outbox::all(database)
+        .await
+        .map_err(storage)?
+        .into_iter()
+        .filter(|e| e.state == EntryState::Pending && (force || e.next_attempt_ms <= now))
+        .collect();
+    // Leftovers of a run cut short after its confirmations.
+    outbox::drop_unneeded_media(database)
+        .await
+        .map_err(storage)?;
+    for chunk in due.chunks(BATCH) {
+        if let Err(p) = send_chunk(database, &device, chunk).await {
+            if p != SyncProblem::SignIn {
+                back_off(database, chunk, &p).await;
+            }
+            refresh(database, state).await;
+            return Err(p);
+        }
+        // Confirmed records' photos go before the list says they are synced.
+        outbox::drop_unneeded_media(database)
+            .await
+            .map_err(storage)?;
+        refresh(database, state).await;
+    }
+    Ok(())
+}
+
+async fn send_chunk(
+    database: &Database,
+    device: &str,
+    chunk: &[OutboxEntry],
+) -> Result<(), SyncProblem> {
+    // Media first: each upload's id is the hash of what the server stored.
+    for entry in chunk {
+        for id in entry.media() {
+            let Some(mut media) = db::get_media(database, id).await.map_err(storage)? else {
+                continue; // Confirmed and dropped before: the server has it.
+            };
+            if media.uploaded {
+                continue;
+            }
+            let stored = api::upload_media(&media.blob).await.map_err(problem)?;
+            if stored.id != media.id {
+                return Err(SyncProblem::Failed(format!(
+                    "the server stored other bytes for {} ({})",
+                    media.id, stored.id
+                )));
+            }
+            media.uploaded = true;
+            db::put_media(database, &media).await.map_err(storage)?;
+        }
+    }
+    let request = SyncRequest {
+        device_id: device.to_owned(),
+        records: chunk.iter().map(|e| e.record.clone()).collect(),
+    };
+    let response = api::field_sync(&request).await.map_err(problem)?;
+    for result in response.results {
+        let Some(mut entry) = outbox::get(database, &result.record_id)
+            .await
+            .map_err(storage)?
+        else {
+            continue;
+        };
+        // An edit made while this was in flight is a newer revision: it stays pending.
+        if entry.record.revision() != result.revision {
+            continue;
+        }
+        match result.status {
+            SyncStatus::Stored | SyncStatus::AlreadyStored if result.media == entry.media() => {
+                entry.state = EntryState::Synced;
+                entry.message = None;
+                entry.ticket_code = result.ticket_code;
+            }
+            SyncStatus::Stored | SyncStatus::AlreadyStored => {
+                // Kept, and tried again: nothing is deleted on a mismatch.
+                entry.message = Some("the server's media differ from this device's".into());
+            }
+            SyncStatus::Rejected => {
+                entry.state = EntryState::Rejected;
+                entry.message = result.message;
+            }
+        }
+        entry.attempts = 0;
+        outbox::put(database, &entry).await.map_err(storage)?;
+    }
+    Ok(())
+}
+
+async fn back_off(database: &Database, chunk: &[OutboxEntry], p: &SyncProblem) {
+    let now = js_sys::Date::now();
+    for entry in chunk {
+        let mut entry = entry.clone();
+        entry.attempts += 1;
+        let base = 1000.0 * 2f64.powi(entry.attempts.min(20) as i32);
+        let jitter = 0.5 + js_sys::Math::random();
+        entry.next_attempt_ms = now + (base * jitter).min(MAX_BACKOFF_MS);
+        if let SyncProblem::Failed(message) = p {
+            entry.message = Some(message.clone());
+        }
+        let _ = outbox::put(database, &entry).await;
+    }
+}

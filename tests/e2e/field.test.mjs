@@ -1,0 +1,169 @@
+// End to end, in headless Chromium against the real server: a grid worker signs in,
+// goes offline, logs 20 findings with a photo each, reloads twice, closes and reopens
+// the browser with the same profile, goes online; the server then holds exactly those
+// 20 findings, each photo's hash the one the device kept, and the outbox is empty.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+import { CHROMIUM_ARGS, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { startServer } from "./server.mjs";
+
+const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
+const FINDINGS = 20;
+
+let server;
+let profile;
+
+before(async () => {
+  server = await startServer();
+  profile = mkdtempSync(join(tmpdir(), "gridline-profile-"));
+});
+
+after(async () => {
+  if (server) await server.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/// The worker's phone: the same browser profile every time it is opened.
+function openPhone() {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: "zh-CN",
+    permissions: ["geolocation"],
+    geolocation: { longitude: 120.41, latitude: 36.069, accuracy: 10 },
+  });
+}
+
+/// What the device holds: outbox entries by state, and the media blobs kept.
+function deviceState(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("gridline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(["outbox", "media"]);
+          const entries = tx.objectStore("outbox").getAll();
+          const media = tx.objectStore("media").getAllKeys();
+          tx.oncomplete = () => {
+            const parsed = entries.result.map((e) => JSON.parse(e.json));
+            resolve({
+              findings: parsed.filter((e) => e.record.type === "finding"),
+              media: media.result,
+            });
+            db.close();
+          };
+        };
+      })
+  );
+}
+
+async function waitingCount(page) {
+  const text = await page.getByTestId("waiting").textContent();
+  return Number(text.match(/(\d+)\s*$/)[1]);
+}
+
+describe("grid workers", () => {
+  test("20 findings logged offline reach the server exactly once, photos intact", async () => {
+    let phone = await openPhone();
+    let page = phone.pages()[0] ?? (await phone.newPage());
+    const errors = watchErrors(page);
+
+    // Sign in once, online; open the patrol page so it keeps what a shift needs.
+    await page.goto(`${server.url}/staff/`);
+    await page.getByLabel("用户名").fill("worker");
+    await page.getByLabel("密码").fill(server.logins.worker);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("signed-in").waitFor();
+    await page.goto(`${server.url}/staff/worker`);
+    await page.getByRole("heading", { name: "网格巡查" }).waitFor();
+    await untilOfflineReady(page);
+    // The grids and the matter list have arrived (and are kept for offline use).
+    await page.locator('select[name="grid"] option[value="D01-S01-C01-G02"]').first().waitFor({ state: "attached" });
+    await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });
+
+    await phone.setOffline(true);
+    await page.reload();
+    await page.getByRole("heading", { name: "网格巡查" }).waitFor();
+    // Start a patrol of grid 2 (offline), then log the findings on it.
+    const patrol = page.getByTestId("patrol");
+    await patrol.locator('select[name="grid"]').selectOption("D01-S01-C01-G02");
+    await patrol.getByRole("button", { name: "开始巡查" }).click();
+    await page.getByTestId("patrol-open").waitFor();
+
+    const form = page.getByTestId("finding-form");
+    for (let i = 1; i <= FINDINGS; i++) {
+      await form.locator('select[name="matter"]').selectOption("0201");
+      await form.getByLabel("说明").fill(`第 ${i} 处：路灯不亮`);
+      await form.getByLabel("照片").setInputFiles(PHOTO);
+      if (i % 5 === 0) await form.getByLabel("上报").check();
+      await form.getByRole("button", { name: "保存" }).click();
+      await page.locator('[data-testid="outbox"] li[data-kind="finding"]').nth(i - 1).waitFor();
+    }
+    assert.equal(await waitingCount(page), FINDINGS + 1, "20 findings and the patrol wait");
+    await page.getByTestId("sync-problem").getByText("无网络").waitFor();
+
+    // Reload twice, still offline: everything is still there.
+    for (let i = 0; i < 2; i++) {
+      await page.reload();
+      await page.getByRole("heading", { name: "网格巡查" }).waitFor();
+      await page.locator('[data-testid="outbox"] li[data-kind="finding"]').nth(FINDINGS - 1).waitFor();
+    }
+    const kept = await deviceState(page);
+    assert.equal(kept.findings.length, FINDINGS);
+    assert.equal(kept.media.length, 1, "the same photo, kept once (same bytes, same hash)");
+    assert.deepEqual(errors.filter((e) => !e.includes("ERR_INTERNET_DISCONNECTED")), []);
+
+    // Close the browser and open it again with the same profile, still offline.
+    await phone.close();
+    phone = await openPhone();
+    await phone.setOffline(true);
+    page = phone.pages()[0] ?? (await phone.newPage());
+    await page.goto(`${server.url}/staff/worker`);
+    await page.getByRole("heading", { name: "网格巡查" }).waitFor();
+    await page.locator('[data-testid="outbox"] li[data-kind="finding"]').nth(FINDINGS - 1).waitFor();
+    assert.equal(await waitingCount(page), FINDINGS + 1);
+
+    // The network returns: the loop sends everything by itself.
+    await phone.setOffline(false);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="waiting"]')?.textContent.trim().endsWith(" 0"),
+      null,
+      { timeout: 60_000 }
+    );
+    const synced = await deviceState(page);
+    assert.ok(synced.findings.every((e) => e.state === "synced"), "every finding confirmed");
+    assert.deepEqual(synced.media, [], "no photo left on the device");
+
+    // The server: exactly the 20 findings, each with the photo hash the device kept.
+    const records = await page.evaluate(async () => (await fetch("/api/v1/field/records")).json());
+    const findings = records.records.filter((r) => r.record.type === "finding");
+    assert.equal(findings.length, FINDINGS);
+    const notes = findings.map((r) => r.record.note).sort();
+    assert.equal(new Set(notes).size, FINDINGS);
+    for (const r of findings) {
+      const device = kept.findings.find((e) => e.record.record_id === r.record.record_id);
+      assert.ok(device, `the server's ${r.record.record_id} came from this device`);
+      assert.deepEqual(r.media, device.record.media);
+      assert.equal(r.media.length, 1);
+    }
+    assert.deepEqual(
+      [...new Set(findings.flatMap((r) => r.media))],
+      kept.media,
+      "the server's photo hash is the device's"
+    );
+    // Every fifth was reported upward and became a ticket.
+    assert.equal(findings.filter((r) => r.ticket_code).length, FINDINGS / 5);
+    await phone.close();
+  });
+});
