@@ -17,6 +17,8 @@ use crate::api::{self, ApiError};
 
 /// Records one request carries (a batch stays well under the server's body limit).
 const BATCH: usize = 20;
+/// Photo uploads in flight at once.
+const PARALLEL_UPLOADS: usize = 3;
 const MAX_BACKOFF_MS: f64 = 5.0 * 60.0 * 1000.0;
 
 /// Why the loop stopped.
@@ -157,22 +159,32 @@ async fn send_chunk(
     device: &str,
     chunk: &[OutboxEntry],
 ) -> Result<(), SyncProblem> {
-    // Media first: each upload's id is the hash of what the server stored.
+    // Media first: each upload's id is the hash of what the server stored. A few at a
+    // time, so a slow link's round trips overlap instead of idling between photos.
+    let mut waiting = Vec::new();
     for entry in chunk {
         for id in entry.media() {
-            let Some(mut media) = db::get_media(database, id).await.map_err(storage)? else {
-                continue; // Confirmed and dropped before: the server has it.
-            };
-            if media.uploaded {
-                continue;
+            // Gone means confirmed and dropped before: the server has it.
+            if let Some(media) = db::get_media(database, id).await.map_err(storage)?
+                && !media.uploaded
+                && !waiting.iter().any(|m: &db::StoredMedia| &m.id == id)
+            {
+                waiting.push(media);
             }
-            let stored = api::upload_media(&media.blob).await.map_err(problem)?;
+        }
+    }
+    for group in waiting.chunks(PARALLEL_UPLOADS) {
+        let uploads = group.iter().map(|m| api::upload_media(&m.blob));
+        let results = futures_util::future::join_all(uploads).await;
+        for (media, result) in group.iter().zip(results) {
+            let stored = result.map_err(problem)?;
             if stored.id != media.id {
                 return Err(SyncProblem::Failed(format!(
                     "the server stored other bytes for {} ({})",
                     media.id, stored.id
                 )));
             }
+            let mut media = media.clone();
             media.uploaded = true;
             db::put_media(database, &media).await.map_err(storage)?;
         }
