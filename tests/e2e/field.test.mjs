@@ -33,12 +33,13 @@ function openPhone() {
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_ARGS,
+    // A fake microphone that grants itself (Chromium's test devices).
+    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
     locale: "zh-CN",
-    permissions: ["geolocation"],
+    permissions: ["geolocation", "microphone"],
     geolocation: { longitude: 120.41, latitude: 36.069, accuracy: 10 },
   });
 }
@@ -106,6 +107,14 @@ describe("grid workers", () => {
       await form.locator('select[name="matter"]').selectOption("0201");
       await form.getByLabel("说明").fill(`第 ${i} 处：路灯不亮`);
       await form.getByLabel("照片").setInputFiles(PHOTO);
+      if (i === 1) {
+        // The first one gets a voice note: a visible timer, then play back.
+        const voice = form.getByTestId("voice-note");
+        await voice.getByRole("button", { name: "录音" }).click();
+        await voice.getByTestId("voice-timer").getByText("00:02").waitFor();
+        await voice.getByRole("button", { name: "停止" }).click();
+        await voice.getByTestId("voice-playback").waitFor();
+      }
       if (i % 5 === 0) await form.getByLabel("上报").check();
       await form.getByRole("button", { name: "保存" }).click();
       await page.locator('[data-testid="outbox"] li[data-kind="finding"]').nth(i - 1).waitFor();
@@ -121,7 +130,7 @@ describe("grid workers", () => {
     }
     const kept = await deviceState(page);
     assert.equal(kept.findings.length, FINDINGS);
-    assert.equal(kept.media.length, 1, "the same photo, kept once (same bytes, same hash)");
+    assert.equal(kept.media.length, 2, "the photo kept once (same bytes, same hash) and the voice note");
     assert.deepEqual(errors.filter((e) => !e.includes("ERR_INTERNET_DISCONNECTED")), []);
 
     // Close the browser and open it again with the same profile, still offline.
@@ -155,12 +164,12 @@ describe("grid workers", () => {
       const device = kept.findings.find((e) => e.record.record_id === r.record.record_id);
       assert.ok(device, `the server's ${r.record.record_id} came from this device`);
       assert.deepEqual(r.media, device.record.media);
-      assert.equal(r.media.length, 1);
+      assert.equal(r.media.length, r.record.note.startsWith("第 1 处") ? 2 : 1);
     }
     assert.deepEqual(
-      [...new Set(findings.flatMap((r) => r.media))],
-      kept.media,
-      "the server's photo hash is the device's"
+      [...new Set(findings.flatMap((r) => r.media))].sort(),
+      [...kept.media].sort(),
+      "the server's hashes are the device's"
     );
     // Every fifth was reported upward and became a ticket.
     assert.equal(findings.filter((r) => r.ticket_code).length, FINDINGS / 5);

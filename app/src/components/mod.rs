@@ -3,3 +3,4 @@
 pub mod error_notice;
 pub mod shell;
 pub mod ticket;
+pub mod voice;

@@ -231,4 +231,13 @@ impl Key {
     pub const StateSending: Key = Key::new("正在发送", "Sending");
     pub const StateWaiting: Key = Key::new("等待网络", "Waiting for network");
     pub const MyRecords: Key = Key::new("我的记录", "My records");
+    pub const VoiceNote: Key = Key::new("语音留言", "Voice note");
+    pub const VoiceUnavailable: Key = Key::new(
+        "此浏览器不能录音；不录音也可以保存。",
+        "This browser cannot record; you can save without a voice note.",
+    );
+    pub const Record: Key = Key::new("录音", "Record");
+    pub const StopRecording: Key = Key::new("停止", "Stop");
+    pub const RecordAgain: Key = Key::new("重录", "Record again");
+    pub const Delete: Key = Key::new("删除", "Delete");
 }

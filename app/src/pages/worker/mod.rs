@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use super::staff::RequireRole;
 use crate::api;
 use crate::components::ticket::StatusBadge;
+use crate::components::voice::VoiceNote;
 use crate::i18n::{Key, Locale, use_i18n};
 use crate::offline::db::{self, META_STORE, StoredMedia};
 use crate::offline::outbox::{self, EntryState, OutboxEntry};
@@ -426,6 +427,7 @@ fn FindingForm(
     let note = RwSignal::new(String::new());
     let outcome = RwSignal::new(String::from("solved_on_spot"));
     let photos = NodeRef::<leptos::html::Input>::new();
+    let clip = RwSignal::new(None::<web_sys::Blob>);
     let saving = RwSignal::new(false);
     let message = RwSignal::new(None::<Key>);
     // The patrol's grid, or the verified ticket's, unless the worker chose another.
@@ -457,12 +459,13 @@ fn FindingForm(
                 ticket_code: verifying.get_untracked().map(|t| t.tracking_code),
                 patrol_id: patrol.get_untracked().map(|p| p.record_id),
             };
-            let result = save_finding(state, draft, files).await;
+            let result = save_finding(state, draft, files, clip.get_untracked()).await;
             saving.set(false);
             match result {
                 Ok(()) => {
                     message.set(Some(Key::FindingSaved));
                     note.set(String::new());
+                    clip.set(None);
                     verifying.set(None);
                     outcome.set("solved_on_spot".into());
                     if let Some(input) = photos.get_untracked() {
@@ -498,6 +501,7 @@ fn FindingForm(
                 <span>{move || i18n.t(Key::Photos)}</span>
                 <input type="file" name="photos" accept="image/*" multiple node_ref=photos />
             </label>
+            <VoiceNote clip />
             <fieldset class="outcome" disabled=move || verifying.with(Option::is_some)>
                 <label class="check">
                     <input type="radio" name="outcome" value="solved_on_spot" bind:group=outcome />
@@ -530,6 +534,7 @@ async fn save_finding(
     state: SyncState,
     draft: Draft,
     files: Option<web_sys::FileList>,
+    clip: Option<web_sys::Blob>,
 ) -> Result<(), Key> {
     let Draft {
         grid_code,
@@ -562,6 +567,17 @@ async fn save_finding(
                 uploaded: false,
             });
         }
+    }
+    if let Some(blob) = clip {
+        let id = photo::sha256_hex(&blob)
+            .await
+            .map_err(|_| Key::SaveFailed)?;
+        media.push(StoredMedia {
+            id,
+            mime: blob.type_(),
+            blob,
+            uploaded: false,
+        });
     }
     let fix = crate::position::current(5_000).await;
     let outcome = match outcome.as_str() {
