@@ -111,6 +111,15 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
     .await
 }
 
+/// Makes sure the session's CSRF token is known before a staff write (a page opened
+/// offline has not asked yet), sparing the refused first try.
+pub async fn ensure_csrf() -> Result<(), ApiError> {
+    if csrf().is_none() {
+        me().await?;
+    }
+    Ok(())
+}
+
 pub async fn login(request: &LoginRequest) -> Result<SessionResponse, ApiError> {
     let session: SessionResponse = post("/auth/login", request).await?;
     remember(&session);

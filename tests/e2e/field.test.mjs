@@ -138,6 +138,7 @@ describe("grid workers", () => {
     phone = await openPhone();
     await phone.setOffline(true);
     page = phone.pages()[0] ?? (await phone.newPage());
+    const reopenedErrors = watchErrors(page);
     await page.goto(`${server.url}/staff/worker`);
     await page.getByRole("heading", { name: "网格巡查" }).waitFor();
     await page.locator('[data-testid="outbox"] li[data-kind="finding"]').nth(FINDINGS - 1).waitFor();
@@ -173,6 +174,25 @@ describe("grid workers", () => {
     );
     // Every fifth was reported upward and became a ticket.
     assert.equal(findings.filter((r) => r.ticket_code).length, FINDINGS / 5);
+
+    // An edit after sync is a new revision of the same record: here it is reported
+    // upward after all, which files its ticket.
+    const row = page.locator('[data-testid="outbox"] li').filter({ hasText: "第 2 处：路灯不亮" });
+    await row.getByRole("button", { name: "修改" }).click();
+    const edit = row.getByTestId("edit-finding");
+    await edit.getByLabel("说明").fill("第 2 处：路灯不亮，需更换灯杆");
+    await edit.getByLabel("上报").check();
+    await edit.getByRole("button", { name: "保存修改" }).click();
+    const edited = page.locator('[data-testid="outbox"] li[data-revision="2"][data-state="synced"]');
+    await edited.waitFor({ timeout: 30_000 });
+    const after = await page.evaluate(async () => (await fetch("/api/v1/field/records")).json());
+    const second = after.records.filter((r) => r.record.note?.startsWith("第 2 处"));
+    assert.equal(second.length, 1, "still one record");
+    assert.equal(second[0].record.revision, 2);
+    assert.equal(second[0].record.note, "第 2 处：路灯不亮，需更换灯杆");
+    assert.ok(second[0].ticket_code, "reported upward now: a ticket");
+    const offlineNoise = (e) => e.includes("ERR_INTERNET_DISCONNECTED");
+    assert.deepEqual(reopenedErrors.filter((e) => !offlineNoise(e)), []);
     await phone.close();
   });
 });

@@ -53,7 +53,7 @@ impl Locale {
 
 /// A text the UI shows, in both languages. The texts are `Key`'s associated constants
 /// (`Key::AppName`, in `texts.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     zh_cn: &'static str,
     en: &'static str,

@@ -240,4 +240,6 @@ impl Key {
     pub const StopRecording: Key = Key::new("停止", "Stop");
     pub const RecordAgain: Key = Key::new("重录", "Record again");
     pub const Delete: Key = Key::new("删除", "Delete");
+    pub const Edit: Key = Key::new("修改", "Edit");
+    pub const SaveChanges: Key = Key::new("保存修改", "Save changes");
 }

@@ -189,6 +189,7 @@ async fn send_chunk(
             db::put_media(database, &media).await.map_err(storage)?;
         }
     }
+    api::ensure_csrf().await.map_err(problem)?;
     let request = SyncRequest {
         device_id: device.to_owned(),
         records: chunk.iter().map(|e| e.record.clone()).collect(),

@@ -660,35 +660,137 @@ fn state_key(entry: &OutboxEntry, online: bool) -> Key {
 fn Outbox(cache: RwSignal<FieldCache>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_context::<SyncState>().expect("provided by Patrolling");
+    // Keyed rows: a row is rebuilt only when its entry changes, so an edit form open in
+    // one row survives the loop's refreshes.
+    let rows = move || {
+        let online = state.problem.get() != Some(SyncProblem::Offline);
+        state
+            .entries
+            .get()
+            .into_iter()
+            .rev()
+            .map(|entry| (state_key(&entry, online), entry))
+            .collect::<Vec<_>>()
+    };
     view! {
         <div class="outbox">
             <h2>{move || i18n.t(Key::MyRecords)}</h2>
             <ul class="records" data-testid="outbox">
-                {move || {
-                    let online = state.problem.get() != Some(SyncProblem::Offline);
-                    state.entries.get().into_iter().rev().map(|entry| {
-                        let key = state_key(&entry, online);
-                        let (label, photos) = match &entry.record {
-                            SyncRecord::Finding(f) => {
-                                let matter = cache.with(|c| c.matters.iter().find(|m| m.code == f.matter_code)
-                                    .map(|m| name(i18n.locale(), &m.name_zh, &m.name_en))
-                                    .unwrap_or_else(|| f.matter_code.clone()));
-                                (format!("{matter} {}", f.note), f.media.len())
-                            }
-                            SyncRecord::Patrol(p) => (format!("{} {}", i18n.t(Key::PatrolTitle), p.grid_code), 0),
-                        };
-                        view! {
-                            <li data-state=format!("{:?}", entry.state).to_lowercase() data-kind=entry.record.kind()>
-                                <span class="badge">{move || i18n.t(key)}</span>
-                                <span>{label}</span>
-                                {(photos > 0).then(|| view! { <span class="unit">{format!("📷 {photos}")}</span> })}
-                                {entry.ticket_code.clone().map(|c| view! { <span class="code">{c}</span> })}
-                                {entry.message.clone().map(|m| view! { <p class="notice">{m}</p> })}
-                            </li>
-                        }
-                    }).collect_view()
-                }}
+                <For
+                    each=rows
+                    key=|(key, entry)| (*key, serde_json::to_string(entry).unwrap_or_default())
+                    children=move |(key, entry)| view! { <OutboxRow key entry cache /> }
+                />
             </ul>
         </div>
+    }
+}
+
+#[component]
+fn OutboxRow(key: Key, entry: OutboxEntry, cache: RwSignal<FieldCache>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (label, photos) = match &entry.record {
+        SyncRecord::Finding(f) => {
+            let code = f.matter_code.clone();
+            let note = f.note.clone();
+            let label = move || {
+                let matter = cache.with(|c| {
+                    c.matters
+                        .iter()
+                        .find(|m| m.code == code)
+                        .map(|m| name(i18n.locale(), &m.name_zh, &m.name_en))
+                        .unwrap_or_else(|| code.clone())
+                });
+                format!("{matter} {note}")
+            };
+            (label.into_any(), f.media.len())
+        }
+        SyncRecord::Patrol(p) => {
+            let grid = p.grid_code.clone();
+            (
+                (move || format!("{} {grid}", i18n.t(Key::PatrolTitle))).into_any(),
+                0,
+            )
+        }
+    };
+    let editable = match &entry.record {
+        SyncRecord::Finding(f) => Some(f.clone()),
+        SyncRecord::Patrol(_) => None,
+    };
+    view! {
+        <li data-state=format!("{:?}", entry.state).to_lowercase() data-kind=entry.record.kind()
+            data-revision=entry.record.revision()>
+            <span class="badge">{move || i18n.t(key)}</span>
+            <span>{label}</span>
+            {(photos > 0).then(|| view! { <span class="unit">{format!("📷 {photos}")}</span> })}
+            {entry.ticket_code.clone().map(|c| view! { <span class="code">{c}</span> })}
+            {entry.message.clone().map(|m| view! { <p class="notice">{m}</p> })}
+            {editable.map(|finding| view! { <EditFinding finding /> })}
+        </li>
+    }
+}
+
+/// Changes a kept finding's note or outcome: a new revision of the same record, sent
+/// like any other (the server keeps both and the newer one counts).
+#[component]
+fn EditFinding(finding: Finding) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_context::<SyncState>().expect("provided by Patrolling");
+    let open = RwSignal::new(false);
+    let note = RwSignal::new(finding.note.clone());
+    let outcome = RwSignal::new(
+        match finding.outcome {
+            Outcome::ReportUpward => "report_upward",
+            Outcome::Verification => "verification",
+            Outcome::SolvedOnSpot => "solved_on_spot",
+        }
+        .to_owned(),
+    );
+    let verification = finding.outcome == Outcome::Verification;
+    let finding = StoredValue::new(finding);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut edited = finding.get_value();
+        edited.revision += 1;
+        edited.note = note.get_untracked().trim().to_owned();
+        if !verification {
+            edited.outcome = if outcome.get_untracked() == "report_upward" {
+                Outcome::ReportUpward
+            } else {
+                Outcome::SolvedOnSpot
+            };
+        }
+        leptos::task::spawn_local(async move {
+            if keep(state, SyncRecord::Finding(edited), Vec::new())
+                .await
+                .is_ok()
+            {
+                open.set(false);
+            }
+        });
+    };
+    view! {
+        <button type="button" class="button small" on:click=move |_| open.update(|o| *o = !*o)>
+            {move || i18n.t(Key::Edit)}
+        </button>
+        <Show when=move || open.get()>
+            <form class="form" on:submit=save novalidate data-testid="edit-finding">
+                <label>
+                    <span>{move || i18n.t(Key::Note)}</span>
+                    <textarea name="note" rows="2" maxlength="4000" bind:value=note></textarea>
+                </label>
+                <fieldset class="outcome" disabled=verification>
+                    <label class="check">
+                        <input type="radio" value="solved_on_spot" bind:group=outcome />
+                        <span>{move || i18n.t(Key::SolvedOnSpot)}</span>
+                    </label>
+                    <label class="check">
+                        <input type="radio" value="report_upward" bind:group=outcome />
+                        <span>{move || i18n.t(Key::ReportUpward)}</span>
+                    </label>
+                </fieldset>
+                <button class="button primary" type="submit">{move || i18n.t(Key::SaveChanges)}</button>
+            </form>
+        </Show>
     }
 }
