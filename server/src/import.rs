@@ -177,6 +177,9 @@ struct CatalogueRow {
     urgent: bool,
     unit_kind: String,
     keywords: String,
+    /// Optional column: on the grid workers' list (default false).
+    #[serde(default)]
+    patrol: bool,
 }
 
 /// Orders nodes so that every parent comes before its children (by depth), keeping the
@@ -239,6 +242,7 @@ pub fn parse_catalogue(
                 urgent: row.urgent,
                 keywords: split_list(&row.keywords),
                 unit_kind,
+                patrol: row.patrol,
             },
         ));
     }
@@ -591,6 +595,7 @@ pub async fn export(store: &dyn Store, kind: ImportKind) -> Result<String, Store
                 "urgent",
                 "unit_kind",
                 "keywords",
+                "patrol",
             ],
             store.list_matter_types().await?.into_iter().map(|m| {
                 vec![
@@ -604,6 +609,7 @@ pub async fn export(store: &dyn Store, kind: ImportKind) -> Result<String, Store
                         .map(|k| k.as_str().to_owned())
                         .unwrap_or_default(),
                     m.keywords.join("|"),
+                    m.patrol.to_string(),
                 ]
             }),
         ),

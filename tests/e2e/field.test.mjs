@@ -92,6 +92,8 @@ describe("grid workers", () => {
     // The grids and the matter list have arrived (and are kept for offline use).
     await page.locator('select[name="grid"] option[value="D01-S01-C01-G02"]').first().waitFor({ state: "attached" });
     await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });
+    // Only the grid workers' list is offered (water bills are not found on a walk).
+    assert.equal(await page.locator('select[name="matter"] option[value="0301"]').count(), 0);
 
     await phone.setOffline(true);
     await page.reload();

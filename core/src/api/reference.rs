@@ -21,6 +21,9 @@ pub struct MatterType {
     /// The kind of unit usually responsible (a hint for dispatchers).
     #[serde(default)]
     pub unit_kind: Option<UnitKind>,
+    /// On the grid workers' list (巡查事项): what a patrol logs findings of.
+    #[serde(default)]
+    pub patrol: bool,
 }
 
 /// The kinds of handling unit (承办单位).

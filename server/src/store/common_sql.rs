@@ -42,12 +42,14 @@ pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> 
     for m in &data.matter_types {
         sqlx::query(
             "INSERT INTO matter_types
-                 (code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 (code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind,
+                  patrol)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
                  name_zh = excluded.name_zh, name_en = excluded.name_en,
                  tier_days = excluded.tier_days, urgent = excluded.urgent,
-                 keywords = excluded.keywords, unit_kind = excluded.unit_kind",
+                 keywords = excluded.keywords, unit_kind = excluded.unit_kind,
+                 patrol = excluded.patrol",
         )
         .bind(&m.code)
         .bind(&m.parent_code)
@@ -57,6 +59,7 @@ pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> 
         .bind(m.urgent)
         .bind(keywords_to_text(&m.keywords))
         .bind(m.unit_kind.map(|k| k.as_str()))
+        .bind(m.patrol)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, &format!("matter type {}", m.code)))?;
@@ -134,7 +137,7 @@ pub(crate) async fn reference_revision(pool: &Pool) -> StoreResult<i64> {
 
 pub(crate) async fn list_matter_types(pool: &Pool) -> StoreResult<Vec<MatterType>> {
     let rows = sqlx::query(
-        "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind
+        "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind, patrol
          FROM matter_types ORDER BY code",
     )
     .fetch_all(pool)

@@ -69,7 +69,8 @@ fn unit_kind(text: &str) -> StoreResult<UnitKind> {
     UnitKind::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown unit kind {text:?}")))
 }
 
-/// Columns: code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind.
+/// Columns: code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind,
+/// patrol.
 pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
     let tier = row.int32("tier_days")?;
     let keywords = row.text("keywords")?;
@@ -90,6 +91,7 @@ pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
         name_en: row.text("name_en")?,
         tier_days: u8::try_from(tier).map_err(|_| StoreError::Corrupt(format!("tier {tier}")))?,
         urgent: row.flag("urgent")?,
+        patrol: row.flag("patrol")?,
     })
 }
 

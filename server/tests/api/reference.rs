@@ -54,6 +54,19 @@ async fn demo_reference_data_is_served(app: &TestApp) {
     assert_eq!(light.name_zh, "路灯不亮");
     assert_eq!(light.parent_code.as_deref(), Some("02"));
     assert!(light.keywords.contains(&"路灯".to_owned()));
+    // The grid workers' list: things seen on a walk, not bills or schools.
+    assert!(light.patrol);
+    let on_patrol = |code: &str| {
+        catalogue
+            .matter_types
+            .iter()
+            .any(|m| m.code == code && m.patrol)
+    };
+    assert!(!on_patrol("0301") && !on_patrol("1201") && !on_patrol("02"));
+    assert_eq!(
+        catalogue.matter_types.iter().filter(|m| m.patrol).count(),
+        37
+    );
 
     let regions: RegionsResponse = app.get("/api/v1/regions").await.json().await.unwrap();
     let count = |level| regions.regions.iter().filter(|r| r.level == level).count();
@@ -287,6 +300,11 @@ async fn exports_read_back_as_imports(app: &TestApp) {
     let mut parsed = import::parse_catalogue(&catalogue, &[]).unwrap();
     parsed.sort_by(|a, b| a.code.cmp(&b.code));
     assert_eq!(parsed, matters);
+    // A catalogue written before the `patrol` column still reads (nothing on the list).
+    let old_format = "code,parent_code,name_zh,name_en,tier_days,urgent,unit_kind,keywords\n\
+                      99,,其他,Other,11,false,,其他\n";
+    let old = import::parse_catalogue(old_format, &[]).unwrap();
+    assert!(!old[0].patrol);
     let grids = import::export(app.store.as_ref(), ImportKind::Grids)
         .await
         .unwrap();

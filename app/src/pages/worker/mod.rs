@@ -86,17 +86,20 @@ async fn load_cache() -> FieldCache {
         .collect();
     let fresh = FieldCache {
         grids: grids.regions,
-        // The leaves of the catalogue: what a finding is about.
-        matters: catalogue
-            .matter_types
-            .into_iter()
-            .filter(|m| !parents.contains(&m.code))
-            .map(|m| Matter {
-                code: m.code,
-                name_zh: m.name_zh,
-                name_en: m.name_en,
-            })
-            .collect(),
+        // The grid workers' list (巡查事项); a catalogue without one offers every leaf.
+        matters: {
+            let flagged = catalogue.matter_types.iter().any(|m| m.patrol);
+            catalogue
+                .matter_types
+                .into_iter()
+                .filter(|m| !parents.contains(&m.code) && (m.patrol || !flagged))
+                .map(|m| Matter {
+                    code: m.code,
+                    name_zh: m.name_zh,
+                    name_en: m.name_en,
+                })
+                .collect()
+        },
         tickets: tickets.tickets,
     };
     if let Ok(json) = serde_json::to_string(&fresh) {
