@@ -197,4 +197,58 @@ describe("grid workers", () => {
     assert.deepEqual(reopenedErrors.filter((e) => !offlineNoise(e)), []);
     await phone.close();
   });
+
+  test("a session ended on the server stops sync, keeps the records, and sync resumes after signing in", async () => {
+    const other = mkdtempSync(join(tmpdir(), "gridline-profile-"));
+    const phone = await chromium.launchPersistentContext(other, {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      headless: true,
+      args: CHROMIUM_ARGS,
+      locale: "zh-CN",
+    });
+    const page = phone.pages()[0] ?? (await phone.newPage());
+    const signIn = async () => {
+      await page.goto(`${server.url}/staff/`);
+      await page.getByLabel("用户名").fill("worker");
+      await page.getByLabel("密码").fill(server.logins.worker);
+      await page.getByRole("button", { name: "登录" }).click();
+      await page.getByTestId("signed-in").waitFor();
+      await page.goto(`${server.url}/staff/worker`);
+      await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });
+    };
+    await signIn();
+    await phone.setOffline(true);
+    const form = page.getByTestId("finding-form");
+    await form.locator('select[name="grid"]').selectOption("D01-S01-C01-G03");
+    await form.locator('select[name="matter"]').selectOption("0201");
+    await form.getByLabel("说明").fill("会话过期时记录的问题");
+    await form.getByRole("button", { name: "保存" }).click();
+    await page.locator('[data-testid="outbox"] li[data-state="pending"]').waitFor();
+
+    // An admin disables the account meanwhile: its sessions end on the server.
+    server.admin("user", "disable", "worker");
+    await phone.setOffline(false);
+    // Sync stops and says so; the app asks to sign in; nothing on the device is lost.
+    await page.getByTestId("sign-in-needed").getByText("登录已失效", { exact: false }).waitFor();
+    const kept = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const r = indexedDB.open("gridline");
+          r.onsuccess = () => {
+            const all = r.result.transaction("outbox").objectStore("outbox").getAll();
+            all.onsuccess = () => resolve(all.result.map((e) => JSON.parse(e.json).state));
+          };
+        })
+    );
+    assert.deepEqual(kept, ["pending"]);
+
+    // Enabled again and signed in: the record goes.
+    server.admin("user", "enable", "worker");
+    await signIn();
+    await page.locator('[data-testid="outbox"] li[data-state="synced"]').waitFor({ timeout: 30_000 });
+    const records = await page.evaluate(async () => (await fetch("/api/v1/field/records")).json());
+    assert.ok(records.records.some((r) => r.record.note === "会话过期时记录的问题"));
+    await phone.close();
+    rmSync(other, { recursive: true, force: true });
+  });
 });

@@ -1,6 +1,6 @@
 // Starts the real gridline server for end-to-end tests: its own data folder, a copy of
 // the built app (tests may change it, e.g. to publish a "new release"), port 0.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -45,6 +45,13 @@ export async function startServer() {
     url,
     dist,
     logins,
+    /// Runs an admin command (`gridline user disable worker`, …) on this server's data.
+    admin(...args) {
+      return execFileSync(binary, args, {
+        env: { ...process.env, GRIDLINE_DATA_DIR: join(work, "data"), GRIDLINE_DATABASE_URL: "", GRIDLINE_LOG: "warn" },
+        encoding: "utf8",
+      });
+    },
     async stop() {
       const exited = new Promise((r) => child.on("exit", r));
       child.kill("SIGTERM");

@@ -20,6 +20,8 @@ pub struct Session {
     pub user: RwSignal<Option<StaffProfile>>,
     /// The server has answered who is signed in (or could not be asked).
     pub checked: RwSignal<bool>,
+    /// The server ended the session while this device was working (sync found out).
+    pub expired: RwSignal<bool>,
 }
 
 impl Session {
@@ -33,7 +35,16 @@ impl Session {
 impl Session {
     /// Signs in (or out) on this device: kept in localStorage, so a grid worker who
     /// signed in online keeps working offline after a reload or a browser restart.
+    /// The server ended the session: signed out here too, saying why.
+    pub fn expire(&self) {
+        self.set(None);
+        self.expired.set(true);
+    }
+
     pub fn set(&self, user: Option<StaffProfile>) {
+        if user.is_some() {
+            self.expired.set(false);
+        }
         if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
             let _ = match user.as_ref().and_then(|u| serde_json::to_string(u).ok()) {
                 Some(json) => storage.set_item(PROFILE_KEY, &json),
@@ -59,6 +70,7 @@ pub fn provide_session() {
     let session = Session {
         user: RwSignal::new(remembered_profile()),
         checked: RwSignal::new(false),
+        expired: RwSignal::new(false),
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
@@ -101,10 +113,15 @@ pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoVie
             children().into_any()
         } else if session.user.get().is_some() {
             view! { <p class="notice">{move || i18n.t(Key::ErrForbidden)}</p> }.into_any()
-        } else if session.checked.get() {
+        } else if session.checked.get() || session.expired.get() {
+            let why = if session.expired.get() {
+                Key::SyncSignIn
+            } else {
+                Key::ErrSignIn
+            };
             view! {
-                <p class="notice">
-                    {move || i18n.t(Key::ErrSignIn)} " "
+                <p class="notice" data-testid="sign-in-needed">
+                    {move || i18n.t(why)} " "
                     <A href="/staff/">{move || i18n.t(Key::SignIn)}</A>
                 </p>
             }

@@ -292,7 +292,7 @@ fn SyncBar() -> impl IntoView {
     // the loop goes on once signed in).
     Effect::new(move |_| {
         if state.problem.get() == Some(SyncProblem::SignIn) {
-            session.set(None);
+            session.expire();
         }
     });
     let sync_now = move |_| {
