@@ -135,15 +135,23 @@ fn takes_photos(action: TicketAction) -> bool {
     matches!(action, TicketAction::Progress | TicketAction::Resolve)
 }
 
-/// Uploads the files chosen in `input` (none when it is not on the page); their ids.
+/// Uploads the photos chosen in `input` (none when it is not on the page), made small
+/// and upright first like every photo the apps send; their ids.
 async fn upload_photos(input: NodeRef<leptos::html::Input>) -> Result<Vec<String>, ApiError> {
     let Some(files) = input.get_untracked().and_then(|i| i.files()) else {
         return Ok(Vec::new());
     };
     let mut ids = Vec::new();
-    for i in 0..files.length() {
+    for i in 0..files
+        .length()
+        .min(gridline_core::api::media::MAX_PHOTOS as u32)
+    {
         if let Some(file) = files.get(i) {
-            ids.push(api::upload_media(&file).await?.id);
+            // A file the browser cannot draw goes as it is: the server decides.
+            let photo = crate::offline::photo::prepare(&file)
+                .await
+                .unwrap_or_else(|_| file.into());
+            ids.push(api::upload_media(&photo).await?.id);
         }
     }
     Ok(ids)
