@@ -74,8 +74,10 @@ async fn load_cache() -> FieldCache {
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default();
     // Online: refresh from the server and keep it; offline: what was kept.
-    let (grids, catalogue, tickets) =
-        futures_join(api::field_grids(), api::catalogue(), api::field_tickets()).await;
+    // Three small requests when the page opens, one after the other.
+    let grids = api::field_grids().await;
+    let catalogue = api::catalogue().await;
+    let tickets = api::field_tickets().await;
     let (Ok(grids), Ok(catalogue), Ok(tickets)) = (grids, catalogue, tickets) else {
         return cached;
     };
@@ -106,15 +108,6 @@ async fn load_cache() -> FieldCache {
         let _ = db::put_json(&database, META_STORE, CACHE_KEY, &json).await;
     }
     fresh
-}
-
-async fn futures_join<A, B, C>(
-    a: impl Future<Output = A>,
-    b: impl Future<Output = B>,
-    c: impl Future<Output = C>,
-) -> (A, B, C) {
-    // Sequential is fine here: three small requests when the page opens.
-    (a.await, b.await, c.await)
 }
 
 fn now() -> OffsetDateTime {
