@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use gridline_core::api::auth::StaffProfile;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{AppError, AppResult};
@@ -63,7 +64,7 @@ pub fn generate_password() -> String {
 pub fn new_session_token() -> (String, Vec<u8>) {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = hex::encode(bytes);
     let hash = token_hash(&token);
     (token, hash)
 }
@@ -76,8 +77,9 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 /// and a page on another site can learn neither (the cookie is HttpOnly, and answers
 /// to cross-site requests are not readable there).
 pub fn csrf_token(session_token: &str) -> String {
-    let digest = Sha256::digest([b"gridline-csrf\0", session_token.as_bytes()].concat());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(
+        [b"gridline-csrf\0", session_token.as_bytes()].concat(),
+    ))
 }
 
 /// Writes made with the session cookie must carry the session's CSRF token (a second
@@ -91,13 +93,7 @@ fn check_csrf(method: &Method, headers: &HeaderMap, session_token: &str) -> AppR
         .map(|v| v.as_bytes())
         .unwrap_or_default();
     let expected = csrf_token(session_token);
-    // Compare without an early exit.
-    let same = sent.len() == expected.len()
-        && sent
-            .iter()
-            .zip(expected.as_bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
+    let same: bool = sent.ct_eq(expected.as_bytes()).into();
     if same {
         Ok(())
     } else {

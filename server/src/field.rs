@@ -263,7 +263,7 @@ async fn report_upward(
     now: OffsetDateTime,
 ) -> AppResult<TicketRecord> {
     let digest = Sha256::digest(format!("{device_id}/{}", f.record_id));
-    let client_id = format!("field-{}", crate::media::hex(&digest[..16]));
+    let client_id = format!("field-{}", hex::encode(&digest[..16]));
     let description = if f.note.trim().is_empty() {
         snapshot
             .matters

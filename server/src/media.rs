@@ -362,7 +362,7 @@ impl MediaStore {
     /// Stores `bytes` and returns their id (SHA-256, hex). Storing the same bytes twice
     /// writes the same object.
     pub async fn put(&self, bytes: Bytes) -> object_store::Result<String> {
-        let id = hex(&Sha256::digest(&bytes));
+        let id = hex::encode(Sha256::digest(&bytes));
         self.objects
             .put(&Self::path(&id), PutPayload::from(bytes))
             .await?;
@@ -372,10 +372,6 @@ impl MediaStore {
     pub async fn get(&self, id: &str) -> object_store::Result<Bytes> {
         self.objects.get(&Self::path(id)).await?.bytes().await
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

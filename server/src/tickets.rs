@@ -573,10 +573,7 @@ pub async fn change_tier(
 
 fn secret_hash(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// Whether a public viewer proved they may see `ticket`: the last four digits of its

@@ -132,7 +132,7 @@ async fn stored_photos_have_no_gps(app: &TestApp) {
     assert_eq!(&bytes[..], PHOTO);
     assert_eq!(stored.size_bytes as usize, PHOTO.len());
     let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
-    assert_eq!(stored.id, gridline_server::media::hex(&digest));
+    assert_eq!(stored.id, hex::encode(digest));
 }
 
 /// A street light out in 青松 grid 2 (routed to U-CM), with photos.
