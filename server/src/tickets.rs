@@ -257,22 +257,34 @@ async fn actors_of(
     Ok(actors)
 }
 
-/// The actions `staff` may take on `ticket` now: those the state machine allows to any
-/// of the ways `staff` relates to the ticket. Empty when `staff` does not handle it.
-pub async fn available_actions(
+/// How a staff member stands towards a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rights {
+    /// They handle it (its unit, a co-unit, a dispatcher, a supervisor): they see it whole.
+    pub handles: bool,
+    /// What they may do to it now, as the state machine allows to any of those relations.
+    pub actions: Vec<Action>,
+}
+
+/// `staff`'s rights on `ticket`, from one look at how they relate to it.
+pub async fn rights(
     store: &dyn Store,
     staff: &StaffProfile,
     ticket: &TicketRecord,
-) -> AppResult<Vec<Action>> {
+) -> AppResult<Rights> {
     let actors = actors_of(store, staff, ticket).await?;
-    Ok(Action::ALL
+    let actions = Action::ALL
         .into_iter()
         .filter(|action| {
             actors
                 .iter()
                 .any(|(actor, _)| ticket.state.apply(*actor, *action).is_ok())
         })
-        .collect())
+        .collect();
+    Ok(Rights {
+        handles: !actors.is_empty(),
+        actions,
+    })
 }
 
 /// Whether `staff` handles `ticket` (and so may see its personal data in full).

@@ -33,38 +33,41 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Who is looking at a ticket.
-enum Viewer<'a> {
+enum Viewer {
     /// Someone who proved they may see it (masked personal data, public entries).
     Public,
     /// A signed-in staff member: the whole ticket and their actions if they handle it,
     /// masked like the public otherwise.
-    Staff(&'a StaffProfile),
+    Staff(tickets::Rights),
 }
 
 /// The view of `ticket` with its co-units and timeline, as `viewer` may see it.
 async fn load_view(
     state: &AppState,
     ticket: &TicketRecord,
-    viewer: Viewer<'_>,
+    viewer: Viewer,
     now: OffsetDateTime,
 ) -> AppResult<TicketView> {
-    let actions = match viewer {
-        Viewer::Staff(staff) => {
-            tickets::available_actions(state.store.as_ref(), staff, ticket).await?
-        }
-        Viewer::Public => Vec::new(),
-    };
-    let full = match viewer {
-        Viewer::Staff(staff) => {
-            !actions.is_empty() || tickets::handles(state.store.as_ref(), staff, ticket).await?
-        }
-        Viewer::Public => false,
+    let (full, actions) = match viewer {
+        Viewer::Staff(rights) => (rights.handles, rights.actions),
+        Viewer::Public => (false, Vec::new()),
     };
     let co_units = state.store.co_units(ticket.id).await?;
     let timeline = state.store.ticket_timeline(ticket.id).await?;
     Ok(tickets::view(
         ticket, co_units, timeline, full, actions, now,
     ))
+}
+
+/// The view of `ticket` for `staff`, with their rights on it.
+async fn staff_view(
+    state: &AppState,
+    ticket: &TicketRecord,
+    staff: &StaffProfile,
+    now: OffsetDateTime,
+) -> AppResult<TicketView> {
+    let rights = tickets::rights(state.store.as_ref(), staff, ticket).await?;
+    load_view(state, ticket, Viewer::Staff(rights), now).await
 }
 
 /// The one answer for a missing ticket and for a failed proof alike, so a lookup never
@@ -154,12 +157,13 @@ pub async fn show(
     // Staff who handle the ticket see it whole; everyone else proves and sees it masked.
     let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
     let now = OffsetDateTime::now_utc();
-    if let Some(CurrentStaff(staff)) = CurrentStaff::from_headers(&state, &headers).await?
-        && tickets::handles(state.store.as_ref(), &staff, &ticket).await?
-    {
-        return Ok(ApiJson(
-            load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
-        ));
+    if let Some(CurrentStaff(staff)) = CurrentStaff::from_headers(&state, &headers).await? {
+        let rights = tickets::rights(state.store.as_ref(), &staff, &ticket).await?;
+        if rights.handles {
+            return Ok(ApiJson(
+                load_view(&state, &ticket, Viewer::Staff(rights), now).await?,
+            ));
+        }
     }
     require_proof(&ticket, &proof, &headers)?;
     Ok(ApiJson(
@@ -192,9 +196,7 @@ pub async fn act(
         now,
     )
     .await?;
-    Ok(ApiJson(
-        load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
-    ))
+    Ok(ApiJson(staff_view(&state, &ticket, &staff, now).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/rating", tag = "tickets", request_body = RatingRequest,
@@ -256,7 +258,7 @@ pub async fn queue(
             {
                 continue;
             }
-            views.push(load_view(&state, &ticket, Viewer::Staff(&staff), now).await?);
+            views.push(staff_view(&state, &ticket, &staff, now).await?);
         }
     }
     Ok(ApiJson(QueueResponse { tickets: views }))
@@ -284,9 +286,7 @@ pub async fn add_co_unit(
         now,
     )
     .await?;
-    Ok(ApiJson(
-        load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
-    ))
+    Ok(ApiJson(staff_view(&state, &ticket, &staff, now).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/tier", tag = "tickets", request_body = TierChangeRequest,
@@ -311,9 +311,7 @@ pub async fn change_tier(
         now,
     )
     .await?;
-    Ok(ApiJson(
-        load_view(&state, &ticket, Viewer::Staff(&staff), now).await?,
-    ))
+    Ok(ApiJson(staff_view(&state, &ticket, &staff, now).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}/media/{id}", tag = "media",
