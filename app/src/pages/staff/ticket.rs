@@ -165,7 +165,6 @@ fn ActionPanel(
     ticket: RwSignal<Option<Result<TicketView, ApiError>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let reference = use_reference();
     let chosen = RwSignal::new(None::<TicketAction>);
     let note = RwSignal::new(String::new());
     let public = RwSignal::new(true);
@@ -244,15 +243,7 @@ fn ActionPanel(
             {move || chosen.get().map(|action| view! {
                 <form class="form" on:submit=submit.clone() novalidate data-testid="action-form">
                     {needs_unit(action).then(|| view! {
-                        <label>
-                            <span>{move || i18n.t(Key::Unit)}</span>
-                            <select name="unit_code" bind:value=unit>
-                                <option value="">{move || i18n.t(Key::ChooseUnit)}</option>
-                                {move || reference.unit_choices(i18n.locale()).into_iter().map(|(code, name)| view! {
-                                    <option value=code>{name}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
+                        <UnitSelect label=Key::Unit name="unit_code" value=unit />
                     })}
                     {note_key(action).map(|key| view! {
                         <label>
@@ -283,6 +274,24 @@ fn ActionPanel(
     .into_any()
 }
 
+/// A labelled choice of one handling unit (its code in `value`).
+#[component]
+fn UnitSelect(label: Key, name: &'static str, value: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    view! {
+        <label>
+            <span>{move || i18n.t(label)}</span>
+            <select name=name bind:value=value>
+                <option value="">{move || i18n.t(Key::ChooseUnit)}</option>
+                {move || reference.unit_choices(i18n.locale()).into_iter().map(|(code, name)| view! {
+                    <option value=code>{name}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// Dispatchers: add a co-handling unit (协办) and change the handling tier with a reason.
 #[component]
 fn DispatcherTools(
@@ -290,7 +299,6 @@ fn DispatcherTools(
     ticket: RwSignal<Option<Result<TicketView, ApiError>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let reference = use_reference();
     let co_unit = RwSignal::new(String::new());
     let tier = RwSignal::new(String::from("3"));
     let reason = RwSignal::new(String::new());
@@ -318,15 +326,7 @@ fn DispatcherTools(
                 ev.prevent_default();
                 add.dispatch(co_unit.get_untracked());
             }>
-                <label>
-                    <span>{move || i18n.t(Key::AddCoUnit)}</span>
-                    <select name="co_unit" bind:value=co_unit>
-                        <option value="">{move || i18n.t(Key::ChooseUnit)}</option>
-                        {move || reference.unit_choices(i18n.locale()).into_iter().map(|(code, name)| view! {
-                            <option value=code>{name}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
+                <UnitSelect label=Key::AddCoUnit name="co_unit" value=co_unit />
                 <button class="button" type="submit">{move || i18n.t(Key::AddCoUnit)}</button>
             </form>
             <form class="form inline" novalidate on:submit=move |ev| {
