@@ -5,9 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 
-import { CHROMIUM_ARGS, untilOfflineReady } from "../e2e/browser.mjs";
+import { launchProfile, signInStaff, untilOfflineReady } from "../e2e/browser.mjs";
 import { startServer } from "../e2e/server.mjs";
 
 const COUNT = Number(process.env.GRIDLINE_BENCH_FINDINGS ?? 200);
@@ -15,18 +14,9 @@ const PHOTO_BYTES = 200 * 1024;
 
 async function prepare(server) {
   const profile = mkdtempSync(join(tmpdir(), "gridline-bench-"));
-  const phone = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-    locale: "zh-CN",
-  });
+  const phone = await launchProfile(profile);
   const page = phone.pages()[0] ?? (await phone.newPage());
-  await page.goto(`${server.url}/staff/`);
-  await page.getByLabel("用户名").fill("worker");
-  await page.getByLabel("密码").fill(server.logins.worker);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.getByTestId("signed-in").waitFor();
+  await signInStaff(page, server, "worker");
   await page.goto(`${server.url}/staff/worker`);
   await untilOfflineReady(page);
   await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });

@@ -12,6 +12,27 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/// A browser with a profile kept in `dir`, like a phone that is closed and opened
+/// again; `options` adds to or overrides the defaults (extra `args` are appended).
+export function launchProfile(dir, { args = [], ...options } = {}) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...args],
+    locale: "zh-CN",
+    ...options,
+  });
+}
+
+/// Signs `username` in to the staff app with the demo password the server printed.
+export async function signInStaff(page, server, username) {
+  await page.goto(`${server.url}/staff/`);
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(server.logins[username]);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.getByTestId("signed-in").waitFor();
+}
+
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 
-import { launch, phone, watchErrors } from "./browser.mjs";
+import { launch, phone, signInStaff, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
 
 const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
@@ -59,14 +59,6 @@ async function openTicket(page, tab, code) {
   return row;
 }
 
-async function signIn(page, username) {
-  await page.goto(`${server.url}/staff/`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(server.logins[username]);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.getByTestId("signed-in").waitFor();
-}
-
 /// Chooses an action, fills its form, confirms, and waits for the timeline to show it.
 async function act(page, action, fill = async () => {}) {
   await page.locator(`[data-action="${action}"]`).click();
@@ -82,7 +74,7 @@ describe("dispatch", () => {
     const staff = await desk();
     const page = await staff.newPage();
     const errors = watchErrors(page);
-    await signIn(page, "handler");
+    await signInStaff(page, server, "handler");
 
     // The unit's queue lists it; the ticket page shows the contact in full.
     await page.getByRole("link", { name: /工单台/ }).click();
@@ -155,7 +147,7 @@ describe("dispatch", () => {
     const dispatcherContext = await desk();
     const dispatcher = await dispatcherContext.newPage();
     const errors = watchErrors(dispatcher);
-    await signIn(dispatcher, "dispatcher");
+    await signInStaff(dispatcher, server, "dispatcher");
     const row = await openTicket(dispatcher, "dispatch", code);
     await dispatcher.getByTestId("lead-unit").getByText("未派单").waitFor();
     await act(dispatcher, "dispatch", async (form) => {
@@ -178,7 +170,7 @@ describe("dispatch", () => {
     // The unit cannot close it or pass it on; it asks to return it, with a reason.
     const handlerContext = await desk();
     const handler = await handlerContext.newPage();
-    await signIn(handler, "handler");
+    await signInStaff(handler, server, "handler");
     await openTicket(handler, "unit", code);
     const offered = await handler.locator("[data-action]").evaluateAll((b) => b.map((e) => e.dataset.action));
     assert.deepEqual(offered, ["accept", "request_return"]);

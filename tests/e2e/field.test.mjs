@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
 
-import { CHROMIUM_ARGS, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { launchProfile, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
 
 const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
@@ -30,15 +29,12 @@ after(async () => {
 
 /// The worker's phone: the same browser profile every time it is opened.
 function openPhone() {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
+  return launchProfile(profile, {
     // A fake microphone that grants itself (Chromium's test devices).
-    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+    args: ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
-    locale: "zh-CN",
     permissions: ["geolocation", "microphone"],
     geolocation: { longitude: 120.41, latitude: 36.069, accuracy: 10 },
   });
@@ -81,11 +77,7 @@ describe("grid workers", () => {
     const errors = watchErrors(page);
 
     // Sign in once, online; open the patrol page so it keeps what a shift needs.
-    await page.goto(`${server.url}/staff/`);
-    await page.getByLabel("用户名").fill("worker");
-    await page.getByLabel("密码").fill(server.logins.worker);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.getByTestId("signed-in").waitFor();
+    await signInStaff(page, server, "worker");
     await page.goto(`${server.url}/staff/worker`);
     await page.getByRole("heading", { name: "网格巡查" }).waitFor();
     await untilOfflineReady(page);
@@ -200,19 +192,10 @@ describe("grid workers", () => {
 
   test("a session ended on the server stops sync, keeps the records, and sync resumes after signing in", async () => {
     const other = mkdtempSync(join(tmpdir(), "gridline-profile-"));
-    const phone = await chromium.launchPersistentContext(other, {
-      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-      headless: true,
-      args: CHROMIUM_ARGS,
-      locale: "zh-CN",
-    });
+    const phone = await launchProfile(other);
     const page = phone.pages()[0] ?? (await phone.newPage());
     const signIn = async () => {
-      await page.goto(`${server.url}/staff/`);
-      await page.getByLabel("用户名").fill("worker");
-      await page.getByLabel("密码").fill(server.logins.worker);
-      await page.getByRole("button", { name: "登录" }).click();
-      await page.getByTestId("signed-in").waitFor();
+      await signInStaff(page, server, "worker");
       await page.goto(`${server.url}/staff/worker`);
       await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });
     };
