@@ -160,7 +160,8 @@ impl Action {
             Action::Accept | Action::Resolve | Action::RequestReturn => &[LeadUnit],
             Action::Progress => &[LeadUnit, CoUnit],
             Action::Rate => &[Complainant],
-            Action::Close => &[System, Dispatcher],
+            // Supervisors close what a second dissatisfied rating put before them.
+            Action::Close => &[System, Dispatcher, Supervisor],
             Action::Reopen => &[Supervisor, Dispatcher],
             Action::Supervise => &[Supervisor, System],
         }
@@ -175,6 +176,49 @@ pub enum Satisfaction {
     Satisfied,
     BasicallySatisfied,
     Dissatisfied,
+}
+
+impl Satisfaction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::BasicallySatisfied => "basically_satisfied",
+            Satisfaction::Dissatisfied => "dissatisfied",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Satisfaction> {
+        [
+            Satisfaction::Satisfied,
+            Satisfaction::BasicallySatisfied,
+            Satisfaction::Dissatisfied,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// What a complainant's rating does to a done ticket (回访).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingOutcome {
+    /// Satisfied or basically satisfied: closed.
+    Close,
+    /// Dissatisfied, the first time: back to its unit to handle again.
+    Reopen,
+    /// Dissatisfied with a ticket reopened before: a supervisor decides whether it is
+    /// handled again or closed (不满意复核).
+    ToSupervisor,
+}
+
+impl RatingOutcome {
+    /// Dissatisfied reopens a ticket once; after any reopening it goes to a supervisor.
+    pub fn of(satisfaction: Satisfaction, reopen_count: u32) -> RatingOutcome {
+        match satisfaction {
+            Satisfaction::Satisfied | Satisfaction::BasicallySatisfied => RatingOutcome::Close,
+            Satisfaction::Dissatisfied if reopen_count == 0 => RatingOutcome::Reopen,
+            Satisfaction::Dissatisfied => RatingOutcome::ToSupervisor,
+        }
+    }
 }
 
 /// Why an action was refused.
@@ -300,6 +344,19 @@ impl TicketState {
             _ => Err(wrong()),
         }
     }
+
+    /// The complainant rates a done ticket; the outcome says where it goes.
+    pub fn rate(self, outcome: RatingOutcome) -> Result<TicketState, TransitionError> {
+        let closed = self.apply(Actor::Complainant, Action::Rate)?;
+        Ok(match outcome {
+            RatingOutcome::Close => closed,
+            RatingOutcome::Reopen => TicketState {
+                status: Status::Dispatched,
+                ..self
+            },
+            RatingOutcome::ToSupervisor => self,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -419,6 +476,42 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(state.status, Status::Dispatched);
+    }
+
+    #[test]
+    fn dissatisfied_reopens_once_then_goes_to_a_supervisor() {
+        use RatingOutcome::*;
+        use Satisfaction::*;
+        assert_eq!(RatingOutcome::of(Satisfied, 0), Close);
+        assert_eq!(RatingOutcome::of(BasicallySatisfied, 3), Close);
+        assert_eq!(RatingOutcome::of(Dissatisfied, 0), Reopen);
+        assert_eq!(RatingOutcome::of(Dissatisfied, 1), ToSupervisor);
+        let done = run(&[
+            (Actor::System, Action::Dispatch),
+            (Actor::LeadUnit, Action::Resolve),
+        ])
+        .unwrap_err();
+        assert!(matches!(done, TransitionError::WrongStatus { .. }));
+        let done = run(&[
+            (Actor::System, Action::Dispatch),
+            (Actor::LeadUnit, Action::Accept),
+            (Actor::LeadUnit, Action::Resolve),
+        ])
+        .unwrap();
+        assert_eq!(done.rate(Close).unwrap().status, Status::Closed);
+        assert_eq!(done.rate(Reopen).unwrap().status, Status::Dispatched);
+        assert_eq!(done.rate(ToSupervisor).unwrap(), done);
+        // The supervisor then reopens or closes it.
+        assert!(done.apply(Actor::Supervisor, Action::Close).is_ok());
+        assert!(done.apply(Actor::Supervisor, Action::Reopen).is_ok());
+        // Only a done ticket is rated.
+        let dispatched = TicketState::NEW
+            .apply(Actor::System, Action::Dispatch)
+            .unwrap();
+        assert!(dispatched.rate(Close).is_err());
+        for value in [Satisfied, BasicallySatisfied, Dissatisfied] {
+            assert_eq!(Satisfaction::parse(value.as_str()), Some(value));
+        }
     }
 
     fn any_step() -> impl Strategy<Value = (Actor, Action)> {

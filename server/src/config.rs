@@ -49,6 +49,11 @@ pub struct Config {
     /// Largest voice note accepted, in bytes (larger gets 413).
     #[arg(long, env = "GRIDLINE_MAX_AUDIO_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub max_audio_bytes: usize,
+
+    /// The address residents reach the app at (`https://12345.example.gov.cn`), for the
+    /// tracking links in QR codes. Default: the address the request came to.
+    #[arg(long, env = "GRIDLINE_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -91,6 +96,7 @@ impl Config {
             deadline_check_secs: 30,
             max_image_bytes: 5 * 1024 * 1024,
             max_audio_bytes: 5 * 1024 * 1024,
+            public_url: None,
         }
     }
 }

@@ -13,19 +13,19 @@ use gridline_core::deadline::{CHINA_OFFSET, Tier, deadlines, warning_at};
 use gridline_core::geo::Point;
 use gridline_core::privacy::{mask_name, mask_phone};
 use gridline_core::routing::{Route, Unrouted};
-use gridline_core::ticket::{Action, Actor, Satisfaction, TicketState, TransitionError};
+use gridline_core::ticket::{Action, Actor, RatingOutcome, TicketState, TransitionError};
 use gridline_core::tracking::TrackingCode;
 use gridline_core::{ErrorCode, FieldError, FieldIssue, Role};
 use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
 use crate::reference::Snapshot;
-use crate::store::{Created, NewEvent, Store, StoreError, TicketRecord};
+use crate::store::{Created, NewEvent, Store, StoreError, TicketRecord, TicketVersion};
 
 /// Share of the handling time after which the unit is warned.
 pub const WARN_FRACTION: f64 = 0.75;
 
-fn field_error(field: &str, message: impl Into<String>) -> AppError {
+pub(crate) fn field_error(field: &str, message: impl Into<String>) -> AppError {
     AppError::Validation(vec![gridline_core::FieldError {
         field: field.into(),
         issue: FieldIssue::Invalid,
@@ -190,6 +190,9 @@ pub async fn create(
         warned_at: None,
         response_overdue_at: None,
         overdue_at: None,
+        satisfaction: None,
+        reopen_count: 0,
+        review_pending: false,
     };
     let media = stored_media(store, "media", &request.media).await?;
     let mut events = vec![NewEvent {
@@ -325,15 +328,33 @@ fn apply_effects(
                 .lead_unit_code
                 .clone()
                 .ok_or_else(|| AppError::Internal("a done ticket without a unit".into()))?;
-            dispatch_to(ticket, &unit, snapshot, now)?;
-            ticket.resolved_at = None;
-            ticket.closed_at = None;
+            reopen(ticket, &unit, snapshot, now)?;
         }
         Action::Accept => ticket.responded_at = Some(now),
         Action::Resolve => ticket.resolved_at = Some(now),
-        Action::Rate | Action::Close => ticket.closed_at = Some(now),
+        Action::Rate | Action::Close => {
+            ticket.closed_at = Some(now);
+            ticket.review_pending = false;
+        }
         Action::Progress | Action::RequestReturn | Action::RejectReturn | Action::Supervise => {}
     }
+    Ok(())
+}
+
+/// Back to its unit to handle again, with new deadlines; the next resolution is rated
+/// afresh.
+fn reopen(
+    ticket: &mut TicketRecord,
+    unit: &str,
+    snapshot: &Snapshot,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    dispatch_to(ticket, unit, snapshot, now)?;
+    ticket.resolved_at = None;
+    ticket.closed_at = None;
+    ticket.satisfaction = None;
+    ticket.review_pending = false;
+    ticket.reopen_count += 1;
     Ok(())
 }
 
@@ -364,8 +385,11 @@ async fn transition(
     mut ticket: TicketRecord,
     step: Step<'_>,
 ) -> AppResult<TicketRecord> {
-    let expected = ticket.state;
-    ticket.state = expected.apply(step.actor, step.action).map_err(refusal)?;
+    let expected = TicketVersion::of(&ticket);
+    ticket.state = expected
+        .state
+        .apply(step.actor, step.action)
+        .map_err(refusal)?;
     apply_effects(
         &mut ticket,
         step.action,
@@ -373,7 +397,17 @@ async fn transition(
         snapshot,
         step.event.at,
     )?;
-    if store.save_ticket(&ticket, expected, &step.event).await? {
+    save(store, ticket, &expected, &step.event).await
+}
+
+/// Saves a changed ticket with its timeline entry, unless someone acted meanwhile.
+async fn save(
+    store: &dyn Store,
+    ticket: TicketRecord,
+    expected: &TicketVersion,
+    event: &NewEvent,
+) -> AppResult<TicketRecord> {
+    if store.save_ticket(&ticket, expected, event).await? {
         Ok(ticket)
     } else {
         Err(AppError::client(
@@ -430,11 +464,13 @@ pub async fn act(
     .await
 }
 
-/// Whoever holds the tracking code rates a done ticket.
+/// Whoever holds the tracking code rates a done ticket, once per resolution:
+/// satisfied or basically satisfied closes it; dissatisfied reopens it to its unit the
+/// first time and puts it before a supervisor after that (see [`RatingOutcome`]).
 pub async fn rate(
     store: &dyn Store,
     snapshot: &Snapshot,
-    ticket: TicketRecord,
+    mut ticket: TicketRecord,
     rating: RatingRequest,
     now: OffsetDateTime,
 ) -> AppResult<TicketRecord> {
@@ -446,30 +482,42 @@ pub async fn rate(
         gridline_core::api::ticket::NOTE_MAX,
     );
     v.finish().map_err(AppError::Validation)?;
+    if ticket.satisfaction.is_some() {
+        return Err(AppError::client(
+            ErrorCode::Conflict,
+            "this resolution has been rated already",
+        ));
+    }
     let now = crate::store::stored_time(now);
-    let label = match rating.satisfaction {
-        Satisfaction::Satisfied => "satisfied",
-        Satisfaction::BasicallySatisfied => "basically_satisfied",
-        Satisfaction::Dissatisfied => "dissatisfied",
-    };
+    let outcome = RatingOutcome::of(rating.satisfaction, ticket.reopen_count);
+    let expected = TicketVersion::of(&ticket);
+    ticket.state = expected.state.rate(outcome).map_err(refusal)?;
+    ticket.satisfaction = Some(rating.satisfaction);
+    let label = rating.satisfaction.as_str();
     let note = if rating.comment.trim().is_empty() {
         label.to_owned()
     } else {
         format!("{label}: {}", rating.comment.trim())
     };
-    let event = event(now, Action::Rate.as_str(), true, note);
-    transition(
-        store,
-        snapshot,
-        ticket,
-        Step {
-            actor: Actor::Complainant,
-            action: Action::Rate,
-            event,
-            target_unit: None,
-        },
-    )
-    .await
+    match outcome {
+        RatingOutcome::Close => ticket.closed_at = Some(now),
+        RatingOutcome::Reopen => {
+            let unit = ticket
+                .lead_unit_code
+                .clone()
+                .ok_or_else(|| AppError::Internal("a done ticket without a unit".into()))?;
+            reopen(&mut ticket, &unit, snapshot, now)?;
+            // The reopened ticket waits for a new rating; the dissatisfied one stays on
+            // the timeline.
+        }
+        RatingOutcome::ToSupervisor => ticket.review_pending = true,
+    }
+    let kind = match outcome {
+        RatingOutcome::Close => "rate",
+        RatingOutcome::Reopen => "rate_reopen",
+        RatingOutcome::ToSupervisor => "rate_review",
+    };
+    save(store, ticket, &expected, &event(now, kind, true, note)).await
 }
 
 fn require_dispatcher(staff: &StaffProfile) -> AppResult<()> {
@@ -532,6 +580,7 @@ pub async fn change_tier(
 ) -> AppResult<TicketRecord> {
     require_dispatcher(staff)?;
     request.validate().map_err(AppError::Validation)?;
+    let expected = TicketVersion::of(&ticket);
     let tier = Tier::from_working_days(request.tier_days).expect("validated");
     let (Some(dispatched_at), true) = (ticket.dispatched_at, ticket.state.status.with_unit())
     else {
@@ -573,14 +622,7 @@ pub async fn change_tier(
             ),
         )
     };
-    if store.save_ticket(&ticket, ticket.state, &event).await? {
-        Ok(ticket)
-    } else {
-        Err(AppError::client(
-            ErrorCode::Conflict,
-            "the ticket changed meanwhile; reload it and try again",
-        ))
-    }
+    save(store, ticket, &expected, &event).await
 }
 
 fn secret_hash(secret: &str) -> String {
@@ -648,6 +690,9 @@ pub fn view(
             .contact_phone
             .as_deref()
             .map(|p| if full { p.to_owned() } else { mask_phone(p) }),
+        satisfaction: ticket.satisfaction,
+        reopen_count: ticket.reopen_count,
+        review_pending: ticket.review_pending,
         timeline: timeline.into_iter().filter(|e| full || e.public).collect(),
         actions,
     }

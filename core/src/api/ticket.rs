@@ -198,6 +198,16 @@ pub struct TicketView {
     /// Masked (`张*`, `138****5678`) unless the viewer handles the ticket.
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    /// The complainant's rating of the latest resolution; none until rated (a done
+    /// ticket without one can be rated).
+    #[serde(default)]
+    pub satisfaction: Option<crate::ticket::Satisfaction>,
+    /// How often it was reopened after being done.
+    #[serde(default)]
+    pub reopen_count: u32,
+    /// Rated dissatisfied after a reopening: waiting for a supervisor's decision.
+    #[serde(default)]
+    pub review_pending: bool,
     pub timeline: Vec<TimelineEntry>,
     /// What the signed-in viewer may do to the ticket now (empty for the public), as
     /// the state machine and the viewer's relation to the ticket allow.
@@ -335,6 +345,8 @@ pub enum QueueView {
     Dispatch,
     /// Supervisors: open tickets past their deadline (the overdue board).
     Overdue,
+    /// Supervisors: done tickets rated dissatisfied again after a reopening (不满意复核).
+    Review,
 }
 
 impl QueueView {
@@ -344,6 +356,7 @@ impl QueueView {
             QueueView::Unit => "unit",
             QueueView::Dispatch => "dispatch",
             QueueView::Overdue => "overdue",
+            QueueView::Review => "review",
         }
     }
 }
@@ -353,7 +366,7 @@ impl QueueView {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
-    /// unit, dispatch or overdue.
+    /// unit, dispatch, overdue or review.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
     pub view: Option<QueueView>,

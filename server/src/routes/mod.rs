@@ -46,6 +46,7 @@ use crate::serve::AppState;
         tickets::add_co_unit,
         tickets::change_tier,
         tickets::ticket_media,
+        tickets::tracking_qr,
         media::upload,
         field::sync,
         field::records,

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{code}/co-units", post(add_co_unit))
         .route("/tickets/{code}/tier", post(change_tier))
         .route("/tickets/{code}/media/{id}", get(ticket_media))
+        .route("/tickets/{code}/qr.svg", get(tracking_qr))
         .route("/queue", get(queue))
 }
 
@@ -242,6 +243,9 @@ pub async fn queue(
     if wants(QueueView::Overdue) && staff.roles.contains(&Role::Supervisor) {
         filters.push(TicketFilter::Overdue);
     }
+    if wants(QueueView::Review) && staff.roles.contains(&Role::Supervisor) {
+        filters.push(TicketFilter::ReviewPending);
+    }
     if filters.is_empty() {
         return Err(AppError::client(
             ErrorCode::Forbidden,
@@ -366,6 +370,55 @@ pub async fn ticket_media(
             ),
         ],
         bytes,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{code}/qr.svg", tag = "tickets",
+    params(("code" = String, Path, description = "tracking code")),
+    responses((status = 200, description = "SVG: a QR code of the ticket's tracking link",
+               content_type = "image/svg+xml"),
+              (status = 422, body = gridline_core::ErrorResponse)))]
+/// A QR code of the tracking link `/track/CODE`, for a resident to photograph or scan.
+/// It is made for any well-formed code and says nothing of whether the ticket exists;
+/// the link still asks for the phone digits or the device's secret.
+pub async fn tracking_qr(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> AppResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let code =
+        TrackingCode::parse(&code).map_err(|e| tickets::field_error("code", e.to_string()))?;
+    let base = match &state.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .filter(|h| {
+                    h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+                })
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        }
+    };
+    let link = format!("{base}/track/{}", code.as_str());
+    let qr = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
+    let svg = qr
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        svg,
     )
         .into_response())
 }

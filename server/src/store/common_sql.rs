@@ -10,14 +10,14 @@ use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWith
 use gridline_core::api::ticket::TimelineEntry;
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::Polygon;
-use gridline_core::ticket::TicketState;
+use gridline_core::ticket::Satisfaction;
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::store::rows::{self as read, RowExt as _};
 use crate::store::{
     Created, FieldRecordRow, FieldRevision, FieldSaved, MediaRecord, NewEvent, NewStaff, Notice,
-    ReferenceData, StaffRecord, StoreError, StoreResult, TicketFilter, TicketRecord,
+    ReferenceData, StaffRecord, StoreError, StoreResult, TicketFilter, TicketRecord, TicketVersion,
     attach_responsibilities, calendar_from_years, keywords_to_text, roles_to_text, shape_to_text,
     stored_time,
 };
@@ -307,7 +307,7 @@ macro_rules! ticket_columns {
          lead_unit_code, \
          tier_days, urgent, created_at, dispatched_at, response_due, warn_at, handling_due, \
          deadline_estimated, responded_at, resolved_at, closed_at, warned_at, \
-         response_overdue_at, overdue_at"
+         response_overdue_at, overdue_at, satisfaction, reopen_count, review_pending"
     };
 }
 
@@ -681,7 +681,7 @@ pub(crate) async fn ticket_timeline(
 pub(crate) async fn save_ticket(
     pool: &Pool,
     t: &TicketRecord,
-    expected: TicketState,
+    expected: &TicketVersion,
     event: &NewEvent,
 ) -> StoreResult<bool> {
     let mut tx = pool.begin().await?;
@@ -689,8 +689,10 @@ pub(crate) async fn save_ticket(
         "UPDATE tickets SET status = $1, return_pending = $2, lead_unit_code = $3, tier_days = $4,
              dispatched_at = $5, response_due = $6, warn_at = $7, handling_due = $8,
              deadline_estimated = $9, responded_at = $10, resolved_at = $11, closed_at = $12,
-             warned_at = $13, response_overdue_at = $14, overdue_at = $15
-         WHERE id = $16 AND status = $17 AND return_pending = $18",
+             warned_at = $13, response_overdue_at = $14, overdue_at = $15, satisfaction = $16,
+             reopen_count = $17, review_pending = $18
+         WHERE id = $19 AND status = $20 AND return_pending = $21
+             AND (satisfaction IS NOT NULL) = $22 AND reopen_count = $23",
     )
     .bind(t.state.status.as_str())
     .bind(t.state.return_pending)
@@ -707,9 +709,14 @@ pub(crate) async fn save_ticket(
     .bind(opt_time(t.warned_at))
     .bind(opt_time(t.response_overdue_at))
     .bind(opt_time(t.overdue_at))
+    .bind(t.satisfaction.map(Satisfaction::as_str))
+    .bind(i64::from(t.reopen_count))
+    .bind(t.review_pending)
     .bind(t.id)
-    .bind(expected.status.as_str())
-    .bind(expected.return_pending)
+    .bind(expected.state.status.as_str())
+    .bind(expected.state.return_pending)
+    .bind(expected.rated)
+    .bind(i64::from(expected.reopen_count))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -765,6 +772,16 @@ pub(crate) async fn list_tickets(
                 );
             }
             rows
+        }
+        TicketFilter::ReviewPending => {
+            sqlx::query(concat!(
+                "SELECT ",
+                ticket_columns!(),
+                " FROM tickets WHERE status = 'done' AND review_pending = $1"
+            ))
+            .bind(true)
+            .fetch_all(pool)
+            .await?
         }
         TicketFilter::Overdue => {
             sqlx::query(sqlx::AssertSqlSafe(format!(

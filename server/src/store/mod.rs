@@ -136,7 +136,7 @@ macro_rules! impl_store_with_common_sql {
             async fn save_ticket(
                 &self,
                 ticket: &$crate::store::TicketRecord,
-                expected: ::gridline_core::ticket::TicketState,
+                expected: &$crate::store::TicketVersion,
                 event: &$crate::store::NewEvent,
             ) -> $crate::store::StoreResult<bool> {
                 common::save_ticket(&self.pool, ticket, expected, event).await
@@ -299,7 +299,7 @@ use gridline_core::api::ticket::{Channel, TimelineEntry};
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::deadline::Tier;
 use gridline_core::geo::Polygon;
-use gridline_core::ticket::TicketState;
+use gridline_core::ticket::{Satisfaction, TicketState};
 use time::OffsetDateTime;
 
 pub use postgres::PostgresStore;
@@ -390,6 +390,31 @@ pub struct TicketRecord {
     pub warned_at: Option<OffsetDateTime>,
     pub response_overdue_at: Option<OffsetDateTime>,
     pub overdue_at: Option<OffsetDateTime>,
+    /// The complainant's rating of the latest resolution (cleared when reopened).
+    pub satisfaction: Option<Satisfaction>,
+    /// How often it was reopened after being done.
+    pub reopen_count: u32,
+    /// Rated dissatisfied after a reopening: a supervisor decides (不满意复核).
+    pub review_pending: bool,
+}
+
+/// What a ticket was when it was read: a change is saved only if it still is (someone
+/// else may have acted meanwhile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketVersion {
+    pub state: TicketState,
+    pub rated: bool,
+    pub reopen_count: u32,
+}
+
+impl TicketVersion {
+    pub fn of(ticket: &TicketRecord) -> TicketVersion {
+        TicketVersion {
+            state: ticket.state,
+            rated: ticket.satisfaction.is_some(),
+            reopen_count: ticket.reopen_count,
+        }
+    }
 }
 
 /// A new entry on a ticket's timeline.
@@ -515,6 +540,8 @@ pub enum TicketFilter {
     ForDispatchers,
     /// Open and past the handling deadline.
     Overdue,
+    /// Done and rated dissatisfied after a reopening: for supervisors.
+    ReviewPending,
     /// Not closed, in any of these grids (a grid worker's, cached for verification).
     NotClosedInGrids(Vec<String>),
 }
@@ -638,12 +665,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Created>;
     async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>>;
     async fn ticket_timeline(&self, ticket_id: i64) -> StoreResult<Vec<TimelineEntry>>;
-    /// Writes a ticket's changed state and one timeline entry, if the ticket is still in
+    /// Writes a ticket's changed state and one timeline entry, if the ticket is still as
     /// `expected` (someone else may have acted meanwhile); false when it was not.
     async fn save_ticket(
         &self,
         ticket: &TicketRecord,
-        expected: TicketState,
+        expected: &TicketVersion,
         event: &NewEvent,
     ) -> StoreResult<bool>;
     async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>>;

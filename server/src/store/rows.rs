@@ -7,7 +7,7 @@ use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::api::ticket::{Channel, TimelineEntry};
 use gridline_core::deadline::Tier;
 use gridline_core::geo::Polygon;
-use gridline_core::ticket::{Status, TicketState};
+use gridline_core::ticket::{Satisfaction, Status, TicketState};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -206,6 +206,18 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
         warned_at: row.opt_time("warned_at")?,
         response_overdue_at: row.opt_time("response_overdue_at")?,
         overdue_at: row.opt_time("overdue_at")?,
+        satisfaction: match row.opt_text("satisfaction")? {
+            None => None,
+            Some(s) => match Satisfaction::parse(&s) {
+                Some(s) => Some(s),
+                None => return corrupt("satisfaction", s),
+            },
+        },
+        reopen_count: match u32::try_from(row.int32("reopen_count")?) {
+            Ok(n) => n,
+            Err(_) => return corrupt("reopen_count", "negative"),
+        },
+        review_pending: row.flag("review_pending")?,
     })
 }
 

@@ -15,6 +15,8 @@ crate::both_backends!(
     deadlines_warn_and_escalate_once_across_restarts,
     dispatchers_add_co_units_and_change_tiers,
     staff_see_their_queues_and_the_actions_open_to_them,
+    dissatisfied_reopens_once_then_a_supervisor_decides,
+    a_tracking_qr_code_holds_the_tracking_link,
 );
 
 async fn load_demo(app: &TestApp) {
@@ -540,4 +542,184 @@ async fn staff_see_their_queues_and_the_actions_open_to_them(app: &TestApp) {
         .collect();
     assert_eq!(codes, [waiting.tracking_code.as_str()]);
     assert_eq!(actions(&dispatch.tickets[0]), ["dispatch"]);
+}
+
+async fn rate(app: &TestApp, code: &str, satisfaction: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
+        .json(&json!({"satisfaction": satisfaction, "comment": "路灯还是不亮"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn dissatisfied_reopens_once_then_a_supervisor_decides(app: &TestApp) {
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-r-0001")).await;
+    let code = created.tracking_code.as_str();
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    let handle = async || {
+        for body in [
+            json!({"action": "accept"}),
+            json!({"action": "resolve", "note": "已修复"}),
+        ] {
+            assert_eq!(act(app, code, body).await.status(), 200);
+        }
+    };
+    // Rating waits for the unit to be done.
+    expect_error(rate(app, code, "satisfied").await, 409, "conflict").await;
+    handle().await;
+
+    // The first dissatisfied rating sends it back to the unit, with new deadlines.
+    let r = rate(app, code, "dissatisfied").await;
+    assert_eq!(r.status(), 200);
+    let reopened: TicketView = r.json().await.unwrap();
+    assert_eq!(serde_json::to_value(reopened.status).unwrap(), "dispatched");
+    assert_eq!(reopened.reopen_count, 1);
+    assert_eq!(reopened.satisfaction, None);
+    assert!(!reopened.review_pending);
+    assert!(reopened.response_due.unwrap() > reopened.created_at);
+    assert_eq!(kinds(&reopened).last(), Some(&"rate_reopen"));
+    let queue: QueueResponse = app
+        .get("/api/v1/queue?view=unit")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(queue.tickets.iter().any(|t| t.tracking_code == code));
+
+    // The second time, two taps at once: one rating counts; it goes to a supervisor.
+    handle().await;
+    let (a, b) = tokio::join!(
+        rate(app, code, "dissatisfied"),
+        rate(app, code, "dissatisfied")
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let view = public_view(app, code).await;
+    assert_eq!(serde_json::to_value(view.status).unwrap(), "done");
+    assert!(view.review_pending);
+    assert_eq!(view.reopen_count, 1);
+    assert_eq!(
+        serde_json::to_value(view.satisfaction).unwrap(),
+        "dissatisfied"
+    );
+    assert_eq!(
+        kinds(&view)
+            .iter()
+            .filter(|k| k.starts_with("rate"))
+            .collect::<Vec<_>>(),
+        [&"rate_reopen", &"rate_review"]
+    );
+    expect_error(rate(app, code, "satisfied").await, 409, "conflict").await;
+
+    // The supervisor sees it for review and may reopen or close it; closing ends it.
+    sign_in_as(app, Role::Supervisor).await;
+    let queue: QueueResponse = app
+        .get("/api/v1/queue?view=review")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.tickets.len(), 1);
+    let listed = &queue.tickets[0];
+    assert_eq!(listed.tracking_code, code);
+    for action in ["reopen", "close"] {
+        assert!(
+            listed
+                .actions
+                .iter()
+                .any(|a| serde_json::to_value(a).unwrap() == action),
+            "{action} in {:?}",
+            listed.actions
+        );
+    }
+    let r = act(
+        app,
+        code,
+        json!({"action": "close", "note": "已电话回访说明情况"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let closed: TicketView = r.json().await.unwrap();
+    assert_eq!(serde_json::to_value(closed.status).unwrap(), "closed");
+    assert!(!closed.review_pending);
+    let queue: QueueResponse = app
+        .get("/api/v1/queue?view=review")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(queue.tickets.is_empty());
+}
+
+/// Draws the dark rectangles (`M{x} {y}h{w}v{h}H{x}V{y}`) of the server's QR SVG onto
+/// a bitmap and reads it back with a QR decoder.
+fn decode_qr_svg(svg: &str) -> String {
+    let attr = |name: &str| -> usize {
+        let start = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        svg[start..start + svg[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let (width, height) = (attr("width"), attr("height"));
+    let path_start = svg.find(" d=\"").unwrap() + 4;
+    let path = &svg[path_start..path_start + svg[path_start..].find('"').unwrap()];
+    let mut dark = vec![false; width * height];
+    for rect in path.split('M').filter(|r| !r.is_empty()) {
+        let numbers: Vec<usize> = rect
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let [left, top, w, h, ..] = numbers[..] else {
+            panic!("unexpected path segment {rect}")
+        };
+        for y in top..top + h {
+            for x in left..left + w {
+                dark[y * width + x] = true;
+            }
+        }
+    }
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        if dark[y * width + x] { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the SVG");
+    grids[0].decode().unwrap().1
+}
+
+async fn a_tracking_qr_code_holds_the_tracking_link(app: &TestApp) {
+    let get = |path: String| reqwest::Client::new().get(app.url(&path)).send();
+    // Any well-formed code: nothing is said of whether the ticket exists.
+    let mut n = 0u8;
+    let code = gridline_core::tracking::TrackingCode::generate(|| {
+        n = n.wrapping_add(37);
+        n
+    });
+    let code = code.as_str();
+    let response = get(format!("/api/v1/tickets/{code}/qr.svg")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    let host = response.url().authority().to_owned();
+    let svg = response.text().await.unwrap();
+    assert_eq!(decode_qr_svg(&svg), format!("http://{host}/track/{code}"));
+    // Lower case is read as the code it means.
+    let svg = get(format!("/api/v1/tickets/{}/qr.svg", code.to_lowercase()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(decode_qr_svg(&svg).ends_with(&format!("/track/{code}")));
+    expect_error(
+        get("/api/v1/tickets/not-a-code/qr.svg".into())
+            .await
+            .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
 }

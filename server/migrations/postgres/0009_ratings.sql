@@ -1,0 +1,7 @@
+-- Ratings (回访): the latest resolution's rating, how often a ticket was reopened, and
+-- whether a second dissatisfied rating waits for a supervisor (不满意复核).
+ALTER TABLE tickets ADD COLUMN satisfaction TEXT
+    CHECK (satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied'));
+ALTER TABLE tickets ADD COLUMN reopen_count INTEGER NOT NULL DEFAULT 0 CHECK (reopen_count >= 0);
+ALTER TABLE tickets ADD COLUMN review_pending BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX tickets_review ON tickets (review_pending, status);
