@@ -102,3 +102,60 @@ async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
         matters: matters.into_iter().map(|m| (m.code.clone(), m)).collect(),
     })
 }
+
+/// The matter types residents file most, for the filing screen's large buttons:
+/// counted over the last 90 days, kept for 10 minutes (every resident's filing screen
+/// asks), and topped up with the first type of each category while there are few
+/// tickets.
+#[derive(Default)]
+pub struct CommonMatters {
+    current: tokio::sync::Mutex<Option<(std::time::Instant, Vec<String>)>>,
+}
+
+impl CommonMatters {
+    /// How many buttons.
+    pub const COUNT: usize = 8;
+    const KEEP: std::time::Duration = std::time::Duration::from_secs(600);
+
+    pub async fn get(
+        &self,
+        store: &dyn Store,
+        snapshot: &Snapshot,
+        now: time::OffsetDateTime,
+    ) -> StoreResult<Vec<String>> {
+        let mut slot = self.current.lock().await;
+        if let Some((at, codes)) = slot.as_ref()
+            && at.elapsed() < Self::KEEP
+        {
+            return Ok(codes.clone());
+        }
+        let mut codes = store
+            .most_filed_matters(now - time::Duration::days(90), Self::COUNT as u32)
+            .await?;
+        codes.retain(|c| snapshot.matters.contains_key(c));
+        let mut categories: Vec<&MatterType> = snapshot
+            .matters
+            .values()
+            .filter(|m| m.parent_code.is_none())
+            .collect();
+        categories.sort_by(|a, b| a.code.cmp(&b.code));
+        for category in categories {
+            if codes.len() >= Self::COUNT {
+                break;
+            }
+            let first = snapshot
+                .matters
+                .values()
+                .filter(|m| m.parent_code.as_deref() == Some(category.code.as_str()))
+                .map(|m| &m.code)
+                .min();
+            if let Some(code) = first
+                && !codes.contains(code)
+            {
+                codes.push(code.clone());
+            }
+        }
+        *slot = Some((std::time::Instant::now(), codes.clone()));
+        Ok(codes)
+    }
+}

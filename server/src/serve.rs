@@ -27,6 +27,7 @@ pub struct AppState {
     pub store: SharedStore,
     pub shell: Arc<web::Shell>,
     pub reference: Arc<crate::reference::ReferenceCache>,
+    pub common_matters: Arc<crate::reference::CommonMatters>,
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
     pub media: crate::media::MediaStore,
 }
@@ -41,6 +42,7 @@ impl AppState {
             store,
             shell,
             reference: Arc::default(),
+            common_matters: Arc::default(),
             login_throttle: Arc::default(),
             media,
         })

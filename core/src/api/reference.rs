@@ -91,6 +91,14 @@ pub struct CatalogueResponse {
     pub matter_types: Vec<MatterType>,
 }
 
+/// `GET /api/v1/catalogue/common`: the matter types residents file most (the filing
+/// screen's large buttons), most first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommonMattersResponse {
+    pub matter_codes: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

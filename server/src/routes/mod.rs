@@ -33,6 +33,7 @@ use crate::serve::AppState;
         auth::logout,
         auth::me,
         reference::catalogue,
+        reference::common_matters,
         reference::regions,
         reference::units,
         reference::locate,

@@ -10,8 +10,8 @@ use axum::routing::get;
 use gridline_core::Role;
 use gridline_core::api::error::{FieldIssue, Validator};
 use gridline_core::api::reference::{
-    CalendarResponse, CatalogueResponse, LocateResponse, RegionsResponse, RouteResponse,
-    UnitsResponse,
+    CalendarResponse, CatalogueResponse, CommonMattersResponse, LocateResponse, RegionsResponse,
+    RouteResponse, UnitsResponse,
 };
 use gridline_core::geo::Point;
 use gridline_core::routing::Route;
@@ -24,6 +24,7 @@ use crate::serve::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/catalogue", get(catalogue))
+        .route("/catalogue/common", get(common_matters))
         .route("/regions", get(regions))
         .route("/units", get(units))
         .route("/locate", get(locate))
@@ -47,6 +48,23 @@ pub async fn catalogue(State(state): State<AppState>) -> AppResult<ApiJson<Catal
     Ok(ApiJson(CatalogueResponse {
         matter_types: state.store.list_matter_types().await?,
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/catalogue/common", tag = "reference",
+    responses((status = 200, body = CommonMattersResponse)))]
+pub async fn common_matters(
+    State(state): State<AppState>,
+) -> AppResult<ApiJson<CommonMattersResponse>> {
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let matter_codes = state
+        .common_matters
+        .get(
+            state.store.as_ref(),
+            &snapshot,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(ApiJson(CommonMattersResponse { matter_codes }))
 }
 
 #[utoipa::path(get, path = "/api/v1/regions", tag = "reference",

@@ -913,6 +913,24 @@ pub(crate) async fn add_co_unit(
     Ok(true)
 }
 
+pub(crate) async fn most_filed_matters(
+    pool: &Pool,
+    since: OffsetDateTime,
+    limit: u32,
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT matter_code FROM tickets WHERE created_at >= $1
+         GROUP BY matter_code ORDER BY COUNT(*) DESC, matter_code LIMIT $2",
+    )
+    .bind(stored_time(since))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("matter_code")?))
+        .collect()
+}
+
 pub(crate) async fn co_units(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<String>> {
     let rows = sqlx::query(
         "SELECT unit_code FROM ticket_co_units WHERE ticket_id = $1 ORDER BY unit_code",

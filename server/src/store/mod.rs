@@ -232,6 +232,14 @@ macro_rules! impl_store_with_common_sql {
                 common::co_units(&self.pool, ticket_id).await
             }
 
+            async fn most_filed_matters(
+                &self,
+                since: ::time::OffsetDateTime,
+                limit: u32,
+            ) -> $crate::store::StoreResult<Vec<String>> {
+                common::most_filed_matters(&self.pool, since, limit).await
+            }
+
             async fn staff_units(&self, staff_id: i64) -> $crate::store::StoreResult<Vec<String>> {
                 common::staff_units(&self.pool, staff_id).await
             }
@@ -716,6 +724,12 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<bool>;
     async fn co_units(&self, ticket_id: i64) -> StoreResult<Vec<String>>;
+    /// The matter types most filed since `since`, most first.
+    async fn most_filed_matters(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<String>>;
     async fn staff_units(&self, staff_id: i64) -> StoreResult<Vec<String>>;
     async fn staff_grids(&self, staff_id: i64) -> StoreResult<Vec<String>>;
     async fn add_staff_grid(&self, staff_id: i64, region_code: &str) -> StoreResult<()>;

@@ -17,6 +17,7 @@ crate::both_backends!(
     staff_see_their_queues_and_the_actions_open_to_them,
     dissatisfied_reopens_once_then_a_supervisor_decides,
     a_tracking_qr_code_holds_the_tracking_link,
+    the_most_filed_matters_come_first,
 );
 
 async fn load_demo(app: &TestApp) {
@@ -722,4 +723,29 @@ async fn a_tracking_qr_code_holds_the_tracking_link(app: &TestApp) {
         "validation_failed",
     )
     .await;
+}
+
+async fn the_most_filed_matters_come_first(app: &TestApp) {
+    load_demo(app).await;
+    for (i, matter) in ["0201", "0201", "0301", "0201"].iter().enumerate() {
+        let mut body = street_light(&format!("device-common-{i:04}"));
+        body["matter_code"] = json!(matter);
+        assert_eq!(file(app, &body).await.0, 201);
+    }
+    let common: gridline_core::api::reference::CommonMattersResponse = reqwest::Client::new()
+        .get(app.url("/api/v1/catalogue/common"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let codes = &common.matter_codes;
+    assert_eq!(codes[..2], ["0201", "0301"]);
+    // Topped up from the catalogue, each code once.
+    assert_eq!(codes.len(), 8, "{codes:?}");
+    let mut unique = codes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len());
 }
