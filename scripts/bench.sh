@@ -12,7 +12,7 @@ what="${1:-reference}"
 case "$what" in
     # The server profile (opt-level 3): the release profile is tuned for wasm size.
     reference) cargo run --quiet --profile server -p gridline-core --example bench_reference ;;
-    bundle) bash scripts/bundle-size.sh dist 200 && bash scripts/bundle-size.sh dist/staff 400 ;;
+    bundle) bash scripts/bundle-size.sh ;;
     sync) cargo build --quiet -p gridline-server --bin gridline && node tests/bench/sync.mjs "${2:-both}" ;;
     *) echo "usage: scripts/bench.sh [reference|bundle|sync [loopback|throttled]]" >&2; exit 2 ;;
 esac

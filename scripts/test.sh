@@ -57,8 +57,7 @@ browser_tests() {
 
 release_build() {
     bash scripts/build-app.sh
-    bash scripts/bundle-size.sh dist 200
-    bash scripts/bundle-size.sh dist/staff 400
+    bash scripts/bundle-size.sh
 }
 
 e2e_tests() {

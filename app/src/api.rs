@@ -8,9 +8,12 @@ use std::cell::RefCell;
 use gridline_core::api::auth::{CSRF_HEADER, LoginRequest, SessionResponse};
 use gridline_core::api::field::{RecordsResponse, SyncRequest, SyncResponse};
 use gridline_core::api::media::MediaResponse;
-use gridline_core::api::reference::{CatalogueResponse, RegionsResponse, UnitsResponse};
+use gridline_core::api::reference::{
+    CatalogueResponse, CommonMattersResponse, RegionsResponse, UnitsResponse,
+};
 use gridline_core::api::ticket::{
-    ActionRequest, CoUnitRequest, QueueResponse, QueueView, TicketView, TierChangeRequest,
+    ActionRequest, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, QueueResponse,
+    QueueView, RatingRequest, TicketCreatedResponse, TicketView, TierChangeRequest,
 };
 use gridline_core::{ErrorCode, ErrorResponse};
 use serde::Serialize;
@@ -43,9 +46,14 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
             .await
             .map_err(|_| ApiError::unexpected(response.status()));
     }
+    Err(failure(response).await)
+}
+
+/// The error a failed response carries.
+async fn failure(response: Response) -> ApiError {
     match response.json::<ErrorResponse>().await {
-        Ok(body) => Err(ApiError::Server(body)),
-        Err(_) => Err(ApiError::unexpected(response.status())),
+        Ok(body) => ApiError::Server(body),
+        Err(_) => ApiError::unexpected(response.status()),
     }
 }
 
@@ -164,14 +172,65 @@ pub async fn upload_media(blob: &web_sys::Blob) -> Result<MediaResponse, ApiErro
     .await
 }
 
-/// Where a medium on a ticket's timeline is fetched from; `proof` is the phone's last
-/// digits for the public, `None` for staff (their session cookie proves them).
-pub fn media_url(code: &str, id: &str, proof: Option<&str>) -> String {
+/// What proves a resident may see a ticket besides its tracking code. Staff need none
+/// (their session cookie proves them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// The contact phone's last four digits.
+    Phone(String),
+    /// The filing device's secret (sent as a header, never in a link).
+    Device(String),
+}
+
+impl Proof {
+    fn query(&self) -> String {
+        match self {
+            Proof::Phone(suffix) => format!("?phone_suffix={}", plain(suffix)),
+            Proof::Device(_) => String::new(),
+        }
+    }
+
+    fn prove(&self, builder: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+        match self {
+            Proof::Phone(_) => builder,
+            Proof::Device(secret) => builder.header(DEVICE_SECRET_HEADER, secret),
+        }
+    }
+}
+
+/// Where a medium on a ticket's timeline is fetched from: with the phone's digits for
+/// the public, bare for staff. A device secret cannot go into a link: see
+/// [`media_blob`].
+pub fn media_url(code: &str, id: &str, proof: Option<&Proof>) -> String {
     let base = format!("{API_PREFIX}/tickets/{}/media/{}", plain(code), plain(id));
     match proof {
-        Some(suffix) => format!("{base}?phone_suffix={}", plain(suffix)),
+        Some(proof) => format!("{base}{}", proof.query()),
         None => base,
     }
+}
+
+/// A medium fetched with its proof in a header (for a device secret).
+pub async fn media_blob(code: &str, id: &str, proof: &Proof) -> Result<web_sys::Blob, ApiError> {
+    let response = proof
+        .prove(Request::get(&media_url(code, id, Some(proof))))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    let blob = web_sys::Response::from(response)
+        .blob()
+        .map_err(|_| ApiError::Network)?;
+    wasm_bindgen_futures::JsFuture::from(blob)
+        .await
+        .map(Into::into)
+        .map_err(|_| ApiError::Network)
+}
+
+/// The QR code of a ticket's tracking link (an SVG the server draws).
+pub fn tracking_qr_url(code: &str) -> String {
+    format!("{API_PREFIX}/tickets/{}/qr.svg", plain(code))
 }
 
 /// Letters and digits only: what may go into a path segment or query value unescaped.
@@ -179,14 +238,44 @@ fn plain(value: &str) -> String {
     value.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-/// A ticket as the public sees it: the tracking code proved by the phone's last digits.
-pub async fn ticket_public(code: &str, phone_suffix: &str) -> Result<TicketView, ApiError> {
-    get(&format!(
-        "/tickets/{}?phone_suffix={}",
-        plain(code),
-        plain(phone_suffix)
-    ))
+/// A ticket as the public sees it, with its proof.
+pub async fn ticket_public(code: &str, proof: &Proof) -> Result<TicketView, ApiError> {
+    let path = url(&format!("/tickets/{}{}", plain(code), proof.query()));
+    let response = proof
+        .prove(Request::get(&path))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+/// Files a complaint (again, harmlessly: its `client_id` makes it the same ticket).
+pub async fn file_ticket(request: &CreateTicketRequest) -> Result<TicketCreatedResponse, ApiError> {
+    post("/tickets", request).await
+}
+
+/// The complainant rates a done ticket.
+pub async fn rate(
+    code: &str,
+    proof: &Proof,
+    request: &RatingRequest,
+) -> Result<TicketView, ApiError> {
+    let path = url(&format!("/tickets/{}/rating{}", plain(code), proof.query()));
+    send_write(|| {
+        proof
+            .prove(with_csrf(Request::post(&path)))
+            .json(request)
+            .map_err(|_| ApiError::Network)
+    })
     .await
+}
+
+pub async fn common_matters() -> Result<CommonMattersResponse, ApiError> {
+    get("/catalogue/common").await
+}
+
+pub async fn regions() -> Result<RegionsResponse, ApiError> {
+    get("/regions").await
 }
 
 /// A ticket as the signed-in staff member sees it.

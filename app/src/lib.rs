@@ -13,7 +13,8 @@
 //!   banner) and small reusable views.
 //! - `pages`: one module per area (resident, worker, station, staff).
 //! - `api`: typed calls to the server, reading its one error shape.
-//! - `offline`: IndexedDB with versioned upgrades (later: the outbox and sync).
+//! - `offline`: IndexedDB with versioned upgrades, the outboxes (field records,
+//!   complaints) and their sending.
 //! - `sw`: registers the service worker and tells when a new release is ready.
 
 pub mod api;
@@ -54,18 +55,25 @@ fn provide_app_context(scope: &'static str) {
 
 const RESIDENT_NAV: &[NavItem] = &[
     NavItem::new("/", Key::NavHome, true),
+    NavItem::new("/file", Key::NavFile, false),
+    NavItem::new("/mine", Key::NavMine, false),
     NavItem::new("/track", Key::NavTrack, false),
 ];
 
-/// The resident app: start page and following a complaint.
+/// The resident app: start page, filing, the device's complaints, following one.
 #[component]
 pub fn ResidentApp() -> impl IntoView {
     provide_app_context("/");
+    pages::resident::reference::provide_reference();
+    pages::resident::provide_outbox();
     view! {
         <Router>
             <Shell nav=RESIDENT_NAV>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=pages::resident::ResidentHome />
+                    <Route path=path!("/file") view=pages::resident::file::FilePage />
+                    <Route path=path!("/mine") view=pages::resident::mine::MinePage />
+                    <Route path=path!("/mine/:id") view=pages::resident::mine::ComplaintPage />
                     <Route path=path!("/track") view=pages::resident::track::TrackPage />
                     <Route path=path!("/track/:code") view=pages::resident::track::TrackPage />
                 </Routes>

@@ -100,6 +100,13 @@ async fn upgrading_from_v1_keeps_the_media_and_adds_the_outbox() {
         .expect("kept");
     assert_eq!(blob_bytes(&kept.blob).await, b"photo bytes");
     assert!(!kept.uploaded, "v1 records read as not uploaded");
+    // v3's store for complaints is there, empty.
+    assert_eq!(
+        gridline_app::offline::complaints::all(&database)
+            .await
+            .unwrap(),
+        []
+    );
 
     // The new stores work: an outbox entry naming the photo, and meta values.
     let finding = gridline_core::api::field::Finding {
@@ -137,13 +144,88 @@ async fn upgrading_from_v1_keeps_the_media_and_adds_the_outbox() {
         Some("device-test-1")
     );
     // While an unsynced entry names the photo, it stays; once synced, it goes.
-    outbox::drop_unneeded_media(&database).await.unwrap();
+    gridline_app::offline::drop_unneeded_media(&database)
+        .await
+        .unwrap();
     assert!(db::get_media(&database, &media.id).await.unwrap().is_some());
     let mut entry = entries[0].clone();
     entry.state = EntryState::Synced;
     outbox::put(&database, &entry).await.unwrap();
-    outbox::drop_unneeded_media(&database).await.unwrap();
+    gridline_app::offline::drop_unneeded_media(&database)
+        .await
+        .unwrap();
     assert!(db::get_media(&database, &media.id).await.unwrap().is_none());
+    database.close();
+}
+
+fn medium(id: &str) -> StoredMedia {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(id.as_bytes()));
+    StoredMedia {
+        id: id.into(),
+        mime: "image/jpeg".into(),
+        blob: web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap(),
+        uploaded: false,
+    }
+}
+
+/// The resident app and the staff app share one database: a photo stays while the
+/// complaint draft or an unsent complaint names it, whatever either app cleans up.
+#[wasm_bindgen_test]
+async fn media_stay_while_a_draft_or_an_unsent_complaint_names_them() {
+    use gridline_app::offline::complaints::{self, Complaint, ComplaintState, Draft};
+    use gridline_app::offline::drop_unneeded_media;
+    use gridline_core::api::ticket::CreateTicketRequest;
+
+    let database = db::open(&unique_name("gridline-complaints")).await.unwrap();
+    for id in ["draft-photo", "complaint-photo", "stray"] {
+        db::put_media(&database, &medium(id)).await.unwrap();
+    }
+    let draft = Draft {
+        id: "draft-1".into(),
+        description: "路灯不亮".into(),
+        photos: vec!["draft-photo".into()],
+        ..Draft::default()
+    };
+    complaints::save_draft(&database, &draft).await.unwrap();
+    let request = CreateTicketRequest {
+        client_id: Some("complaint-1".into()),
+        matter_code: "0201".into(),
+        description: "井盖缺失".into(),
+        media: vec!["complaint-photo".into()],
+        ..CreateTicketRequest::default()
+    };
+    let mut complaint = Complaint::new(request, "complaint-1".into());
+    complaints::put(&database, &complaint).await.unwrap();
+
+    drop_unneeded_media(&database).await.unwrap();
+    let mut kept = db::media_ids(&database).await.unwrap();
+    kept.sort();
+    assert_eq!(kept, ["complaint-photo", "draft-photo"]);
+    assert_eq!(
+        complaints::load_draft(&database).await.unwrap(),
+        Some(draft)
+    );
+
+    // Once sent, the complaint stays listed but its photo goes; filing the draft moves
+    // its photo to the new complaint, which keeps it.
+    complaint.state = ComplaintState::Sent;
+    complaint.tracking_code = Some("ABCD2345".into());
+    complaints::put(&database, &complaint).await.unwrap();
+    let next = Complaint::new(
+        CreateTicketRequest {
+            client_id: Some("draft-1".into()),
+            media: vec!["draft-photo".into()],
+            ..CreateTicketRequest::default()
+        },
+        "draft-1".into(),
+    );
+    complaints::file(&database, &next).await.unwrap();
+    assert_eq!(complaints::load_draft(&database).await.unwrap(), None);
+    assert_eq!(db::media_ids(&database).await.unwrap(), ["draft-photo"]);
+    let listed = complaints::all(&database).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let sent = listed.iter().find(|c| c.id == "complaint-1").unwrap();
+    assert_eq!(sent.tracking_code.as_deref(), Some("ABCD2345"));
     database.close();
 }
 

@@ -33,11 +33,11 @@ describe("the apps", () => {
     await page.getByRole("heading", { name: "群众诉求" }).waitFor();
     assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
     const nav = page.locator("nav.bottom-nav");
-    for (const label of ["首页", "查进度"]) {
+    for (const label of ["首页", "我要投诉", "我的投诉", "查进度"]) {
       await nav.getByText(label, { exact: true }).waitFor();
     }
-    // Reference data from the API.
-    await page.getByTestId("categories").getByText("市政设施").waitFor();
+    // Reference data from the API: the most filed kinds, as shortcuts into filing.
+    await page.getByTestId("categories").getByText("路灯不亮").waitFor();
     // The staff app is a separate program behind a plain link.
     await page.getByTestId("staff-entry").click();
     await page.waitForURL(`${server.url}/staff/`);
@@ -83,10 +83,15 @@ describe("the apps", () => {
     // The resident app: reload, navigate, deep link, all from its own cache.
     await page.goto(server.url);
     await page.getByRole("heading", { name: "群众诉求" }).waitFor();
-    // The API is out of reach: the page says so plainly.
-    await page.getByTestId("error-notice").getByText("网络不可用").waitFor();
+    // What filing needs was kept on the device the first time.
+    await page.getByTestId("categories").getByText("路灯不亮").waitFor();
     await page.locator("nav.bottom-nav").getByText("查进度", { exact: true }).click();
     await page.getByRole("heading", { name: "查询办理进度" }).waitFor();
+    // The API is out of reach: the page says so plainly.
+    await page.getByLabel("查询码").fill("ABCD2345");
+    await page.getByLabel("联系电话后四位").fill("5678");
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.getByTestId("error-notice").getByText("网络不可用").waitFor();
     await page.goto(`${server.url}/track/ABCD2345`);
     await page.getByRole("heading", { name: "查询办理进度" }).waitFor();
     // The staff app, from its cache.

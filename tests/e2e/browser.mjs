@@ -33,11 +33,12 @@ export async function signInStaff(page, server, username) {
   await page.getByTestId("signed-in").waitFor();
 }
 
-export function launch() {
+/// A browser; extra `args` are appended to the defaults.
+export function launch({ args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
   });
 }
 

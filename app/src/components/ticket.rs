@@ -1,12 +1,13 @@
 //! Views of a ticket shared by both apps: status, deadlines, the timeline.
 
-use gridline_core::api::media::MediaKind;
+use gridline_core::api::media::{MediaKind, MediaRef};
 use gridline_core::api::ticket::{TicketView, TimelineEntry};
 use gridline_core::deadline::CHINA_OFFSET;
 use gridline_core::ticket::Status;
 use leptos::prelude::*;
 use time::OffsetDateTime;
 
+use crate::api::{self, Proof};
 use crate::i18n::{Key, use_i18n};
 
 /// `2026-11-24 10:32`, in China time (where every ticket is handled).
@@ -47,6 +48,8 @@ pub fn event_key(kind: &str) -> Option<Key> {
         "approve_return" => Key::EventReturnApproved,
         "reject_return" => Key::EventReturnRejected,
         "rate" => Key::EventRated,
+        "rate_reopen" => Key::EventRatedReopened,
+        "rate_review" => Key::EventRatedReview,
         "close" => Key::EventClosed,
         "reopen" => Key::EventReopened,
         "supervise" => Key::EventSupervised,
@@ -98,9 +101,9 @@ pub fn Timeline(
     /// The ticket's tracking code (media are fetched through the ticket).
     code: String,
     entries: Vec<TimelineEntry>,
-    /// The phone's last digits for the public; `None` for staff.
+    /// What proves the public viewer; `None` for staff.
     #[prop(optional)]
-    proof: Option<String>,
+    proof: Option<Proof>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let items = entries
@@ -109,19 +112,9 @@ pub fn Timeline(
             let media = entry
                 .media
                 .iter()
-                .map(|m| {
-                    let src = crate::api::media_url(&code, &m.id, proof.as_deref());
-                    let href = src.clone();
-                    match m.kind {
-                        MediaKind::Image => view! {
-                            <a href=href target="_blank" rel="noopener">
-                                <img src=src alt=move || i18n.t(Key::Photo) loading="lazy" />
-                            </a>
-                        }
-                        .into_any(),
-                        MediaKind::Audio => view! { <audio controls src=src></audio> }.into_any(),
-                    }
-                })
+                .map(
+                    |m| view! { <Medium code=code.clone() medium=m.clone() proof=proof.clone() /> },
+                )
                 .collect_view();
             let kind = entry.kind.clone();
             let label =
@@ -143,5 +136,45 @@ pub fn Timeline(
     view! {
         <h2>{move || i18n.t(Key::TimelineTitle)}</h2>
         <ol class="timeline" data-testid="timeline">{items}</ol>
+    }
+}
+
+/// One photo or voice note of a timeline entry. A link carries the phone digits; a
+/// device secret goes in a header, so those are fetched first and shown from memory.
+#[component]
+fn Medium(code: String, medium: MediaRef, proof: Option<Proof>) -> impl IntoView {
+    let i18n = use_i18n();
+    let src = RwSignal::new(None::<String>);
+    match &proof {
+        Some(proof @ Proof::Device(_)) => {
+            let (code, id, proof) = (code, medium.id.clone(), proof.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(blob) = api::media_blob(&code, &id, &proof).await
+                    && let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob)
+                {
+                    src.set(Some(url));
+                }
+            });
+            on_cleanup(move || {
+                if let Some(url) = src.get_untracked() {
+                    let _ = web_sys::Url::revoke_object_url(&url);
+                }
+            });
+        }
+        _ => src.set(Some(api::media_url(&code, &medium.id, proof.as_ref()))),
+    }
+    move || {
+        src.get().map(|src| match medium.kind {
+            MediaKind::Image => {
+                let href = src.clone();
+                view! {
+                    <a href=href target="_blank" rel="noopener">
+                        <img src=src alt=move || i18n.t(Key::Photo) loading="lazy" />
+                    </a>
+                }
+                .into_any()
+            }
+            MediaKind::Audio => view! { <audio controls src=src></audio> }.into_any(),
+        })
     }
 }

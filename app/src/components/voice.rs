@@ -75,12 +75,19 @@ pub fn VoiceNote(clip: RwSignal<Option<web_sys::Blob>>) -> impl IntoView {
             let _ = web_sys::Url::revoke_object_url(&url);
         }
     };
-    // The form was reset (saved): back to the start.
-    Effect::new(move |_| {
-        if clip.get().is_none() && matches!(phase.get_untracked(), Phase::Recorded { .. }) {
+    // The form was reset (saved): back to the start. A clip set from outside (a draft
+    // restored after a reload) is shown ready to play.
+    Effect::new(move |_| match clip.get() {
+        None if matches!(phase.get_untracked(), Phase::Recorded { .. }) => {
             forget_url();
             phase.set(Phase::Idle);
         }
+        Some(blob) if phase.get_untracked() == Phase::Idle => {
+            if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+                phase.set(Phase::Recorded { url });
+            }
+        }
+        _ => {}
     });
 
     let stop = move || {

@@ -94,6 +94,15 @@ impl I18n {
         key.text(self.locale.get())
     }
 
+    /// Of data in both languages (a matter type's names, say), the one for the current
+    /// locale (reactive).
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.locale.get() {
+            Locale::ZhCn => zh,
+            Locale::En => en,
+        }
+    }
+
     /// Switches the language, remembers it, and updates `<html lang>`.
     pub fn set_locale(&self, locale: Locale) {
         self.locale.set(locale);

@@ -242,4 +242,93 @@ impl Key {
     pub const Delete: Key = Key::new("删除", "Delete");
     pub const Edit: Key = Key::new("修改", "Edit");
     pub const SaveChanges: Key = Key::new("保存修改", "Save changes");
+    pub const NavFile: Key = Key::new("我要投诉", "File");
+    pub const NavMine: Key = Key::new("我的投诉", "Mine");
+    pub const FileIntro: Key = Key::new(
+        "先拍照或先写都可以；没有网络也能提交，恢复后自动发送。",
+        "Start with a photo or with words; without a network it is kept and sent by itself later.",
+    );
+    pub const MatterSearch: Key = Key::new(
+        "搜索问题类别，如“路灯”",
+        "Search kinds, e.g. “street light”",
+    );
+    pub const NoMatterFound: Key = Key::new(
+        "没有找到，换个说法试试。",
+        "Nothing found; try other words.",
+    );
+    pub const ChangeMatter: Key = Key::new("重新选择", "Change");
+    pub const DescriptionHint: Key = Key::new(
+        "请描述问题：什么情况、持续多久",
+        "What is wrong, and since when",
+    );
+    pub const Location: Key = Key::new("位置", "Location");
+    pub const UseMyPosition: Key = Key::new("使用当前位置", "Use my position");
+    pub const Locating: Key = Key::new("正在定位…", "Locating…");
+    pub const AccurateTo: Key = Key::new("已定位，精度约", "Located, accurate to about");
+    pub const Metres: Key = Key::new("米", "m");
+    pub const PositionUnavailable: Key = Key::new(
+        "无法定位，请选择社区和网格或填写地址。",
+        "Could not find your position: choose the community and grid, or write the address.",
+    );
+    pub const Community: Key = Key::new("社区", "Community");
+    pub const ChooseCommunity: Key = Key::new("请选择社区", "Choose a community");
+    pub const AddressHint: Key = Key::new(
+        "详细地址，如 青松路 12 号",
+        "Address, e.g. 12 Qingsong Road",
+    );
+    pub const TakePhoto: Key = Key::new("拍照", "Take a photo");
+    pub const ChoosePhotos: Key = Key::new("从相册选择", "From the gallery");
+    pub const PhotosLimit: Key = Key::new("最多 9 张", "up to 9");
+    pub const ContactPhone: Key = Key::new("联系电话（选填）", "Phone (optional)");
+    pub const AnonymousNote: Key = Key::new(
+        "不留电话也可以提交，查询码和本机是查询进度的凭证。",
+        "You may file without a phone: then the tracking code and this device are your key.",
+    );
+    pub const Consent: Key = Key::new(
+        "我确认以上内容属实，同意将诉求及照片、语音交承办单位处理。",
+        "This is true, and the units that handle it may receive my complaint, photos and voice note.",
+    );
+    pub const Submit: Key = Key::new("提交", "Submit");
+    pub const FileIncomplete: Key = Key::new(
+        "请选择问题类别、写下问题、给出位置（定位、网格或地址），并勾选同意。",
+        "Choose a kind, describe the problem, give a location (position, grid or address) and tick the consent.",
+    );
+    pub const DraftRestored: Key = Key::new(
+        "已恢复上次未提交的内容。",
+        "Your unfinished complaint is back.",
+    );
+    pub const ClearDraft: Key = Key::new("清空重填", "Start again");
+    pub const StateSent: Key = Key::new("已提交", "Sent");
+    pub const MineEmpty: Key = Key::new(
+        "本机还没有提交过投诉。",
+        "Nothing filed from this device yet.",
+    );
+    pub const TrackingCodeHint: Key = Key::new(
+        "请记下查询码：凭它和电话后四位可查询进度，扫描二维码也可打开。",
+        "Keep the tracking code: with your phone's last four digits it shows the progress; the QR code opens it too.",
+    );
+    pub const TrackingQr: Key = Key::new("查询二维码", "Tracking QR code");
+    pub const ComplaintSaved: Key = Key::new(
+        "已保存在本机，有网络时自动提交。",
+        "Saved on this device; it is sent by itself when there is a network.",
+    );
+    pub const SendNow: Key = Key::new("立即发送", "Send now");
+    pub const RateTitle: Key = Key::new("评价办理结果", "Rate the result");
+    pub const Satisfied: Key = Key::new("满意", "Satisfied");
+    pub const BasicallySatisfied: Key = Key::new("基本满意", "Basically satisfied");
+    pub const Dissatisfied: Key = Key::new("不满意", "Dissatisfied");
+    pub const RateComment: Key = Key::new("意见（选填）", "Comment (optional)");
+    pub const RateRule: Key = Key::new(
+        "选择“不满意”将退回重新办理一次；再次不满意由督办人员复核。",
+        "“Dissatisfied” sends it back to be handled again once; a second time a supervisor reviews it.",
+    );
+    pub const YourRating: Key = Key::new("您的评价：", "Your rating: ");
+    pub const ReviewPending: Key = Key::new("待督办复核", "Awaiting a supervisor's review");
+    pub const EventRatedReopened: Key =
+        Key::new("群众不满意，重新办理", "Dissatisfied: handled again");
+    pub const EventRatedReview: Key = Key::new(
+        "群众再次不满意，转督办复核",
+        "Dissatisfied again: to a supervisor",
+    );
+    pub const QueueReview: Key = Key::new("不满意复核", "Dissatisfied reviews");
 }

@@ -5,6 +5,8 @@
 //! v2: `outbox`: records waiting to be synced (and, once synced, a note of them),
 //!     keyed by record id, the entry as JSON; `meta`: small values by key (the device
 //!     id, reference data cached for offline use). Media gain `uploaded`.
+//! v3: `complaints`: a resident's complaints, waiting to be sent and then kept as the
+//!     device's "my complaints", keyed by the device-made client id, as JSON.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -16,6 +18,7 @@ pub const DB_NAME: &str = "gridline";
 pub const MEDIA_STORE: &str = "media";
 pub const OUTBOX_STORE: &str = "outbox";
 pub const META_STORE: &str = "meta";
+pub const COMPLAINTS_STORE: &str = "complaints";
 
 /// Every schema version, oldest first. Add a variant and its step in `upgrade_to`;
 /// never change a released step.
@@ -23,11 +26,12 @@ pub const META_STORE: &str = "meta";
 pub enum SchemaVersion {
     V1 = 1,
     V2 = 2,
+    V3 = 3,
 }
 
 impl SchemaVersion {
-    pub const CURRENT: SchemaVersion = SchemaVersion::V2;
-    const ALL: [SchemaVersion; 2] = [SchemaVersion::V1, SchemaVersion::V2];
+    pub const CURRENT: SchemaVersion = SchemaVersion::V3;
+    const ALL: [SchemaVersion; 3] = [SchemaVersion::V1, SchemaVersion::V2, SchemaVersion::V3];
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +70,11 @@ fn upgrade_to(version: SchemaVersion, db: &Database) -> indexed_db_futures::Resu
                 .build()?;
             // v1 media records have no `uploaded`: read as not uploaded (a re-upload of
             // the same bytes is harmless, the server keys them by hash).
+        }
+        SchemaVersion::V3 => {
+            db.create_object_store(COMPLAINTS_STORE)
+                .with_key_path("id".into())
+                .build()?;
         }
     }
     Ok(())

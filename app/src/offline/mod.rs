@@ -3,8 +3,12 @@
 //! The schema is versioned (`db::SchemaVersion`): opening the database runs every
 //! upgrade step between the version on the device and the current one, in order, so
 //! a phone that skipped releases still ends up with the current schema and keeps its
-//! data. The outbox and the sync loop (resident and grid-worker issues) build on this.
+//! data.
+//!
+//! One origin, one database: the resident app's complaints and the staff app's field
+//! records share the media store, so media are deleted only when neither needs them.
 
+pub mod complaints;
 pub mod db;
 pub mod outbox;
 pub mod photo;
@@ -26,4 +30,63 @@ pub async fn database() -> Result<Database, db::OfflineError> {
     let database = db::open(db::DB_NAME).await?;
     DATABASE.with(|d| *d.borrow_mut() = Some(database.clone()));
     Ok(database)
+}
+
+/// The media named by what is waiting to be sent: unsynced field records, unsent
+/// complaints, and the complaint draft. Read through small views of the stored JSON,
+/// so neither app carries the other's record types.
+async fn media_in_use(database: &Database) -> Result<Vec<String>, db::OfflineError> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        #[serde(default)]
+        media: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Field {
+        state: outbox::EntryState,
+        record: Named,
+    }
+    #[derive(serde::Deserialize)]
+    struct Complaint {
+        state: complaints::ComplaintState,
+        request: Named,
+    }
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct Draft {
+        photos: Vec<String>,
+        voice: Option<String>,
+    }
+    fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, db::OfflineError> {
+        serde_json::from_str(json).map_err(|e| db::OfflineError::Corrupt(e.to_string()))
+    }
+    let mut ids = Vec::new();
+    for json in db::all_json(database, db::OUTBOX_STORE).await? {
+        let entry: Field = read(&json)?;
+        if entry.state != outbox::EntryState::Synced {
+            ids.extend(entry.record.media);
+        }
+    }
+    for json in db::all_json(database, db::COMPLAINTS_STORE).await? {
+        let complaint: Complaint = read(&json)?;
+        if complaint.state != complaints::ComplaintState::Sent {
+            ids.extend(complaint.request.media);
+        }
+    }
+    if let Some(json) = db::get_json(database, db::META_STORE, complaints::DRAFT_KEY).await? {
+        let draft: Draft = read(&json)?;
+        ids.extend(draft.photos.into_iter().chain(draft.voice));
+    }
+    Ok(ids)
+}
+
+/// Deletes the media that nothing waiting to be sent names any more.
+pub async fn drop_unneeded_media(database: &Database) -> Result<(), db::OfflineError> {
+    let needed = media_in_use(database).await?;
+    for id in db::media_ids(database).await? {
+        if !needed.contains(&id) {
+            db::delete_media(database, &id).await?;
+        }
+    }
+    Ok(())
 }

@@ -103,19 +103,3 @@ pub async fn add(
     put(db, &entry).await?;
     Ok(entry)
 }
-
-/// Deletes the media no unsynced entry names any more.
-pub async fn drop_unneeded_media(db: &Database) -> Result<(), OfflineError> {
-    let entries = all(db).await?;
-    let needed: Vec<&String> = entries
-        .iter()
-        .filter(|e| e.state != EntryState::Synced)
-        .flat_map(|e| e.media())
-        .collect();
-    for id in db::media_ids(db).await? {
-        if !needed.contains(&&id) {
-            db::delete_media(db, &id).await?;
-        }
-    }
-    Ok(())
-}

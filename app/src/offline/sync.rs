@@ -85,7 +85,7 @@ pub async fn refresh(database: &Database, state: SyncState) {
     }
 }
 
-fn online() -> bool {
+pub fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
@@ -102,7 +102,7 @@ pub async fn run(database: &Database, state: SyncState, force: bool) {
     RUNNING.with(|r| r.set(false));
 }
 
-fn problem(e: ApiError) -> SyncProblem {
+pub fn problem(e: ApiError) -> SyncProblem {
     match e {
         ApiError::Network => SyncProblem::Offline,
         ApiError::Server(body)
@@ -117,7 +117,7 @@ fn problem(e: ApiError) -> SyncProblem {
     }
 }
 
-fn storage(e: OfflineError) -> SyncProblem {
+pub fn storage(e: OfflineError) -> SyncProblem {
     SyncProblem::Failed(format!("{e:?}"))
 }
 
@@ -134,7 +134,7 @@ async fn run_once(database: &Database, state: SyncState, force: bool) -> Result<
         .filter(|e| e.state == EntryState::Pending && (force || e.next_attempt_ms <= now))
         .collect();
     // Leftovers of a run cut short after its confirmations.
-    outbox::drop_unneeded_media(database)
+    super::drop_unneeded_media(database)
         .await
         .map_err(storage)?;
     for chunk in due.chunks(BATCH) {
@@ -146,7 +146,7 @@ async fn run_once(database: &Database, state: SyncState, force: bool) -> Result<
             return Err(p);
         }
         // Confirmed records' photos go before the list says they are synced.
-        outbox::drop_unneeded_media(database)
+        super::drop_unneeded_media(database)
             .await
             .map_err(storage)?;
         refresh(database, state).await;
@@ -159,36 +159,7 @@ async fn send_chunk(
     device: &str,
     chunk: &[OutboxEntry],
 ) -> Result<(), SyncProblem> {
-    // Media first: each upload's id is the hash of what the server stored. A few at a
-    // time, so a slow link's round trips overlap instead of idling between photos.
-    let mut waiting = Vec::new();
-    for entry in chunk {
-        for id in entry.media() {
-            // Gone means confirmed and dropped before: the server has it.
-            if let Some(media) = db::get_media(database, id).await.map_err(storage)?
-                && !media.uploaded
-                && !waiting.iter().any(|m: &db::StoredMedia| &m.id == id)
-            {
-                waiting.push(media);
-            }
-        }
-    }
-    for group in waiting.chunks(PARALLEL_UPLOADS) {
-        let uploads = group.iter().map(|m| api::upload_media(&m.blob));
-        let results = futures_util::future::join_all(uploads).await;
-        for (media, result) in group.iter().zip(results) {
-            let stored = result.map_err(problem)?;
-            if stored.id != media.id {
-                return Err(SyncProblem::Failed(format!(
-                    "the server stored other bytes for {} ({})",
-                    media.id, stored.id
-                )));
-            }
-            let mut media = media.clone();
-            media.uploaded = true;
-            db::put_media(database, &media).await.map_err(storage)?;
-        }
-    }
+    upload_media(database, chunk.iter().flat_map(|e| e.media())).await?;
     api::ensure_csrf().await.map_err(problem)?;
     let request = SyncRequest {
         device_id: device.to_owned(),
@@ -227,17 +198,75 @@ async fn send_chunk(
     Ok(())
 }
 
+/// Uploads the media among `ids` the server has not confirmed yet. Each upload's id is
+/// the hash of what the server stored, and must be the device's. A few at a time, so a
+/// slow link's round trips overlap instead of idling between photos.
+pub async fn upload_media<'a>(
+    database: &Database,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<(), SyncProblem> {
+    let mut waiting = Vec::new();
+    for id in ids {
+        // Gone means confirmed and dropped before: the server has it.
+        if let Some(media) = db::get_media(database, id).await.map_err(storage)?
+            && !media.uploaded
+            && !waiting.iter().any(|m: &db::StoredMedia| &m.id == id)
+        {
+            waiting.push(media);
+        }
+    }
+    for group in waiting.chunks(PARALLEL_UPLOADS) {
+        let uploads = group.iter().map(|m| api::upload_media(&m.blob));
+        let results = futures_util::future::join_all(uploads).await;
+        for (media, result) in group.iter().zip(results) {
+            let stored = result.map_err(problem)?;
+            if stored.id != media.id {
+                return Err(SyncProblem::Failed(format!(
+                    "the server stored other bytes for {} ({})",
+                    media.id, stored.id
+                )));
+            }
+            let mut media = media.clone();
+            media.uploaded = true;
+            db::put_media(database, &media).await.map_err(storage)?;
+        }
+    }
+    Ok(())
+}
+
+/// When to try again after `attempts` failures (ms since the epoch): exponentially
+/// later, with jitter, at most 5 minutes.
+pub fn next_attempt_ms(attempts: u32) -> f64 {
+    let base = 1000.0 * 2f64.powi(attempts.min(20) as i32);
+    let jitter = 0.5 + js_sys::Math::random();
+    js_sys::Date::now() + (base * jitter).min(MAX_BACKOFF_MS)
+}
+
 async fn back_off(database: &Database, chunk: &[OutboxEntry], p: &SyncProblem) {
-    let now = js_sys::Date::now();
     for entry in chunk {
         let mut entry = entry.clone();
         entry.attempts += 1;
-        let base = 1000.0 * 2f64.powi(entry.attempts.min(20) as i32);
-        let jitter = 0.5 + js_sys::Math::random();
-        entry.next_attempt_ms = now + (base * jitter).min(MAX_BACKOFF_MS);
+        entry.next_attempt_ms = next_attempt_ms(entry.attempts);
         if let SyncProblem::Failed(message) = p {
             entry.message = Some(message.clone());
         }
         let _ = outbox::put(database, &entry).await;
     }
+}
+
+/// Runs `run` now, whenever the network returns (forced: past any back-off), and every
+/// 30 seconds (for what has waited out its back-off), while the calling component
+/// lives.
+pub fn keep_running(run: impl Fn(bool) + Clone + 'static) {
+    run(false);
+    let on_online = run.clone();
+    let handle = window_event_listener(leptos::ev::online, move |_| on_online(true));
+    let interval =
+        set_interval_with_handle(move || run(false), std::time::Duration::from_secs(30)).ok();
+    on_cleanup(move || {
+        handle.remove();
+        if let Some(interval) = interval {
+            interval.clear();
+        }
+    });
 }

@@ -5,7 +5,8 @@ use gridline_core::api::ticket::TicketView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, ApiError};
+use super::rating::Rating;
+use crate::api::{self, ApiError, Proof};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::ticket::{TicketHeader, Timeline};
 use crate::i18n::{Key, use_i18n};
@@ -18,10 +19,17 @@ pub fn TrackPage() -> impl IntoView {
     let code = RwSignal::new(params.get_untracked().get("code").unwrap_or_default());
     let suffix = RwSignal::new(String::new());
     // The answer, with the phone digits that proved it (media are fetched with them).
-    let result = RwSignal::new(None::<(Result<TicketView, ApiError>, String)>);
+    let result = RwSignal::new(None::<(Result<TicketView, ApiError>, Proof)>);
     let lookup = Action::new_local(move |(code, suffix): &(String, String)| {
-        let (code, suffix) = (code.clone(), suffix.clone());
-        async move { result.set(Some((api::ticket_public(&code, &suffix).await, suffix))) }
+        let (code, proof) = (code.clone(), Proof::Phone(suffix.clone()));
+        async move { result.set(Some((api::ticket_public(&code, &proof).await, proof))) }
+    });
+    let rated = Callback::new(move |view: TicketView| {
+        result.update(|r| {
+            if let Some((ticket, _)) = r {
+                *ticket = Ok(view);
+            }
+        })
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -49,12 +57,13 @@ pub fn TrackPage() -> impl IntoView {
                     {move || i18n.t(Key::TrackLookup)}
                 </button>
             </form>
-            {move || result.get().map(|(r, suffix)| match r {
+            {move || result.get().map(|(r, proof)| match r {
                 Ok(ticket) => view! {
                     <article class="ticket" data-testid="ticket">
                         <TicketHeader ticket=ticket.clone() />
                         <p class="description">{ticket.description.clone()}</p>
-                        <Timeline code=ticket.tracking_code.clone() entries=ticket.timeline proof=suffix />
+                        <Rating ticket=ticket.clone() proof=proof.clone() rated />
+                        <Timeline code=ticket.tracking_code.clone() entries=ticket.timeline proof />
                     </article>
                 }.into_any(),
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),

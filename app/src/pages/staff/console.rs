@@ -37,6 +37,7 @@ fn queue_views(roles: &[Role]) -> Vec<QueueView> {
     }
     if roles.contains(&Role::Supervisor) {
         views.push(QueueView::Overdue);
+        views.push(QueueView::Review);
     }
     views
 }
@@ -46,6 +47,7 @@ fn view_key(view: QueueView) -> Key {
         QueueView::Unit => Key::QueueUnit,
         QueueView::Dispatch => Key::QueueDispatch,
         QueueView::Overdue => Key::QueueOverdue,
+        QueueView::Review => Key::QueueReview,
     }
 }
 

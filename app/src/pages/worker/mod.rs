@@ -123,25 +123,13 @@ fn new_id() -> String {
         .unwrap_or_else(|| format!("id-{}", js_sys::Date::now()))
 }
 
-/// Starts the sync loop's triggers: now, whenever the network returns, and every
-/// 30 seconds (for entries whose back-off has run out).
 fn start_sync(state: SyncState) {
-    let kick = move |force: bool| {
+    sync::keep_running(move |force| {
         leptos::task::spawn_local(async move {
             if let Ok(database) = crate::offline::database().await {
                 sync::run(&database, state, force).await;
             }
         });
-    };
-    kick(false);
-    let handle = window_event_listener(leptos::ev::online, move |_| kick(true));
-    let interval =
-        set_interval_with_handle(move || kick(false), std::time::Duration::from_secs(30)).ok();
-    on_cleanup(move || {
-        handle.remove();
-        if let Some(interval) = interval {
-            interval.clear();
-        }
     });
 }
 

@@ -1,0 +1,282 @@
+// End to end, in headless Chromium against the real server with demo data: a resident
+// files a complaint with two photos and a voice note and follows it; another files
+// while offline, reloads, goes online, and exactly one ticket arrives with the photos
+// byte-identical to what the phone kept; a done ticket is rated dissatisfied and goes
+// back to its unit.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+import { launch, launchProfile, phone, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { startServer } from "./server.mjs";
+
+const FIXTURES = resolve(import.meta.dirname, "../../server/tests/fixtures");
+const PHOTOS = [join(FIXTURES, "photo.jpg"), join(FIXTURES, "small.png")];
+// A fake microphone that grants itself, and a position in 青松 grid 2.
+const FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  permissions: ["geolocation", "microphone"],
+  geolocation: { longitude: 120.41, latitude: 36.069, accuracy: 12 },
+};
+
+let server;
+let browser;
+let profile;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch({ args: FAKE_MEDIA });
+  profile = mkdtempSync(join(tmpdir(), "gridline-resident-"));
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) await server.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+/// A ticket as its complainant sees it, through the API.
+async function publicTicket(code, suffix = "5678") {
+  const response = await fetch(`${server.url}/api/v1/tickets/${code}?phone_suffix=${suffix}`);
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+/// The bytes of a ticket's medium, as the server serves them.
+async function mediumBytes(code, id, suffix = "5678") {
+  const response = await fetch(`${server.url}/api/v1/tickets/${code}/media/${id}?phone_suffix=${suffix}`);
+  assert.equal(response.status, 200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/// The media the phone keeps, with the SHA-256 of each blob's bytes.
+function keptMedia(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("gridline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction("media").objectStore("media").getAll();
+          request.onsuccess = async () => {
+            const out = [];
+            for (const m of request.result) {
+              const digest = await crypto.subtle.digest("SHA-256", await m.blob.arrayBuffer());
+              const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+              out.push({ id: m.id, hash: hex, type: m.blob.type });
+            }
+            open.result.close();
+            resolve(out);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      })
+  );
+}
+
+/// Fills the parts of the form every complaint has.
+async function describeStreetLight(page, description) {
+  const picker = page.getByTestId("matter-picker");
+  await picker.getByPlaceholder(/搜索问题类别/).fill("路灯");
+  await page.getByTestId("matter-results").getByRole("button", { name: "路灯不亮" }).click();
+  await page.getByTestId("chosen-matter").getByText("路灯不亮").waitFor();
+  await page.getByLabel("诉求内容").fill(description);
+}
+
+async function addPhotos(page) {
+  await page.getByTestId("photo-input").setInputFiles(PHOTOS);
+  await page.getByTestId("thumbs").locator("li").nth(1).waitFor();
+}
+
+describe("residents", () => {
+  test("file with two photos and a voice note, then follow it by its tracking code", async () => {
+    const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/`);
+    await page.getByRole("link", { name: "我要投诉" }).first().click();
+    // The most filed kinds are large buttons (the demo has no tickets yet: one per category).
+    await page.getByTestId("common-matters").getByRole("button", { name: "路灯不亮" }).waitFor();
+    await describeStreetLight(page, "小区门口路灯不亮，晚上很黑，老人出门不方便");
+    await page.getByRole("button", { name: "使用当前位置" }).click();
+    await page.getByTestId("position").getByText("精度约 12 米").waitFor();
+    await addPhotos(page);
+    await page.getByRole("button", { name: "录音" }).click();
+    await page.getByTestId("voice-timer").getByText("00:02").waitFor();
+    await page.getByRole("button", { name: "停止" }).click();
+    await page.getByTestId("voice-playback").waitFor();
+    await page.getByLabel("联系电话（选填）").fill("13812345678");
+    // Submitting without consent says what is missing.
+    await page.getByTestId("submit").click();
+    await page.getByTestId("file-problem").waitFor();
+    await page.getByLabel(/我确认以上内容属实/).check();
+    const kept = await keptMedia(page);
+    assert.equal(kept.length, 3, "two photos and the voice note kept on the phone");
+    for (const m of kept) assert.equal(m.hash, m.id, "each kept medium is named by its hash");
+    await page.getByTestId("submit").click();
+
+    // Sent at once: the tracking code, its QR code, and the ticket's timeline.
+    const codeText = page.getByTestId("tracking-code").first();
+    await codeText.waitFor();
+    const code = (await codeText.textContent()).trim();
+    assert.match(code, /^[A-HJKMNP-Z2-9]{8}$/);
+    await page.getByTestId("complaint-state").getByText("已提交").waitFor();
+    const qr = page.getByTestId("tracking-qr");
+    await qr.waitFor();
+    assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), "the QR code is drawn");
+    await page.getByTestId("timeline").getByText("诉求已受理").waitFor();
+
+    const ticket = await publicTicket(code);
+    assert.equal(ticket.lead_unit_code, "U-CM", "routed by the phone's position");
+    assert.equal(ticket.contact_phone, "138****5678");
+    const media = ticket.timeline[0].media;
+    assert.deepEqual(media.map((m) => m.kind), ["image", "image", "audio"]);
+    assert.deepEqual(
+      media.map((m) => m.id).sort(),
+      kept.map((m) => m.id).sort(),
+      "the server holds what the phone kept"
+    );
+    for (const m of media) assert.equal(sha256(await mediumBytes(code, m.id)), m.id);
+    // Sent media leave the phone; the complaint stays in "my complaints".
+    assert.deepEqual(await keptMedia(page), []);
+    await page.getByRole("link", { name: "我的投诉" }).first().click();
+    await page.getByTestId("complaints").getByText(code).waitFor();
+
+    // The whole flow in English too.
+    await page.getByTestId("lang-switch").click();
+    await page.getByTestId("complaints").getByText("Street light out").waitFor();
+    await page.getByTestId("complaints").getByText("Sent", { exact: true }).waitFor();
+    await page.goto(`${server.url}/file`);
+    await page.getByPlaceholder(/Search kinds/).waitFor();
+    await page.getByRole("button", { name: "Use my position" }).waitFor();
+    await page.getByTestId("lang-switch").click();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("filed offline, reloaded offline, sent once online with the photos intact", async () => {
+    const description = `路灯坏了好几天了（离线提交 ${Date.now()}）`;
+    const context = await launchProfile(profile, { ...PHONE, args: FAKE_MEDIA });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}/file`);
+    await untilOfflineReady(page);
+    // The catalogue and the grids have arrived and are kept for offline use.
+    await page.getByTestId("common-matters").getByRole("button").first().waitFor();
+    await page.reload();
+    await page.getByTestId("common-matters").getByRole("button").first().waitFor();
+
+    await context.setOffline(true);
+    await describeStreetLight(page, description);
+    await page.getByLabel("社区").selectOption({ label: "青松社区" });
+    await page.getByLabel("网格").selectOption({ label: "青松第二网格" });
+    await page.getByLabel("地址").fill("青松路 12 号");
+    await addPhotos(page);
+    await page.getByLabel("联系电话（选填）").fill("13912345678");
+
+    // A reload (still offline) brings the draft back, photos included.
+    await page.reload();
+    await page.getByTestId("draft-restored").waitFor();
+    assert.equal(await page.getByLabel("诉求内容").inputValue(), description);
+    await page.getByTestId("chosen-matter").getByText("路灯不亮").waitFor();
+    await page.getByTestId("thumbs").locator("li").nth(1).waitFor();
+    assert.equal(await page.getByLabel("网格").inputValue(), "D01-S01-C01-G02");
+    await page.getByLabel(/我确认以上内容属实/).check();
+    // Two taps on submit make one complaint.
+    await page.getByTestId("submit").dblclick();
+    await page.getByTestId("complaint-state").getByText("等待网络").waitFor();
+    const complaintUrl = page.url();
+
+    await page.reload();
+    await page.getByTestId("complaint-state").getByText("等待网络").waitFor();
+    const kept = await keptMedia(page);
+    assert.equal(kept.length, 2);
+    for (const m of kept) assert.equal(m.hash, m.id);
+
+    await context.setOffline(false);
+    await page.getByTestId("complaint-state").getByText("已提交").waitFor({ timeout: 30_000 });
+    assert.equal(page.url(), complaintUrl);
+    const code = (await page.getByTestId("tracking-code").first().textContent()).trim();
+    assert.deepEqual(await keptMedia(page), [], "sent photos leave the phone");
+
+    // Exactly one ticket with this description, in the unit's queue.
+    const desk = await browser.newContext({ locale: "zh-CN" });
+    const staff = await desk.newPage();
+    await signInStaff(staff, server, "handler");
+    const queue = await staff.evaluate(async () => (await fetch("/api/v1/queue?view=unit")).json());
+    const mine = queue.tickets.filter((t) => t.description === description);
+    assert.equal(mine.length, 1, "one ticket, whatever the reloads and taps");
+    assert.equal(mine[0].tracking_code, code);
+    assert.equal(mine[0].region_code, "D01-S01-C01-G02");
+    await desk.close();
+
+    const ticket = await publicTicket(code, "5678");
+    const ids = ticket.timeline[0].media.map((m) => m.id);
+    assert.deepEqual([...ids].sort(), kept.map((m) => m.id).sort());
+    for (const id of ids) {
+      assert.equal(sha256(await mediumBytes(code, id)), id, "byte-identical to what the phone kept");
+    }
+    await context.close();
+  });
+
+  test("a done ticket rated dissatisfied goes back to its unit", async () => {
+    // Filed through the API, handled by the unit in the staff app's API.
+    const filed = await fetch(`${server.url}/api/v1/tickets`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        client_id: `e2e-rate-${Date.now()}`,
+        matter_code: "0201",
+        description: "路灯不亮（评价）",
+        lon: 120.41,
+        lat: 36.069,
+        contact_phone: "13700005678",
+      }),
+    });
+    const { tracking_code: code } = await filed.json();
+    const desk = await browser.newContext({ locale: "zh-CN" });
+    const staff = await desk.newPage();
+    await signInStaff(staff, server, "handler");
+    for (const body of [{ action: "accept" }, { action: "resolve", note: "已修复" }]) {
+      const status = await staff.evaluate(
+        async ({ code, body }) => {
+          const me = await (await fetch("/api/v1/auth/me")).json();
+          const r = await fetch(`/api/v1/tickets/${code}/actions`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-csrf-token": me.csrf_token },
+            body: JSON.stringify(body),
+          });
+          return r.status;
+        },
+        { code, body }
+      );
+      assert.equal(status, 200);
+    }
+    await desk.close();
+
+    const context = await phone(browser);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/track/${code}`);
+    await page.getByLabel("联系电话后四位").fill("5678");
+    await page.getByRole("button", { name: "查询" }).click();
+    const form = page.getByTestId("rating-form");
+    await form.getByText("再次不满意由督办人员复核").waitFor();
+    await form.getByLabel("意见（选填）").fill("晚上还是不亮");
+    await page.getByTestId("rate-dissatisfied").click();
+    await page.getByTestId("status").getByText("已派单").waitFor();
+    await page.getByTestId("timeline").getByText("群众不满意，重新办理").waitFor();
+    await form.waitFor({ state: "detached" });
+    const ticket = await publicTicket(code);
+    assert.equal(ticket.reopen_count, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
