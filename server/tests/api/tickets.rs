@@ -103,6 +103,15 @@ async fn filing_routes_at_once_and_is_idempotent(app: &TestApp) {
     let (status, again) = file(app, &street_light("device-a-0001")).await;
     assert_eq!(status, 200);
     assert_eq!(again.tracking_code, created.tracking_code);
+    // Twice at once (two taps, or the outbox and a reload racing): one ticket.
+    for round in 0..5 {
+        let body = street_light(&format!("device-a-race-{round}"));
+        let ((s1, a), (s2, b)) = tokio::join!(file(app, &body), file(app, &body));
+        assert_eq!(a.tracking_code, b.tracking_code, "round {round}");
+        let mut statuses = [s1, s2];
+        statuses.sort();
+        assert_eq!(statuses, [200, 201], "round {round}");
+    }
 
     // No unit for "other": received, waiting for a dispatcher.
     let other =
