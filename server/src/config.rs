@@ -50,6 +50,16 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_MAX_AUDIO_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub max_audio_bytes: usize,
 
+    /// Uploads of photos and voice notes one address may make per hour without a staff
+    /// session (a complaint carries at most 10).
+    #[arg(long, env = "GRIDLINE_UPLOADS_PER_HOUR", default_value_t = 200)]
+    pub uploads_per_hour: usize,
+
+    /// Hours an uploaded photo or voice note that no ticket or field record names is
+    /// kept (from its last upload) before it is deleted.
+    #[arg(long, env = "GRIDLINE_MEDIA_GRACE_HOURS", default_value_t = 168)]
+    pub media_grace_hours: u32,
+
     /// The address residents reach the app at (`https://12345.example.gov.cn`), for the
     /// tracking links in QR codes. Default: the address the request came to.
     #[arg(long, env = "GRIDLINE_PUBLIC_URL")]
@@ -96,6 +106,8 @@ impl Config {
             deadline_check_secs: 30,
             max_image_bytes: 5 * 1024 * 1024,
             max_audio_bytes: 5 * 1024 * 1024,
+            uploads_per_hour: 200,
+            media_grace_hours: 168,
             public_url: None,
         }
     }

@@ -29,6 +29,7 @@ pub struct AppState {
     pub reference: Arc<crate::reference::ReferenceCache>,
     pub common_matters: Arc<crate::reference::CommonMatters>,
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    pub upload_limit: Arc<crate::throttle::RateLimit>,
     pub media: crate::media::MediaStore,
 }
 
@@ -37,6 +38,10 @@ impl AppState {
     pub fn new(config: Config, store: SharedStore) -> std::io::Result<Self> {
         let shell = Arc::new(web::Shell::load(&config.dist_dir));
         let media = crate::media::MediaStore::local(&config.media_dir())?;
+        let upload_limit = Arc::new(crate::throttle::RateLimit::new(
+            config.uploads_per_hour,
+            std::time::Duration::from_secs(3600),
+        ));
         Ok(AppState {
             config: Arc::new(config),
             store,
@@ -44,6 +49,7 @@ impl AppState {
             reference: Arc::default(),
             common_matters: Arc::default(),
             login_throttle: Arc::default(),
+            upload_limit,
             media,
         })
     }
@@ -100,6 +106,12 @@ pub async fn serve(
     let store = state.store.clone();
     let every = std::time::Duration::from_secs(state.config.deadline_check_secs.max(1));
     let job = tokio::spawn(crate::deadlines::run_forever(store.clone(), every));
+    let sweep = tokio::spawn(crate::media::sweep_forever(
+        store.clone(),
+        state.media.clone(),
+        std::time::Duration::from_secs(3600),
+        time::Duration::hours(i64::from(state.config.media_grace_hours)),
+    ));
     let app = build_router(state);
     let result = axum::serve(
         listener,
@@ -108,6 +120,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     job.abort();
+    sweep.abort();
     store.close().await;
     result
 }

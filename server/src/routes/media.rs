@@ -1,18 +1,21 @@
 //! `POST /api/v1/media`: a photo or voice note, the raw bytes as the body. Recognised
 //! by content, capped per kind, stripped of image metadata, stored, and answered with
 //! its id (the SHA-256 of what was stored). Anyone may upload (residents file without
-//! an account); a medium is only ever shown through a ticket that names it.
+//! an account), at most `GRIDLINE_UPLOADS_PER_HOUR` from one address without a staff
+//! session; a medium is only ever shown through a ticket that names it, and one that
+//! nothing names is deleted after a grace period (`media::sweep_orphans`).
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{Method, StatusCode};
 use axum::routing::post;
 use gridline_core::ErrorCode;
 use gridline_core::api::media::MediaResponse;
 use time::OffsetDateTime;
 
+use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::media::{self, MediaError};
 use crate::serve::AppState;
@@ -46,11 +49,29 @@ impl From<MediaError> for AppError {
         (status = 201, body = MediaResponse, description = "stored (or stored before: the same id)"),
         (status = 413, body = gridline_core::ErrorResponse, description = "over the kind's cap"),
         (status = 415, body = gridline_core::ErrorResponse, description = "not a supported photo or voice note"),
+        (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: too many uploads from this address"),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> AppResult<(StatusCode, ApiJson<MediaResponse>)> {
+    // Staff are accountable for what they upload; the public is counted by address.
+    let staff = CurrentStaff::optional(&state, &Method::POST, &headers).await?;
+    if staff.is_none()
+        && let Err(wait) = state
+            .upload_limit
+            .hit(&peer.ip().to_string(), std::time::Instant::now())
+    {
+        return Err(AppError::client(
+            ErrorCode::RateLimited,
+            format!(
+                "too many uploads from this address; try again in {} minutes",
+                wait.as_secs().div_ceil(60)
+            ),
+        ));
+    }
     let body = body.map_err(|rejection| match rejection {
         BytesRejection::FailedToBufferBody(_)
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>

@@ -513,9 +513,9 @@ pub(crate) async fn field_records(pool: &Pool, staff_id: i64) -> StoreResult<Vec
 pub(crate) async fn insert_media(pool: &Pool, m: &MediaRecord) -> StoreResult<()> {
     // The id is the content's hash: the same bytes uploaded again are the same medium.
     sqlx::query(
-        "INSERT INTO media (id, kind, content_type, size_bytes, created_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO media (id, kind, content_type, size_bytes, created_at, last_uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
+         ON CONFLICT (id) DO UPDATE SET last_uploaded_at = excluded.last_uploaded_at",
     )
     .bind(&m.id)
     .bind(m.kind_text())
@@ -525,6 +525,42 @@ pub(crate) async fn insert_media(pool: &Pool, m: &MediaRecord) -> StoreResult<()
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Deletes up to `limit` media that nothing names and that were last uploaded before
+/// `before`; returns the ids deleted. Each delete checks again, in one statement, that
+/// the medium is still unnamed and not uploaded again meanwhile.
+pub(crate) async fn delete_orphan_media(
+    pool: &Pool,
+    before: OffsetDateTime,
+    limit: u32,
+) -> StoreResult<Vec<String>> {
+    const UNNAMED: &str = "NOT EXISTS (SELECT 1 FROM event_media em WHERE em.media_id = media.id)
+         AND NOT EXISTS (SELECT 1 FROM field_revision_media fm WHERE fm.media_id = media.id)";
+    let before = stored_time(before);
+    let candidates = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM media WHERE last_uploaded_at < $1 AND {UNNAMED} ORDER BY last_uploaded_at LIMIT $2"
+    )))
+    .bind(before)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    let mut deleted = Vec::new();
+    for row in candidates {
+        let id: String = row.try_get("id")?;
+        let gone = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM media WHERE id = $1 AND last_uploaded_at < $2 AND {UNNAMED}"
+        )))
+        .bind(&id)
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        if gone == 1 {
+            deleted.push(id);
+        }
+    }
+    Ok(deleted)
 }
 
 pub(crate) async fn find_media(pool: &Pool, ids: &[String]) -> StoreResult<Vec<MediaRecord>> {

@@ -180,6 +180,14 @@ macro_rules! impl_store_with_common_sql {
                 common::field_records(&self.pool, staff_id).await
             }
 
+            async fn delete_orphan_media(
+                &self,
+                before: ::time::OffsetDateTime,
+                limit: u32,
+            ) -> $crate::store::StoreResult<Vec<String>> {
+                common::delete_orphan_media(&self.pool, before, limit).await
+            }
+
             async fn insert_media(
                 &self,
                 media: &$crate::store::MediaRecord,
@@ -699,6 +707,13 @@ pub trait Store: Send + Sync + 'static {
     async fn field_records(&self, staff_id: i64) -> StoreResult<Vec<FieldRecordRow>>;
     /// Records a stored medium (nothing happens when it is known already).
     async fn insert_media(&self, media: &MediaRecord) -> StoreResult<()>;
+    /// Deletes up to `limit` media rows nothing names, last uploaded before `before`,
+    /// and returns their ids (their bytes are the caller's to delete).
+    async fn delete_orphan_media(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<String>>;
     /// The media among `ids` that are stored, in the order of `ids`.
     async fn find_media(&self, ids: &[String]) -> StoreResult<Vec<MediaRecord>>;
     /// A medium on `ticket`'s timeline, and whether any public entry shows it.

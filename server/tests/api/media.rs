@@ -6,12 +6,13 @@ use gridline_core::api::media::MediaResponse;
 use gridline_core::api::ticket::{TicketCreatedResponse, TicketView};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, sign_in_as};
+use crate::helpers::{Db, TestApp, expect_error, sign_in_as};
 
 crate::both_backends!(
     uploads_are_checked_by_content_and_capped,
     stored_photos_have_no_gps,
     complaints_and_updates_carry_media_shown_only_through_the_ticket,
+    media_nothing_names_are_deleted_after_the_grace_period,
 );
 
 const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
@@ -241,4 +242,88 @@ async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &
         .get(&format!("/api/v1/tickets/{code}/media/{}", secret.id))
         .await;
     assert_eq!(response.status(), 200);
+}
+
+async fn media_nothing_names_are_deleted_after_the_grace_period(app: &TestApp) {
+    gridline_server::demo::load_reference_data(app.store.as_ref())
+        .await
+        .unwrap();
+    let named = uploaded(app, PHOTO).await;
+    let orphan = uploaded(app, SMALL_PNG).await;
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(&complaint("device-s-0001", &[&named.id]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let sweep = |days: i64| {
+        let now = time::OffsetDateTime::now_utc() + time::Duration::days(days);
+        gridline_server::media::sweep_orphans(
+            app.store.as_ref(),
+            &app.media,
+            now,
+            time::Duration::days(7),
+        )
+    };
+
+    // Within the grace period (a device may not have sent its complaint yet): kept.
+    assert_eq!(sweep(6).await.unwrap(), 0);
+    assert!(app.media.get(&orphan.id).await.is_ok());
+
+    // After it: the unnamed one goes, row and bytes; the named one stays.
+    assert_eq!(sweep(8).await.unwrap(), 1);
+    assert!(app.media.get(&orphan.id).await.is_err());
+    assert_eq!(app.media.get(&named.id).await.unwrap(), PHOTO);
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(&complaint("device-s-0002", &[&orphan.id]))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, 422, "validation_failed").await;
+
+    // Uploaded again, the same bytes are the same medium, with a fresh grace period.
+    assert_eq!(uploaded(app, SMALL_PNG).await.id, orphan.id);
+    assert_eq!(sweep(6).await.unwrap(), 0);
+    assert!(app.media.get(&orphan.id).await.is_ok());
+    assert_eq!(sweep(8).await.unwrap(), 1);
+}
+
+/// Anonymous uploads are counted per address; a staff member's are not.
+#[tokio::test]
+async fn anonymous_uploads_are_limited_per_address() {
+    let app = TestApp::spawn_with(Db::Sqlite, |c| c.uploads_per_hour = 3)
+        .await
+        .unwrap();
+    for i in 0..3u8 {
+        // Different bytes each time: the limit counts requests, not media.
+        uploaded(&app, &[PHOTO, &[i]].concat()).await;
+    }
+    let error = expect_error(
+        upload(&app, PHOTO.to_vec(), "image/jpeg").await,
+        429,
+        "rate_limited",
+    )
+    .await;
+    assert!(
+        error.error.message.contains("60 minutes"),
+        "{}",
+        error.error.message
+    );
+
+    sign_in_as(&app, Role::GridWorker).await;
+    let token = app.csrf_token().await.unwrap();
+    for _ in 0..2 {
+        let response = app
+            .client
+            .post(app.url("/api/v1/media"))
+            .header("x-csrf-token", &token)
+            .body(PHOTO.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
+    app.stop().await;
 }
