@@ -158,6 +158,29 @@ async fn upgrading_from_v1_keeps_the_media_and_adds_the_outbox() {
     database.close();
 }
 
+/// A page holding the database lets go when a newer release upgrades it, so the
+/// upgrade (in another tab, or the other app) is not blocked.
+#[wasm_bindgen_test]
+async fn a_newer_release_is_not_blocked_by_an_open_page() {
+    let _held = gridline_app::offline::database().await.unwrap();
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let newer = db::SchemaVersion::CURRENT as u32 + 1;
+    let request = factory.open_with_u32(db::DB_NAME, newer).unwrap();
+    let opened = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+        // Blocked means the page kept the database open: fail rather than wait.
+        request.set_onblocked(Some(&reject));
+    });
+    JsFuture::from(opened)
+        .await
+        .expect("the upgrade went through");
+    let upgraded: web_sys::IdbDatabase = request.result().unwrap().unchecked_into();
+    assert_eq!(upgraded.version() as u32, newer);
+    upgraded.close();
+    let _ = factory.delete_database(db::DB_NAME);
+}
+
 fn medium(id: &str) -> StoredMedia {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(id.as_bytes()));
     StoredMedia {

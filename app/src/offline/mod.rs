@@ -28,8 +28,25 @@ pub async fn database() -> Result<Database, db::OfflineError> {
         return Ok(database);
     }
     let database = db::open(db::DB_NAME).await?;
+    release_on_upgrade(&database);
     DATABASE.with(|d| *d.borrow_mut() = Some(database.clone()));
     Ok(database)
+}
+
+/// When a newer release (the other app, or this one in another tab) upgrades the
+/// schema, this page lets go of the database so the upgrade is not blocked; it opens
+/// it again on its next use (and the new release's worker offers the reload).
+fn release_on_upgrade(database: &Database) {
+    use indexed_db_futures::internals::SystemRepr;
+    use wasm_bindgen::JsCast;
+    let sys: web_sys::IdbDatabase = database.as_sys().clone().unchecked_into();
+    let handle = sys.clone();
+    let on_change = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        handle.close();
+        DATABASE.with(|d| *d.borrow_mut() = None);
+    });
+    sys.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget();
 }
 
 /// The media named by what is waiting to be sent: unsynced field records, unsent
