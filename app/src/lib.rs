@@ -1,11 +1,15 @@
-//! Gridline's apps: two Leptos (CSR) programs built from this one library.
+//! Gridline's apps: three Leptos (CSR) programs built from this one library, each with
+//! its own bundle budget (scripts/bundle-size.sh). Link-time optimisation drops from
+//! each bundle the pages the others use.
 //!
 //! - The **resident app** (`src/main.rs`, served at `/`): file and follow complaints.
-//!   Residents are on cheap phones and weak networks, so this bundle carries nothing
-//!   else and is held to the shell budget (docs/measurements.md).
-//! - The **staff app** (`src/bin/staff.rs`, served at `/staff/`): everyone with an
-//!   account: grid workers, stations, unit handlers, dispatchers, supervisors. Link-time
-//!   optimisation drops from each bundle the pages the other one uses.
+//!   Residents are on cheap phones and weak networks, so it carries nothing else.
+//! - The **staff app** (`src/bin/gridline-staff.rs`, served at `/staff/`): the office
+//!   consoles of unit handlers, dispatchers and supervisors.
+//! - The **field app** (`src/bin/gridline-field.rs`, served at `/field/`): grid
+//!   workers' patrols and community stations, on phones and tablets, offline.
+//!
+//! Staff sign in once for both staff programs (one session cookie for the origin).
 //!
 //! Modules:
 //! - `i18n`: every string the UI shows, zh-CN first, English second.
@@ -35,6 +39,8 @@ use crate::i18n::{Key, provide_i18n, use_i18n};
 /// Where the staff app is served (its router base and service worker scope). Links
 /// inside the staff app spell it out (`/staff/tickets`).
 pub const STAFF_BASE: &str = "/staff";
+/// Where the field app is served.
+pub const FIELD_BASE: &str = "/field";
 
 /// Mounts the resident app on the page.
 pub fn start_resident() {
@@ -44,6 +50,11 @@ pub fn start_resident() {
 /// Mounts the staff app on the page.
 pub fn start_staff() {
     leptos::mount::mount_to_body(StaffApp);
+}
+
+/// Mounts the field app on the page.
+pub fn start_field() {
+    leptos::mount::mount_to_body(FieldApp);
 }
 
 fn provide_app_context(scope: &'static str) {
@@ -86,15 +97,13 @@ pub fn ResidentApp() -> impl IntoView {
 const STAFF_NAV: &[NavItem] = &[
     NavItem::new("/staff/", Key::NavStaff, true),
     NavItem::new("/staff/tickets", Key::NavTickets, false),
-    NavItem::new("/staff/worker", Key::NavWorker, false),
-    NavItem::new("/staff/station", Key::NavStation, false),
 ];
 
-/// The staff app: sign-in, the ticket consoles, patrol and station areas.
+/// The staff app: sign-in and the ticket consoles.
 #[component]
 pub fn StaffApp() -> impl IntoView {
     provide_app_context("/staff/");
-    pages::staff::provide_session();
+    pages::staff::provide_session(STAFF_BASE);
     pages::staff::reference::provide_reference();
     view! {
         <Router base=STAFF_BASE>
@@ -103,6 +112,28 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/tickets") view=pages::staff::console::ConsolePage />
                     <Route path=path!("/tickets/:code") view=pages::staff::ticket::StaffTicketPage />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+const FIELD_NAV: &[NavItem] = &[
+    NavItem::new("/field/", Key::NavStaff, true),
+    NavItem::new("/field/worker", Key::NavWorker, false),
+    NavItem::new("/field/station", Key::NavStation, false),
+];
+
+/// The field app: sign-in, grid workers' patrols, community stations.
+#[component]
+pub fn FieldApp() -> impl IntoView {
+    provide_app_context("/field/");
+    pages::staff::provide_session(FIELD_BASE);
+    view! {
+        <Router base=FIELD_BASE>
+            <Shell nav=FIELD_NAV>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/worker") view=pages::worker::WorkerPage />
                     <Route path=path!("/station") view=pages::station::StationPage />
                 </Routes>

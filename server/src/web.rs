@@ -1,5 +1,6 @@
 //! Serving the apps: the resident app (dist/index.html) at `/`, the staff app
-//! (dist/staff/index.html) at `/staff/`, each app's shell for every one of its routes,
+//! (dist/staff/index.html) at `/staff/`, the field app (dist/field/index.html) at
+//! `/field/`, each app's shell for every one of its routes,
 //! hashed assets cached forever, the shells and service workers never cached, and a
 //! strict Content-Security-Policy on every response.
 //!
@@ -24,14 +25,16 @@ use tower_http::services::ServeDir;
 
 use crate::serve::AppState;
 
-/// Where the staff app lives, under the dist folder and in URLs.
-pub const STAFF_PREFIX: &str = "/staff";
+/// The apps besides the resident app (at `/`): where each lives, under the dist folder
+/// and in URLs.
+pub const APP_PREFIXES: [&str; 2] = ["/staff", "/field"];
 
 /// The apps' shells as loaded at start-up.
 pub struct Shell {
     dist_dir: PathBuf,
     resident_html: Option<String>,
-    staff_html: Option<String>,
+    /// The other apps' shells, in the order of [`APP_PREFIXES`].
+    app_html: Vec<Option<String>>,
     csp: HeaderValue,
 }
 
@@ -48,9 +51,12 @@ impl Shell {
             html
         };
         let resident_html = read(dist_dir.join("index.html"));
-        let staff_html = read(dist_dir.join("staff").join("index.html"));
-        let hashes: Vec<String> = [&resident_html, &staff_html]
-            .into_iter()
+        let app_html: Vec<Option<String>> = APP_PREFIXES
+            .iter()
+            .map(|prefix| read(dist_dir.join(&prefix[1..]).join("index.html")))
+            .collect();
+        let hashes: Vec<String> = std::iter::once(&resident_html)
+            .chain(&app_html)
             .flatten()
             .flat_map(|html| inline_script_hashes(html))
             .collect();
@@ -59,23 +65,22 @@ impl Shell {
         Shell {
             dist_dir: dist_dir.to_owned(),
             resident_html,
-            staff_html,
+            app_html,
             csp,
         }
     }
 
     /// The shell of the app that owns `path`.
     fn html_for(&self, path: &str) -> Option<&String> {
-        if is_staff_path(path) {
-            self.staff_html.as_ref()
-        } else {
-            self.resident_html.as_ref()
+        match APP_PREFIXES.iter().position(|prefix| under(path, prefix)) {
+            Some(i) => self.app_html[i].as_ref(),
+            None => self.resident_html.as_ref(),
         }
     }
 }
 
-fn is_staff_path(path: &str) -> bool {
-    path.strip_prefix(STAFF_PREFIX)
+fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
@@ -122,12 +127,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let assets = ServeDir::new(&state.shell.dist_dir)
         .append_index_html_on_directories(false)
         .fallback(get(spa_fallback).with_state(state.clone()));
-    Router::new()
+    let mut router = Router::new()
         .route("/", get(index))
-        .route("/index.html", get(index))
-        .route(STAFF_PREFIX, get(index))
-        .route("/staff/", get(index))
-        .route("/staff/index.html", get(index))
+        .route("/index.html", get(index));
+    for prefix in APP_PREFIXES {
+        router = router
+            .route(prefix, get(index))
+            .route(&format!("{prefix}/"), get(index))
+            .route(&format!("{prefix}/index.html"), get(index));
+    }
+    router
         .fallback_service(assets)
         .layer(middleware::from_fn(cache_headers))
 }

@@ -16,8 +16,8 @@ async function prepare(server) {
   const profile = mkdtempSync(join(tmpdir(), "gridline-bench-"));
   const phone = await launchProfile(profile);
   const page = phone.pages()[0] ?? (await phone.newPage());
-  await signInStaff(page, server, "worker");
-  await page.goto(`${server.url}/staff/worker`);
+  await signInStaff(page, server, "worker", "/field/");
+  await page.goto(`${server.url}/field/worker`);
   await untilOfflineReady(page);
   await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });
   await phone.setOffline(true);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { launch, phone, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { closeAll, launch, phone, untilOfflineReady, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
 
 let server;
@@ -16,6 +16,7 @@ before(async () => {
 });
 
 after(async () => {
+  await closeAll();
   await browser?.close();
   if (server) {
     const code = await server.stop();
@@ -43,8 +44,14 @@ describe("the apps", () => {
     await page.waitForURL(`${server.url}/staff/`);
     await page.getByRole("heading", { name: "工作台" }).waitFor();
     const staffNav = page.locator("nav.bottom-nav");
-    for (const label of ["工作台", "工单", "网格员", "驿站"]) {
+    for (const label of ["工作台", "工单"]) {
       await staffNav.getByText(label, { exact: true }).waitFor();
+    }
+    // The field app (patrols, stations) is the third program.
+    await page.goto(`${server.url}/field/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    for (const label of ["工作台", "网格员", "驿站"]) {
+      await page.locator("nav.bottom-nav").getByText(label, { exact: true }).waitFor();
     }
     assert.deepEqual(errors, [], "no console errors (CSP violations would appear here)");
     await context.close();
@@ -78,6 +85,9 @@ describe("the apps", () => {
     await page.goto(`${server.url}/staff/`);
     await page.getByRole("heading", { name: "工作台" }).waitFor();
     await untilOfflineReady(page);
+    await page.goto(`${server.url}/field/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    await untilOfflineReady(page);
 
     await context.setOffline(true);
     // The resident app: reload, navigate, deep link, all from its own cache.
@@ -97,9 +107,14 @@ describe("the apps", () => {
     // The staff app, from its cache.
     await page.goto(`${server.url}/staff/`);
     await page.getByRole("heading", { name: "工作台" }).waitFor();
+    await page.locator("nav.bottom-nav").getByText("工单", { exact: true }).click();
+    await page.getByRole("heading", { name: "工单台" }).waitFor();
+    // The field app, from its own.
+    await page.goto(`${server.url}/field/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
     await page.locator("nav.bottom-nav").getByText("网格员", { exact: true }).click();
     await page.getByRole("heading", { name: "网格巡查" }).waitFor();
-    await page.goto(`${server.url}/staff/station`);
+    await page.goto(`${server.url}/field/station`);
     await page.getByRole("heading", { name: "驿站代办" }).waitFor();
     await context.setOffline(false);
     await context.close();

@@ -12,21 +12,41 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+// Browsers still open: a failed test may skip its own close, and an open browser would
+// keep the test file's process (and so CI) waiting. `closeAll` in each file's `after`.
+const opened = new Set();
+
+async function track(launching) {
+  const browser = await launching;
+  opened.add(browser);
+  browser.on(browser.pages ? "close" : "disconnected", () => opened.delete(browser));
+  return browser;
+}
+
+/// Closes every browser and profile this file opened and did not close.
+export async function closeAll() {
+  await Promise.all([...opened].map((b) => b.close().catch(() => {})));
+  opened.clear();
+}
+
 /// A browser with a profile kept in `dir`, like a phone that is closed and opened
 /// again; `options` adds to or overrides the defaults (extra `args` are appended).
 export function launchProfile(dir, { args = [], ...options } = {}) {
-  return chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [...CHROMIUM_ARGS, ...args],
-    locale: "zh-CN",
-    ...options,
-  });
+  return track(
+    chromium.launchPersistentContext(dir, {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...args],
+      locale: "zh-CN",
+      ...options,
+    })
+  );
 }
 
-/// Signs `username` in to the staff app with the demo password the server printed.
-export async function signInStaff(page, server, username) {
-  await page.goto(`${server.url}/staff/`);
+/// Signs `username` in with the demo password the server printed, on the start page of
+/// `app` (the staff app, or "/field/"): one session serves both.
+export async function signInStaff(page, server, username, app = "/staff/") {
+  await page.goto(`${server.url}${app}`);
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码").fill(server.logins[username]);
   await page.getByRole("button", { name: "登录" }).click();
@@ -35,11 +55,13 @@ export async function signInStaff(page, server, username) {
 
 /// A browser; extra `args` are appended to the defaults.
 export function launch({ args = [] } = {}) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [...CHROMIUM_ARGS, ...args],
-  });
+  return track(
+    chromium.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...args],
+    })
+  );
 }
 
 /// A phone-sized context, as most residents and grid workers use.

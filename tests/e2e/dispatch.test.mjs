@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 
-import { launch, phone, signInStaff, watchErrors } from "./browser.mjs";
+import { closeAll, launch, phone, signInStaff, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
 
 const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
@@ -20,6 +20,7 @@ before(async () => {
 });
 
 after(async () => {
+  await closeAll();
   await browser?.close();
   if (server) await server.stop();
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { launchProfile, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { closeAll, launchProfile, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
 
 const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
@@ -23,6 +23,7 @@ before(async () => {
 });
 
 after(async () => {
+  await closeAll();
   if (server) await server.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
@@ -77,8 +78,8 @@ describe("grid workers", () => {
     const errors = watchErrors(page);
 
     // Sign in once, online; open the patrol page so it keeps what a shift needs.
-    await signInStaff(page, server, "worker");
-    await page.goto(`${server.url}/staff/worker`);
+    await signInStaff(page, server, "worker", "/field/");
+    await page.goto(`${server.url}/field/worker`);
     await page.getByRole("heading", { name: "网格巡查" }).waitFor();
     await untilOfflineReady(page);
     // The grids and the matter list have arrived (and are kept for offline use).
@@ -133,7 +134,7 @@ describe("grid workers", () => {
     await phone.setOffline(true);
     page = phone.pages()[0] ?? (await phone.newPage());
     const reopenedErrors = watchErrors(page);
-    await page.goto(`${server.url}/staff/worker`);
+    await page.goto(`${server.url}/field/worker`);
     await page.getByRole("heading", { name: "网格巡查" }).waitFor();
     await page.locator('[data-testid="outbox"] li[data-kind="finding"]').nth(FINDINGS - 1).waitFor();
     assert.equal(await waitingCount(page), FINDINGS + 1);
@@ -195,8 +196,8 @@ describe("grid workers", () => {
     const phone = await launchProfile(other);
     const page = phone.pages()[0] ?? (await phone.newPage());
     const signIn = async () => {
-      await signInStaff(page, server, "worker");
-      await page.goto(`${server.url}/staff/worker`);
+      await signInStaff(page, server, "worker", "/field/");
+      await page.goto(`${server.url}/field/worker`);
       await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });
     };
     await signIn();

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { launch, launchProfile, phone, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { closeAll, launch, launchProfile, phone, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
 
 const FIXTURES = resolve(import.meta.dirname, "../../server/tests/fixtures");
@@ -36,6 +36,7 @@ before(async () => {
 });
 
 after(async () => {
+  await closeAll();
   await browser?.close();
   if (server) await server.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });

@@ -159,8 +159,9 @@ async fn send_chunk(
     device: &str,
     chunk: &[OutboxEntry],
 ) -> Result<(), SyncProblem> {
-    upload_media(database, chunk.iter().flat_map(|e| e.media())).await?;
+    // Uploads and records are writes of a signed-in session: its CSRF token first.
     api::ensure_csrf().await.map_err(problem)?;
+    upload_media(database, chunk.iter().flat_map(|e| e.media())).await?;
     let request = SyncRequest {
         device_id: device.to_owned(),
         records: chunk.iter().map(|e| e.record.clone()).collect(),

@@ -1,6 +1,6 @@
 //! Serving the app shell: SPA fallback, cache headers, the Content-Security-Policy.
 
-use crate::helpers::{TEST_INDEX_HTML, TEST_STAFF_HTML, TestApp};
+use crate::helpers::{TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TestApp};
 
 crate::both_backends!(
     app_routes_get_the_shell_with_a_strict_policy,
@@ -15,6 +15,10 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
         ("/staff", TEST_STAFF_HTML),
         ("/staff/", TEST_STAFF_HTML),
         ("/staff/tickets/ABCD2345", TEST_STAFF_HTML),
+        ("/field", TEST_FIELD_HTML),
+        ("/field/", TEST_FIELD_HTML),
+        ("/field/worker", TEST_FIELD_HTML),
+        ("/fielding", TEST_INDEX_HTML),
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -28,8 +32,8 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        // Both apps' loaders are admitted, by hash.
-        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        // The three apps' loaders are admitted, by hash.
+        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         assert_eq!(response.text().await.unwrap(), shell, "{path}");

@@ -1,5 +1,6 @@
 //! Staff (工作台): sign in, then the areas the account's roles open: the ticket
-//! consoles (unit handlers, dispatchers, supervisors), patrol and station.
+//! consoles (unit handlers, dispatchers, supervisors) in the staff app, patrol and
+//! station in the field app. Both programs use this sign-in and session.
 
 pub mod console;
 pub mod reference;
@@ -22,6 +23,8 @@ pub struct Session {
     pub checked: RwSignal<bool>,
     /// The server ended the session while this device was working (sync found out).
     pub expired: RwSignal<bool>,
+    /// The program's base path (`/staff` or `/field`): its sign-in page is there.
+    pub base: &'static str,
 }
 
 impl Session {
@@ -66,11 +69,12 @@ fn remembered_profile() -> Option<StaffProfile> {
 /// server. The server's word wins when it answers: signed out there is signed out
 /// here; with no network the remembered profile stands (the server still checks every
 /// call when the network returns).
-pub fn provide_session() {
+pub fn provide_session(base: &'static str) {
     let session = Session {
         user: RwSignal::new(remembered_profile()),
         checked: RwSignal::new(false),
         expired: RwSignal::new(false),
+        base,
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
@@ -122,7 +126,7 @@ pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoVie
             view! {
                 <p class="notice" data-testid="sign-in-needed">
                     {move || i18n.t(why)} " "
-                    <A href="/staff/">{move || i18n.t(Key::SignIn)}</A>
+                    <A href=format!("{}/", session.base)>{move || i18n.t(Key::SignIn)}</A>
                 </p>
             }
             .into_any()
@@ -150,20 +154,27 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
         session.set(None);
     });
     let has = |roles: &[Role]| profile.roles.iter().any(|r| roles.contains(r));
+    // A page of this program is routed here; one of the other program is loaded by
+    // the browser (a plain link).
     let card = move |href: &'static str, title: Key, intro: Key| {
-        view! {
-            <A href=href attr:class="area-card">
+        let body = move || {
+            view! {
                 <strong>{move || i18n.t(title)}</strong>
                 <span>{move || i18n.t(intro)}</span>
-            </A>
+            }
+        };
+        if href.starts_with(session.base) {
+            view! { <A href=href attr:class="area-card">{body()}</A> }.into_any()
+        } else {
+            view! { <a href=href rel="external" class="area-card">{body()}</a> }.into_any()
         }
     };
     view! {
         <p data-testid="signed-in">{move || i18n.t(Key::SignedInAs)} {profile.display_name.clone()}</p>
         <div class="area-cards">
             {has(CONSOLE_ROLES).then(|| card("/staff/tickets", Key::ConsoleTitle, Key::ConsoleIntro))}
-            {has(&[Role::GridWorker]).then(|| card("/staff/worker", Key::WorkerTitle, Key::WorkerIntro))}
-            {has(&[Role::Station]).then(|| card("/staff/station", Key::StationTitle, Key::StationIntro))}
+            {has(&[Role::GridWorker]).then(|| card("/field/worker", Key::WorkerTitle, Key::WorkerIntro))}
+            {has(&[Role::Station]).then(|| card("/field/station", Key::StationTitle, Key::StationIntro))}
         </div>
         <button class="button" on:click=move |_| { sign_out.dispatch(()); }>
             {move || i18n.t(Key::SignOut)}
