@@ -150,6 +150,11 @@ describe("residents", () => {
     assert.deepEqual(await keptMedia(page), []);
     await page.getByRole("link", { name: "我的投诉" }).first().click();
     await page.getByTestId("complaints").getByText(code).waitFor();
+    // A link to a complaint this device does not hold says so.
+    await page.goto(`${server.url}/mine/not-on-this-device`);
+    await page.getByTestId("complaint-missing").getByText("没有找到相关内容").waitFor();
+    await page.goto(`${server.url}/mine`);
+    await page.getByTestId("complaints").getByText(code).waitFor();
 
     // The whole flow in English too.
     await page.getByTestId("lang-switch").click();

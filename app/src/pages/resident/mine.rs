@@ -49,15 +49,20 @@ fn matter_name(code: String) -> impl Fn() -> String {
     }
 }
 
-/// Reads the device's complaints and, online, their current statuses.
-fn load_complaints() {
+/// Reads the device's complaints and, online, their current statuses; the signal says
+/// when the device's list has been read.
+fn load_complaints() -> RwSignal<bool> {
     let outbox = use_outbox();
+    let loaded = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         if let Ok(database) = crate::offline::database().await {
             complaints::refresh(&database, outbox).await;
+            loaded.set(true);
             complaints::update_statuses(&database, outbox).await;
         }
+        loaded.set(true);
     });
+    loaded
 }
 
 #[component]
@@ -103,7 +108,7 @@ pub fn ComplaintPage() -> impl IntoView {
     let outbox = use_outbox();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    load_complaints();
+    let loaded = load_complaints();
     let complaint = Memo::new(move |_| {
         let id = id();
         outbox
@@ -113,7 +118,15 @@ pub fn ComplaintPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{move || i18n.t(Key::NavMine)}</h1>
-            {move || complaint.get().map(|c| view! { <ComplaintView complaint=c /> })}
+            {move || match complaint.get() {
+                Some(c) => view! { <ComplaintView complaint=c /> }.into_any(),
+                // Not (or no longer) on this device.
+                None if loaded.get() => view! {
+                    <p class="notice" data-testid="complaint-missing">{move || i18n.t(Key::ErrNotFound)}</p>
+                }
+                .into_any(),
+                None => ().into_any(),
+            }}
         </section>
     }
 }
