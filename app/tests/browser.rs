@@ -252,6 +252,29 @@ async fn media_stay_while_a_draft_or_an_unsent_complaint_names_them() {
     database.close();
 }
 
+/// A complaint refused for media the server lost is sent again (the server names the
+/// field `media[i]`); other refusals are kept as refused.
+#[wasm_bindgen_test]
+fn media_refusals_are_told_from_others() {
+    use gridline_app::offline::complaints::names_unknown_media;
+    let refusal = |field: &str| {
+        ErrorResponse::new(ErrorCode::ValidationFailed, "some fields are invalid").with_fields(
+            vec![FieldError {
+                field: field.into(),
+                issue: FieldIssue::Invalid,
+                message: "no such medium".into(),
+            }],
+        )
+    };
+    assert!(names_unknown_media(&refusal("media[1]")));
+    assert!(names_unknown_media(&refusal("media")));
+    assert!(!names_unknown_media(&refusal("matter_code")));
+    assert!(!names_unknown_media(&ErrorResponse::new(
+        ErrorCode::Conflict,
+        "x"
+    )));
+}
+
 fn credentials_error() -> ApiError {
     ApiError::Server(
         ErrorResponse::new(ErrorCode::ValidationFailed, "some fields are invalid").with_fields(

@@ -5,9 +5,9 @@
 
 use std::cell::Cell;
 
-use gridline_core::ErrorCode;
 use gridline_core::api::ticket::CreateTicketRequest;
 use gridline_core::ticket::Status;
+use gridline_core::{ErrorCode, ErrorResponse};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,9 @@ pub struct Complaint {
     /// Not before this time (ms since the epoch) is it tried again.
     pub next_attempt_ms: f64,
     pub message: Option<String>,
+    /// Why the server refused it (shown in the resident's language).
+    #[serde(default)]
+    pub refusal: Option<ErrorResponse>,
     pub tracking_code: Option<String>,
     /// The status last seen on the server.
     pub status: Option<Status>,
@@ -55,6 +58,7 @@ impl Complaint {
             attempts: 0,
             next_attempt_ms: 0.0,
             message: None,
+            refusal: None,
             tracking_code: None,
             status: None,
             created_ms: js_sys::Date::now(),
@@ -281,9 +285,7 @@ async fn send_one(database: &Database, complaint: &mut Complaint) -> Result<(), 
         }
         Err(ApiError::Network) => Err(SyncProblem::Offline),
         Err(ApiError::Server(body)) => {
-            let media_unknown = body.error.code == ErrorCode::ValidationFailed
-                && body.error.fields.iter().any(|f| f.field == "media");
-            if media_unknown {
+            if names_unknown_media(&body) {
                 // The server has lost media it once confirmed: send them again.
                 for id in &complaint.request.media {
                     if let Some(mut media) =
@@ -300,11 +302,23 @@ async fn send_one(database: &Database, complaint: &mut Complaint) -> Result<(), 
                 Err(SyncProblem::Failed(body.error.message))
             } else {
                 complaint.state = ComplaintState::Rejected;
-                complaint.message = Some(body.error.message);
+                complaint.message = Some(body.error.message.clone());
+                complaint.refusal = Some(body);
                 Ok(())
             }
         }
     }
+}
+
+/// Whether the server refused a complaint for naming media it does not have (`media`
+/// or `media[i]`): they are sent again, not given up.
+pub fn names_unknown_media(body: &ErrorResponse) -> bool {
+    body.error.code == ErrorCode::ValidationFailed
+        && body
+            .error
+            .fields
+            .iter()
+            .any(|f| f.field == "media" || f.field.starts_with("media["))
 }
 
 /// Errors that go away by themselves: try again later.

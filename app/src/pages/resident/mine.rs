@@ -162,7 +162,7 @@ fn ComplaintView(complaint: Complaint) -> impl IntoView {
                 });
             };
             view! {
-                <p class="error" role="alert">{complaint.message.clone()}</p>
+                {complaint.refusal.clone().map(|body| view! { <ErrorNotice error=ApiError::Server(body) /> })}
                 <button type="button" class="button" on:click=delete>{move || i18n.t(Key::Delete)}</button>
             }
             .into_any()
