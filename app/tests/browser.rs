@@ -275,6 +275,47 @@ fn media_refusals_are_told_from_others() {
     )));
 }
 
+/// The filing screen's search: names that start with the words first, then names that
+/// hold them, then search words; in either language.
+#[wasm_bindgen_test]
+fn matter_search_ranks_names_before_search_words() {
+    use gridline_app::pages::resident::reference::{Matter, ResidentReference};
+    let matter = |code: &str, zh: &str, en: &str, keywords: &[&str]| Matter {
+        code: code.into(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        keywords: keywords.iter().map(|k| (*k).into()).collect(),
+    };
+    let reference = ResidentReference {
+        matters: vec![
+            matter(
+                "0109",
+                "道路保洁",
+                "Street cleaning",
+                &["落叶", "路灯旁垃圾"],
+            ),
+            matter("0202", "道路破损", "Damaged road", &["坑洼"]),
+            matter("0201", "路灯不亮", "Street light out", &["照明"]),
+            matter("0205", "排水不畅", "Blocked drains", &["积水"]),
+        ],
+        ..ResidentReference::default()
+    };
+    let codes = |query: &str| -> Vec<String> {
+        reference
+            .search(query, 20)
+            .into_iter()
+            .map(|m| m.code)
+            .collect()
+    };
+    assert_eq!(codes("路灯"), ["0201", "0109"]);
+    assert_eq!(codes("道路"), ["0109", "0202"]);
+    assert_eq!(codes("STREET"), ["0109", "0201"]);
+    assert_eq!(codes("light"), ["0201"]);
+    assert_eq!(codes("积水"), ["0205"]);
+    assert!(codes("  ").is_empty());
+    assert_eq!(reference.search("路", 1).len(), 1);
+}
+
 fn credentials_error() -> ApiError {
     ApiError::Server(
         ErrorResponse::new(ErrorCode::ValidationFailed, "some fields are invalid").with_fields(

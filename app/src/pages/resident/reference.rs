@@ -18,11 +18,19 @@ pub struct Matter {
 }
 
 impl Matter {
-    /// Whether `query` (already lower case) is in its names or search words.
-    fn matches(&self, query: &str) -> bool {
-        self.name_zh.contains(query)
-            || self.name_en.to_lowercase().contains(query)
-            || self.keywords.iter().any(|k| k.contains(query))
+    /// How well `query` (already lower case) fits: 0 a name starts with it, 1 a name
+    /// holds it, 2 a search word holds it; `None` when nothing does.
+    fn rank(&self, query: &str) -> Option<u8> {
+        let en = self.name_en.to_lowercase();
+        if self.name_zh.starts_with(query) || en.starts_with(query) {
+            Some(0)
+        } else if self.name_zh.contains(query) || en.contains(query) {
+            Some(1)
+        } else if self.keywords.iter().any(|k| k.contains(query)) {
+            Some(2)
+        } else {
+            None
+        }
     }
 }
 
@@ -40,17 +48,25 @@ impl ResidentReference {
         self.matters.iter().find(|m| m.code == code)
     }
 
-    /// At most `limit` matter types whose names or search words hold `query`.
+    /// At most `limit` matter types whose names or search words hold `query`: names
+    /// that start with it first, then names that hold it, then search words; catalogue
+    /// order within each.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Matter> {
         let query = query.trim().to_lowercase();
         if query.is_empty() {
             return Vec::new();
         }
-        self.matters
+        let mut found: Vec<(u8, &Matter)> = self
+            .matters
             .iter()
-            .filter(|m| m.matches(&query))
+            .filter_map(|m| m.rank(&query).map(|rank| (rank, m)))
+            .collect();
+        // Stable: catalogue order within a rank.
+        found.sort_by_key(|(rank, _)| *rank);
+        found
+            .into_iter()
             .take(limit)
-            .cloned()
+            .map(|(_, m)| m.clone())
             .collect()
     }
 
