@@ -313,7 +313,9 @@ async fn serve_command(config: Config, demo: bool) -> Result<(), CliError> {
     let addr = listener.local_addr().map_err(CliError::Serve)?;
     let state = serve::AppState::new(config, store).map_err(CliError::Serve)?;
     println!("Gridline is running at http://{addr}/");
-    println!("  staff consoles: http://{addr}/staff/  grid workers, stations: http://{addr}/field/");
+    println!(
+        "  staff consoles: http://{addr}/staff/  grid workers, stations: http://{addr}/field/"
+    );
     serve::serve(listener, state, serve::shutdown_signal())
         .await
         .map_err(CliError::Serve)?;
