@@ -236,22 +236,12 @@ async fn a_unit_takes_handles_and_resolves(app: &TestApp) {
         ["received", "dispatched", "accept", "resolve"]
     );
     assert_eq!(public.timeline[3].note, "已更换灯泡，恢复照明");
-    let rated = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
-        .json(&json!({"satisfaction": "satisfied", "comment": "很快"}))
-        .send()
-        .await
-        .unwrap();
+    let rated = rate(app, code, "satisfied", "很快").await;
     assert_eq!(rated.status(), 200);
     let rated: TicketView = rated.json().await.unwrap();
     assert_eq!(serde_json::to_value(rated.status).unwrap(), "closed");
     // Rating twice is refused.
-    let again = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
-        .json(&json!({"satisfaction": "dissatisfied"}))
-        .send()
-        .await
-        .unwrap();
+    let again = rate(app, code, "dissatisfied", "").await;
     expect_error(again, 409, "conflict").await;
 }
 
@@ -554,10 +544,11 @@ async fn staff_see_their_queues_and_the_actions_open_to_them(app: &TestApp) {
     assert_eq!(actions(&dispatch.tickets[0]), ["dispatch"]);
 }
 
-async fn rate(app: &TestApp, code: &str, satisfaction: &str) -> reqwest::Response {
+/// The complainant (proving with the phone's last digits) rates a ticket.
+async fn rate(app: &TestApp, code: &str, satisfaction: &str, comment: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
-        .json(&json!({"satisfaction": satisfaction, "comment": "路灯还是不亮"}))
+        .json(&json!({"satisfaction": satisfaction, "comment": comment}))
         .send()
         .await
         .unwrap()
@@ -578,11 +569,16 @@ async fn dissatisfied_reopens_once_then_a_supervisor_decides(app: &TestApp) {
         }
     };
     // Rating waits for the unit to be done.
-    expect_error(rate(app, code, "satisfied").await, 409, "conflict").await;
+    expect_error(
+        rate(app, code, "satisfied", "路灯还是不亮").await,
+        409,
+        "conflict",
+    )
+    .await;
     handle().await;
 
     // The first dissatisfied rating sends it back to the unit, with new deadlines.
-    let r = rate(app, code, "dissatisfied").await;
+    let r = rate(app, code, "dissatisfied", "路灯还是不亮").await;
     assert_eq!(r.status(), 200);
     let reopened: TicketView = r.json().await.unwrap();
     assert_eq!(serde_json::to_value(reopened.status).unwrap(), "dispatched");
@@ -602,8 +598,8 @@ async fn dissatisfied_reopens_once_then_a_supervisor_decides(app: &TestApp) {
     // The second time, two taps at once: one rating counts; it goes to a supervisor.
     handle().await;
     let (a, b) = tokio::join!(
-        rate(app, code, "dissatisfied"),
-        rate(app, code, "dissatisfied")
+        rate(app, code, "dissatisfied", "路灯还是不亮"),
+        rate(app, code, "dissatisfied", "路灯还是不亮")
     );
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
@@ -623,7 +619,12 @@ async fn dissatisfied_reopens_once_then_a_supervisor_decides(app: &TestApp) {
             .collect::<Vec<_>>(),
         [&"rate_reopen", &"rate_review"]
     );
-    expect_error(rate(app, code, "satisfied").await, 409, "conflict").await;
+    expect_error(
+        rate(app, code, "satisfied", "路灯还是不亮").await,
+        409,
+        "conflict",
+    )
+    .await;
 
     // The supervisor sees it for review and may reopen or close it; closing ends it.
     sign_in_as(app, Role::Supervisor).await;
