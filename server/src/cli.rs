@@ -1,4 +1,5 @@
-//! The command line: `gridline serve | migrate | seed-demo | import | export | user`.
+//! The command line: `gridline serve | migrate | seed-demo | import | export | user |
+//! station`.
 
 use std::path::PathBuf;
 
@@ -75,6 +76,13 @@ pub enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// Manage community stations and their tablets.
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
+        #[command(flatten)]
+        config: Config,
+    },
     /// Export reference data in the import format, to standard output.
     Export {
         #[arg(value_enum)]
@@ -143,6 +151,34 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// Add a station (or rename it, or move it to another community).
+    Add {
+        /// A short code, e.g. QS-01.
+        code: String,
+        #[arg(long)]
+        name_zh: String,
+        #[arg(long)]
+        name_en: String,
+        /// The community it serves (a region code); filings default to it.
+        #[arg(long)]
+        community: String,
+    },
+    /// Issue a one-time code that enrolls one tablet to the station (valid 24 hours).
+    Enroll {
+        /// The station's code.
+        code: String,
+    },
+    /// List the stations' tablets.
+    Devices,
+    /// Revoke a tablet: it can no longer file.
+    Revoke {
+        /// The device's id (from `station devices`).
+        device_id: i64,
+    },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
@@ -163,6 +199,8 @@ pub enum CliError {
     Serve(std::io::Error),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error("{0}")]
+    Refused(String),
     #[error("cannot read {path}: {source}")]
     ReadFile {
         path: String,
@@ -216,6 +254,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let store = store::connect(&config.database_url()).await?;
             user_command(store.as_ref(), command).await
         }
+        Command::Station { command, config } => {
+            prepare_data_dir(&config)?;
+            let store = store::connect(&config.database_url()).await?;
+            station_command(store.as_ref(), command).await
+        }
         Command::Export { kind, config } => {
             let store = store::connect(&config.database_url()).await?;
             print!("{}", import::export(store.as_ref(), kind).await?);
@@ -264,6 +307,78 @@ async fn user_command(store: &dyn store::Store, command: UserCommand) -> Result<
         UserCommand::Grant { username, grant } => {
             users::grant(store, &username, &grant.into()).await?;
             println!("user {username} updated");
+        }
+    }
+    Ok(())
+}
+
+async fn station_command(
+    store: &dyn store::Store,
+    command: StationCommand,
+) -> Result<(), CliError> {
+    let now = time::OffsetDateTime::now_utc();
+    match command {
+        StationCommand::Add {
+            code,
+            name_zh,
+            name_en,
+            community,
+        } => {
+            let known = store.list_regions().await?.into_iter().any(|r| {
+                r.code == community
+                    && r.level == gridline_core::api::reference::RegionLevel::Community
+            });
+            if !known {
+                return Err(CliError::Refused(format!("no such community: {community}")));
+            }
+            store
+                .upsert_station(&store::NewStation {
+                    code: code.clone(),
+                    name_zh,
+                    name_en,
+                    community_code: community,
+                })
+                .await?;
+            println!("station {code} saved");
+        }
+        StationCommand::Enroll { code } => {
+            let issued = crate::station::issue_code(store, &code, now)
+                .await
+                .map_err(|e| CliError::Refused(e.to_string()))?;
+            println!(
+                "enrollment code for a tablet of {}: {}\n  valid until {} (UTC), once; device id {}",
+                issued.station_code, issued.code, issued.expires_at, issued.device_id
+            );
+        }
+        StationCommand::Devices => {
+            for d in store.list_station_devices().await? {
+                let state = if d.revoked_at.is_some() {
+                    "revoked"
+                } else if d.enrolled_at.is_some() {
+                    "enrolled"
+                } else if d.code_expires_at.is_some_and(|t| t > now) {
+                    "waiting"
+                } else {
+                    "expired"
+                };
+                let seen = d
+                    .last_seen_at
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "-".into());
+                println!(
+                    "{:>5}  {:<10} {:<9} {:<20} last seen {seen}",
+                    d.id, d.station.code, state, d.label
+                );
+            }
+        }
+        StationCommand::Revoke { device_id } => {
+            if store.revoke_device(device_id, now).await? {
+                println!("device {device_id} revoked; it can no longer file");
+            } else {
+                return Err(CliError::Refused(format!(
+                    "no live device {device_id} (see `gridline station devices`)"
+                )));
+            }
         }
     }
     Ok(())

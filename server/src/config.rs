@@ -64,6 +64,15 @@ pub struct Config {
     /// tracking links in QR codes. Default: the address the request came to.
     #[arg(long, env = "GRIDLINE_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Seconds without a touch after which a station tablet ends a resident's session
+    /// and clears everything of them.
+    #[arg(long, env = "GRIDLINE_STATION_IDLE_SECONDS", default_value_t = gridline_core::api::station::RESIDENT_IDLE_SECONDS)]
+    pub station_idle_seconds: u32,
+
+    /// Minutes without use after which a station tablet signs its staff member out.
+    #[arg(long, env = "GRIDLINE_STATION_STAFF_IDLE_MINUTES", default_value_t = gridline_core::api::station::STAFF_IDLE_MINUTES)]
+    pub station_staff_idle_minutes: u32,
 }
 
 impl Config {
@@ -109,6 +118,8 @@ impl Config {
             uploads_per_hour: 200,
             media_grace_hours: 168,
             public_url: None,
+            station_idle_seconds: gridline_core::api::station::RESIDENT_IDLE_SECONDS,
+            station_staff_idle_minutes: gridline_core::api::station::STAFF_IDLE_MINUTES,
         }
     }
 }

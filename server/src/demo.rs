@@ -10,7 +10,7 @@ use gridline_core::Role;
 
 use crate::auth;
 use crate::import::{self, ImportError, ImportKind};
-use crate::store::{NewStaff, Store};
+use crate::store::{NewStaff, NewStation, Store};
 
 /// (username, display name, role)
 const STAFF: &[(&str, &str, Role)] = &[
@@ -26,6 +26,10 @@ const STAFF: &[(&str, &str, Role)] = &[
 pub const DEMO_HANDLER_UNIT: &str = "U-CM";
 /// The community whose grids the demo `worker` account patrols (青松社区).
 pub const DEMO_WORKER_AREA: &str = "D01-S01-C01";
+
+/// The demo community station (青松社区便民服务驿站): tablets enroll to it with
+/// `gridline station enroll QS-01`.
+pub const DEMO_STATION: &str = "QS-01";
 
 /// The demo files, in the import formats (see `import`).
 pub const CATALOGUE_CSV: &str = include_str!("../demo/catalogue.csv");
@@ -50,6 +54,14 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, 
         return Ok(None);
     }
     load_reference_data(store).await?;
+    store
+        .upsert_station(&NewStation {
+            code: DEMO_STATION.into(),
+            name_zh: "青松社区便民服务驿站".into(),
+            name_en: "Qingsong Community Service Station".into(),
+            community_code: DEMO_WORKER_AREA.into(),
+        })
+        .await?;
     let mut logins = Vec::new();
     for &(username, display_name, role) in STAFF {
         let password = auth::generate_password();

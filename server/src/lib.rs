@@ -16,6 +16,7 @@ pub mod media;
 pub mod reference;
 pub mod routes;
 pub mod serve;
+pub mod station;
 pub mod store;
 pub mod telemetry;
 pub mod throttle;

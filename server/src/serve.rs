@@ -31,6 +31,10 @@ pub struct AppState {
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
     pub upload_limit: Arc<crate::throttle::RateLimit>,
     pub media: crate::media::MediaStore,
+    /// The station sealing key, read (or made) at first use.
+    seal_key: Arc<tokio::sync::OnceCell<crate::station::SealKey>>,
+    /// Failed station enrollments, counted per address.
+    pub enroll_limit: Arc<crate::throttle::RateLimit>,
 }
 
 impl AppState {
@@ -51,7 +55,19 @@ impl AppState {
             login_throttle: Arc::default(),
             upload_limit,
             media,
+            seal_key: Arc::default(),
+            enroll_limit: Arc::new(crate::throttle::RateLimit::new(
+                10,
+                std::time::Duration::from_secs(900),
+            )),
         })
+    }
+
+    /// The station sealing key (kept in the database, made at first use).
+    pub async fn seal_key(&self) -> crate::error::AppResult<&crate::station::SealKey> {
+        self.seal_key
+            .get_or_try_init(|| crate::station::SealKey::load(self.store.as_ref()))
+            .await
     }
 
     pub fn session_ttl(&self) -> time::Duration {

@@ -5,6 +5,7 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::media::{MAX_AUDIO, MAX_PHOTOS, MediaKind};
+use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{
     ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, RatingRequest, TicketView,
     TierChangeRequest, TimelineEntry,
@@ -123,13 +124,31 @@ fn unrouted_note(reason: Unrouted) -> &'static str {
 }
 
 /// Files a ticket. Returns it and whether it is new (false: the client id was seen).
+/// Who files a ticket: the channel, and for a station, which one and how the resident
+/// consented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filer {
+    pub channel: Channel,
+    pub station: Option<(i64, Consent)>,
+}
+
+impl From<Channel> for Filer {
+    fn from(channel: Channel) -> Filer {
+        Filer {
+            channel,
+            station: None,
+        }
+    }
+}
+
 pub async fn create(
     store: &dyn Store,
     snapshot: &Snapshot,
     request: CreateTicketRequest,
-    channel: Channel,
+    filer: impl Into<Filer>,
     now: OffsetDateTime,
 ) -> AppResult<(TicketRecord, bool)> {
+    let filer = filer.into();
     request.validate().map_err(AppError::Validation)?;
     let matter = snapshot
         .matters
@@ -164,7 +183,7 @@ pub async fn create(
         id: 0,
         tracking_code: String::new(),
         client_id: request.client_id.clone(),
-        channel,
+        channel: filer.channel,
         matter_code: matter.code.clone(),
         region_code: grid.clone(),
         lon: request.lon,
@@ -193,6 +212,8 @@ pub async fn create(
         satisfaction: None,
         reopen_count: 0,
         review_pending: false,
+        station_id: filer.station.map(|(id, _)| id),
+        consent: filer.station.map(|(_, consent)| consent),
     };
     let media = stored_media(store, "media", &request.media).await?;
     let mut events = vec![NewEvent {

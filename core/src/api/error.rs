@@ -32,6 +32,9 @@ pub enum ErrorCode {
     /// A write with the session cookie lacked the session's CSRF token (header
     /// `x-csrf-token`, from the sign-in or `GET /auth/me` answer): fetch it and retry.
     CsrfRejected,
+    /// The station tablet's enrollment was revoked by an admin (or never existed): it
+    /// may not file any more until it is enrolled again.
+    DeviceRevoked,
     NotFound,
     MethodNotAllowed,
     /// The request conflicts with what is stored (e.g. a duplicate).
@@ -57,7 +60,7 @@ impl ErrorCode {
             ErrorCode::BadRequest => 400,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::CsrfRejected => 403,
+            ErrorCode::Forbidden | ErrorCode::CsrfRejected | ErrorCode::DeviceRevoked => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,

@@ -23,6 +23,8 @@ pub enum Channel {
     Staff,
     /// Reported upward by a grid worker from a patrol finding (上报).
     GridWorker,
+    /// Filed at a community station's tablet on behalf of a walk-in resident (代办).
+    Station,
 }
 
 impl Channel {
@@ -31,13 +33,19 @@ impl Channel {
             Channel::Resident => "resident",
             Channel::Staff => "staff",
             Channel::GridWorker => "grid_worker",
+            Channel::Station => "station",
         }
     }
 
     pub fn parse(s: &str) -> Option<Channel> {
-        [Channel::Resident, Channel::Staff, Channel::GridWorker]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            Channel::Resident,
+            Channel::Staff,
+            Channel::GridWorker,
+            Channel::Station,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 

@@ -49,6 +49,7 @@ impl From<MediaError> for AppError {
         (status = 201, body = MediaResponse, description = "stored (or stored before: the same id)"),
         (status = 413, body = gridline_core::ErrorResponse, description = "over the kind's cap"),
         (status = 415, body = gridline_core::ErrorResponse, description = "not a supported photo or voice note"),
+        (status = 403, body = gridline_core::ErrorResponse, description = "device_revoked: the x-station-device header names a revoked tablet"),
         (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: too many uploads from this address"),
     ))]
 pub async fn upload(
@@ -57,9 +58,12 @@ pub async fn upload(
     headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> AppResult<(StatusCode, ApiJson<MediaResponse>)> {
-    // Staff are accountable for what they upload; the public is counted by address.
+    // Staff and enrolled station tablets are accountable for what they upload (a
+    // revoked tablet is refused); the public is counted by address.
     let staff = CurrentStaff::optional(&state, &Method::POST, &headers).await?;
+    let tablet = crate::station::device_of(&state, &headers).await?;
     if staff.is_none()
+        && tablet.is_none()
         && let Err(wait) = state
             .upload_limit
             .hit(&peer.ip().to_string(), std::time::Instant::now())

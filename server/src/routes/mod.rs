@@ -8,6 +8,7 @@ mod field;
 mod health;
 mod media;
 mod reference;
+mod station;
 mod tickets;
 
 use axum::Router;
@@ -53,6 +54,13 @@ use crate::serve::AppState;
         field::records,
         field::open_tickets,
         field::grids,
+        station::enroll,
+        station::device,
+        station::file,
+        station::today,
+        station::issue_code,
+        station::devices,
+        station::revoke,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -64,6 +72,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(reference::router())
         .merge(tickets::router())
         .merge(field::router())
+        .merge(station::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

@@ -294,6 +294,77 @@ macro_rules! impl_store_with_common_sql {
                 common::set_staff_disabled(&self.pool, staff_id, disabled).await
             }
 
+            async fn upsert_station(
+                &self,
+                station: &$crate::store::NewStation,
+            ) -> $crate::store::StoreResult<i64> {
+                common::stations::upsert_station(&self.pool, station).await
+            }
+
+            async fn list_stations(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StationRecord>> {
+                common::stations::list_stations(&self.pool).await
+            }
+
+            async fn issue_enrollment(
+                &self,
+                station_id: i64,
+                code_hash: &[u8],
+                expires_at: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<i64> {
+                common::stations::issue_enrollment(&self.pool, station_id, code_hash, expires_at)
+                    .await
+            }
+
+            async fn enroll_device(
+                &self,
+                code_hash: &[u8],
+                token_hash: &[u8],
+                label: &str,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<Option<i64>> {
+                common::stations::enroll_device(&self.pool, code_hash, token_hash, label, now).await
+            }
+
+            async fn touch_device(
+                &self,
+                token_hash: &[u8],
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<Option<$crate::store::StationDevice>> {
+                common::stations::touch_device(&self.pool, token_hash, now).await
+            }
+
+            async fn list_station_devices(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StationDevice>> {
+                common::stations::list_station_devices(&self.pool).await
+            }
+
+            async fn revoke_device(
+                &self,
+                device_id: i64,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<bool> {
+                common::stations::revoke_device(&self.pool, device_id, now).await
+            }
+
+            async fn station_tickets(
+                &self,
+                station_id: i64,
+                since: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::TicketRecord>> {
+                common::stations::station_tickets(&self.pool, station_id, since).await
+            }
+
+            async fn server_key(
+                &self,
+                name: &str,
+                candidate: &[u8],
+            ) -> $crate::store::StoreResult<Vec<u8>> {
+                common::stations::server_key(&self.pool, name, candidate).await
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -311,6 +382,7 @@ use async_trait::async_trait;
 use gridline_core::Role;
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, TimelineEntry};
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::deadline::Tier;
@@ -412,6 +484,10 @@ pub struct TicketRecord {
     pub reopen_count: u32,
     /// Rated dissatisfied after a reopening: a supervisor decides (不满意复核).
     pub review_pending: bool,
+    /// The community station that filed it on a resident's behalf.
+    pub station_id: Option<i64>,
+    /// How that resident agreed (station filings only).
+    pub consent: Option<Consent>,
 }
 
 /// What a ticket was when it was read: a change is saved only if it still is (someone
@@ -431,6 +507,38 @@ impl TicketVersion {
             reopen_count: ticket.reopen_count,
         }
     }
+}
+
+/// A community station (便民服务驿站) to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStation {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub community_code: String,
+}
+
+/// A community station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationRecord {
+    pub id: i64,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub community_code: String,
+}
+
+/// A station's tablet: waiting for enrollment (a code issued), enrolled, or revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationDevice {
+    pub id: i64,
+    pub station: StationRecord,
+    pub label: String,
+    pub created_at: OffsetDateTime,
+    pub code_expires_at: Option<OffsetDateTime>,
+    pub enrolled_at: Option<OffsetDateTime>,
+    pub last_seen_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
 }
 
 /// A new entry on a ticket's timeline.
@@ -755,6 +863,45 @@ pub trait Store: Send + Sync + 'static {
     /// Disables (or enables) an account; disabling also ends all its sessions.
     async fn set_staff_disabled(&self, staff_id: i64, disabled: bool) -> StoreResult<()>;
     async fn add_staff_unit(&self, staff_id: i64, unit_code: &str) -> StoreResult<()>;
+
+    /// Adds a station, or renames it and moves it to another community.
+    async fn upsert_station(&self, station: &NewStation) -> StoreResult<i64>;
+    async fn list_stations(&self) -> StoreResult<Vec<StationRecord>>;
+    /// Makes a device row waiting for a tablet with the one-time code (its SHA-256).
+    async fn issue_enrollment(
+        &self,
+        station_id: i64,
+        code_hash: &[u8],
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<i64>;
+    /// Uses up a live enrollment code: the device gets its token (SHA-256). `None` when
+    /// the code is unknown, used, expired or revoked.
+    async fn enroll_device(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        label: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<i64>>;
+    /// The device holding this token (revoked ones too, so they can be told so); notes
+    /// that it was seen.
+    async fn touch_device(
+        &self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<StationDevice>>;
+    async fn list_station_devices(&self) -> StoreResult<Vec<StationDevice>>;
+    /// Revokes a device (and any unused code); `false` if there is no such live device.
+    async fn revoke_device(&self, device_id: i64, now: OffsetDateTime) -> StoreResult<bool>;
+    /// The tickets a station filed since `since`, newest first.
+    async fn station_tickets(
+        &self,
+        station_id: i64,
+        since: OffsetDateTime,
+    ) -> StoreResult<Vec<TicketRecord>>;
+    /// The server's secret named `name`: `candidate` if none was kept yet (the first
+    /// process wins a race), else the kept one.
+    async fn server_key(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

@@ -4,6 +4,7 @@
 
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
+use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, TimelineEntry};
 use gridline_core::deadline::Tier;
 use gridline_core::geo::Polygon;
@@ -16,8 +17,8 @@ use time::OffsetDateTime;
 use gridline_core::api::media::MediaKind;
 
 use super::{
-    MediaRecord, ResponsibilityRow, StaffRecord, StoreError, StoreResult, TicketRecord,
-    level_from_text, roles_from_text,
+    MediaRecord, ResponsibilityRow, StaffRecord, StationDevice, StationRecord, StoreError,
+    StoreResult, TicketRecord, level_from_text, roles_from_text,
 };
 
 pub(crate) trait RowExt {
@@ -25,6 +26,7 @@ pub(crate) trait RowExt {
     fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
     fn int32(&self, column: &str) -> StoreResult<i32>;
     fn int64(&self, column: &str) -> StoreResult<i64>;
+    fn opt_int64(&self, column: &str) -> StoreResult<Option<i64>>;
     fn flag(&self, column: &str) -> StoreResult<bool>;
     fn opt_f64(&self, column: &str) -> StoreResult<Option<f64>>;
     fn time(&self, column: &str) -> StoreResult<OffsetDateTime>;
@@ -44,6 +46,9 @@ macro_rules! impl_row_ext {
                 Ok(self.try_get(column)?)
             }
             fn int64(&self, column: &str) -> StoreResult<i64> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_int64(&self, column: &str) -> StoreResult<Option<i64>> {
                 Ok(self.try_get(column)?)
             }
             fn flag(&self, column: &str) -> StoreResult<bool> {
@@ -218,6 +223,14 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
             Err(_) => return corrupt("reopen_count", "negative"),
         },
         review_pending: row.flag("review_pending")?,
+        station_id: row.opt_int64("station_id")?,
+        consent: match row.opt_text("consent")? {
+            None => None,
+            Some(c) => match Consent::parse(&c) {
+                Some(c) => Some(c),
+                None => return corrupt("consent", c),
+            },
+        },
     })
 }
 
@@ -245,5 +258,30 @@ pub(crate) fn media(row: &impl RowExt) -> StoreResult<MediaRecord> {
         content_type: row.text("content_type")?,
         size_bytes: row.int64("size_bytes")?,
         created_at: row.time("created_at")?,
+    })
+}
+
+/// Columns: `station_columns!` in stations_sql.rs.
+pub(crate) fn station(row: &impl RowExt) -> StoreResult<StationRecord> {
+    Ok(StationRecord {
+        id: row.int64("id")?,
+        code: row.text("code")?,
+        name_zh: row.text("name_zh")?,
+        name_en: row.text("name_en")?,
+        community_code: row.text("community_code")?,
+    })
+}
+
+/// Columns: `device_columns!` in stations_sql.rs.
+pub(crate) fn station_device(row: &impl RowExt) -> StoreResult<StationDevice> {
+    Ok(StationDevice {
+        id: row.int64("device_id")?,
+        station: station(row)?,
+        label: row.text("label")?,
+        created_at: row.time("created_at")?,
+        code_expires_at: row.opt_time("code_expires_at")?,
+        enrolled_at: row.opt_time("enrolled_at")?,
+        last_seen_at: row.opt_time("last_seen_at")?,
+        revoked_at: row.opt_time("revoked_at")?,
     })
 }

@@ -14,6 +14,12 @@ mod common {
     type Pool = sqlx::sqlite::SqlitePool;
     type Db = sqlx::Sqlite;
     include!("common_sql.rs");
+
+    /// Stations, their tablets and the server's keys (inside `common` for its macros).
+    pub(crate) mod stations {
+        type Pool = super::Pool;
+        include!("stations_sql.rs");
+    }
 }
 
 pub struct SqliteStore {

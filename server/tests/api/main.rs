@@ -13,4 +13,5 @@ mod media;
 mod reference;
 mod roles;
 mod shell;
+mod station;
 mod tickets;
