@@ -1,7 +1,8 @@
 // Gridline's service worker: caches the app shell so the app opens and navigates with
 // no network after one visit online.
 //
-// Each app (the resident app at /, the staff app at /staff/, the field app at /field/)
+// Each app (the resident app at /, the staff app at /staff/, the field app at /field/,
+// the station app at /station/)
 // has its own copy of this worker, scoped to its path, with its own caches.
 //
 // scripts/sw-manifest.sh (a Trunk post-build hook) replaces the three lines below with
@@ -14,7 +15,7 @@ const BUILD = "dev";
 const SHELL = ["/index.html"];
 
 // Paths of the other apps, which their own workers serve.
-const OTHER_APPS = ["/staff/", "/field/"];
+const OTHER_APPS = ["/staff/", "/field/", "/station/"];
 
 const CACHE_PREFIX = "gridline-shell:" + BASE + ":";
 const CACHE = CACHE_PREFIX + BUILD;

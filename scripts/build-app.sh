@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the three apps with Trunk (release): the resident app into dist/ (served at
-# /), then the staff app into dist/staff/ (/staff/) and the field app into dist/field/
-# (/field/). Trunk empties its dist folder first, so the order matters: the resident
-# build would remove the others.
+# Builds the four apps with Trunk (release): the resident app into dist/ (served at
+# /), then the staff app into dist/staff/ (/staff/), the field app into dist/field/
+# (/field/) and the station app into dist/station/ (/station/). Trunk empties its dist
+# folder first, so the order matters: the resident build would remove the others.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,3 +11,4 @@ export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 trunk build --release
 trunk build app/staff/index.html --release --dist dist/staff --public-url /staff/
 trunk build app/field/index.html --release --dist dist/field --public-url /field/
+trunk build app/station/index.html --release --dist dist/station --public-url /station/

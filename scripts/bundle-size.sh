@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the three apps' release bundle sizes (raw and gzip -9) by kind and fails when one
+# Prints the four apps' release bundle sizes (raw and gzip -9) by kind and fails when one
 # is over its budget. Run after scripts/build-app.sh. Why the budgets are what they
 # are: docs/design.md ("Bundle budgets"); the figures: docs/measurements.md.
 set -euo pipefail
@@ -10,8 +10,10 @@ cd "$(dirname "$0")/.."
 RESIDENT_BUDGET_KB=375
 # The staff app: the office consoles (queues, ticket pages, dispatching).
 STAFF_BUDGET_KB=320
-# The field app: the grid worker's offline patrol and the community stations.
+# The field app: the grid worker's offline patrol.
 FIELD_BUDGET_KB=400
+# The station app: filing for walk-in residents on a shared tablet, offline, sealed.
+STATION_BUDGET_KB=400
 
 status=0
 check() {
@@ -46,4 +48,5 @@ check() {
 check dist "$RESIDENT_BUDGET_KB"
 check dist/staff "$STAFF_BUDGET_KB"
 check dist/field "$FIELD_BUDGET_KB"
+check dist/station "$STATION_BUDGET_KB"
 exit "$status"

@@ -11,6 +11,10 @@ use gridline_core::api::media::MediaResponse;
 use gridline_core::api::reference::{
     CatalogueResponse, CommonMattersResponse, RegionsResponse, UnitsResponse,
 };
+use gridline_core::api::station::{
+    DEVICE_HEADER, DeviceResponse, EnrollRequest, EnrolledResponse, SealedFilingRequest,
+    StationFilingsResponse,
+};
 use gridline_core::api::ticket::{
     ActionRequest, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, QueueResponse,
     QueueView, RatingRequest, TicketCreatedResponse, TicketView, TierChangeRequest,
@@ -161,15 +165,69 @@ pub async fn units() -> Result<UnitsResponse, ApiError> {
     get("/units").await
 }
 
+thread_local! {
+    /// The device token of an enrolled station tablet, sent with its uploads.
+    static STATION_DEVICE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Marks this page as an enrolled station tablet (or not): its uploads carry the
+/// device token, so the server counts them as the station's.
+pub fn set_station_device(token: Option<String>) {
+    STATION_DEVICE.with(|d| *d.borrow_mut() = token);
+}
+
 /// Uploads a photo or voice note (its bytes as the body); the server says what it is.
 pub async fn upload_media(blob: &web_sys::Blob) -> Result<MediaResponse, ApiError> {
+    let device = STATION_DEVICE.with(|d| d.borrow().clone());
     send_write(|| {
-        with_csrf(Request::post(&url("/media")))
-            .header("content-type", "application/octet-stream")
-            .body(blob.clone())
-            .map_err(|_| ApiError::Network)
+        let builder = with_csrf(Request::post(&url("/media")))
+            .header("content-type", "application/octet-stream");
+        let builder = match &device {
+            Some(token) => builder.header(DEVICE_HEADER, token),
+            None => builder,
+        };
+        builder.body(blob.clone()).map_err(|_| ApiError::Network)
     })
     .await
+}
+
+/// Enrolls this tablet at a station with an admin's one-time code.
+pub async fn station_enroll(request: &EnrollRequest) -> Result<EnrolledResponse, ApiError> {
+    post("/station/enroll", request).await
+}
+
+async fn station_get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+    let response = Request::get(&url(path))
+        .header(DEVICE_HEADER, token)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+/// The tablet's station and settings (refused once the tablet is revoked).
+pub async fn station_device(token: &str) -> Result<DeviceResponse, ApiError> {
+    station_get(token, "/station/device").await
+}
+
+/// Today's filings of the tablet's station, masked.
+pub async fn station_filings(token: &str) -> Result<StationFilingsResponse, ApiError> {
+    station_get(token, "/station/filings").await
+}
+
+/// Sends a sealed filing (again, harmlessly: its client id makes it the same ticket).
+pub async fn station_file(
+    token: &str,
+    request: &SealedFilingRequest,
+) -> Result<TicketCreatedResponse, ApiError> {
+    let response = Request::post(&url("/station/filings"))
+        .header(DEVICE_HEADER, token)
+        .json(request)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
 }
 
 /// What proves a resident may see a ticket besides its tracking code. Staff need none

@@ -7,9 +7,11 @@
 //! - The **staff app** (`src/bin/gridline-staff.rs`, served at `/staff/`): the office
 //!   consoles of unit handlers, dispatchers and supervisors.
 //! - The **field app** (`src/bin/gridline-field.rs`, served at `/field/`): grid
-//!   workers' patrols and community stations, on phones and tablets, offline.
+//!   workers' patrols, on phones, offline.
+//! - The **station app** (`src/bin/gridline-station.rs`, served at `/station/`): a
+//!   community station's shared tablet filing for walk-in residents, offline.
 //!
-//! Staff sign in once for both staff programs (one session cookie for the origin).
+//! Staff sign in once for every staff program (one session cookie for the origin).
 //!
 //! Modules:
 //! - `i18n`: every string the UI shows, zh-CN first, English second.
@@ -41,6 +43,8 @@ use crate::i18n::{Key, provide_i18n, use_i18n};
 pub const STAFF_BASE: &str = "/staff";
 /// Where the field app is served.
 pub const FIELD_BASE: &str = "/field";
+/// Where the station app is served.
+pub const STATION_BASE: &str = "/station";
 
 /// Mounts the resident app on the page.
 pub fn start_resident() {
@@ -55,6 +59,11 @@ pub fn start_staff() {
 /// Mounts the field app on the page.
 pub fn start_field() {
     leptos::mount::mount_to_body(FieldApp);
+}
+
+/// Mounts the station app on the page.
+pub fn start_station() {
+    leptos::mount::mount_to_body(StationApp);
 }
 
 fn provide_app_context(scope: &'static str) {
@@ -75,6 +84,7 @@ const RESIDENT_NAV: &[NavItem] = &[
 #[component]
 pub fn ResidentApp() -> impl IntoView {
     provide_app_context("/");
+    pages::station::leave_if_enrolled();
     pages::resident::reference::provide_reference();
     pages::resident::provide_outbox();
     view! {
@@ -121,13 +131,13 @@ pub fn StaffApp() -> impl IntoView {
 const FIELD_NAV: &[NavItem] = &[
     NavItem::new("/field/", Key::NavStaff, true),
     NavItem::new("/field/worker", Key::NavWorker, false),
-    NavItem::new("/field/station", Key::NavStation, false),
 ];
 
-/// The field app: sign-in, grid workers' patrols, community stations.
+/// The field app: sign-in, grid workers' patrols.
 #[component]
 pub fn FieldApp() -> impl IntoView {
     provide_app_context("/field/");
+    pages::station::leave_if_enrolled();
     pages::staff::provide_session(FIELD_BASE);
     view! {
         <Router base=FIELD_BASE>
@@ -135,7 +145,22 @@ pub fn FieldApp() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/worker") view=pages::worker::WorkerPage />
-                    <Route path=path!("/station") view=pages::station::StationPage />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+/// The station app: one page, a kiosk for the counter.
+#[component]
+pub fn StationApp() -> impl IntoView {
+    provide_app_context("/station/");
+    pages::staff::provide_session(STATION_BASE);
+    view! {
+        <Router base=STATION_BASE>
+            <Shell nav=&[]>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=pages::station::StationPage />
                 </Routes>
             </Shell>
         </Router>

@@ -100,9 +100,15 @@ async fn upgrading_from_v1_keeps_the_media_and_adds_the_outbox() {
         .expect("kept");
     assert_eq!(blob_bytes(&kept.blob).await, b"photo bytes");
     assert!(!kept.uploaded, "v1 records read as not uploaded");
-    // v3's store for complaints is there, empty.
+    // v3's store for complaints and v4's for station filings are there, empty.
     assert_eq!(
         gridline_app::offline::complaints::all(&database)
+            .await
+            .unwrap(),
+        []
+    );
+    assert_eq!(
+        gridline_app::offline::station::all(&database)
             .await
             .unwrap(),
         []
@@ -396,4 +402,202 @@ async fn network_and_server_errors_read_differently() {
         "the request id is shown for server failures: {text}"
     );
     drop(handle);
+}
+
+/// Base64url as the server's `base64` crate writes it (no padding).
+#[wasm_bindgen_test]
+fn base64url_round_trips() {
+    use gridline_app::offline::seal::{from_base64url, to_base64url};
+    for (bytes, text) in [
+        (&b""[..], ""),
+        (b"f", "Zg"),
+        (b"fo", "Zm8"),
+        (b"foo", "Zm9v"),
+        (b"foob", "Zm9vYg"),
+        (&[0xfb, 0xff][..], "-_8"),
+    ] {
+        assert_eq!(to_base64url(bytes), text);
+        assert_eq!(from_base64url(text).as_deref(), Some(bytes));
+    }
+    assert_eq!(from_base64url("Zg==").as_deref(), Some(&b"f"[..]));
+    assert_eq!(from_base64url("Z"), None);
+    assert_eq!(
+        from_base64url("Zm+v"),
+        None,
+        "standard base64 is not base64url"
+    );
+}
+
+/// What the server does to open a sealing, done here with WebCrypto and a key pair
+/// made for the test: only the private key's holder reads it.
+async fn open_sealed(
+    private: &web_sys::CryptoKey,
+    sealed: &gridline_core::api::station::Sealed,
+) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
+    use gridline_app::offline::seal::from_base64url;
+    use js_sys::{Array, Object, Reflect, Uint8Array};
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let object = |pairs: &[(&str, &wasm_bindgen::JsValue)]| {
+        let o = Object::new();
+        for (k, v) in pairs {
+            Reflect::set(&o, &(*k).into(), v).unwrap();
+        }
+        o
+    };
+    let ecdh = object(&[("name", &"ECDH".into()), ("namedCurve", &"P-256".into())]);
+    let epk = from_base64url(&sealed.epk).unwrap();
+    let epk_key: web_sys::CryptoKey = JsFuture::from(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::from(epk.as_slice()),
+        &ecdh,
+        false,
+        &Array::new(),
+    )?)
+    .await?
+    .unchecked_into();
+    let shared = JsFuture::from(subtle.derive_bits_with_object(
+        &object(&[("name", &"ECDH".into()), ("public", &epk_key)]),
+        private,
+        256,
+    )?)
+    .await?;
+    let hkdf_key: web_sys::CryptoKey = JsFuture::from(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::new(&shared),
+        &object(&[("name", &"HKDF".into())]),
+        false,
+        &Array::of1(&"deriveKey".into()),
+    )?)
+    .await?
+    .unchecked_into();
+    let aes: web_sys::CryptoKey = JsFuture::from(subtle.derive_key_with_object_and_object(
+        &object(&[
+            ("name", &"HKDF".into()),
+            ("hash", &"SHA-256".into()),
+            ("salt", &Uint8Array::from(epk.as_slice())),
+            (
+                "info",
+                &Uint8Array::from(gridline_core::api::station::SEAL_INFO.as_bytes()),
+            ),
+        ]),
+        &hkdf_key,
+        &object(&[("name", &"AES-GCM".into()), ("length", &256.into())]),
+        false,
+        &Array::of1(&"decrypt".into()),
+    )?)
+    .await?
+    .unchecked_into();
+    let iv = from_base64url(&sealed.iv).unwrap();
+    let ct = from_base64url(&sealed.ct).unwrap();
+    let plain = JsFuture::from(subtle.decrypt_with_object_and_u8_array(
+        &object(&[
+            ("name", &"AES-GCM".into()),
+            ("iv", &Uint8Array::from(iv.as_slice())),
+        ]),
+        &aes,
+        &ct,
+    )?)
+    .await?;
+    Ok(Uint8Array::new(&plain).to_vec())
+}
+
+/// A station's filing is sealed to the server's key: the holder of the private key reads
+/// it back, the sealed text shows nothing of it, and every sealing is different.
+#[wasm_bindgen_test]
+async fn a_station_filing_is_sealed_for_the_key_holder_only() {
+    use gridline_app::offline::seal::{seal, to_base64url};
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let params = js_sys::Object::new();
+    js_sys::Reflect::set(&params, &"name".into(), &"ECDH".into()).unwrap();
+    js_sys::Reflect::set(&params, &"namedCurve".into(), &"P-256".into()).unwrap();
+    let pair: web_sys::CryptoKeyPair = JsFuture::from(
+        subtle
+            .generate_key_with_object(&params, false, &js_sys::Array::of1(&"deriveBits".into()))
+            .unwrap(),
+    )
+    .await
+    .unwrap()
+    .unchecked_into();
+    let raw = JsFuture::from(subtle.export_key("raw", &pair.get_public_key()).unwrap())
+        .await
+        .unwrap();
+    let public = to_base64url(&js_sys::Uint8Array::new(&raw).to_vec());
+    let plaintext = r#"{"contact_name":"王秀英","contact_phone":"13800001111"}"#;
+
+    let sealed = seal(&public, plaintext.as_bytes()).await.unwrap();
+    let again = seal(&public, plaintext.as_bytes()).await.unwrap();
+    assert_ne!(sealed, again, "a one-off key and nonce for every sealing");
+    let text = serde_json::to_string(&sealed).unwrap();
+    assert!(!text.contains("13800001111") && !text.contains("王秀英"));
+    assert_eq!(
+        open_sealed(&pair.get_private_key(), &sealed).await.unwrap(),
+        plaintext.as_bytes()
+    );
+    // Altered, it does not open.
+    let mut altered = sealed.clone();
+    altered.ct = to_base64url(&[0u8; 40]);
+    assert!(
+        open_sealed(&pair.get_private_key(), &altered)
+            .await
+            .is_err()
+    );
+    // A key that is not a P-256 point is refused before anything is sealed.
+    assert!(seal("AAAA", b"x").await.is_err());
+}
+
+/// A station tablet keeps the current resident's photos while the session lasts and a
+/// queued filing's until it is sent; ending the session drops the rest.
+#[wasm_bindgen_test]
+async fn station_media_stay_for_the_session_and_the_queue_only() {
+    use gridline_app::offline::complaints::ComplaintState;
+    use gridline_app::offline::drop_unneeded_media;
+    use gridline_app::offline::station::{self, QueuedFiling};
+    use gridline_core::api::station::Sealed;
+
+    let database = db::open(&unique_name("gridline-station")).await.unwrap();
+    for id in ["session-photo", "queued-photo", "stray"] {
+        db::put_media(&database, &medium(id)).await.unwrap();
+    }
+    station::keep_session_media(&database, &["session-photo".into()])
+        .await
+        .unwrap();
+    let mut queued = QueuedFiling {
+        id: "filing-1".into(),
+        sealed: Sealed {
+            epk: "e".into(),
+            iv: "i".into(),
+            ct: "c".into(),
+        },
+        media: vec!["queued-photo".into()],
+        state: ComplaintState::Pending,
+        attempts: 0,
+        next_attempt_ms: 0.0,
+        refusal: None,
+        tracking_code: None,
+        status: None,
+        created_ms: 0.0,
+    };
+    station::put(&database, &queued).await.unwrap();
+    drop_unneeded_media(&database).await.unwrap();
+    let mut kept = db::media_ids(&database).await.unwrap();
+    kept.sort();
+    assert_eq!(kept, ["queued-photo", "session-photo"]);
+
+    let session = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    session.set_item("left-behind", "13800001111").unwrap();
+    station::end_session(&database).await.unwrap();
+    assert_eq!(db::media_ids(&database).await.unwrap(), ["queued-photo"]);
+    assert_eq!(session.length().unwrap(), 0, "session storage cleared");
+
+    queued.state = ComplaintState::Sent;
+    queued.tracking_code = Some("ABCD2345".into());
+    station::put(&database, &queued).await.unwrap();
+    drop_unneeded_media(&database).await.unwrap();
+    assert!(db::media_ids(&database).await.unwrap().is_empty());
+    assert_eq!(station::all(&database).await.unwrap().len(), 1);
+    database.close();
 }

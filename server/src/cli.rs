@@ -429,7 +429,8 @@ async fn serve_command(config: Config, demo: bool) -> Result<(), CliError> {
     let state = serve::AppState::new(config, store).map_err(CliError::Serve)?;
     println!("Gridline is running at http://{addr}/");
     println!(
-        "  staff consoles: http://{addr}/staff/  grid workers, stations: http://{addr}/field/"
+        "  staff consoles: http://{addr}/staff/  grid workers: http://{addr}/field/  \
+         station tablets: http://{addr}/station/"
     );
     serve::serve(listener, state, serve::shutdown_signal())
         .await

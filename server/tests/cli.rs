@@ -155,3 +155,73 @@ fn user_add_and_list_from_the_command_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unit_handler"));
 }
+
+#[test]
+fn stations_and_their_tablets_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = gridline()
+            .args(args)
+            .env("GRIDLINE_DATA_DIR", dir.path())
+            .env_remove("GRIDLINE_DATABASE_URL")
+            .env("GRIDLINE_LOG", "warn")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert!(run(&["seed-demo"]).0);
+    let (ok, _, err) = run(&[
+        "station",
+        "add",
+        "QS-02",
+        "--name-zh",
+        "青松二站",
+        "--name-en",
+        "Qingsong 2",
+        "--community",
+        "D01-S01-C02",
+    ]);
+    assert!(ok, "{err}");
+    // A station needs a community that exists.
+    let (ok, _, err) = run(&[
+        "station",
+        "add",
+        "QS-03",
+        "--name-zh",
+        "x",
+        "--name-en",
+        "x",
+        "--community",
+        "D01-S01-C01-G02",
+    ]);
+    assert!(!ok && err.contains("no such community"), "{err}");
+    let (ok, out, err) = run(&["station", "enroll", "QS-02"]);
+    assert!(ok, "{err}");
+    let code = out
+        .split_whitespace()
+        .find(|w| w.len() == 11 && w.as_bytes()[5] == b'-');
+    assert!(code.is_some(), "{out}");
+    let id: String = out
+        .rsplit("device id ")
+        .next()
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let (_, listed, _) = run(&["station", "devices"]);
+    assert!(
+        listed.contains("QS-02") && listed.contains("waiting"),
+        "{listed}"
+    );
+    assert!(run(&["station", "revoke", &id]).0);
+    let (_, listed, _) = run(&["station", "devices"]);
+    assert!(listed.contains("revoked"), "{listed}");
+    let (ok, _, err) = run(&["station", "revoke", &id]);
+    assert!(!ok && err.contains("no live device"), "{err}");
+    let (ok, _, err) = run(&["station", "enroll", "NOPE"]);
+    assert!(!ok && err.contains("no such station"), "{err}");
+}

@@ -47,12 +47,15 @@ describe("the apps", () => {
     for (const label of ["工作台", "工单"]) {
       await staffNav.getByText(label, { exact: true }).waitFor();
     }
-    // The field app (patrols, stations) is the third program.
+    // The field app (patrols) is the third program, the station app the fourth.
     await page.goto(`${server.url}/field/`);
     await page.getByRole("heading", { name: "工作台" }).waitFor();
-    for (const label of ["工作台", "网格员", "驿站"]) {
+    for (const label of ["工作台", "网格员"]) {
       await page.locator("nav.bottom-nav").getByText(label, { exact: true }).waitFor();
     }
+    await page.goto(`${server.url}/station/`);
+    await page.getByRole("heading", { name: "驿站代办" }).waitFor();
+    await page.getByRole("heading", { name: "登记本平板" }).waitFor();
     assert.deepEqual(errors, [], "no console errors (CSP violations would appear here)");
     await context.close();
   });
@@ -88,6 +91,9 @@ describe("the apps", () => {
     await page.goto(`${server.url}/field/`);
     await page.getByRole("heading", { name: "工作台" }).waitFor();
     await untilOfflineReady(page);
+    await page.goto(`${server.url}/station/`);
+    await page.getByRole("heading", { name: "驿站代办" }).waitFor();
+    await untilOfflineReady(page);
 
     await context.setOffline(true);
     // The resident app: reload, navigate, deep link, all from its own cache.
@@ -114,7 +120,8 @@ describe("the apps", () => {
     await page.getByRole("heading", { name: "工作台" }).waitFor();
     await page.locator("nav.bottom-nav").getByText("网格员", { exact: true }).click();
     await page.getByRole("heading", { name: "网格巡查" }).waitFor();
-    await page.goto(`${server.url}/field/station`);
+    // The station app, from its own.
+    await page.goto(`${server.url}/station/`);
     await page.getByRole("heading", { name: "驿站代办" }).waitFor();
     await context.setOffline(false);
     await context.close();

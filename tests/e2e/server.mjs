@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
 
-export async function startServer() {
+/// `env` adds settings (`{ GRIDLINE_STATION_IDLE_SECONDS: "5" }`).
+export async function startServer({ env = {} } = {}) {
   const work = mkdtempSync(join(tmpdir(), "gridline-e2e-"));
   const dist = join(work, "dist");
   cpSync(join(root, "dist"), dist, { recursive: true });
@@ -20,6 +21,7 @@ export async function startServer() {
       GRIDLINE_DIST_DIR: dist,
       GRIDLINE_DATABASE_URL: "",
       GRIDLINE_LOG: "warn",
+      ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });

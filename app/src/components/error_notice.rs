@@ -17,6 +17,7 @@ pub fn error_key(error: &ApiError) -> Key {
         ErrorCode::Unauthenticated | ErrorCode::CsrfRejected => Key::ErrSignIn,
         ErrorCode::InvalidCredentials => Key::ErrCredentials,
         ErrorCode::Forbidden => Key::ErrForbidden,
+        ErrorCode::DeviceRevoked => Key::ErrDeviceRevoked,
         ErrorCode::NotFound | ErrorCode::MethodNotAllowed => Key::ErrNotFound,
         ErrorCode::Conflict => Key::ErrConflict,
         ErrorCode::PayloadTooLarge => Key::ErrTooLarge,

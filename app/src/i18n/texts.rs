@@ -14,7 +14,6 @@ impl Key {
     pub const SwitchLanguage: Key = Key::new("切换语言", "Switch language");
     pub const NavHome: Key = Key::new("首页", "Home");
     pub const NavWorker: Key = Key::new("网格员", "Grid worker");
-    pub const NavStation: Key = Key::new("驿站", "Station");
     pub const NavStaff: Key = Key::new("工作台", "Staff");
     pub const ResidentTitle: Key = Key::new("群众诉求", "File a complaint");
     pub const ResidentIntro: Key = Key::new(
@@ -331,4 +330,58 @@ impl Key {
         "Dissatisfied again: to a supervisor",
     );
     pub const QueueReview: Key = Key::new("不满意复核", "Dissatisfied reviews");
+    pub const ErrDeviceRevoked: Key = Key::new(
+        "此平板未登记或已被停用，不能再提交诉求。请联系管理员重新登记。",
+        "This tablet is not enrolled or was revoked: it can no longer file. Ask an admin to enroll it again.",
+    );
+    pub const StationEnrollTitle: Key = Key::new("登记本平板", "Enroll this tablet");
+    pub const StationEnrollIntro: Key = Key::new(
+        "请输入管理员发放的一次性登记码（24 小时内有效）。登记后，本平板打开即进入驿站代办。",
+        "Enter the one-time code an admin issued (valid for 24 hours). Once enrolled, this tablet opens straight into station filing.",
+    );
+    pub const EnrollCode: Key = Key::new("登记码", "Enrollment code");
+    pub const DeviceLabel: Key =
+        Key::new("平板名称（如：1 号窗口）", "Tablet name (e.g. counter 1)");
+    pub const Enroll: Key = Key::new("登记", "Enroll");
+    pub const ReEnroll: Key = Key::new("重新登记", "Enroll again");
+    pub const StationSignIn: Key = Key::new(
+        "请驿站工作人员登录后开始接待。",
+        "Station staff: sign in to start serving residents.",
+    );
+    pub const NextResident: Key = Key::new("接待新居民", "Serve a resident");
+    pub const StationSessionEnded: Key = Key::new(
+        "上一位居民的信息已全部清除。",
+        "Everything of the last resident has been cleared.",
+    );
+    pub const StationToday: Key = Key::new("今日代办", "Today's filings");
+    pub const StationTodayEmpty: Key = Key::new("今天还没有代办的诉求。", "No filings yet today.");
+    pub const StationTodayOffline: Key = Key::new(
+        "离线中，联网后显示今日代办。",
+        "Offline: today's filings show when the network returns.",
+    );
+    pub const StationQueued: Key =
+        Key::new("件诉求等待联网提交", "filing(s) waiting for the network");
+    pub const StationVoiceFirst: Key = Key::new(
+        "居民可以直接说：先录一段语音，再补充信息。",
+        "Residents may just speak: record a voice note first, then fill in the rest.",
+    );
+    pub const ResidentName: Key = Key::new("居民姓名", "Resident's name");
+    pub const ResidentPhone: Key = Key::new("居民联系电话", "Resident's phone");
+    pub const ConsentHow: Key = Key::new("居民同意代办的方式", "How the resident agreed");
+    pub const ConsentSpoken: Key = Key::new("口头同意", "Said so");
+    pub const ConsentWritten: Key = Key::new("书面签字", "Signed a form");
+    pub const StationIncomplete: Key = Key::new(
+        "请填写居民姓名和电话、诉求类别、描述和地点，并选择居民同意的方式。",
+        "Fill in the resident's name and phone, the kind, a description and the place, and how the resident agreed.",
+    );
+    pub const StationCodeFor: Key = Key::new(
+        "已受理。请居民拍下查询码或二维码：",
+        "Received. Let the resident photograph the tracking code or the QR code:",
+    );
+    pub const StationSavedSealed: Key = Key::new(
+        "已加密保存在本平板，联网后自动提交；查询码届时显示在今日代办中。",
+        "Sealed and kept on this tablet; it is sent when the network returns, and its tracking code then shows in today's filings.",
+    );
+    pub const FinishNext: Key = Key::new("完成，接待下一位", "Done: next resident");
+    pub const DiscardSession: Key = Key::new("结束接待并清除", "End and clear");
 }

@@ -258,8 +258,8 @@ async fn send_due(database: &Database, outbox: Outbox, force: bool) -> Result<()
                 complaint.next_attempt_ms = sync::next_attempt_ms(complaint.attempts);
                 complaint.message = Some(message.clone());
             }
-            // Residents have no session to lose; kept for the type's sake.
-            Err(SyncProblem::SignIn) => {}
+            // Residents have no session to lose, nor a tablet's enrollment.
+            Err(SyncProblem::SignIn | SyncProblem::Revoked) => {}
         }
         put(database, &complaint).await.map_err(sync::storage)?;
         super::drop_unneeded_media(database)
@@ -322,7 +322,7 @@ pub fn names_unknown_media(body: &ErrorResponse) -> bool {
 }
 
 /// Errors that go away by themselves: try again later.
-fn passing(code: ErrorCode) -> bool {
+pub(super) fn passing(code: ErrorCode) -> bool {
     matches!(
         code,
         ErrorCode::Internal

@@ -19,6 +19,8 @@ pub const MEDIA_STORE: &str = "media";
 pub const OUTBOX_STORE: &str = "outbox";
 pub const META_STORE: &str = "meta";
 pub const COMPLAINTS_STORE: &str = "complaints";
+/// Station tablets' sealed filings (schema v4).
+pub const STATION_STORE: &str = "station_filings";
 
 /// Every schema version, oldest first. Add a variant and its step in `upgrade_to`;
 /// never change a released step.
@@ -27,11 +29,17 @@ pub enum SchemaVersion {
     V1 = 1,
     V2 = 2,
     V3 = 3,
+    V4 = 4,
 }
 
 impl SchemaVersion {
-    pub const CURRENT: SchemaVersion = SchemaVersion::V3;
-    const ALL: [SchemaVersion; 3] = [SchemaVersion::V1, SchemaVersion::V2, SchemaVersion::V3];
+    pub const CURRENT: SchemaVersion = SchemaVersion::V4;
+    const ALL: [SchemaVersion; 4] = [
+        SchemaVersion::V1,
+        SchemaVersion::V2,
+        SchemaVersion::V3,
+        SchemaVersion::V4,
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +81,11 @@ fn upgrade_to(version: SchemaVersion, db: &Database) -> indexed_db_futures::Resu
         }
         SchemaVersion::V3 => {
             db.create_object_store(COMPLAINTS_STORE)
+                .with_key_path("id".into())
+                .build()?;
+        }
+        SchemaVersion::V4 => {
+            db.create_object_store(STATION_STORE)
                 .with_key_path("id".into())
                 .build()?;
         }

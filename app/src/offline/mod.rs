@@ -12,6 +12,8 @@ pub mod complaints;
 pub mod db;
 pub mod outbox;
 pub mod photo;
+pub mod seal;
+pub mod station;
 pub mod sync;
 
 use std::cell::RefCell;
@@ -50,7 +52,8 @@ fn release_on_upgrade(database: &Database) {
 }
 
 /// The media named by what is waiting to be sent: unsynced field records, unsent
-/// complaints, and the complaint draft. Read through small views of the stored JSON,
+/// complaints and station filings, the complaint draft, and the station's current
+/// resident session. Read through small views of the stored JSON,
 /// so neither app carries the other's record types.
 async fn media_in_use(database: &Database) -> Result<Vec<String>, db::OfflineError> {
     #[derive(serde::Deserialize)]
@@ -89,6 +92,21 @@ async fn media_in_use(database: &Database) -> Result<Vec<String>, db::OfflineErr
         if complaint.state != complaints::ComplaintState::Sent {
             ids.extend(complaint.request.media);
         }
+    }
+    #[derive(serde::Deserialize)]
+    struct Filing {
+        state: complaints::ComplaintState,
+        media: Vec<String>,
+    }
+    for json in db::all_json(database, db::STATION_STORE).await? {
+        let filing: Filing = read(&json)?;
+        if filing.state != complaints::ComplaintState::Sent {
+            ids.extend(filing.media);
+        }
+    }
+    // The resident at a station's counter: their photos and voice note so far.
+    if let Some(json) = db::get_json(database, db::META_STORE, station::SESSION_KEY).await? {
+        ids.extend(read::<Vec<String>>(&json)?);
     }
     if let Some(json) = db::get_json(database, db::META_STORE, complaints::DRAFT_KEY).await? {
         let draft: Draft = read(&json)?;

@@ -30,6 +30,8 @@ pub enum SyncProblem {
     SignIn,
     /// The server or the device failed; it tries again later.
     Failed(String),
+    /// This station tablet's enrollment was revoked: it may not send any more.
+    Revoked,
 }
 
 /// What the pages show of the outbox and the loop.
@@ -112,6 +114,9 @@ pub fn problem(e: ApiError) -> SyncProblem {
             ) =>
         {
             SyncProblem::SignIn
+        }
+        ApiError::Server(body) if body.error.code == ErrorCode::DeviceRevoked => {
+            SyncProblem::Revoked
         }
         ApiError::Server(body) => SyncProblem::Failed(body.error.message),
     }

@@ -1,6 +1,8 @@
 //! Serving the app shell: SPA fallback, cache headers, the Content-Security-Policy.
 
-use crate::helpers::{TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TestApp};
+use crate::helpers::{
+    TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TEST_STATION_HTML, TestApp,
+};
 
 crate::both_backends!(
     app_routes_get_the_shell_with_a_strict_policy,
@@ -19,6 +21,8 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
         ("/field/", TEST_FIELD_HTML),
         ("/field/worker", TEST_FIELD_HTML),
         ("/fielding", TEST_INDEX_HTML),
+        ("/station", TEST_STATION_HTML),
+        ("/station/", TEST_STATION_HTML),
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -32,8 +36,8 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        // The three apps' loaders are admitted, by hash.
-        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
+        // The four apps' loaders are admitted, by hash.
+        assert_eq!(csp.matches("'sha256-").count(), 4, "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         assert_eq!(response.text().await.unwrap(), shell, "{path}");

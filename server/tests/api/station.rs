@@ -141,7 +141,7 @@ async fn a_tablet_enrolls_once_and_files_sealed_filings(app: &TestApp) {
     let body = sealed(
         &device,
         "station-filing-0001",
-        &filing("station-filing-0001", &[photo.id.clone()]),
+        &filing("station-filing-0001", std::slice::from_ref(&photo.id)),
     );
     let response = post_filing(app, token, &body).await;
     assert_eq!(response.status(), 201);

@@ -25,9 +25,9 @@ const RESULTS: usize = 20;
 
 /// A photo of the draft: its id (hash) and a URL to show it from memory.
 #[derive(Debug, Clone, PartialEq)]
-struct Thumb {
-    id: String,
-    url: String,
+pub struct Thumb {
+    pub id: String,
+    pub url: String,
 }
 
 fn object_url(blob: &web_sys::Blob) -> String {
@@ -35,23 +35,30 @@ fn object_url(blob: &web_sys::Blob) -> String {
 }
 
 /// The draft's fields, one signal each (the form binds to them).
+/// Also the station's form for a walk-in resident (`pages::station`).
 #[derive(Clone, Copy)]
-struct Form {
-    id: RwSignal<String>,
-    matter: RwSignal<String>,
-    description: RwSignal<String>,
-    fix: RwSignal<Option<Fix>>,
-    community: RwSignal<String>,
-    grid: RwSignal<String>,
-    address: RwSignal<String>,
-    phone: RwSignal<String>,
-    consent: RwSignal<bool>,
-    photos: RwSignal<Vec<Thumb>>,
-    voice: RwSignal<Option<String>>,
+pub struct Form {
+    pub id: RwSignal<String>,
+    pub matter: RwSignal<String>,
+    pub description: RwSignal<String>,
+    pub fix: RwSignal<Option<Fix>>,
+    pub community: RwSignal<String>,
+    pub grid: RwSignal<String>,
+    pub address: RwSignal<String>,
+    pub phone: RwSignal<String>,
+    pub consent: RwSignal<bool>,
+    pub photos: RwSignal<Vec<Thumb>>,
+    pub voice: RwSignal<Option<String>>,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form::new()
+    }
 }
 
 impl Form {
-    fn new() -> Form {
+    pub fn new() -> Form {
         Form {
             id: RwSignal::new(String::new()),
             matter: RwSignal::new(String::new()),
@@ -68,7 +75,7 @@ impl Form {
     }
 
     /// The draft as it stands (reactive: tracks every field).
-    fn draft(&self) -> Draft {
+    pub fn draft(&self) -> Draft {
         let fix = self.fix.get();
         Draft {
             id: self.id.get(),
@@ -119,8 +126,8 @@ impl Form {
         self.voice.set(draft.voice);
     }
 
-    /// What is missing before it can be filed.
-    fn complete(&self) -> bool {
+    /// Whether it can be filed: a kind, a description, a place, consent.
+    pub fn complete(&self) -> bool {
         let located = self.fix.get_untracked().is_some()
             || !self.grid.get_untracked().is_empty()
             || !self.address.get_untracked().trim().is_empty();
@@ -129,9 +136,16 @@ impl Form {
             && located
             && self.consent.get_untracked()
     }
+
+    /// Forgets the photos' in-memory URLs (when the form goes away or starts again).
+    pub fn release_photos(&self) {
+        for thumb in self.photos.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&thumb.url);
+        }
+    }
 }
 
-fn request_of(draft: &Draft, device_secret: String) -> CreateTicketRequest {
+pub fn request_of(draft: &Draft, device_secret: Option<String>) -> CreateTicketRequest {
     let phone = draft.contact_phone.trim();
     // A position places it; without one, the chosen grid does.
     let region =
@@ -146,7 +160,7 @@ fn request_of(draft: &Draft, device_secret: String) -> CreateTicketRequest {
         address: draft.address.trim().to_owned(),
         contact_name: None,
         contact_phone: (!phone.is_empty()).then(|| phone.to_owned()),
-        device_secret: Some(device_secret),
+        device_secret,
         media: draft.media().cloned().collect(),
     }
 }
@@ -207,31 +221,7 @@ pub fn FilePage() -> impl IntoView {
             }
         });
     });
-    // A recorded (or deleted) voice note goes to the device's media at once.
-    Effect::new(move |_| {
-        let Some(blob) = clip.get() else {
-            if loaded.get_untracked() {
-                form.voice.set(None);
-            }
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let Ok(id) = photo::sha256_hex(&blob).await else {
-                return;
-            };
-            let media = StoredMedia {
-                id: id.clone(),
-                mime: blob.type_(),
-                blob,
-                uploaded: false,
-            };
-            if let Ok(database) = crate::offline::database().await
-                && db::put_media(&database, &media).await.is_ok()
-            {
-                form.voice.set(Some(id));
-            }
-        });
-    });
+    keep_voice(clip, form.voice, loaded);
 
     let submitting = RwSignal::new(false);
     let outbox = super::use_outbox();
@@ -252,7 +242,7 @@ pub fn FilePage() -> impl IntoView {
             let filed = async {
                 let database = crate::offline::database().await?;
                 let secret = complaints::device_secret(&database).await?;
-                let complaint = Complaint::new(request_of(&draft, secret), draft.id.clone());
+                let complaint = Complaint::new(request_of(&draft, Some(secret)), draft.id.clone());
                 complaints::file(&database, &complaint).await?;
                 Ok::<_, crate::offline::db::OfflineError>(complaint.id)
             };
@@ -269,9 +259,7 @@ pub fn FilePage() -> impl IntoView {
         });
     };
     let start_again = move |_| {
-        for thumb in form.photos.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&thumb.url);
-        }
+        form.release_photos();
         form.matter.set(String::new());
         form.description.set(String::new());
         form.fix.set(None);
@@ -283,11 +271,7 @@ pub fn FilePage() -> impl IntoView {
         clip.set(None);
         restored.set(false);
     };
-    on_cleanup(move || {
-        for thumb in form.photos.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&thumb.url);
-        }
-    });
+    on_cleanup(move || form.release_photos());
 
     view! {
         <section class="page filing">
@@ -336,9 +320,42 @@ pub fn FilePage() -> impl IntoView {
     }
 }
 
+/// Keeps a recorded voice note in the device's media at once (and forgets a deleted
+/// one once `loaded`).
+pub fn keep_voice(
+    clip: RwSignal<Option<web_sys::Blob>>,
+    voice: RwSignal<Option<String>>,
+    loaded: RwSignal<bool>,
+) {
+    Effect::new(move |_| {
+        let Some(blob) = clip.get() else {
+            if loaded.get_untracked() {
+                voice.set(None);
+            }
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let Ok(id) = photo::sha256_hex(&blob).await else {
+                return;
+            };
+            let media = StoredMedia {
+                id: id.clone(),
+                mime: blob.type_(),
+                blob,
+                uploaded: false,
+            };
+            if let Ok(database) = crate::offline::database().await
+                && db::put_media(&database, &media).await.is_ok()
+            {
+                voice.set(Some(id));
+            }
+        });
+    });
+}
+
 /// The kind of matter: large buttons for the most filed, and a search over all.
 #[component]
-fn MatterPicker(value: RwSignal<String>) -> impl IntoView {
+pub fn MatterPicker(value: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     let query = RwSignal::new(String::new());
@@ -406,7 +423,7 @@ fn MatterPicker(value: RwSignal<String>) -> impl IntoView {
 
 /// Where: the position with its accuracy, or community and grid, and an address.
 #[component]
-fn LocationPicker(form: Form) -> impl IntoView {
+pub fn LocationPicker(form: Form) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     let locating = RwSignal::new(false);
@@ -484,7 +501,7 @@ fn LocationPicker(form: Form) -> impl IntoView {
 /// Up to 9 photos from the camera or the gallery, made small and upright first and
 /// kept on the device at once.
 #[component]
-fn PhotoPicker(photos: RwSignal<Vec<Thumb>>, problem: RwSignal<Option<Key>>) -> impl IntoView {
+pub fn PhotoPicker(photos: RwSignal<Vec<Thumb>>, problem: RwSignal<Option<Key>>) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
     let add = move |ev: leptos::ev::Event| {

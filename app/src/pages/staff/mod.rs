@@ -1,6 +1,7 @@
 //! Staff (工作台): sign in, then the areas the account's roles open: the ticket
-//! consoles (unit handlers, dispatchers, supervisors) in the staff app, patrol and
-//! station in the field app. Both programs use this sign-in and session.
+//! consoles (unit handlers, dispatchers, supervisors) in the staff app, patrol in the
+//! field app, the counter in the station app. Every program uses this sign-in and
+//! session.
 
 pub mod console;
 pub mod reference;
@@ -174,7 +175,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
         <div class="area-cards">
             {has(CONSOLE_ROLES).then(|| card("/staff/tickets", Key::ConsoleTitle, Key::ConsoleIntro))}
             {has(&[Role::GridWorker]).then(|| card("/field/worker", Key::WorkerTitle, Key::WorkerIntro))}
-            {has(&[Role::Station]).then(|| card("/field/station", Key::StationTitle, Key::StationIntro))}
+            {has(&[Role::Station]).then(|| card("/station/", Key::StationTitle, Key::StationIntro))}
         </div>
         <button class="button" on:click=move |_| { sign_out.dispatch(()); }>
             {move || i18n.t(Key::SignOut)}
@@ -183,7 +184,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
 }
 
 #[component]
-fn LoginForm() -> impl IntoView {
+pub fn LoginForm() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let username = RwSignal::new(String::new());

@@ -293,6 +293,7 @@ fn SyncBar() -> impl IntoView {
                     SyncProblem::Offline => Key::SyncOffline,
                     SyncProblem::SignIn => Key::SyncSignIn,
                     SyncProblem::Failed(_) => Key::SyncFailed,
+                    SyncProblem::Revoked => Key::ErrDeviceRevoked,
                 };
                 view! { <span class="notice" data-testid="sync-problem">{move || i18n.t(key)}</span> }
             })}

@@ -1,0 +1,5 @@
+//! The station app's entry point (built by Trunk from app/station/index.html).
+
+fn main() {
+    gridline_app::start_station();
+}
