@@ -70,6 +70,27 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_STATION_IDLE_SECONDS", default_value_t = gridline_core::api::station::RESIDENT_IDLE_SECONDS)]
     pub station_idle_seconds: u32,
 
+    /// The city's SMS gateway: text messages are POSTed here (none are sent without it).
+    #[arg(long, env = "GRIDLINE_SMS_URL", hide_env_values = true)]
+    pub sms_url: Option<String>,
+
+    /// The gateway's request body, with `{phone}` and `{text}` filled in (JSON-escaped
+    /// when the template is JSON; sent as a form otherwise).
+    #[arg(long, env = "GRIDLINE_SMS_TEMPLATE", default_value = crate::notify::DEFAULT_SMS_TEMPLATE)]
+    pub sms_template: String,
+
+    /// An `Authorization` header value for the gateway (never logged).
+    #[arg(long, env = "GRIDLINE_SMS_AUTHORIZATION", hide_env_values = true)]
+    pub sms_authorization: Option<String>,
+
+    /// Seconds before the first retry of a failed delivery (doubling after each).
+    #[arg(long, env = "GRIDLINE_OUTBOX_RETRY_SECS", default_value_t = 30)]
+    pub outbox_retry_secs: u64,
+
+    /// Attempts after which a delivery is given up (kept as dead, with its last error).
+    #[arg(long, env = "GRIDLINE_OUTBOX_MAX_ATTEMPTS", default_value_t = 10)]
+    pub outbox_max_attempts: u32,
+
     /// Minutes without use after which a station tablet signs its staff member out.
     #[arg(long, env = "GRIDLINE_STATION_STAFF_IDLE_MINUTES", default_value_t = gridline_core::api::station::STAFF_IDLE_MINUTES)]
     pub station_staff_idle_minutes: u32,
@@ -118,6 +139,11 @@ impl Config {
             uploads_per_hour: 200,
             media_grace_hours: 168,
             public_url: None,
+            sms_url: None,
+            sms_template: crate::notify::DEFAULT_SMS_TEMPLATE.into(),
+            sms_authorization: None,
+            outbox_retry_secs: 30,
+            outbox_max_attempts: 10,
             station_idle_seconds: gridline_core::api::station::RESIDENT_IDLE_SECONDS,
             station_staff_idle_minutes: gridline_core::api::station::STAFF_IDLE_MINUTES,
         }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod field;
 pub mod import;
 pub mod media;
+pub mod notify;
 pub mod reference;
 pub mod routes;
 pub mod serve;

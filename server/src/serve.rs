@@ -35,6 +35,8 @@ pub struct AppState {
     seal_key: Arc<tokio::sync::OnceCell<crate::station::SealKey>>,
     /// Failed station enrollments, counted per address.
     pub enroll_limit: Arc<crate::throttle::RateLimit>,
+    /// Delivers the outbox (text messages).
+    pub notifier: Arc<crate::notify::Notifier>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
     pub fn new(config: Config, store: SharedStore) -> std::io::Result<Self> {
         let shell = Arc::new(web::Shell::load(&config.dist_dir));
         let media = crate::media::MediaStore::local(&config.media_dir())?;
+        let notifier = Arc::new(crate::notify::Notifier::from_config(&config));
         let upload_limit = Arc::new(crate::throttle::RateLimit::new(
             config.uploads_per_hour,
             std::time::Duration::from_secs(3600),
@@ -56,6 +59,8 @@ impl AppState {
             upload_limit,
             media,
             seal_key: Arc::default(),
+            notifier,
+
             enroll_limit: Arc::new(crate::throttle::RateLimit::new(
                 10,
                 std::time::Duration::from_secs(900),
@@ -128,6 +133,11 @@ pub async fn serve(
         std::time::Duration::from_secs(3600),
         time::Duration::hours(i64::from(state.config.media_grace_hours)),
     ));
+    let outbox = tokio::spawn(crate::notify::run_forever(
+        state.notifier.clone(),
+        store.clone(),
+        std::time::Duration::from_secs(5),
+    ));
     let app = build_router(state);
     let result = axum::serve(
         listener,
@@ -137,6 +147,7 @@ pub async fn serve(
     .await;
     job.abort();
     sweep.abort();
+    outbox.abort();
     store.close().await;
     result
 }

@@ -190,6 +190,7 @@ pub fn info(state: &AppState, station: &StationRecord, key: &SealKey) -> Station
         seal_key: key.public_key().to_owned(),
         resident_idle_seconds: state.config.station_idle_seconds,
         staff_idle_minutes: state.config.station_staff_idle_minutes,
+        texts_residents: state.notifier.sms_enabled(),
     }
 }
 
@@ -227,13 +228,15 @@ pub async fn device_of(state: &AppState, headers: &HeaderMap) -> AppResult<Optio
 }
 
 /// Files what `device` sealed: opened, checked (name and phone required, the client
-/// ids agree), then filed like any complaint, marked as this station's.
+/// ids agree), then filed like any complaint, marked as this station's; with `sms`, a
+/// text message tells the resident the tracking code (queued with the ticket).
 pub async fn file(
     store: &dyn Store,
     snapshot: &Snapshot,
     key: &SealKey,
     device: &StationDevice,
     request: SealedFilingRequest,
+    sms: bool,
     now: OffsetDateTime,
 ) -> AppResult<(TicketRecord, bool)> {
     let plain = key
@@ -251,6 +254,11 @@ pub async fn file(
     let filer = Filer {
         channel: Channel::Station,
         station: Some((device.station.id, filing.consent)),
+        outbox: if sms {
+            vec![crate::notify::Message::StationFiled.sms()]
+        } else {
+            Vec::new()
+        },
     };
     tickets::create(store, snapshot, filing.ticket, filer, now).await
 }

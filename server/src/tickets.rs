@@ -21,7 +21,9 @@ use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
 use crate::reference::Snapshot;
-use crate::store::{Created, NewEvent, Store, StoreError, TicketRecord, TicketVersion};
+use crate::store::{
+    Created, NewEvent, NewOutboxItem, Store, StoreError, TicketRecord, TicketVersion,
+};
 
 /// Share of the handling time after which the unit is warned.
 pub const WARN_FRACTION: f64 = 0.75;
@@ -124,12 +126,14 @@ fn unrouted_note(reason: Unrouted) -> &'static str {
 }
 
 /// Files a ticket. Returns it and whether it is new (false: the client id was seen).
-/// Who files a ticket: the channel, and for a station, which one and how the resident
-/// consented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who files a ticket: the channel, for a station which one and how the resident
+/// consented, and what must leave the system once it is stored (in the same
+/// transaction).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filer {
     pub channel: Channel,
     pub station: Option<(i64, Consent)>,
+    pub outbox: Vec<NewOutboxItem>,
 }
 
 impl From<Channel> for Filer {
@@ -137,6 +141,7 @@ impl From<Channel> for Filer {
         Filer {
             channel,
             station: None,
+            outbox: Vec::new(),
         }
     }
 }
@@ -241,7 +246,7 @@ pub async fn create(
     // A collision of random codes is rare (31^7); try a few.
     for _ in 0..4 {
         ticket.tracking_code = new_tracking_code().to_string();
-        match store.create_ticket(&ticket, &events).await {
+        match store.create_ticket(&ticket, &events, &filer.outbox).await {
             Ok(Created::New(t)) => return Ok((t, true)),
             Ok(Created::Existing(t)) => return Ok((t, false)),
             Err(StoreError::Conflict(_)) => continue,

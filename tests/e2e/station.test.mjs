@@ -4,10 +4,12 @@
 // tracking code shows large with its QR code. Offline, a filing is sealed and queued;
 // after the idle timeout the tablet holds nothing of that resident anywhere (IndexedDB,
 // localStorage, sessionStorage, Cache Storage, the page), and the queued filing still
-// reaches the server once online. A revoked tablet is told so.
+// reaches the server once online; each resident gets the code by text message (through
+// a stand-in SMS gateway). A revoked tablet is told so.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -20,17 +22,45 @@ const IDLE_SECONDS = 6;
 
 let server;
 let profile;
+// The city's SMS gateway, standing in: every message it was asked to send.
+const texts = [];
+let gateway;
 
 before(async () => {
-  server = await startServer({ env: { GRIDLINE_STATION_IDLE_SECONDS: String(IDLE_SECONDS) } });
+  gateway = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      texts.push(JSON.parse(body));
+      response.end("{}");
+    });
+  });
+  await new Promise((r) => gateway.listen(0, "127.0.0.1", r));
+  server = await startServer({
+    env: {
+      GRIDLINE_STATION_IDLE_SECONDS: String(IDLE_SECONDS),
+      GRIDLINE_SMS_URL: `http://127.0.0.1:${gateway.address().port}/sms`,
+    },
+  });
   profile = mkdtempSync(join(tmpdir(), "gridline-station-"));
 });
 
 after(async () => {
   await closeAll();
   if (server) await server.stop();
+  gateway?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
+
+/// Waits for the text message the gateway got for `phone`.
+async function textTo(phone) {
+  for (let i = 0; i < 100; i++) {
+    const text = texts.find((t) => t.phone === phone);
+    if (text) return text.text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no text message to ${phone}`);
+}
 
 /// The counter's tablet: a landscape 10-inch screen, its own profile, a fake microphone.
 function openTablet() {
@@ -180,6 +210,8 @@ describe("community stations", () => {
       const img = document.querySelector("[data-testid=tracking-qr]");
       return img && img.complete && img.naturalWidth > 0;
     });
+    await page.getByTestId("texted").waitFor();
+    assert.match(await textTo("13900002222"), new RegExp(`查询码 ${first}`));
     const online = await publicTicket(first, "2222");
     assert.equal(online.contact_phone, "139****2222");
     assert.equal(online.lead_unit_code, "U-CM");
@@ -218,6 +250,7 @@ describe("community stations", () => {
     assert.equal(delivered.contact_name, "王**");
     assert.deepEqual(delivered.timeline[0].media.map((m) => m.kind), ["image", "audio"]);
     assert.equal(await keptMediaCount(page), 0, "sent media leave the tablet");
+    assert.match(await textTo("13800001111"), new RegExp(`查询码 ${second}`));
     assert.deepEqual(errors, []);
 
     // Revoked: the tablet can no longer file, and says so; also after a reload.

@@ -384,4 +384,8 @@ impl Key {
     );
     pub const FinishNext: Key = Key::new("完成，接待下一位", "Done: next resident");
     pub const DiscardSession: Key = Key::new("结束接待并清除", "End and clear");
+    pub const StationTexted: Key = Key::new(
+        "查询码也已通过短信发送到居民的手机。",
+        "The tracking code also goes to the resident's phone by text message.",
+    );
 }

@@ -78,6 +78,10 @@ pub struct StationInfo {
     pub resident_idle_seconds: u32,
     /// The station's staff member is signed out after this many minutes without use.
     pub staff_idle_minutes: u32,
+    /// Whether the resident gets a text message with the tracking code (the city has
+    /// configured an SMS gateway).
+    #[serde(default)]
+    pub texts_residents: bool,
 }
 
 /// `GET /api/v1/station/device` and the enrollment's answer.

@@ -143,10 +143,12 @@ pub async fn file(
         key,
         &device,
         request,
+        state.notifier.sms_enabled(),
         OffsetDateTime::now_utc(),
     )
     .await?;
     if new {
+        state.notifier.wake.notify_one();
         tracing::info!(device_id = device.id, station = %device.station.code, "station filed a ticket");
     }
     let status = if new {

@@ -606,6 +606,7 @@ pub(crate) async fn create_ticket(
     pool: &Pool,
     t: &TicketRecord,
     events: &[NewEvent],
+    outbox: &[crate::store::NewOutboxItem],
 ) -> StoreResult<Created> {
     let mut tx = pool.begin().await?;
     let row = sqlx::query(
@@ -662,6 +663,18 @@ pub(crate) async fn create_ticket(
     let id: i64 = row.try_get("id")?;
     for event in events {
         insert_events(&mut tx, id, event).await?;
+    }
+    for item in outbox {
+        sqlx::query(
+            "INSERT INTO outbox (kind, ticket_id, payload, created_at, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(&item.kind)
+        .bind(id)
+        .bind(&item.payload)
+        .bind(stored_time(t.created_at))
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(Created::New(TicketRecord { id, ..t.clone() }))

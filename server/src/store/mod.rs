@@ -115,8 +115,9 @@ macro_rules! impl_store_with_common_sql {
                 &self,
                 ticket: &$crate::store::TicketRecord,
                 events: &[$crate::store::NewEvent],
+                outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<$crate::store::Created> {
-                common::create_ticket(&self.pool, ticket, events).await
+                common::create_ticket(&self.pool, ticket, events, outbox).await
             }
 
             async fn ticket_by_code(
@@ -365,6 +366,46 @@ macro_rules! impl_store_with_common_sql {
                 common::stations::server_key(&self.pool, name, candidate).await
             }
 
+            async fn claim_outbox(
+                &self,
+                now: ::time::OffsetDateTime,
+                lease_until: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<Option<$crate::store::OutboxItem>> {
+                common::outbox::claim(&self.pool, now, lease_until).await
+            }
+
+            async fn outbox_delivered(
+                &self,
+                id: i64,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<()> {
+                common::outbox::delivered(&self.pool, id, now).await
+            }
+
+            async fn outbox_failed(
+                &self,
+                id: i64,
+                error: &str,
+                retry_at: Option<::time::OffsetDateTime>,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<()> {
+                common::outbox::failed(&self.pool, id, error, retry_at, now).await
+            }
+
+            async fn ticket_by_id(
+                &self,
+                id: i64,
+            ) -> $crate::store::StoreResult<Option<$crate::store::TicketRecord>> {
+                common::outbox::ticket_by_id(&self.pool, id).await
+            }
+
+            async fn outbox_items(
+                &self,
+                ticket_id: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::OutboxRow>> {
+                common::outbox::of_ticket(&self.pool, ticket_id).await
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -507,6 +548,35 @@ impl TicketVersion {
             reopen_count: ticket.reopen_count,
         }
     }
+}
+
+/// Something to deliver out of the system once the change that causes it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOutboxItem {
+    /// `sms` (a text message to the ticket's contact phone).
+    pub kind: String,
+    /// JSON: what to say (`{"message": "station_filed"}`), never the personal data.
+    pub payload: String,
+}
+
+/// An outbox item taken for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    pub payload: String,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+}
+
+/// An outbox item as stored (for admins and tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub item: OutboxItem,
+    pub delivered_at: Option<OffsetDateTime>,
+    pub dead_at: Option<OffsetDateTime>,
+    pub last_error: Option<String>,
 }
 
 /// A community station (便民服务驿站) to add.
@@ -786,8 +856,10 @@ pub trait Store: Send + Sync + 'static {
         &self,
         ticket: &TicketRecord,
         events: &[NewEvent],
+        outbox: &[NewOutboxItem],
     ) -> StoreResult<Created>;
     async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>>;
+    async fn ticket_by_id(&self, id: i64) -> StoreResult<Option<TicketRecord>>;
     async fn ticket_timeline(&self, ticket_id: i64) -> StoreResult<Vec<TimelineEntry>>;
     /// Writes a ticket's changed state and one timeline entry, if the ticket is still as
     /// `expected` (someone else may have acted meanwhile); false when it was not.
@@ -902,6 +974,26 @@ pub trait Store: Send + Sync + 'static {
     /// The server's secret named `name`: `candidate` if none was kept yet (the first
     /// process wins a race), else the kept one.
     async fn server_key(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
+
+    /// Takes the next outbox item due at `now` (oldest first, after every earlier
+    /// undelivered item of its ticket) for delivery until `lease_until`, counting the
+    /// attempt; another process takes it only once that lease has run out.
+    async fn claim_outbox(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> StoreResult<Option<OutboxItem>>;
+    async fn outbox_delivered(&self, id: i64, now: OffsetDateTime) -> StoreResult<()>;
+    /// Records a failed attempt: tried again at `retry_at`, or dead (`None`).
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// A ticket's outbox items, oldest first.
+    async fn outbox_items(&self, ticket_id: i64) -> StoreResult<Vec<OutboxRow>>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

@@ -17,6 +17,12 @@ mod common {
         type Pool = super::Pool;
         include!("stations_sql.rs");
     }
+
+    /// What must leave the system, delivered with retries.
+    pub(crate) mod outbox {
+        type Pool = super::Pool;
+        include!("outbox_sql.rs");
+    }
 }
 
 pub struct PostgresStore {

@@ -118,6 +118,7 @@ async fn a_tablet_enrolls_once_and_files_sealed_filings(app: &TestApp) {
     assert_eq!(tablet.device.station.code, "QS-01");
     assert_eq!(tablet.device.station.community_code, "D01-S01-C01");
     assert_eq!(tablet.device.station.resident_idle_seconds, 120);
+    assert!(!tablet.device.station.texts_residents, "no SMS gateway configured");
     // One tablet per code.
     expect_error(enroll(app, &code).await, 404, "not_found").await;
     let token = tablet.device_token.as_str();
@@ -167,6 +168,10 @@ async fn a_tablet_enrolls_once_and_files_sealed_filings(app: &TestApp) {
         Some(gridline_core::api::station::Consent::Spoken)
     );
     assert!(ticket.station_id.is_some());
+    assert!(
+        app.store.outbox_items(ticket.id).await.unwrap().is_empty(),
+        "no text message without a gateway"
+    );
     assert_eq!(
         ticket.lead_unit_code.as_deref(),
         Some("U-CM"),
@@ -414,4 +419,181 @@ async fn a_revoked_tablet_is_told_so_and_codes_are_guarded(app: &TestApp) {
         expect_error(enroll(app, "WRONG-CODE1").await, 404, "not_found").await;
     }
     expect_error(enroll(app, "WRONG-CODE1").await, 429, "rate_limited").await;
+}
+
+/// A test SMS gateway: records every request; answers 500 to the first two for a phone,
+/// and always to 13700000000.
+#[derive(Clone, Default)]
+struct Gateway {
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(reqwest::header::HeaderMap, Value)>>>,
+}
+
+impl Gateway {
+    async fn start(&self) -> String {
+        use axum::http::{HeaderMap, StatusCode};
+        let gateway = self.clone();
+        let app = axum::Router::new().route(
+            "/sms",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let gateway = gateway.clone();
+                async move {
+                    let body: Value = serde_json::from_str(&body).unwrap();
+                    let mut requests = gateway.requests.lock().unwrap();
+                    let before = requests
+                        .iter()
+                        .filter(|(_, b)| b["phone"] == body["phone"])
+                        .count();
+                    let fail = body["phone"] == "13700000000" || before < 2;
+                    requests.push((headers, body));
+                    if fail {
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::OK
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/sms", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        url
+    }
+
+    fn to(&self, phone: &str) -> Vec<(reqwest::header::HeaderMap, Value)> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, b)| b["phone"] == phone)
+            .cloned()
+            .collect()
+    }
+}
+
+/// Polls `done` every 100 ms for up to 20 s.
+async fn eventually(mut done: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("not done within 20 s");
+}
+
+mod text_messages {
+    use super::*;
+    use crate::helpers::Db;
+
+    #[tokio::test]
+    async fn sqlite() {
+        run(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        run(Db::Postgres).await;
+    }
+
+    /// A station's filing texts the resident the tracking code through the city's
+    /// gateway: retried while the gateway fails, delivered once, the same idempotency
+    /// key every time; given up after the last attempt when it never answers.
+    async fn run(db: Db) {
+        let gateway = Gateway::default();
+        let url = gateway.start().await;
+        let Some(app) = TestApp::spawn_with(db, |c| {
+            c.sms_url = Some(url);
+            c.sms_authorization = Some("Bearer gateway-secret".into());
+            c.outbox_retry_secs = 1;
+            c.outbox_max_attempts = 3;
+            c.public_url = Some("https://12345.example.gov.cn".into());
+        })
+        .await
+        else {
+            return;
+        };
+        let code = station_with_code(&app).await;
+        let tablet = enrolled(&app, &code).await;
+        assert!(tablet.device.station.texts_residents);
+        let token = tablet.device_token.as_str();
+        let response = post_filing(
+            &app,
+            token,
+            &sealed(
+                &tablet.device,
+                "station-sms-0001",
+                &filing("station-sms-0001", &[]),
+            ),
+        )
+        .await;
+        assert_eq!(response.status(), 201);
+        let created: TicketCreatedResponse = response.json().await.unwrap();
+        let mut never = filing("station-sms-0002", &[]);
+        never["ticket"]["contact_phone"] = json!("13700000000");
+        let response = post_filing(
+            &app,
+            token,
+            &sealed(&tablet.device, "station-sms-0002", &never),
+        )
+        .await;
+        assert_eq!(response.status(), 201);
+        let unreachable: TicketCreatedResponse = response.json().await.unwrap();
+
+        eventually(|| gateway.to("13800001111").len() >= 3 && gateway.to("13700000000").len() >= 3)
+            .await;
+        // Nothing more comes: delivered once, and given up after three attempts.
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        let sent = gateway.to("13800001111");
+        assert_eq!(sent.len(), 3, "two failures, then delivered once");
+        let key = &sent[0].0["idempotency-key"];
+        for (headers, body) in &sent {
+            assert_eq!(&headers["idempotency-key"], key);
+            assert_eq!(headers["authorization"], "Bearer gateway-secret");
+            assert_eq!(headers["content-type"], "application/json");
+            let text = body["text"].as_str().unwrap();
+            assert!(text.contains(&created.tracking_code), "{text}");
+            assert!(
+                text.contains(&format!(
+                    "https://12345.example.gov.cn/track/{}",
+                    created.tracking_code
+                )),
+                "{text}"
+            );
+            assert!(text.starts_with("【网格通】"), "{text}");
+        }
+        assert_eq!(
+            gateway.to("13700000000").len(),
+            3,
+            "three attempts, no more"
+        );
+
+        let ticket = app
+            .store
+            .ticket_by_code(&created.tracking_code)
+            .await
+            .unwrap()
+            .unwrap();
+        let items = app.store.outbox_items(ticket.id).await.unwrap();
+        assert_eq!(items.len(), 1);
+        assert!(items[0].delivered_at.is_some() && items[0].dead_at.is_none());
+        assert_eq!(items[0].item.attempts, 3);
+        assert!(
+            !items[0].item.payload.contains("138"),
+            "no phone in the outbox"
+        );
+        let ticket = app
+            .store
+            .ticket_by_code(&unreachable.tracking_code)
+            .await
+            .unwrap()
+            .unwrap();
+        let items = app.store.outbox_items(ticket.id).await.unwrap();
+        assert!(items[0].dead_at.is_some() && items[0].delivered_at.is_none());
+        assert!(
+            items[0].last_error.as_deref().unwrap().contains("500"),
+            "{:?}",
+            items[0].last_error
+        );
+        app.stop().await;
+    }
 }

@@ -116,7 +116,10 @@ pub fn ResidentSession(
     view! {
         <div class="resident-session" data-testid="resident-session">
             {move || match queued.get() {
-                Some(id) => view! { <Done id outbox on_send /> }.into_any(),
+                Some(id) => {
+                    let texted = enrollment.with_value(|e| e.device.station.texts_residents);
+                    view! { <Done id outbox on_send texted /> }.into_any()
+                }
                 None => view! {
                     <form class="form station-form" on:submit=submit novalidate>
                         <div class="station-column">
@@ -168,7 +171,7 @@ pub fn ResidentSession(
 /// After submitting: the tracking code once the server has it (large, with its QR
 /// code for the resident to photograph), or that it waits for the network.
 #[component]
-fn Done(id: String, outbox: StationOutbox, on_send: Callback<()>) -> impl IntoView {
+fn Done(id: String, outbox: StationOutbox, on_send: Callback<()>, texted: bool) -> impl IntoView {
     let i18n = use_i18n();
     let filing = move || {
         outbox
@@ -185,6 +188,9 @@ fn Done(id: String, outbox: StationOutbox, on_send: Callback<()>) -> impl IntoVi
                     <img class="qr" src=api::tracking_qr_url(&code) width="240" height="240"
                         alt=move || i18n.t(Key::TrackingQr) data-testid="tracking-qr" />
                     <p class="hint">{move || i18n.t(Key::TrackingCodeHint)}</p>
+                    {texted.then(|| view! {
+                        <p class="hint" data-testid="texted">{move || i18n.t(Key::StationTexted)}</p>
+                    })}
                 </div>
             }
             .into_any()

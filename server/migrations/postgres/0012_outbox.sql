@@ -1,0 +1,19 @@
+-- What must leave the system (a text message to a resident, later webhooks and push):
+-- written in the same transaction as the change that causes it, delivered by a worker
+-- with retries, in order per ticket. A row names its ticket; the message is made from
+-- the ticket when it is sent, so no personal data is copied here.
+CREATE TABLE outbox (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    ticket_id       BIGINT REFERENCES tickets (id),
+    payload         TEXT NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL,
+    next_attempt_at TIMESTAMPTZ NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    claimed_until   TIMESTAMPTZ,
+    delivered_at    TIMESTAMPTZ,
+    dead_at         TIMESTAMPTZ,
+    last_error      TEXT
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
+CREATE INDEX outbox_ticket ON outbox (ticket_id, id);

@@ -1,0 +1,274 @@
+//! Notifications that leave the system, delivered from the outbox: for now text
+//! messages to residents through the city's SMS gateway (a station's filing tells the
+//! resident its tracking code).
+//!
+//! The gateway is whatever HTTP endpoint the city's SMS provider offers: the server
+//! POSTs the body template (`GRIDLINE_SMS_TEMPLATE`, JSON by default) with `{phone}`
+//! and `{text}` filled in (JSON-escaped), an optional `Authorization` header
+//! (`GRIDLINE_SMS_AUTHORIZATION`, never logged) and an `Idempotency-Key` naming the
+//! outbox item, so a gateway that dedups never sends a retried message twice. Any 2xx
+//! is delivered; anything else is tried again later, exponentially later with jitter
+//! (from `GRIDLINE_OUTBOX_RETRY_SECS`, at most an hour), and after
+//! `GRIDLINE_OUTBOX_MAX_ATTEMPTS` the item is dead, kept with its last error.
+//!
+//! Items are written in the same transaction as the ticket they concern and name it;
+//! the message is made from the ticket when it is sent, in Chinese.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use time::{Duration, OffsetDateTime};
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::store::{NewOutboxItem, OutboxItem, Store, StoreResult, TicketRecord};
+
+/// The kind of outbox item that is a text message to the ticket's contact phone.
+pub const SMS: &str = "sms";
+/// The default body: `{"phone": "…", "text": "…"}`.
+pub const DEFAULT_SMS_TEMPLATE: &str = r#"{"phone":"{phone}","text":"{text}"}"#;
+/// How long a process holds an item it is delivering before another may take it.
+const LEASE: Duration = Duration::minutes(2);
+const MAX_BACKOFF: StdDuration = StdDuration::from_secs(3600);
+
+/// What a text message says (the payload of an `sms` item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "message")]
+pub enum Message {
+    /// A station filed for the resident: the tracking code and how to follow it.
+    StationFiled,
+}
+
+impl Message {
+    /// The outbox item that sends this message to the ticket's contact phone.
+    pub fn sms(self) -> NewOutboxItem {
+        NewOutboxItem {
+            kind: SMS.into(),
+            payload: serde_json::to_string(&self).expect("a message serialises"),
+        }
+    }
+
+    fn text(self, ticket: &TicketRecord, public_url: Option<&str>) -> String {
+        match self {
+            Message::StationFiled => {
+                let code = &ticket.tracking_code;
+                let follow = match public_url {
+                    Some(url) => format!("，查看进度：{}/track/{code}", url.trim_end_matches('/')),
+                    None => String::new(),
+                };
+                format!(
+                    "【网格通】您的诉求已受理，查询码 {code}。凭查询码和本手机号后四位可查询办理进度{follow}。"
+                )
+            }
+        }
+    }
+}
+
+/// The city's SMS gateway.
+#[derive(Debug, Clone)]
+struct SmsGateway {
+    url: String,
+    template: String,
+    authorization: Option<String>,
+}
+
+/// Delivers outbox items.
+pub struct Notifier {
+    client: reqwest::Client,
+    sms: Option<SmsGateway>,
+    public_url: Option<String>,
+    max_attempts: u32,
+    retry_base: StdDuration,
+    /// Woken when an item is written, so it goes out at once.
+    pub wake: Notify,
+}
+
+impl Notifier {
+    pub fn from_config(config: &Config) -> Notifier {
+        let sms = config
+            .sms_url
+            .as_ref()
+            .filter(|url| !url.is_empty())
+            .map(|url| SmsGateway {
+                url: url.clone(),
+                template: config.sms_template.clone(),
+                authorization: config.sms_authorization.clone().filter(|a| !a.is_empty()),
+            });
+        Notifier {
+            client: reqwest::Client::builder()
+                .timeout(StdDuration::from_secs(10))
+                .build()
+                .expect("an HTTP client with a timeout builds"),
+            sms,
+            public_url: config.public_url.clone(),
+            max_attempts: config.outbox_max_attempts.max(1),
+            retry_base: StdDuration::from_secs(config.outbox_retry_secs.max(1)),
+            wake: Notify::new(),
+        }
+    }
+
+    /// Whether text messages are sent (a gateway is configured).
+    pub fn sms_enabled(&self) -> bool {
+        self.sms.is_some()
+    }
+
+    /// Delivers every item due at `now`, one after the other; returns how many went out.
+    pub async fn deliver_due(&self, store: &dyn Store, now: OffsetDateTime) -> StoreResult<usize> {
+        let mut delivered = 0;
+        while let Some(item) = store.claim_outbox(now, now + LEASE).await? {
+            match self.deliver(store, &item).await {
+                Ok(()) => {
+                    store
+                        .outbox_delivered(item.id, OffsetDateTime::now_utc())
+                        .await?;
+                    delivered += 1;
+                }
+                Err(error) => {
+                    let retry_at = (item.attempts < self.max_attempts).then(|| {
+                        now + Duration::try_from(self.backoff(item.attempts)).unwrap_or(LEASE)
+                    });
+                    if retry_at.is_none() {
+                        tracing::warn!(outbox_id = item.id, kind = %item.kind, %error, "outbox item dead after its last attempt");
+                    } else {
+                        tracing::info!(outbox_id = item.id, kind = %item.kind, %error, "outbox delivery failed; trying again later");
+                    }
+                    store.outbox_failed(item.id, &error, retry_at, now).await?;
+                }
+            }
+        }
+        Ok(delivered)
+    }
+
+    /// The wait after the `attempts`-th failure: doubling from the base, with jitter
+    /// (0.5 to 1.5 times), at most an hour.
+    fn backoff(&self, attempts: u32) -> StdDuration {
+        let doubled = self
+            .retry_base
+            .saturating_mul(1u32 << attempts.saturating_sub(1).min(16))
+            .min(MAX_BACKOFF);
+        let jitter = 0.5 + f64::from(OsRng.next_u32()) / f64::from(u32::MAX);
+        doubled.mul_f64(jitter).min(MAX_BACKOFF)
+    }
+
+    async fn deliver(&self, store: &dyn Store, item: &OutboxItem) -> Result<(), String> {
+        match item.kind.as_str() {
+            SMS => {
+                let Some(gateway) = &self.sms else {
+                    return Err("no SMS gateway is configured (GRIDLINE_SMS_URL)".into());
+                };
+                let message: Message = serde_json::from_str(&item.payload)
+                    .map_err(|e| format!("unreadable payload: {e}"))?;
+                let ticket_id = item.ticket_id.ok_or("an SMS without a ticket")?;
+                let ticket = store
+                    .ticket_by_id(ticket_id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("its ticket is gone")?;
+                let phone = ticket
+                    .contact_phone
+                    .as_deref()
+                    .ok_or("the ticket has no phone")?;
+                let text = message.text(&ticket, self.public_url.as_deref());
+                let body = fill(&gateway.template, phone, &text);
+                let mut request = self
+                    .client
+                    .post(&gateway.url)
+                    .header("content-type", content_type(&gateway.template))
+                    .header("idempotency-key", format!("gridline-outbox-{}", item.id))
+                    .body(body);
+                if let Some(authorization) = &gateway.authorization {
+                    request = request.header("authorization", authorization);
+                }
+                let response = request.send().await.map_err(|e| {
+                    // The URL may carry a key: say what failed without it.
+                    format!("the SMS gateway did not answer ({})", e.without_url())
+                })?;
+                if response.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!("the SMS gateway answered {}", response.status()))
+                }
+            }
+            other => Err(format!("unknown outbox kind {other}")),
+        }
+    }
+}
+
+/// The template with `{phone}` and `{text}` filled in, JSON-escaped when the template
+/// is JSON.
+fn fill(template: &str, phone: &str, text: &str) -> String {
+    let escape = |value: &str| {
+        if is_json(template) {
+            let quoted = serde_json::to_string(value).expect("a string serialises");
+            quoted[1..quoted.len() - 1].to_owned()
+        } else {
+            value.to_owned()
+        }
+    };
+    template
+        .replace("{phone}", &escape(phone))
+        .replace("{text}", &escape(text))
+}
+
+fn is_json(template: &str) -> bool {
+    template.trim_start().starts_with(['{', '['])
+}
+
+fn content_type(template: &str) -> &'static str {
+    if is_json(template) {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    }
+}
+
+/// Delivers what is due now, every `every` and whenever woken, until aborted.
+pub async fn run_forever(notifier: Arc<Notifier>, store: crate::SharedStore, every: StdDuration) {
+    loop {
+        if let Err(e) = notifier
+            .deliver_due(store.as_ref(), OffsetDateTime::now_utc())
+            .await
+        {
+            tracing::warn!(error = %e, "outbox delivery run failed");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {},
+            () = notifier.wake.notified() => {},
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_filled_and_escaped_for_json() {
+        let body = fill(DEFAULT_SMS_TEMPLATE, "13800001111", "查询码 \"AB\"\n");
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value["phone"], "13800001111");
+        assert_eq!(value["text"], "查询码 \"AB\"\n");
+        assert_eq!(fill("to={phone}&msg={text}", "1", "hi"), "to=1&msg=hi");
+        assert_eq!(
+            content_type("to={phone}"),
+            "application/x-www-form-urlencoded"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let mut config = Config::for_dirs("d".into(), "d".into());
+        config.outbox_retry_secs = 30;
+        let notifier = Notifier::from_config(&config);
+        for attempts in 1..=5u32 {
+            let wait = notifier.backoff(attempts).as_secs_f64();
+            let base = 30.0 * f64::from(1u32 << (attempts - 1));
+            assert!(
+                (base * 0.5..=base * 1.5).contains(&wait),
+                "{attempts}: {wait}"
+            );
+        }
+        assert!(notifier.backoff(30) <= MAX_BACKOFF);
+    }
+}

@@ -1,0 +1,118 @@
+// The outbox: items claimed with a lease (one statement, so of two processes on one
+// PostgreSQL database one wins), delivered or failed. Written once for both backends
+// like common_sql.rs (the including module defines `Pool`).
+// Included by sqlite.rs and postgres.rs; not a module of its own.
+
+use sqlx::Row as _;
+use time::OffsetDateTime;
+
+use crate::store::rows::RowExt as _;
+use crate::store::{OutboxItem, OutboxRow, StoreError, StoreResult, stored_time};
+
+fn item(row: &impl crate::store::rows::RowExt) -> StoreResult<OutboxItem> {
+    let attempts = row.int32("attempts")?;
+    Ok(OutboxItem {
+        id: row.int64("id")?,
+        kind: row.text("kind")?,
+        ticket_id: row.opt_int64("ticket_id")?,
+        payload: row.text("payload")?,
+        attempts: u32::try_from(attempts)
+            .map_err(|_| StoreError::Corrupt(format!("outbox attempts {attempts}")))?,
+    })
+}
+
+pub(crate) async fn claim(
+    pool: &Pool,
+    now: OffsetDateTime,
+    lease_until: OffsetDateTime,
+) -> StoreResult<Option<OutboxItem>> {
+    let row = sqlx::query(
+        "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1
+         WHERE id = (
+             SELECT o.id FROM outbox o
+             WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= $1
+               AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
+               AND NOT EXISTS (
+                   SELECT 1 FROM outbox p
+                   WHERE p.ticket_id = o.ticket_id AND p.id < o.id
+                     AND p.delivered_at IS NULL AND p.dead_at IS NULL)
+             ORDER BY o.id LIMIT 1)
+           AND (claimed_until IS NULL OR claimed_until <= $1)
+         RETURNING id, kind, ticket_id, payload, attempts",
+    )
+    .bind(stored_time(now))
+    .bind(stored_time(lease_until))
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(item).transpose()
+}
+
+pub(crate) async fn delivered(pool: &Pool, id: i64, now: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET delivered_at = $2, claimed_until = NULL, last_error = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .bind(stored_time(now))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn failed(
+    pool: &Pool,
+    id: i64,
+    error: &str,
+    retry_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let query = match retry_at {
+        Some(at) => sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $2, claimed_until = NULL, last_error = $3
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(stored_time(at)),
+        None => sqlx::query(
+            "UPDATE outbox SET dead_at = $2, claimed_until = NULL, last_error = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(stored_time(now)),
+    };
+    query.bind(error).execute(pool).await?;
+    Ok(())
+}
+
+pub(crate) async fn of_ticket(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<OutboxRow>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, ticket_id, payload, attempts, delivered_at, dead_at, last_error
+         FROM outbox WHERE ticket_id = $1 ORDER BY id",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OutboxRow {
+                item: item(row)?,
+                delivered_at: row.opt_time("delivered_at")?,
+                dead_at: row.opt_time("dead_at")?,
+                last_error: row.try_get("last_error")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn ticket_by_id(
+    pool: &Pool,
+    id: i64,
+) -> StoreResult<Option<crate::store::TicketRecord>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        ticket_columns!(),
+        " FROM tickets WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(crate::store::rows::ticket).transpose()
+}
