@@ -38,6 +38,15 @@ fn corrupt(what: &str, e: serde_json::Error) -> OfflineError {
     OfflineError::Corrupt(format!("{what}: {e}"))
 }
 
+/// Whether this device is a station's enrolled tablet (without reading the enrollment,
+/// so the other programs carry none of its types).
+pub async fn is_enrolled(database: &Database) -> bool {
+    matches!(
+        db::get_json(database, META_STORE, DEVICE_KEY).await,
+        Ok(Some(_))
+    )
+}
+
 pub async fn enrollment(database: &Database) -> Result<Option<Enrollment>, OfflineError> {
     db::get_json(database, META_STORE, DEVICE_KEY)
         .await?

@@ -118,7 +118,10 @@ async fn a_tablet_enrolls_once_and_files_sealed_filings(app: &TestApp) {
     assert_eq!(tablet.device.station.code, "QS-01");
     assert_eq!(tablet.device.station.community_code, "D01-S01-C01");
     assert_eq!(tablet.device.station.resident_idle_seconds, 120);
-    assert!(!tablet.device.station.texts_residents, "no SMS gateway configured");
+    assert!(
+        !tablet.device.station.texts_residents,
+        "no SMS gateway configured"
+    );
     // One tablet per code.
     expect_error(enroll(app, &code).await, 404, "not_found").await;
     let token = tablet.device_token.as_str();

@@ -56,7 +56,7 @@ fn is_revoked(error: &ApiError) -> bool {
 pub fn leave_if_enrolled() {
     leptos::task::spawn_local(async move {
         if let Ok(database) = crate::offline::database().await
-            && let Ok(Some(_)) = station::enrollment(&database).await
+            && station::is_enrolled(&database).await
             && let Some(window) = web_sys::window()
         {
             let _ = window.location().replace("/station/");
