@@ -190,28 +190,7 @@ pub fn new_id() -> String {
 }
 
 /// What the pages show of the complaints and their sending.
-#[derive(Debug, Clone, Copy)]
-pub struct Outbox {
-    pub complaints: RwSignal<Vec<Complaint>>,
-    pub sending: RwSignal<bool>,
-    pub problem: RwSignal<Option<SyncProblem>>,
-}
-
-impl Outbox {
-    pub fn new() -> Outbox {
-        Outbox {
-            complaints: RwSignal::new(Vec::new()),
-            sending: RwSignal::new(false),
-            problem: RwSignal::new(None),
-        }
-    }
-}
-
-impl Default for Outbox {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+pub type Outbox = sync::SyncState<Complaint>;
 
 thread_local! {
     static SENDING: Cell<bool> = const { Cell::new(false) };
@@ -219,21 +198,19 @@ thread_local! {
 
 pub async fn refresh(database: &Database, outbox: Outbox) {
     if let Ok(all) = all(database).await {
-        outbox.complaints.set(all);
+        outbox.entries.set(all);
     }
 }
 
 /// Sends what is due, one complaint after the other. One run at a time.
 pub async fn send(database: &Database, outbox: Outbox, force: bool) {
-    if SENDING.with(|s| s.replace(true)) {
-        return;
-    }
-    outbox.sending.set(true);
-    let outcome = send_due(database, outbox, force).await;
-    outbox.problem.set(outcome.err());
-    refresh(database, outbox).await;
-    outbox.sending.set(false);
-    SENDING.with(|s| s.set(false));
+    outbox
+        .run_alone(
+            &SENDING,
+            send_due(database, outbox, force),
+            refresh(database, outbox),
+        )
+        .await;
 }
 
 async fn send_due(database: &Database, outbox: Outbox, force: bool) -> Result<(), SyncProblem> {

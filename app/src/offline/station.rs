@@ -203,35 +203,12 @@ pub async fn all(database: &Database) -> Result<Vec<QueuedFiling>, OfflineError>
 }
 
 /// What the pages show of the station's outbox.
-#[derive(Debug, Clone, Copy)]
-pub struct StationOutbox {
-    pub filings: RwSignal<Vec<QueuedFiling>>,
-    pub sending: RwSignal<bool>,
-    pub problem: RwSignal<Option<SyncProblem>>,
-}
+pub type StationOutbox = sync::SyncState<QueuedFiling>;
 
 impl StationOutbox {
-    pub fn new() -> StationOutbox {
-        StationOutbox {
-            filings: RwSignal::new(Vec::new()),
-            sending: RwSignal::new(false),
-            problem: RwSignal::new(None),
-        }
-    }
-
     /// Filings not sent yet.
     pub fn waiting(&self) -> usize {
-        self.filings.with(|f| {
-            f.iter()
-                .filter(|f| f.state == ComplaintState::Pending)
-                .count()
-        })
-    }
-}
-
-impl Default for StationOutbox {
-    fn default() -> Self {
-        Self::new()
+        self.count(|f| f.state == ComplaintState::Pending)
     }
 }
 
@@ -241,21 +218,19 @@ thread_local! {
 
 pub async fn refresh(database: &Database, outbox: StationOutbox) {
     if let Ok(all) = all(database).await {
-        outbox.filings.set(all);
+        outbox.entries.set(all);
     }
 }
 
 /// Sends what is due, oldest first. One run at a time.
 pub async fn send(database: &Database, token: &str, outbox: StationOutbox, force: bool) {
-    if SENDING.with(|s| s.replace(true)) {
-        return;
-    }
-    outbox.sending.set(true);
-    let outcome = send_due(database, token, outbox, force).await;
-    outbox.problem.set(outcome.err());
-    refresh(database, outbox).await;
-    outbox.sending.set(false);
-    SENDING.with(|s| s.set(false));
+    outbox
+        .run_alone(
+            &SENDING,
+            send_due(database, token, outbox, force),
+            refresh(database, outbox),
+        )
+        .await;
 }
 
 async fn send_due(

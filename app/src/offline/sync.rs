@@ -34,16 +34,25 @@ pub enum SyncProblem {
     Revoked,
 }
 
-/// What the pages show of the outbox and the loop.
-#[derive(Debug, Clone, Copy)]
-pub struct SyncState {
-    pub entries: RwSignal<Vec<OutboxEntry>>,
+/// What the pages show of one outbox (the grid worker's records, a resident's
+/// complaints, a station's sealed filings): its entries, whether a run is sending, and
+/// why the last run stopped.
+pub struct SyncState<T: Send + Sync + 'static> {
+    pub entries: RwSignal<Vec<T>>,
     pub running: RwSignal<bool>,
     pub problem: RwSignal<Option<SyncProblem>>,
 }
 
-impl SyncState {
-    pub fn new() -> SyncState {
+impl<T: Send + Sync + 'static> Clone for SyncState<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for SyncState<T> {}
+
+impl<T: Send + Sync + 'static> SyncState<T> {
+    pub fn new() -> SyncState<T> {
         SyncState {
             entries: RwSignal::new(Vec::new()),
             running: RwSignal::new(false),
@@ -51,15 +60,43 @@ impl SyncState {
         }
     }
 
-    pub fn waiting(&self) -> usize {
-        self.entries
-            .with(|e| e.iter().filter(|e| e.state == EntryState::Pending).count())
+    /// How many entries `waits` says are still to send.
+    pub fn count(&self, waits: impl Fn(&T) -> bool) -> usize {
+        self.entries.with(|e| e.iter().filter(|e| waits(e)).count())
+    }
+
+    /// Runs `send` unless a run of this outbox is going already (`guard`, one per
+    /// outbox), showing it as running, then keeps its outcome and reloads the list.
+    pub async fn run_alone(
+        self,
+        guard: &'static std::thread::LocalKey<Cell<bool>>,
+        send: impl Future<Output = Result<(), SyncProblem>>,
+        reload: impl Future<Output = ()>,
+    ) {
+        if guard.with(|r| r.replace(true)) {
+            return;
+        }
+        self.running.set(true);
+        let outcome = send.await;
+        self.problem.set(outcome.err());
+        reload.await;
+        self.running.set(false);
+        guard.with(|r| r.set(false));
     }
 }
 
-impl Default for SyncState {
+impl<T: Send + Sync + 'static> Default for SyncState<T> {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The grid worker's outbox of field records.
+pub type FieldSync = SyncState<OutboxEntry>;
+
+impl FieldSync {
+    pub fn waiting(&self) -> usize {
+        self.count(|e| e.state == EntryState::Pending)
     }
 }
 
@@ -81,7 +118,7 @@ pub async fn device_id(database: &Database) -> Result<String, OfflineError> {
 }
 
 /// Reloads the list the pages show.
-pub async fn refresh(database: &Database, state: SyncState) {
+pub async fn refresh(database: &Database, state: FieldSync) {
     if let Ok(entries) = outbox::all(database).await {
         state.entries.set(entries);
     }
@@ -92,16 +129,14 @@ pub fn online() -> bool {
 }
 
 /// Sends what is due. One run at a time; a second call while one runs does nothing.
-pub async fn run(database: &Database, state: SyncState, force: bool) {
-    if RUNNING.with(|r| r.replace(true)) {
-        return;
-    }
-    state.running.set(true);
-    let outcome = run_once(database, state, force).await;
-    state.problem.set(outcome.err());
-    refresh(database, state).await;
-    state.running.set(false);
-    RUNNING.with(|r| r.set(false));
+pub async fn run(database: &Database, state: FieldSync, force: bool) {
+    state
+        .run_alone(
+            &RUNNING,
+            run_once(database, state, force),
+            refresh(database, state),
+        )
+        .await;
 }
 
 pub fn problem(e: ApiError) -> SyncProblem {
@@ -126,7 +161,7 @@ pub fn storage(e: OfflineError) -> SyncProblem {
     SyncProblem::Failed(format!("{e:?}"))
 }
 
-async fn run_once(database: &Database, state: SyncState, force: bool) -> Result<(), SyncProblem> {
+async fn run_once(database: &Database, state: FieldSync, force: bool) -> Result<(), SyncProblem> {
     if !online() {
         return Err(SyncProblem::Offline);
     }

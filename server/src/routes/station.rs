@@ -151,18 +151,7 @@ pub async fn file(
         state.notifier.wake.notify_one();
         tracing::info!(device_id = device.id, station = %device.station.code, "station filed a ticket");
     }
-    let status = if new {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((
-        status,
-        ApiJson(TicketCreatedResponse {
-            tracking_code: ticket.tracking_code,
-            status: ticket.state.status,
-        }),
-    ))
+    Ok(super::tickets::created(ticket, new))
 }
 
 #[utoipa::path(get, path = "/api/v1/station/filings", tag = "stations",

@@ -131,18 +131,27 @@ pub async fn create(
         OffsetDateTime::now_utc(),
     )
     .await?;
+    Ok(created(ticket, new))
+}
+
+/// The answer to a filing: 201 for a new ticket, 200 for the one a resent `client_id`
+/// filed before.
+pub(super) fn created(
+    ticket: TicketRecord,
+    new: bool,
+) -> (StatusCode, ApiJson<TicketCreatedResponse>) {
     let status = if new {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((
+    (
         status,
         ApiJson(TicketCreatedResponse {
             tracking_code: ticket.tracking_code,
             status: ticket.state.status,
         }),
-    ))
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}", tag = "tickets",

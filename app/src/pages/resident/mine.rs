@@ -71,8 +71,8 @@ pub fn MinePage() -> impl IntoView {
     let outbox = use_outbox();
     load_complaints();
     let rows = move || {
-        let (sending, problem) = (outbox.sending.get(), outbox.problem.get());
-        outbox.complaints.get().into_iter().map(|c| {
+        let (sending, problem) = (outbox.running.get(), outbox.problem.get());
+        outbox.entries.get().into_iter().map(|c| {
             let state = state_key(&c, sending, problem.as_ref());
             let name = matter_name(c.request.matter_code.clone());
             let data_state = format!("{:?}", c.state).to_lowercase();
@@ -93,7 +93,7 @@ pub fn MinePage() -> impl IntoView {
         <section class="page">
             <h1>{move || i18n.t(Key::NavMine)}</h1>
             <Show
-                when=move || outbox.complaints.with(|c| !c.is_empty())
+                when=move || outbox.entries.with(|c| !c.is_empty())
                 fallback=move || view! { <p class="hint">{move || i18n.t(Key::MineEmpty)}</p> }
             >
                 <ul class="list complaints" data-testid="complaints">{rows}</ul>
@@ -112,7 +112,7 @@ pub fn ComplaintPage() -> impl IntoView {
     let complaint = Memo::new(move |_| {
         let id = id();
         outbox
-            .complaints
+            .entries
             .with(|all| all.iter().find(|c| c.id == id).cloned())
     });
     view! {
@@ -141,7 +141,7 @@ fn ComplaintView(complaint: Complaint) -> impl IntoView {
         move || {
             i18n.t(state_key(
                 &c,
-                outbox.sending.get(),
+                outbox.running.get(),
                 outbox.problem.get().as_ref(),
             ))
         }
@@ -170,7 +170,7 @@ fn ComplaintView(complaint: Complaint) -> impl IntoView {
         _ => view! {
             <p class="notice" role="status">{move || i18n.t(Key::ComplaintSaved)}</p>
             <button type="button" class="button" data-testid="send-now"
-                disabled=move || outbox.sending.get()
+                disabled=move || outbox.running.get()
                 on:click=move |_| send(outbox, true)>
                 {move || i18n.t(Key::SendNow)}
             </button>

@@ -346,7 +346,7 @@ fn Today(station: Station) -> impl IntoView {
     // Read now, after each run of the outbox (a filing may have been sent), when the
     // network returns, and every 30 seconds (statuses change on the server).
     Effect::new(move |_| {
-        if !station.outbox.sending.get() {
+        if !station.outbox.running.get() {
             load();
         }
     });

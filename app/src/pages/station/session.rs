@@ -175,7 +175,7 @@ fn Done(id: String, outbox: StationOutbox, on_send: Callback<()>, texted: bool) 
     let i18n = use_i18n();
     let filing = move || {
         outbox
-            .filings
+            .entries
             .with(|all| all.iter().find(|f| f.id == id).cloned())
     };
     move || match filing() {
@@ -207,7 +207,7 @@ fn Done(id: String, outbox: StationOutbox, on_send: Callback<()>, texted: bool) 
             <p class="notice" role="status" data-testid="station-queued">
                 {move || i18n.t(Key::StationSavedSealed)}
             </p>
-            <button type="button" class="button" disabled=move || outbox.sending.get()
+            <button type="button" class="button" disabled=move || outbox.running.get()
                 on:click=move |_| on_send.run(())>
                 {move || i18n.t(Key::SendNow)}
             </button>

@@ -19,7 +19,7 @@ use crate::i18n::{Key, Locale, use_i18n};
 use crate::offline::db::{self, META_STORE, StoredMedia};
 use crate::offline::outbox::{self, EntryState, OutboxEntry};
 use crate::offline::photo;
-use crate::offline::sync::{self, SyncProblem, SyncState};
+use crate::offline::sync::{self, FieldSync, SyncProblem};
 
 #[component]
 pub fn WorkerPage() -> impl IntoView {
@@ -123,7 +123,7 @@ fn new_id() -> String {
         .unwrap_or_else(|| format!("id-{}", js_sys::Date::now()))
 }
 
-fn start_sync(state: SyncState) {
+fn start_sync(state: FieldSync) {
     sync::keep_running(move |force| {
         leptos::task::spawn_local(async move {
             if let Ok(database) = crate::offline::database().await {
@@ -155,7 +155,7 @@ async fn persist_storage(persisted: RwSignal<Option<bool>>, used: RwSignal<Optio
 #[component]
 fn Patrolling() -> impl IntoView {
     let i18n = use_i18n();
-    let state = SyncState::new();
+    let state = FieldSync::new();
     provide_context(state);
     let cache = RwSignal::new(FieldCache::default());
     let patrol = RwSignal::new(None::<Patrol>);
@@ -236,7 +236,7 @@ async fn save_patrol_locally(current: &Patrol) {
 }
 
 /// Writes a record to the outbox (with its media) and asks the loop to send it.
-async fn keep(state: SyncState, record: SyncRecord, media: Vec<StoredMedia>) -> Result<(), String> {
+async fn keep(state: FieldSync, record: SyncRecord, media: Vec<StoredMedia>) -> Result<(), String> {
     let database = crate::offline::database()
         .await
         .map_err(|e| format!("{e:?}"))?;
@@ -267,7 +267,7 @@ async fn keep(state: SyncState, record: SyncRecord, media: Vec<StoredMedia>) -> 
 #[component]
 fn SyncBar() -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_context::<SyncState>().expect("provided by Patrolling");
+    let state = use_context::<FieldSync>().expect("provided by Patrolling");
     let session = super::staff::use_session();
     // The server ended the session: sign in again (the records stay on the device, and
     // the loop goes on once signed in).
@@ -324,7 +324,7 @@ fn GridSelect(cache: RwSignal<FieldCache>, value: RwSignal<String>) -> impl Into
 #[component]
 fn PatrolPanel(cache: RwSignal<FieldCache>, patrol: RwSignal<Option<Patrol>>) -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_context::<SyncState>().expect("provided by Patrolling");
+    let state = use_context::<FieldSync>().expect("provided by Patrolling");
     let grid = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let start = move |_| {
@@ -406,7 +406,7 @@ fn FindingForm(
     verifying: RwSignal<Option<TicketView>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_context::<SyncState>().expect("provided by Patrolling");
+    let state = use_context::<FieldSync>().expect("provided by Patrolling");
     let grid = RwSignal::new(String::new());
     let matter = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
@@ -516,7 +516,7 @@ struct Draft {
 }
 
 async fn save_finding(
-    state: SyncState,
+    state: FieldSync,
     draft: Draft,
     files: Option<web_sys::FileList>,
     clip: Option<web_sys::Blob>,
@@ -644,7 +644,7 @@ fn state_key(entry: &OutboxEntry, online: bool) -> Key {
 #[component]
 fn Outbox(cache: RwSignal<FieldCache>) -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_context::<SyncState>().expect("provided by Patrolling");
+    let state = use_context::<FieldSync>().expect("provided by Patrolling");
     // Keyed rows: a row is rebuilt only when its entry changes, so an edit form open in
     // one row survives the loop's refreshes.
     let rows = move || {
@@ -720,7 +720,7 @@ fn OutboxRow(key: Key, entry: OutboxEntry, cache: RwSignal<FieldCache>) -> impl 
 #[component]
 fn EditFinding(finding: Finding) -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_context::<SyncState>().expect("provided by Patrolling");
+    let state = use_context::<FieldSync>().expect("provided by Patrolling");
     let open = RwSignal::new(false);
     let note = RwSignal::new(finding.note.clone());
     let outcome = RwSignal::new(
