@@ -253,6 +253,19 @@ describe("community stations", () => {
     assert.match(await textTo("13800001111"), new RegExp(`查询码 ${second}`));
     assert.deepEqual(errors, []);
 
+    // The station's staff member is signed out after 30 idle minutes (the page's clock
+    // is run forward), and signs in again.
+    await page.clock.install();
+    await page.reload();
+    await page.getByTestId("next-resident").waitFor();
+    await page.clock.fastForward("31:00");
+    await page.getByLabel("用户名").waitFor();
+    await page.clock.resume();
+    await page.getByLabel("用户名").fill("station");
+    await page.getByLabel("密码").fill(server.logins.station);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("next-resident").waitFor();
+
     // Revoked: the tablet can no longer file, and says so; also after a reload.
     server.admin("station", "revoke", deviceId);
     await fileOnBehalf(page, { name: "赵大爷", phone: "13700003333", description: "停用后再提交" });
