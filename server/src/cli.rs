@@ -83,6 +83,13 @@ pub enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// Manage the dispatch systems tickets are forwarded to (signed webhooks).
+    Forward {
+        #[command(subcommand)]
+        command: ForwardCommand,
+        #[command(flatten)]
+        config: Config,
+    },
     /// Export reference data in the import format, to standard output.
     Export {
         #[arg(value_enum)]
@@ -179,6 +186,33 @@ pub enum StationCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ForwardCommand {
+    /// Forward the tickets of a unit or of a matter type to a webhook; prints the
+    /// signing secret once (generated unless --secret-stdin).
+    Add {
+        /// A name for the target, e.g. city-management-orders.
+        name: String,
+        #[arg(long)]
+        url: String,
+        /// The tickets dispatched to this unit.
+        #[arg(long, conflicts_with = "matter", required_unless_present = "matter")]
+        unit: Option<String>,
+        /// The tickets of this matter type.
+        #[arg(long)]
+        matter: Option<String>,
+        /// Read the signing secret from the first line of standard input.
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// List the targets (without their secrets).
+    List,
+    /// Stop forwarding to a target (what is queued for it is still delivered).
+    Disable { name: String },
+    /// Forward to a disabled target again.
+    Enable { name: String },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
@@ -258,6 +292,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             prepare_data_dir(&config)?;
             let store = store::connect(&config.database_url()).await?;
             station_command(store.as_ref(), command).await
+        }
+        Command::Forward { command, config } => {
+            prepare_data_dir(&config)?;
+            let store = store::connect(&config.database_url()).await?;
+            forward_command(store.as_ref(), command).await
         }
         Command::Export { kind, config } => {
             let store = store::connect(&config.database_url()).await?;
@@ -379,6 +418,91 @@ async fn station_command(
                     "no live device {device_id} (see `gridline station devices`)"
                 )));
             }
+        }
+    }
+    Ok(())
+}
+
+async fn forward_command(
+    store: &dyn store::Store,
+    command: ForwardCommand,
+) -> Result<(), CliError> {
+    match command {
+        ForwardCommand::Add {
+            name,
+            url,
+            unit,
+            matter,
+            secret_stdin,
+        } => {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(CliError::Refused(format!("not an http(s) URL: {url}")));
+            }
+            let (units, matters) = (store.list_units().await?, store.list_matter_types().await?);
+            if let Some(unit) = &unit
+                && !units.iter().any(|u| &u.code == unit)
+            {
+                return Err(CliError::Refused(format!("no such unit: {unit}")));
+            }
+            if let Some(matter) = &matter
+                && !matters.iter().any(|m| &m.code == matter)
+            {
+                return Err(CliError::Refused(format!("no such matter type: {matter}")));
+            }
+            let secret = if secret_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|source| CliError::ReadFile {
+                        path: "standard input".into(),
+                        source,
+                    })?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                crate::auth::new_session_token().0
+            };
+            if secret.len() < 16 {
+                return Err(CliError::Refused(
+                    "a signing secret has at least 16 characters".into(),
+                ));
+            }
+            store
+                .add_forward_target(&store::NewForwardTarget {
+                    name: name.clone(),
+                    url,
+                    secret: secret.clone(),
+                    unit_code: unit,
+                    matter_code: matter,
+                })
+                .await?;
+            if secret_stdin {
+                println!("forwarding target {name} added");
+            } else {
+                println!("forwarding target {name} added; signing secret (shown once): {secret}");
+            }
+        }
+        ForwardCommand::List => {
+            for t in store.forward_targets().await? {
+                let what = match (&t.unit_code, &t.matter_code) {
+                    (Some(unit), _) => format!("unit={unit}"),
+                    (_, Some(matter)) => format!("matter={matter}"),
+                    _ => String::new(),
+                };
+                let state = if t.disabled { "disabled" } else { "enabled" };
+                println!("{:<24} {what:<16} {state:<8} {}", t.name, t.url);
+            }
+        }
+        ForwardCommand::Disable { name } => {
+            if !store.set_forward_target_disabled(&name, true).await? {
+                return Err(CliError::Refused(format!("no forwarding target {name}")));
+            }
+            println!("forwarding to {name} stopped");
+        }
+        ForwardCommand::Enable { name } => {
+            if !store.set_forward_target_disabled(&name, false).await? {
+                return Err(CliError::Refused(format!("no forwarding target {name}")));
+            }
+            println!("forwarding to {name} resumed");
         }
     }
     Ok(())

@@ -87,6 +87,11 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_OUTBOX_RETRY_SECS", default_value_t = 30)]
     pub outbox_retry_secs: u64,
 
+    /// Seconds a server process holds an outbox item it is delivering; if it dies
+    /// meanwhile, another process (or the restarted one) takes the item after this.
+    #[arg(long, env = "GRIDLINE_OUTBOX_LEASE_SECS", default_value_t = 120)]
+    pub outbox_lease_secs: u32,
+
     /// Attempts after which a delivery is given up (kept as dead, with its last error).
     #[arg(long, env = "GRIDLINE_OUTBOX_MAX_ATTEMPTS", default_value_t = 10)]
     pub outbox_max_attempts: u32,
@@ -144,6 +149,7 @@ impl Config {
             sms_authorization: None,
             outbox_retry_secs: 30,
             outbox_max_attempts: 10,
+            outbox_lease_secs: 120,
             station_idle_seconds: gridline_core::api::station::RESIDENT_IDLE_SECONDS,
             station_staff_idle_minutes: gridline_core::api::station::STAFF_IDLE_MINUTES,
         }

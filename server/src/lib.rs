@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod field;
+pub mod forward;
 pub mod import;
 pub mod media;
 pub mod notify;

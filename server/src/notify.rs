@@ -1,6 +1,6 @@
-//! Notifications that leave the system, delivered from the outbox: for now text
-//! messages to residents through the city's SMS gateway (a station's filing tells the
-//! resident its tracking code).
+//! What leaves the system, delivered from the outbox: text messages to residents
+//! through the city's SMS gateway (a station's filing tells the resident its tracking
+//! code) and signed webhooks to forwarding targets (`forward`).
 //!
 //! The gateway is whatever HTTP endpoint the city's SMS provider offers: the server
 //! POSTs the body template (`GRIDLINE_SMS_TEMPLATE`, JSON by default) with `{phone}`
@@ -28,8 +28,6 @@ use crate::store::{NewOutboxItem, OutboxItem, Store, StoreResult, TicketRecord};
 pub const SMS: &str = "sms";
 /// The default body: `{"phone": "…", "text": "…"}`.
 pub const DEFAULT_SMS_TEMPLATE: &str = r#"{"phone":"{phone}","text":"{text}"}"#;
-/// How long a process holds an item it is delivering before another may take it.
-const LEASE: Duration = Duration::minutes(2);
 const MAX_BACKOFF: StdDuration = StdDuration::from_secs(3600);
 
 /// What a text message says (the payload of an `sms` item).
@@ -45,6 +43,7 @@ impl Message {
     pub fn sms(self) -> NewOutboxItem {
         NewOutboxItem {
             kind: SMS.into(),
+            target_id: None,
             payload: serde_json::to_string(&self).expect("a message serialises"),
         }
     }
@@ -80,6 +79,9 @@ pub struct Notifier {
     public_url: Option<String>,
     max_attempts: u32,
     retry_base: StdDuration,
+    /// How long a process holds an item it is delivering before another may take it
+    /// (a process that died mid-delivery frees its items after this).
+    lease: Duration,
     /// Woken when an item is written, so it goes out at once.
     pub wake: Notify,
 }
@@ -104,6 +106,7 @@ impl Notifier {
             public_url: config.public_url.clone(),
             max_attempts: config.outbox_max_attempts.max(1),
             retry_base: StdDuration::from_secs(config.outbox_retry_secs.max(1)),
+            lease: Duration::seconds(i64::from(config.outbox_lease_secs.max(1))),
             wake: Notify::new(),
         }
     }
@@ -116,7 +119,7 @@ impl Notifier {
     /// Delivers every item due at `now`, one after the other; returns how many went out.
     pub async fn deliver_due(&self, store: &dyn Store, now: OffsetDateTime) -> StoreResult<usize> {
         let mut delivered = 0;
-        while let Some(item) = store.claim_outbox(now, now + LEASE).await? {
+        while let Some(item) = store.claim_outbox(now, now + self.lease).await? {
             match self.deliver(store, &item).await {
                 Ok(()) => {
                     store
@@ -126,7 +129,7 @@ impl Notifier {
                 }
                 Err(error) => {
                     let retry_at = (item.attempts < self.max_attempts).then(|| {
-                        now + Duration::try_from(self.backoff(item.attempts)).unwrap_or(LEASE)
+                        now + Duration::try_from(self.backoff(item.attempts)).unwrap_or(self.lease)
                     });
                     if retry_at.is_none() {
                         tracing::warn!(outbox_id = item.id, kind = %item.kind, %error, "outbox item dead after its last attempt");
@@ -188,6 +191,43 @@ impl Notifier {
                     Ok(())
                 } else {
                     Err(format!("the SMS gateway answered {}", response.status()))
+                }
+            }
+            crate::forward::WEBHOOK => {
+                let target_id = item.target_id.ok_or("a webhook without a target")?;
+                let target = store
+                    .forward_targets()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .find(|t| t.id == target_id)
+                    .ok_or("its forwarding target is gone")?;
+                let ticket_id = item.ticket_id.ok_or("a webhook without a ticket")?;
+                let ticket = store
+                    .ticket_by_id(ticket_id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("its ticket is gone")?;
+                let body = crate::forward::body(&item.payload, &ticket)?;
+                let timestamp = OffsetDateTime::now_utc().unix_timestamp();
+                let response = self
+                    .client
+                    .post(&target.url)
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", format!("gridline-outbox-{}", item.id))
+                    .header(crate::forward::TIMESTAMP_HEADER, timestamp.to_string())
+                    .header(
+                        crate::forward::SIGNATURE_HEADER,
+                        crate::forward::sign(&target.secret, timestamp, &body),
+                    )
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| format!("{} did not answer ({})", target.name, e.without_url()))?;
+                if response.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!("{} answered {}", target.name, response.status()))
                 }
             }
             other => Err(format!("unknown outbox kind {other}")),

@@ -243,10 +243,20 @@ pub async fn create(
         }
         Route::Unrouted(reason) => events.push(event(now, "queued", false, unrouted_note(reason))),
     }
+    let targets = store.forward_targets().await?;
     // A collision of random codes is rare (31^7); try a few.
     for _ in 0..4 {
         ticket.tracking_code = new_tracking_code().to_string();
-        match store.create_ticket(&ticket, &events, &filer.outbox).await {
+        let mut outbox = filer.outbox.clone();
+        let last = events.last().expect("a received entry at least");
+        outbox.extend(crate::forward::items_for(
+            &targets,
+            &ticket,
+            None,
+            "ticket.created",
+            last,
+        ));
+        match store.create_ticket(&ticket, &events, &outbox).await {
             Ok(Created::New(t)) => return Ok((t, true)),
             Ok(Created::Existing(t)) => return Ok((t, false)),
             Err(StoreError::Conflict(_)) => continue,
@@ -416,6 +426,7 @@ async fn transition(
         .state
         .apply(step.actor, step.action)
         .map_err(refusal)?;
+    let previous_unit = ticket.lead_unit_code.clone();
     apply_effects(
         &mut ticket,
         step.action,
@@ -423,17 +434,30 @@ async fn transition(
         snapshot,
         step.event.at,
     )?;
-    save(store, ticket, &expected, &step.event).await
+    save(
+        store,
+        ticket,
+        &expected,
+        previous_unit.as_deref(),
+        &step.event,
+    )
+    .await
 }
 
-/// Saves a changed ticket with its timeline entry, unless someone acted meanwhile.
+/// Saves a changed ticket with its timeline entry, unless someone acted meanwhile; the
+/// forwarding targets that take the ticket (or took it, led by `previous_unit`) hear of
+/// the change in the same transaction.
 async fn save(
     store: &dyn Store,
     ticket: TicketRecord,
     expected: &TicketVersion,
+    previous_unit: Option<&str>,
     event: &NewEvent,
 ) -> AppResult<TicketRecord> {
-    if store.save_ticket(&ticket, expected, event).await? {
+    let targets = store.forward_targets().await?;
+    let outbox =
+        crate::forward::items_for(&targets, &ticket, previous_unit, "ticket.updated", event);
+    if store.save_ticket(&ticket, expected, event, &outbox).await? {
         Ok(ticket)
     } else {
         Err(AppError::client(
@@ -543,7 +567,15 @@ pub async fn rate(
         RatingOutcome::Reopen => "rate_reopen",
         RatingOutcome::ToSupervisor => "rate_review",
     };
-    save(store, ticket, &expected, &event(now, kind, true, note)).await
+    let unit = ticket.lead_unit_code.clone();
+    save(
+        store,
+        ticket,
+        &expected,
+        unit.as_deref(),
+        &event(now, kind, true, note),
+    )
+    .await
 }
 
 fn require_dispatcher(staff: &StaffProfile) -> AppResult<()> {
@@ -648,7 +680,8 @@ pub async fn change_tier(
             ),
         )
     };
-    save(store, ticket, &expected, &event).await
+    let unit = ticket.lead_unit_code.clone();
+    save(store, ticket, &expected, unit.as_deref(), &event).await
 }
 
 fn secret_hash(secret: &str) -> String {

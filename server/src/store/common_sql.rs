@@ -664,18 +664,7 @@ pub(crate) async fn create_ticket(
     for event in events {
         insert_events(&mut tx, id, event).await?;
     }
-    for item in outbox {
-        sqlx::query(
-            "INSERT INTO outbox (kind, ticket_id, payload, created_at, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(&item.kind)
-        .bind(id)
-        .bind(&item.payload)
-        .bind(stored_time(t.created_at))
-        .execute(&mut *tx)
-        .await?;
-    }
+    outbox::insert_items(&mut tx, id, outbox, t.created_at).await?;
     tx.commit().await?;
     Ok(Created::New(TicketRecord { id, ..t.clone() }))
 }
@@ -735,6 +724,7 @@ pub(crate) async fn save_ticket(
     t: &TicketRecord,
     expected: &TicketVersion,
     event: &NewEvent,
+    outbox: &[crate::store::NewOutboxItem],
 ) -> StoreResult<bool> {
     let mut tx = pool.begin().await?;
     let updated = sqlx::query(
@@ -776,6 +766,7 @@ pub(crate) async fn save_ticket(
         return Ok(false);
     }
     insert_events(&mut tx, t.id, event).await?;
+    outbox::insert_items(&mut tx, t.id, outbox, event.at).await?;
     tx.commit().await?;
     Ok(true)
 }

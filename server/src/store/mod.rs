@@ -139,8 +139,9 @@ macro_rules! impl_store_with_common_sql {
                 ticket: &$crate::store::TicketRecord,
                 expected: &$crate::store::TicketVersion,
                 event: &$crate::store::NewEvent,
+                outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<bool> {
-                common::save_ticket(&self.pool, ticket, expected, event).await
+                common::save_ticket(&self.pool, ticket, expected, event, outbox).await
             }
 
             async fn list_tickets(
@@ -392,6 +393,27 @@ macro_rules! impl_store_with_common_sql {
                 common::outbox::failed(&self.pool, id, error, retry_at, now).await
             }
 
+            async fn add_forward_target(
+                &self,
+                target: &$crate::store::NewForwardTarget,
+            ) -> $crate::store::StoreResult<i64> {
+                common::outbox::add_target(&self.pool, target).await
+            }
+
+            async fn forward_targets(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::ForwardTarget>> {
+                common::outbox::targets(&self.pool).await
+            }
+
+            async fn set_forward_target_disabled(
+                &self,
+                name: &str,
+                disabled: bool,
+            ) -> $crate::store::StoreResult<bool> {
+                common::outbox::set_target_disabled(&self.pool, name, disabled).await
+            }
+
             async fn ticket_by_id(
                 &self,
                 id: i64,
@@ -553,8 +575,11 @@ impl TicketVersion {
 /// Something to deliver out of the system once the change that causes it is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOutboxItem {
-    /// `sms` (a text message to the ticket's contact phone).
+    /// `sms` (a text message to the ticket's contact phone) or `webhook` (to a
+    /// forwarding target).
     pub kind: String,
+    /// The forwarding target of a webhook.
+    pub target_id: Option<i64>,
     /// JSON: what to say (`{"message": "station_filed"}`), never the personal data.
     pub payload: String,
 }
@@ -565,6 +590,7 @@ pub struct OutboxItem {
     pub id: i64,
     pub kind: String,
     pub ticket_id: Option<i64>,
+    pub target_id: Option<i64>,
     pub payload: String,
     /// Attempts so far, this one included.
     pub attempts: u32,
@@ -577,6 +603,38 @@ pub struct OutboxRow {
     pub delivered_at: Option<OffsetDateTime>,
     pub dead_at: Option<OffsetDateTime>,
     pub last_error: Option<String>,
+}
+
+/// A dispatch system tickets are forwarded to, by the unit they are dispatched to or
+/// by their matter type (one of the two).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewForwardTarget {
+    pub name: String,
+    pub url: String,
+    /// The HMAC-SHA256 key the webhooks are signed with.
+    pub secret: String,
+    pub unit_code: Option<String>,
+    pub matter_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardTarget {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub secret: String,
+    pub unit_code: Option<String>,
+    pub matter_code: Option<String>,
+    pub disabled: bool,
+}
+
+impl ForwardTarget {
+    /// Whether `ticket` goes to this target.
+    pub fn takes(&self, ticket: &TicketRecord) -> bool {
+        !self.disabled
+            && (self.matter_code.as_deref() == Some(ticket.matter_code.as_str())
+                || (self.unit_code.is_some() && self.unit_code == ticket.lead_unit_code))
+    }
 }
 
 /// A community station (便民服务驿站) to add.
@@ -868,6 +926,7 @@ pub trait Store: Send + Sync + 'static {
         ticket: &TicketRecord,
         expected: &TicketVersion,
         event: &NewEvent,
+        outbox: &[NewOutboxItem],
     ) -> StoreResult<bool>;
     async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>>;
     /// Stores a revision of a field record once; the record's newest revision moves only
@@ -994,6 +1053,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A ticket's outbox items, oldest first.
     async fn outbox_items(&self, ticket_id: i64) -> StoreResult<Vec<OutboxRow>>;
+    async fn add_forward_target(&self, target: &NewForwardTarget) -> StoreResult<i64>;
+    /// Every forwarding target, by name (secrets included: for the server only).
+    async fn forward_targets(&self) -> StoreResult<Vec<ForwardTarget>>;
+    /// `false` when there is no such target.
+    async fn set_forward_target_disabled(&self, name: &str, disabled: bool) -> StoreResult<bool>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

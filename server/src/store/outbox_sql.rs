@@ -7,7 +7,9 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::store::rows::RowExt as _;
-use crate::store::{OutboxItem, OutboxRow, StoreError, StoreResult, stored_time};
+use crate::store::{
+    ForwardTarget, NewForwardTarget, OutboxItem, OutboxRow, StoreError, StoreResult, stored_time,
+};
 
 fn item(row: &impl crate::store::rows::RowExt) -> StoreResult<OutboxItem> {
     let attempts = row.int32("attempts")?;
@@ -15,6 +17,7 @@ fn item(row: &impl crate::store::rows::RowExt) -> StoreResult<OutboxItem> {
         id: row.int64("id")?,
         kind: row.text("kind")?,
         ticket_id: row.opt_int64("ticket_id")?,
+        target_id: row.opt_int64("target_id")?,
         payload: row.text("payload")?,
         attempts: u32::try_from(attempts)
             .map_err(|_| StoreError::Corrupt(format!("outbox attempts {attempts}")))?,
@@ -38,7 +41,7 @@ pub(crate) async fn claim(
                      AND p.delivered_at IS NULL AND p.dead_at IS NULL)
              ORDER BY o.id LIMIT 1)
            AND (claimed_until IS NULL OR claimed_until <= $1)
-         RETURNING id, kind, ticket_id, payload, attempts",
+         RETURNING id, kind, ticket_id, target_id, payload, attempts",
     )
     .bind(stored_time(now))
     .bind(stored_time(lease_until))
@@ -84,7 +87,7 @@ pub(crate) async fn failed(
 
 pub(crate) async fn of_ticket(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<OutboxRow>> {
     let rows = sqlx::query(
-        "SELECT id, kind, ticket_id, payload, attempts, delivered_at, dead_at, last_error
+        "SELECT id, kind, ticket_id, target_id, payload, attempts, delivered_at, dead_at, last_error
          FROM outbox WHERE ticket_id = $1 ORDER BY id",
     )
     .bind(ticket_id)
@@ -115,4 +118,79 @@ pub(crate) async fn ticket_by_id(
     .fetch_optional(pool)
     .await?;
     row.as_ref().map(crate::store::rows::ticket).transpose()
+}
+
+/// Inserts outbox items for `ticket_id` inside a ticket's own transaction.
+pub(crate) async fn insert_items(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    ticket_id: i64,
+    items: &[crate::store::NewOutboxItem],
+    at: OffsetDateTime,
+) -> StoreResult<()> {
+    for item in items {
+        sqlx::query(
+            "INSERT INTO outbox (kind, ticket_id, target_id, payload, created_at, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(&item.kind)
+        .bind(ticket_id)
+        .bind(item.target_id)
+        .bind(&item.payload)
+        .bind(stored_time(at))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn target(row: &impl crate::store::rows::RowExt) -> StoreResult<ForwardTarget> {
+    Ok(ForwardTarget {
+        id: row.int64("id")?,
+        name: row.text("name")?,
+        url: row.text("url")?,
+        secret: row.text("secret")?,
+        unit_code: row.opt_text("unit_code")?,
+        matter_code: row.opt_text("matter_code")?,
+        disabled: row.flag("disabled")?,
+    })
+}
+
+pub(crate) async fn add_target(pool: &Pool, t: &NewForwardTarget) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO forward_targets (name, url, secret, unit_code, matter_code, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(&t.name)
+    .bind(&t.url)
+    .bind(&t.secret)
+    .bind(&t.unit_code)
+    .bind(&t.matter_code)
+    .bind(stored_time(OffsetDateTime::now_utc()))
+    .fetch_one(pool)
+    .await
+    .map_err(|e| StoreError::from_write(e, "a forwarding target with this name"))?;
+    Ok(row.try_get("id")?)
+}
+
+pub(crate) async fn targets(pool: &Pool) -> StoreResult<Vec<ForwardTarget>> {
+    let rows = sqlx::query(
+        "SELECT id, name, url, secret, unit_code, matter_code, disabled FROM forward_targets
+         ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(target).collect()
+}
+
+pub(crate) async fn set_target_disabled(
+    pool: &Pool,
+    name: &str,
+    disabled: bool,
+) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE forward_targets SET disabled = $2 WHERE name = $1")
+        .bind(name)
+        .bind(disabled)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -21,6 +21,7 @@ mod common {
     /// What must leave the system, delivered with retries.
     pub(crate) mod outbox {
         type Pool = super::Pool;
+        type Db = super::Db;
         include!("outbox_sql.rs");
     }
 }

@@ -8,6 +8,7 @@ mod accounts;
 mod auth;
 mod errors;
 mod field;
+mod forwarding;
 mod health;
 mod media;
 mod reference;
