@@ -13,6 +13,17 @@ use crate::helpers::{Db, TestApp, sign_in_as};
 
 const SECRET: &str = "a-test-signing-secret";
 
+/// One request as the receiver saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    key: String,
+    /// Answered 200.
+    ok: bool,
+    timestamp: i64,
+    signature: String,
+    body: String,
+}
+
 /// A dispatch system standing in: records every request; answers 500 to the first
 /// `fail_first`, then 200.
 #[derive(Clone)]
@@ -20,8 +31,7 @@ struct Receiver {
     fail_first: usize,
     /// How long each answer takes (deliveries stay in flight meanwhile).
     delay: std::time::Duration,
-    /// (idempotency key, answered 200, timestamp, signature, body)
-    seen: Arc<Mutex<Vec<(String, bool, i64, String, String)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Receiver {
@@ -50,13 +60,13 @@ impl Receiver {
                     };
                     let mut seen = receiver.seen.lock().unwrap();
                     let ok = seen.len() >= receiver.fail_first;
-                    seen.push((
-                        header("idempotency-key"),
+                    seen.push(Seen {
+                        key: header("idempotency-key"),
                         ok,
-                        header("x-gridline-timestamp").parse().unwrap_or_default(),
-                        header("x-gridline-signature"),
+                        timestamp: header("x-gridline-timestamp").parse().unwrap_or_default(),
+                        signature: header("x-gridline-signature"),
                         body,
-                    ));
+                    });
                     if ok {
                         StatusCode::OK
                     } else {
@@ -77,8 +87,8 @@ impl Receiver {
             .lock()
             .unwrap()
             .iter()
-            .filter(|s| s.1)
-            .map(|s| (s.0.clone(), serde_json::from_str(&s.4).unwrap()))
+            .filter(|s| s.ok)
+            .map(|s| (s.key.clone(), serde_json::from_str(&s.body).unwrap()))
             .collect()
     }
 }
@@ -196,18 +206,18 @@ mod changes_arrive_once_in_order_signed {
         assert_eq!(resolved["ticket"]["lead_unit_code"], "U-CM");
         // Every request is signed over its timestamp and body.
         let now = time::OffsetDateTime::now_utc();
-        for (_, _, timestamp, signature, body) in receiver.seen.lock().unwrap().iter() {
-            assert!(gridline_server::forward::verify(
-                SECRET, *timestamp, body, signature, now, 300
-            ));
-            assert!(!gridline_server::forward::verify(
-                "another secret",
-                *timestamp,
-                body,
-                signature,
-                now,
-                300
-            ));
+        for seen in receiver.seen.lock().unwrap().iter() {
+            let verify = |secret: &str| {
+                gridline_server::forward::verify(
+                    secret,
+                    seen.timestamp,
+                    &seen.body,
+                    &seen.signature,
+                    now,
+                    300,
+                )
+            };
+            assert!(verify(SECRET) && !verify("another secret"));
         }
         app.stop().await;
     }
