@@ -1,5 +1,6 @@
 //! The `gridline` binary as an operator uses it: help, serve with JSON logs carrying the
-//! request id, and a clean stop on SIGTERM.
+//! request id, a clean stop on SIGTERM, accounts, stations, and forwarding that survives
+//! a killed process.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -13,7 +14,16 @@ fn help_lists_the_subcommands_and_settings() {
     let out = gridline().arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for word in ["serve", "migrate", "seed-demo", "import", "export", "user"] {
+    for word in [
+        "serve",
+        "migrate",
+        "seed-demo",
+        "import",
+        "export",
+        "user",
+        "station",
+        "forward",
+    ] {
         assert!(help.contains(word), "{word} missing from --help:\n{help}");
     }
     let out = gridline().args(["serve", "--help"]).output().unwrap();
@@ -224,4 +234,175 @@ fn stations_and_their_tablets_from_the_command_line() {
     assert!(!ok && err.contains("no live device"), "{err}");
     let (ok, _, err) = run(&["station", "enroll", "NOPE"]);
     assert!(!ok && err.contains("no such station"), "{err}");
+}
+
+/// Starts `gridline serve` on `dir`'s data and returns it with its address.
+fn serve(dir: &std::path::Path, extra: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut command = gridline();
+    command
+        .arg("serve")
+        .env("GRIDLINE_ADDR", "127.0.0.1:0")
+        .env("GRIDLINE_DATA_DIR", dir)
+        .env("GRIDLINE_DIST_DIR", dir.join("dist"))
+        .env_remove("GRIDLINE_DATABASE_URL")
+        .env("GRIDLINE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (key, value) in extra {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let base = loop {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "server exited");
+        if let Some(rest) = line.trim().strip_prefix("Gridline is running at ") {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep reading: a closed pipe would fail the server's next line of output.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    (child, base)
+}
+
+/// The server is killed while a webhook is in flight and started again: every change
+/// still arrives, and the receiver, deduplicating by `Idempotency-Key`, counts each
+/// once.
+#[tokio::test]
+async fn killed_mid_delivery_nothing_is_lost_nor_doubled() {
+    use std::collections::BTreeSet;
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    // The receiver: every request's key; the very first answer takes 10 seconds (the
+    // server is killed meanwhile).
+    let keys: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = keys.clone();
+    let app = axum::Router::new().route(
+        "/orders",
+        axum::routing::post(move |headers: axum::http::HeaderMap| {
+            let seen = seen.clone();
+            async move {
+                let first = {
+                    let mut keys = seen.lock().unwrap();
+                    keys.push(headers["idempotency-key"].to_str().unwrap().to_owned());
+                    keys.len() == 1
+                };
+                if first {
+                    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+                }
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/orders", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let dir = tempfile::tempdir().unwrap();
+    let admin = |args: &[&str], stdin: Option<&str>| {
+        let mut child = gridline()
+            .args(args)
+            .env("GRIDLINE_DATA_DIR", dir.path())
+            .env_remove("GRIDLINE_DATABASE_URL")
+            .env("GRIDLINE_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    admin(&["seed-demo"], None);
+    admin(
+        &[
+            "forward",
+            "add",
+            "orders",
+            "--url",
+            &url,
+            "--unit",
+            "U-CM",
+            "--secret-stdin",
+        ],
+        Some("a-signing-secret-for-the-test\n"),
+    );
+    assert!(admin(&["forward", "list"], None).contains("unit=U-CM"));
+    let settings = [
+        ("GRIDLINE_OUTBOX_LEASE_SECS", "2"),
+        ("GRIDLINE_OUTBOX_RETRY_SECS", "1"),
+    ];
+    let (mut server, base) = serve(dir.path(), &settings);
+    let client = reqwest::Client::new();
+    let mut codes = BTreeSet::new();
+    for i in 0..3 {
+        let response = client
+            .post(format!("{base}/api/v1/tickets"))
+            .json(&serde_json::json!({
+                "client_id": format!("killed-mid-delivery-{i}"),
+                "matter_code": "0201",
+                "description": "路灯不亮",
+                "region_code": "D01-S01-C01-G02",
+                "contact_phone": "13812345678"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let created: serde_json::Value = response.json().await.unwrap();
+        codes.insert(created["tracking_code"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(codes.len(), 3);
+    // The first delivery is in flight: kill the server there (SIGKILL, no clean stop).
+    for _ in 0..100 {
+        if !keys.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(keys.lock().unwrap().len(), 1, "one delivery in flight");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let (mut server, _) = serve(dir.path(), &settings);
+    let unique = || {
+        keys.lock()
+            .unwrap()
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+    };
+    // The two waiting go out at once; the one cut off when its lease runs out.
+    for _ in 0..300 {
+        if keys.lock().unwrap().len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let all = keys.lock().unwrap().clone();
+    assert_eq!(unique().len(), 3, "every change arrived: {all:?}");
+    assert_eq!(
+        all.len(),
+        4,
+        "the one cut off was sent again with its key, nothing else twice: {all:?}"
+    );
+    assert_eq!(all.iter().filter(|k| **k == all[0]).count(), 2);
 }
