@@ -5,6 +5,7 @@ pub mod error;
 pub mod field;
 pub mod health;
 pub mod media;
+pub mod outbox;
 pub mod reference;
 pub mod station;
 pub mod ticket;

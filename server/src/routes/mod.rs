@@ -7,6 +7,7 @@ mod auth;
 mod field;
 mod health;
 mod media;
+mod outbox;
 mod reference;
 mod station;
 mod tickets;
@@ -61,6 +62,8 @@ use crate::serve::AppState;
         station::issue_code,
         station::devices,
         station::revoke,
+        outbox::dead,
+        outbox::requeue,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -73,6 +76,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(tickets::router())
         .merge(field::router())
         .merge(station::router())
+        .merge(outbox::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

@@ -393,6 +393,20 @@ macro_rules! impl_store_with_common_sql {
                 common::outbox::failed(&self.pool, id, error, retry_at, now).await
             }
 
+            async fn dead_outbox(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::OutboxRow>> {
+                common::outbox::dead(&self.pool).await
+            }
+
+            async fn requeue_outbox(
+                &self,
+                id: i64,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<bool> {
+                common::outbox::requeue(&self.pool, id, now).await
+            }
+
             async fn add_forward_target(
                 &self,
                 target: &$crate::store::NewForwardTarget,
@@ -1053,6 +1067,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A ticket's outbox items, oldest first.
     async fn outbox_items(&self, ticket_id: i64) -> StoreResult<Vec<OutboxRow>>;
+    /// The items given up on, oldest first.
+    async fn dead_outbox(&self) -> StoreResult<Vec<OutboxRow>>;
+    /// Puts a dead item back in line (attempts from zero); `false` if it is not dead.
+    async fn requeue_outbox(&self, id: i64, now: OffsetDateTime) -> StoreResult<bool>;
     async fn add_forward_target(&self, target: &NewForwardTarget) -> StoreResult<i64>;
     /// Every forwarding target, by name (secrets included: for the server only).
     async fn forward_targets(&self) -> StoreResult<Vec<ForwardTarget>>;

@@ -6,7 +6,6 @@
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::store::rows::RowExt as _;
 use crate::store::{
     ForwardTarget, NewForwardTarget, OutboxItem, OutboxRow, StoreError, StoreResult, stored_time,
 };
@@ -85,6 +84,15 @@ pub(crate) async fn failed(
     Ok(())
 }
 
+fn outbox_row(row: &impl crate::store::rows::RowExt) -> StoreResult<OutboxRow> {
+    Ok(OutboxRow {
+        item: item(row)?,
+        delivered_at: row.opt_time("delivered_at")?,
+        dead_at: row.opt_time("dead_at")?,
+        last_error: row.opt_text("last_error")?,
+    })
+}
+
 pub(crate) async fn of_ticket(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<OutboxRow>> {
     let rows = sqlx::query(
         "SELECT id, kind, ticket_id, target_id, payload, attempts, delivered_at, dead_at, last_error
@@ -93,16 +101,7 @@ pub(crate) async fn of_ticket(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<Ou
     .bind(ticket_id)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(OutboxRow {
-                item: item(row)?,
-                delivered_at: row.opt_time("delivered_at")?,
-                dead_at: row.opt_time("dead_at")?,
-                last_error: row.try_get("last_error")?,
-            })
-        })
-        .collect()
+    rows.iter().map(outbox_row).collect()
 }
 
 pub(crate) async fn ticket_by_id(
@@ -192,5 +191,27 @@ pub(crate) async fn set_target_disabled(
         .bind(disabled)
         .execute(pool)
         .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(crate) async fn dead(pool: &Pool) -> StoreResult<Vec<OutboxRow>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, ticket_id, target_id, payload, attempts, delivered_at, dead_at, last_error
+         FROM outbox WHERE dead_at IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(outbox_row).collect()
+}
+
+pub(crate) async fn requeue(pool: &Pool, id: i64, now: OffsetDateTime) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = $2, claimed_until = NULL
+         WHERE id = $1 AND dead_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(stored_time(now))
+    .execute(pool)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -597,6 +597,30 @@ mod text_messages {
             "{:?}",
             items[0].last_error
         );
+
+        // Admins see what was given up, and put it back in line: three more attempts.
+        let dead: gridline_core::api::outbox::DeadItemsResponse =
+            app.get("/api/v1/outbox/dead").await.json().await.unwrap();
+        assert_eq!(dead.items.len(), 1);
+        let item = &dead.items[0];
+        assert_eq!(item.kind, "sms");
+        assert_eq!(
+            item.tracking_code.as_deref(),
+            Some(unreachable.tracking_code.as_str())
+        );
+        assert!(item.last_error.as_deref().unwrap().contains("500"));
+        let requeue = format!("/api/v1/outbox/{}/requeue", item.id);
+        assert_eq!(app.post_json(&requeue, &json!({})).await.status(), 204);
+        eventually(|| gateway.to("13700000000").len() >= 6).await;
+        expect_error(
+            app.post_json("/api/v1/outbox/999999/requeue", &json!({}))
+                .await,
+            404,
+            "not_found",
+        )
+        .await;
+        sign_in_as(&app, Role::Station).await;
+        expect_error(app.get("/api/v1/outbox/dead").await, 403, "forbidden").await;
         app.stop().await;
     }
 }
