@@ -1,6 +1,7 @@
 // End to end, in headless Chromium against the real server with demo data: a
 // resident's complaint reaches the right unit's queue, is accepted, updated with a
-// photo and resolved in the staff app; the resident's timeline shows each step.
+// photo and resolved in the staff app; the resident's open page shows each step as it
+// happens.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -89,6 +90,17 @@ describe("dispatch", () => {
 
     await act(page, "accept");
     await page.getByTestId("status").getByText("已签收").waitFor();
+
+    // The resident follows it with the code and the phone's last four digits, and keeps
+    // the page open: each step shows up without a reload.
+    const context = await phone(browser);
+    const resident = await context.newPage();
+    const residentErrors = watchErrors(resident);
+    await resident.goto(`${server.url}/track/${code}`);
+    await resident.getByLabel("联系电话后四位").fill("5678");
+    await resident.getByRole("button", { name: "查询" }).click();
+    await resident.getByTestId("status").getByText("已签收").waitFor();
+
     await act(page, "progress", async (form) => {
       await form.getByLabel("说明").fill("已到现场，路灯所正在更换灯泡");
       await form.getByLabel("照片").setInputFiles(PHOTO);
@@ -98,6 +110,8 @@ describe("dispatch", () => {
       await form.getByLabel("答复群众").fill("已更换灯泡，恢复照明。感谢您的反映！");
     });
     await page.getByTestId("status").getByText("已办结").waitFor();
+    // The resident's open page shows it within 2 seconds (server-sent events).
+    await resident.getByTestId("status").getByText("已办结").waitFor({ timeout: 2000 });
     // Done tickets leave the unit's queue.
     await page.locator("nav.bottom-nav").getByText("工单", { exact: true }).click();
     await page.getByTestId("tab-unit").waitFor();
@@ -105,13 +119,7 @@ describe("dispatch", () => {
     assert.deepEqual(errors, []);
     await staff.close();
 
-    // The resident follows it with the code and the phone's last four digits.
-    const context = await phone(browser);
-    const resident = await context.newPage();
-    const residentErrors = watchErrors(resident);
-    await resident.goto(`${server.url}/track/${code}`);
-    await resident.getByLabel("联系电话后四位").fill("5678");
-    await resident.getByRole("button", { name: "查询" }).click();
+    // The whole timeline, as the resident's page shows it now.
     const timeline = resident.getByTestId("timeline");
     await timeline.waitFor();
     const steps = await timeline.locator("li").evaluateAll((items) =>

@@ -50,6 +50,7 @@ use crate::serve::AppState;
         tickets::change_tier,
         tickets::ticket_media,
         tickets::tracking_qr,
+        tickets::live,
         media::upload,
         field::sync,
         field::records,

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{code}/tier", post(change_tier))
         .route("/tickets/{code}/media/{id}", get(ticket_media))
         .route("/tickets/{code}/qr.svg", get(tracking_qr))
+        .route("/tickets/{code}/events", get(live))
         .route("/queue", get(queue))
 }
 
@@ -430,4 +431,58 @@ pub async fn tracking_qr(
         svg,
     )
         .into_response())
+}
+
+/// How often a live connection looks for a change (every server process answers from
+/// the database, so a change made by another process is seen too).
+const LIVE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+#[utoipa::path(get, path = "/api/v1/tickets/{code}/events", tag = "tickets",
+    params(("code" = String, Path, description = "tracking code"),
+           ("last-event-id" = Option<String>, Header, description = "the last change seen (EventSource sends it when it reconnects)")),
+    responses((status = 200, content_type = "text/event-stream",
+        description = "server-sent events: `changed` (data and id: the newest timeline entry's id) as soon as the ticket changes (looked for every second), at once on connecting when it changed since `Last-Event-ID`; then read the ticket with its proof. Carries nothing else, and streams alike for a code that does not exist")))]
+pub async fn live(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> axum::response::Sse<
+    impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    // A malformed code streams nothing, like an unknown one: the stream says nothing of
+    // whether a ticket exists.
+    let code = TrackingCode::parse(&code)
+        .map(|c| c.as_str().to_owned())
+        .ok();
+    let seen: i64 = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let stream = futures_util::stream::unfold(
+        (state, code, seen, true),
+        |(state, code, mut seen, mut first)| async move {
+            loop {
+                if !first {
+                    tokio::time::sleep(LIVE_POLL).await;
+                }
+                first = false;
+                let Some(code) = &code else { continue };
+                match state.store.last_event_id(code).await {
+                    Ok(Some(last)) if last > seen => {
+                        seen = last;
+                        let event = Event::default()
+                            .event("changed")
+                            .id(last.to_string())
+                            .data(last.to_string());
+                        return Some((Ok(event), (state, Some(code.clone()), seen, first)));
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "live ticket events: the store failed"),
+                }
+            }
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
 }

@@ -681,6 +681,17 @@ pub(crate) async fn ticket_by_code(pool: &Pool, code: &str) -> StoreResult<Optio
     row.as_ref().map(read::ticket).transpose()
 }
 
+pub(crate) async fn last_event_id(pool: &Pool, tracking_code: &str) -> StoreResult<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT MAX(e.id) AS last FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+         WHERE t.tracking_code = $1",
+    )
+    .bind(tracking_code)
+    .fetch_one(pool)
+    .await?;
+    Ok(row.try_get("last")?)
+}
+
 pub(crate) async fn ticket_timeline(
     pool: &Pool,
     ticket_id: i64,

@@ -428,6 +428,13 @@ macro_rules! impl_store_with_common_sql {
                 common::outbox::set_target_disabled(&self.pool, name, disabled).await
             }
 
+            async fn last_event_id(
+                &self,
+                tracking_code: &str,
+            ) -> $crate::store::StoreResult<Option<i64>> {
+                common::last_event_id(&self.pool, tracking_code).await
+            }
+
             async fn ticket_by_id(
                 &self,
                 id: i64,
@@ -932,6 +939,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Created>;
     async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>>;
     async fn ticket_by_id(&self, id: i64) -> StoreResult<Option<TicketRecord>>;
+    /// The id of the newest entry on a ticket's timeline (`None`: no such ticket).
+    async fn last_event_id(&self, tracking_code: &str) -> StoreResult<Option<i64>>;
     async fn ticket_timeline(&self, ticket_id: i64) -> StoreResult<Vec<TimelineEntry>>;
     /// Writes a ticket's changed state and one timeline entry, if the ticket is still as
     /// `expected` (someone else may have acted meanwhile); false when it was not.

@@ -18,6 +18,7 @@ crate::both_backends!(
     dissatisfied_reopens_once_then_a_supervisor_decides,
     a_tracking_qr_code_holds_the_tracking_link,
     the_most_filed_matters_come_first,
+    a_live_connection_hears_of_each_change,
 );
 
 async fn load_demo(app: &TestApp) {
@@ -758,4 +759,108 @@ async fn the_most_filed_matters_come_first(app: &TestApp) {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), codes.len());
+}
+
+/// Reads the next server-sent event's `id` from a live connection, or `None` when none
+/// comes within `wait` (comments, the keep-alives, are skipped).
+async fn next_change(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+    wait: std::time::Duration,
+) -> Option<i64> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if let Some(id) = event.lines().find_map(|l| l.strip_prefix("id: ")) {
+                assert!(event.contains("event: changed"), "{event}");
+                return Some(id.parse().unwrap());
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout_at(deadline, response.chunk())
+            .await
+            .ok()?;
+        buffer.push_str(std::str::from_utf8(&chunk.unwrap().unwrap()).unwrap());
+    }
+}
+
+async fn a_live_connection_hears_of_each_change(app: &TestApp) {
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-live-0001")).await;
+    let code = created.tracking_code.as_str();
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    let second = std::time::Duration::from_secs(1);
+    let connect = |last: Option<i64>| {
+        let mut request =
+            reqwest::Client::new().get(app.url(&format!("/api/v1/tickets/{code}/events")));
+        if let Some(last) = last {
+            request = request.header("last-event-id", last.to_string());
+        }
+        request.send()
+    };
+    let mut live = connect(None).await.unwrap();
+    assert_eq!(live.status(), 200);
+    assert!(
+        live.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut buffer = String::new();
+    // At once: the ticket's newest entry (filed and dispatched).
+    let first = next_change(&mut live, &mut buffer, second).await.unwrap();
+    assert_eq!(
+        next_change(&mut live, &mut buffer, 2 * second).await,
+        None,
+        "quiet without a change"
+    );
+    assert_eq!(
+        act(app, code, json!({"action": "accept"})).await.status(),
+        200
+    );
+    let accepted = next_change(&mut live, &mut buffer, 3 * second)
+        .await
+        .expect("within 2 s");
+    assert!(accepted > first);
+
+    // Reconnecting with the last change seen: only what came after.
+    drop(live);
+    let mut again = connect(Some(accepted)).await.unwrap();
+    let mut buffer = String::new();
+    assert_eq!(next_change(&mut again, &mut buffer, 2 * second).await, None);
+    let r = act(
+        app,
+        code,
+        json!({"action": "progress", "note": "已联系", "public": true}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        next_change(&mut again, &mut buffer, 3 * second)
+            .await
+            .unwrap()
+            > accepted
+    );
+    // Missed while away: told at once on reconnecting.
+    drop(again);
+    let r = act(app, code, json!({"action": "resolve", "note": "已修好"})).await;
+    assert_eq!(r.status(), 200);
+    let mut back = connect(Some(accepted)).await.unwrap();
+    let mut buffer = String::new();
+    assert!(next_change(&mut back, &mut buffer, second).await.is_some());
+
+    // An unknown code streams nothing (and says nothing of existing).
+    let mut unknown = reqwest::Client::new()
+        .get(app.url("/api/v1/tickets/ABCD2345/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 200);
+    let mut buffer = String::new();
+    assert_eq!(
+        next_change(&mut unknown, &mut buffer, 2 * second).await,
+        None
+    );
 }

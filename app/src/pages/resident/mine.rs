@@ -194,10 +194,18 @@ fn Sent(complaint: Complaint, code: String) -> impl IntoView {
     let proof = complaint.proof();
     let ticket = RwSignal::new(None::<Result<TicketView, ApiError>>);
     if let Some(proof) = proof.clone() {
-        let code = code.clone();
-        leptos::task::spawn_local(async move {
-            ticket.set(Some(api::ticket_public(&code, &proof).await));
-        });
+        // Read now, and again whenever it changes on the server.
+        let load = {
+            let code = code.clone();
+            move || {
+                let (code, proof) = (code.clone(), proof.clone());
+                leptos::task::spawn_local(async move {
+                    ticket.set(Some(api::ticket_public(&code, &proof).await));
+                });
+            }
+        };
+        load();
+        api::follow_ticket(&code, load);
     }
     let rated = Callback::new(move |view: TicketView| ticket.set(Some(Ok(view))));
     view! {

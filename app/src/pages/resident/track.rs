@@ -1,5 +1,5 @@
 //! Following a complaint (查询进度): the tracking code and the last four digits of the
-//! contact phone show the ticket's status and public timeline.
+//! contact phone show the ticket's status and public timeline, kept up to date live.
 
 use gridline_core::api::ticket::TicketView;
 use leptos::prelude::*;
@@ -20,10 +20,27 @@ pub fn TrackPage() -> impl IntoView {
     let suffix = RwSignal::new(String::new());
     // The answer, with the phone digits that proved it (media are fetched with them).
     let result = RwSignal::new(None::<(Result<TicketView, ApiError>, Proof)>);
+    // The ticket shown is followed live: read again whenever it changes.
+    let following = RwSignal::new(None::<(String, String)>);
     let lookup = Action::new_local(move |(code, suffix): &(String, String)| {
+        let key = (code.clone(), suffix.clone());
         let (code, proof) = (code.clone(), Proof::Phone(suffix.clone()));
-        async move { result.set(Some((api::ticket_public(&code, &proof).await, proof))) }
+        async move {
+            let answer = api::ticket_public(&code, &proof).await;
+            if answer.is_ok() && following.get_untracked().as_ref() != Some(&key) {
+                following.set(Some(key));
+            }
+            result.set(Some((answer, proof)));
+        }
     });
+    let follow = move || {
+        following.get().map(|(code, suffix)| {
+            let again = (code.clone(), suffix);
+            api::follow_ticket(&code, move || {
+                lookup.dispatch(again.clone());
+            });
+        })
+    };
     let rated = Callback::new(move |view: TicketView| {
         result.update(|r| {
             if let Some((ticket, _)) = r {
@@ -41,6 +58,7 @@ pub fn TrackPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{move || i18n.t(Key::TrackTitle)}</h1>
+            {follow}
             <p class="lead">{move || i18n.t(Key::TrackIntro)}</p>
             <form class="form" on:submit=submit novalidate>
                 <label>
