@@ -391,15 +391,7 @@ async fn station_command(
         }
         StationCommand::Devices => {
             for d in store.list_station_devices().await? {
-                let state = if d.revoked_at.is_some() {
-                    "revoked"
-                } else if d.enrolled_at.is_some() {
-                    "enrolled"
-                } else if d.code_expires_at.is_some_and(|t| t > now) {
-                    "waiting"
-                } else {
-                    "expired"
-                };
+                let state = d.state(now).as_str();
                 let seen = d
                     .last_seen_at
                     .map(|t| t.to_string())

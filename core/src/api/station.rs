@@ -240,6 +240,17 @@ pub enum DeviceState {
     Revoked,
 }
 
+impl DeviceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceState::Waiting => "waiting",
+            DeviceState::Expired => "expired",
+            DeviceState::Enrolled => "enrolled",
+            DeviceState::Revoked => "revoked",
+        }
+    }
+}
+
 /// One tablet, as admins see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

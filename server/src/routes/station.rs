@@ -10,9 +10,8 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use gridline_core::api::station::{
-    DeviceResponse, DeviceState, EnrollRequest, EnrolledResponse, EnrollmentCodeResponse,
-    SealedFilingRequest, StationDeviceView, StationDevicesResponse, StationFilingSummary,
-    StationFilingsResponse,
+    DeviceResponse, EnrollRequest, EnrolledResponse, EnrollmentCodeResponse, SealedFilingRequest,
+    StationDeviceView, StationDevicesResponse, StationFilingSummary, StationFilingsResponse,
 };
 use gridline_core::api::ticket::TicketCreatedResponse;
 use gridline_core::deadline::CHINA_OFFSET;
@@ -226,21 +225,12 @@ pub async fn devices(
 }
 
 fn view(device: &StationDevice, now: OffsetDateTime) -> StationDeviceView {
-    let state = if device.revoked_at.is_some() {
-        DeviceState::Revoked
-    } else if device.enrolled_at.is_some() {
-        DeviceState::Enrolled
-    } else if device.code_expires_at.is_some_and(|t| t > now) {
-        DeviceState::Waiting
-    } else {
-        DeviceState::Expired
-    };
     StationDeviceView {
         id: device.id,
         station_code: device.station.code.clone(),
         station_name_zh: device.station.name_zh.clone(),
         label: device.label.clone(),
-        state,
+        state: device.state(now),
         last_seen_at: device.last_seen_at,
     }
 }

@@ -626,6 +626,22 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
 }
 
+impl StationDevice {
+    /// Where the tablet stands at `now`.
+    pub fn state(&self, now: OffsetDateTime) -> gridline_core::api::station::DeviceState {
+        use gridline_core::api::station::DeviceState;
+        if self.revoked_at.is_some() {
+            DeviceState::Revoked
+        } else if self.enrolled_at.is_some() {
+            DeviceState::Enrolled
+        } else if self.code_expires_at.is_some_and(|t| t > now) {
+            DeviceState::Waiting
+        } else {
+            DeviceState::Expired
+        }
+    }
+}
+
 /// A dispatch system tickets are forwarded to, by the unit they are dispatched to or
 /// by their matter type (one of the two).
 #[derive(Debug, Clone, PartialEq, Eq)]
