@@ -477,7 +477,6 @@ pub async fn act(
     now: OffsetDateTime,
 ) -> AppResult<TicketRecord> {
     request.validate().map_err(AppError::Validation)?;
-    let now = crate::store::stored_time(now);
     let actors = actors_of(store, staff, &ticket).await?;
     let allowed = request.action.allowed_actors();
     let Some((actor, own_unit)) = actors.iter().find(|(a, _)| allowed.contains(a)).cloned() else {
@@ -490,11 +489,58 @@ pub async fn act(
             None => AppError::client(ErrorCode::Forbidden, "you do not handle this ticket"),
         });
     };
+    act_as(
+        store,
+        snapshot,
+        ticket,
+        (actor, own_unit),
+        Some(staff.id),
+        request,
+        now,
+    )
+    .await
+}
+
+/// The ticket's lead unit acts through its own dispatch system (a signed report).
+pub async fn act_for_lead_unit(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    ticket: TicketRecord,
+    request: ActionRequest,
+    now: OffsetDateTime,
+) -> AppResult<TicketRecord> {
+    request.validate().map_err(AppError::Validation)?;
+    let unit = ticket
+        .lead_unit_code
+        .clone()
+        .ok_or_else(|| AppError::client(ErrorCode::Conflict, "the ticket has no unit yet"))?;
+    act_as(
+        store,
+        snapshot,
+        ticket,
+        (Actor::LeadUnit, Some(unit)),
+        None,
+        request,
+        now,
+    )
+    .await
+}
+
+async fn act_as(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    ticket: TicketRecord,
+    (actor, own_unit): (Actor, Option<String>),
+    staff_id: Option<i64>,
+    request: ActionRequest,
+    now: OffsetDateTime,
+) -> AppResult<TicketRecord> {
+    let now = crate::store::stored_time(now);
     let target = request.unit_code.as_deref().map(str::trim);
     let event = NewEvent {
         at: now,
         kind: request.action.as_str().into(),
-        staff_id: Some(staff.id),
+        staff_id,
         unit_code: own_unit.or_else(|| target.map(str::to_owned)),
         public: public_step(request.action, request.public),
         note: request.note.trim().to_owned(),

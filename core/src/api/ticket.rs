@@ -262,6 +262,45 @@ fn yes() -> bool {
     true
 }
 
+/// `POST /api/v1/forwarding/{target}/progress`: a dispatch system reports what the
+/// unit did (signed like the webhooks it receives).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProgressReport {
+    pub tracking_code: String,
+    /// `accept`, `progress`, `resolve` or `request_return`: what a unit may do.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub action: Action,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default = "yes")]
+    pub public: bool,
+}
+
+impl ProgressReport {
+    /// As the unit's own action.
+    pub fn into_action(self) -> Result<ActionRequest, Vec<FieldError>> {
+        if !matches!(
+            self.action,
+            Action::Accept | Action::Progress | Action::Resolve | Action::RequestReturn
+        ) {
+            return Err(vec![FieldError {
+                field: "action".into(),
+                issue: FieldIssue::Invalid,
+                message: "a unit reports accept, progress, resolve or request_return".into(),
+            }]);
+        }
+        Ok(ActionRequest {
+            action: self.action,
+            note: self.note,
+            public: self.public,
+            unit_code: None,
+            media: Vec::new(),
+        })
+    }
+}
+
 impl ActionRequest {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validator::new();

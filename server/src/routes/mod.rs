@@ -5,6 +5,7 @@
 
 mod auth;
 mod field;
+mod forwarding;
 mod health;
 mod media;
 mod outbox;
@@ -65,6 +66,7 @@ use crate::serve::AppState;
         station::revoke,
         outbox::dead,
         outbox::requeue,
+        forwarding::progress,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -78,6 +80,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(field::router())
         .merge(station::router())
         .merge(outbox::router())
+        .merge(forwarding::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

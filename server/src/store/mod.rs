@@ -393,6 +393,23 @@ macro_rules! impl_store_with_common_sql {
                 common::outbox::failed(&self.pool, id, error, retry_at, now).await
             }
 
+            async fn record_inbound(
+                &self,
+                target_id: i64,
+                key: &str,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<bool> {
+                common::outbox::record_inbound(&self.pool, target_id, key, now).await
+            }
+
+            async fn forget_inbound(
+                &self,
+                target_id: i64,
+                key: &str,
+            ) -> $crate::store::StoreResult<()> {
+                common::outbox::forget_inbound(&self.pool, target_id, key).await
+            }
+
             async fn dead_outbox(
                 &self,
             ) -> $crate::store::StoreResult<Vec<$crate::store::OutboxRow>> {
@@ -1092,6 +1109,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A ticket's outbox items, oldest first.
     async fn outbox_items(&self, ticket_id: i64) -> StoreResult<Vec<OutboxRow>>;
+    /// Notes a report from a dispatch system by its idempotency key: `false` when it
+    /// came before.
+    async fn record_inbound(
+        &self,
+        target_id: i64,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Forgets a report that could not be applied (so its retry is applied).
+    async fn forget_inbound(&self, target_id: i64, key: &str) -> StoreResult<()>;
     /// The items given up on, oldest first.
     async fn dead_outbox(&self) -> StoreResult<Vec<OutboxRow>>;
     /// Puts a dead item back in line (attempts from zero); `false` if it is not dead.

@@ -215,3 +215,30 @@ pub(crate) async fn requeue(pool: &Pool, id: i64, now: OffsetDateTime) -> StoreR
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+pub(crate) async fn record_inbound(
+    pool: &Pool,
+    target_id: i64,
+    key: &str,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO inbound_events (target_id, idempotency_key, received_at) VALUES ($1, $2, $3)
+         ON CONFLICT (target_id, idempotency_key) DO NOTHING",
+    )
+    .bind(target_id)
+    .bind(key)
+    .bind(stored_time(now))
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(crate) async fn forget_inbound(pool: &Pool, target_id: i64, key: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM inbound_events WHERE target_id = $1 AND idempotency_key = $2")
+        .bind(target_id)
+        .bind(key)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

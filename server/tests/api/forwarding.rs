@@ -260,3 +260,132 @@ async fn two_processes_on_one_postgres_deliver_each_change_once() {
     second.stop().await;
     first.stop().await;
 }
+
+crate::both_backends!(dispatch_systems_report_progress_back_signed_and_once);
+
+/// Posts a report to the `city-management` target, signed with `secret` at `timestamp`.
+async fn report(
+    app: &TestApp,
+    body: &Value,
+    key: &str,
+    secret: &str,
+    timestamp: i64,
+) -> reqwest::Response {
+    let body = body.to_string();
+    reqwest::Client::new()
+        .post(app.url("/api/v1/forwarding/city-management/progress"))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .header("x-gridline-timestamp", timestamp.to_string())
+        .header(
+            "x-gridline-signature",
+            gridline_server::forward::sign(secret, timestamp, &body),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn dispatch_systems_report_progress_back_signed_and_once(app: &TestApp) {
+    use crate::helpers::expect_error;
+    // Webhooks go to a port nobody listens on: this test is about what comes back.
+    forward_street_lights(app, "http://127.0.0.1:9/orders").await;
+    let code = file(app, "report-back-0001").await;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let accept = json!({"tracking_code": code, "action": "accept"});
+
+    let response = report(app, &accept, "report-1", SECRET, now).await;
+    assert_eq!(response.status(), 200);
+    let answer: TicketCreatedResponse = response.json().await.unwrap();
+    assert_eq!(answer.status, gridline_core::ticket::Status::Accepted);
+    // The same report again (a retry): applied once.
+    assert_eq!(
+        report(app, &accept, "report-1", SECRET, now).await.status(),
+        200
+    );
+    let progress = json!({"tracking_code": code, "action": "progress", "note": "已派人"});
+    assert_eq!(
+        report(app, &progress, "report-2", SECRET, now)
+            .await
+            .status(),
+        200
+    );
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    let kinds: Vec<String> = app
+        .store
+        .ticket_timeline(ticket.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["received", "dispatched", "accept", "progress"]);
+
+    // Refused: a wrong secret, an old (replayed) timestamp, no key, an action a unit
+    // may not take, a missing note, a ticket the target does not take, no such target.
+    let resolve = json!({"tracking_code": code, "action": "resolve", "note": "已修好"});
+    expect_error(
+        report(app, &resolve, "r3", "wrong secret", now).await,
+        401,
+        "unauthenticated",
+    )
+    .await;
+    expect_error(
+        report(app, &resolve, "r3", SECRET, now - 600).await,
+        401,
+        "unauthenticated",
+    )
+    .await;
+    expect_error(
+        report(app, &resolve, "", SECRET, now).await,
+        400,
+        "bad_request",
+    )
+    .await;
+    let close = json!({"tracking_code": code, "action": "close"});
+    let refused = expect_error(
+        report(app, &close, "r4", SECRET, now).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(refused.error.fields[0].field, "action");
+    let bare = json!({"tracking_code": code, "action": "resolve"});
+    expect_error(
+        report(app, &bare, "r5", SECRET, now).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let elsewhere = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(&json!({
+            "client_id": "report-back-0002",
+            "matter_code": "0401",
+            "description": "电梯困人",
+            "region_code": "D01-S01-C01-G02"
+        }))
+        .send()
+        .await
+        .unwrap();
+    let elsewhere: TicketCreatedResponse = elsewhere.json().await.unwrap();
+    let other = json!({"tracking_code": elsewhere.tracking_code, "action": "accept"});
+    expect_error(
+        report(app, &other, "r6", SECRET, now).await,
+        404,
+        "not_found",
+    )
+    .await;
+    // A refused report can be sent again once fixed, under the same key.
+    assert_eq!(report(app, &resolve, "r5", SECRET, now).await.status(), 200);
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(ticket.state.status, gridline_core::ticket::Status::Done);
+    let unknown = reqwest::Client::new()
+        .post(app.url("/api/v1/forwarding/nobody/progress"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    expect_error(unknown, 404, "not_found").await;
+}
