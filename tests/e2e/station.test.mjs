@@ -185,7 +185,13 @@ describe("community stations", () => {
     await page.getByLabel("登记码").fill(code.toLowerCase());
     await page.getByLabel(/平板名称/).fill("1 号窗口");
     await page.getByRole("button", { name: "登记" }).click();
-    // Enrolled: the station's staff member signs in.
+    // Enrolled: the station's staff member signs in (another kind of account is told
+    // it may not, and can sign out).
+    await page.getByLabel("用户名").fill("worker");
+    await page.getByLabel("密码").fill(server.logins.worker);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("not-station").waitFor();
+    await page.getByRole("button", { name: "退出登录" }).click();
     await page.getByLabel("用户名").fill("station");
     await page.getByLabel("密码").fill(server.logins.station);
     await page.getByRole("button", { name: "登录" }).click();

@@ -203,7 +203,20 @@ fn Gate(station: Station) -> impl IntoView {
         if session.has_any(&[Role::Station]) {
             view! { <Desk station /> }.into_any()
         } else if session.user.with(Option::is_some) {
-            view! { <p class="notice">{move || i18n.t(Key::ErrForbidden)}</p> }.into_any()
+            // Another kind of account: say so, and let the station's staff sign in.
+            let sign_out = move |_| {
+                leptos::task::spawn_local(async move {
+                    let _ = api::logout().await;
+                    session.set(None);
+                });
+            };
+            view! {
+                <p class="notice" data-testid="not-station">{move || i18n.t(Key::ErrForbidden)}</p>
+                <button type="button" class="button large" on:click=sign_out>
+                    {move || i18n.t(Key::SignOut)}
+                </button>
+            }
+            .into_any()
         } else {
             view! {
                 <p class="lead">{move || i18n.t(Key::StationSignIn)}</p>
@@ -239,13 +252,17 @@ fn Desk(station: Station) -> impl IntoView {
     // Ends the resident's session: the form leaves the page first, then the device
     // forgets what was theirs, and the next resident starts in Chinese.
     let end_session = move || {
-        serving.set(None);
+        // Only a session that is on: setting it again would redraw the start screen.
+        if serving.try_get_untracked().flatten().is_some() {
+            serving.set(None);
+        }
         i18n.set_locale(Locale::ZhCn);
         leptos::task::spawn_local(async move {
             if let Ok(database) = crate::offline::database().await {
                 let _ = station::end_session(&database).await;
             }
-            cleared.set(true);
+            // The desk may be gone meanwhile (signed out).
+            cleared.try_set(true);
         });
     };
     let start = move |_| {
@@ -263,17 +280,22 @@ fn Desk(station: Station) -> impl IntoView {
     };
 
     for event in ["pointerdown", "keydown", "input", "touchstart"] {
-        let handle = window_event_listener_untyped(event, move |_| last_touch.set_value(now_ms()));
+        let handle = window_event_listener_untyped(event, move |_| {
+            last_touch.try_update_value(|t| *t = now_ms());
+        });
         on_cleanup(move || handle.remove());
     }
     let resident_ms = f64::from(info.resident_idle_seconds) * 1000.0;
     let staff_ms = f64::from(info.staff_idle_minutes) * 60_000.0;
     if let Ok(interval) = set_interval_with_handle(
         move || {
-            let idle = now_ms() - last_touch.get_value();
+            let Some(touched) = last_touch.try_get_value() else {
+                return;
+            };
+            let idle = now_ms() - touched;
             if idle >= staff_ms {
                 sign_out();
-            } else if idle >= resident_ms && serving.get_untracked().is_some() {
+            } else if idle >= resident_ms && serving.try_get_untracked().flatten().is_some() {
                 end_session();
             }
         },
@@ -330,7 +352,7 @@ fn Today(station: Station) -> impl IntoView {
             return;
         };
         if !online() {
-            today.set(Some(Err(ApiError::Network)));
+            today.try_set(Some(Err(ApiError::Network)));
             return;
         }
         leptos::task::spawn_local(async move {
@@ -340,7 +362,8 @@ fn Today(station: Station) -> impl IntoView {
             {
                 station.revoked.set(true);
             }
-            today.set(Some(answer));
+            // The list may be gone meanwhile (a session started, or signed out).
+            today.try_set(Some(answer));
         });
     };
     // Read now, after each run of the outbox (a filing may have been sent), when the
