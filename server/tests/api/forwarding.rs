@@ -9,7 +9,7 @@ use gridline_core::api::ticket::TicketCreatedResponse;
 use gridline_server::store::NewForwardTarget;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp, sign_in_as};
+use crate::helpers::{Db, TestApp, eventually, sign_in_as};
 
 const SECRET: &str = "a-test-signing-secret";
 
@@ -91,16 +91,6 @@ impl Receiver {
             .map(|s| (s.key.clone(), serde_json::from_str(&s.body).unwrap()))
             .collect()
     }
-}
-
-async fn eventually(mut done: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if done() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("not done within 30 s");
 }
 
 async fn forward_street_lights(app: &TestApp, url: &str) {

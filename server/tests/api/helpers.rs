@@ -305,3 +305,14 @@ pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) -> i64 {
     assert_eq!(response.status(), 200, "sign in as {role:?}");
     id
 }
+
+/// Polls `done` every 100 ms for up to 30 s (for what a background worker delivers).
+pub async fn eventually(mut done: impl FnMut() -> bool) {
+    for _ in 0..300 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("not done within 30 s");
+}

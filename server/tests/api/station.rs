@@ -10,7 +10,7 @@ use gridline_core::api::ticket::{Channel, TicketCreatedResponse};
 use gridline_server::store::NewStation;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, sign_in_as};
+use crate::helpers::{TestApp, eventually, expect_error, sign_in_as};
 
 crate::both_backends!(
     a_tablet_enrolls_once_and_files_sealed_filings,
@@ -471,17 +471,6 @@ impl Gateway {
             .cloned()
             .collect()
     }
-}
-
-/// Polls `done` every 100 ms for up to 20 s.
-async fn eventually(mut done: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if done() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("not done within 20 s");
 }
 
 mod text_messages {
