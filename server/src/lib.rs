@@ -15,6 +15,7 @@ pub mod forward;
 pub mod import;
 pub mod media;
 pub mod notify;
+pub mod open311;
 pub mod reference;
 pub mod routes;
 pub mod serve;

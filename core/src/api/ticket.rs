@@ -25,6 +25,8 @@ pub enum Channel {
     GridWorker,
     /// Filed at a community station's tablet on behalf of a walk-in resident (代办).
     Station,
+    /// Filed by another system through the Open311 GeoReport v2 server.
+    Open311,
 }
 
 impl Channel {
@@ -34,6 +36,7 @@ impl Channel {
             Channel::Staff => "staff",
             Channel::GridWorker => "grid_worker",
             Channel::Station => "station",
+            Channel::Open311 => "open311",
         }
     }
 
@@ -43,6 +46,7 @@ impl Channel {
             Channel::Staff,
             Channel::GridWorker,
             Channel::Station,
+            Channel::Open311,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)

@@ -8,6 +8,7 @@ mod field;
 mod forwarding;
 mod health;
 mod media;
+mod open311;
 mod outbox;
 mod reference;
 mod station;
@@ -89,7 +90,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.json_limit));
-    Router::new().merge(health::router()).nest("/api", api)
+    Router::new()
+        .merge(health::router())
+        .nest("/api", api)
+        .merge(open311::router(state))
 }
 
 async fn openapi() -> impl IntoResponse {

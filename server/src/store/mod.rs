@@ -466,6 +466,38 @@ macro_rules! impl_store_with_common_sql {
                 common::outbox::of_ticket(&self.pool, ticket_id).await
             }
 
+            async fn add_open311_key(
+                &self,
+                name: &str,
+                key_hash: &[u8],
+            ) -> $crate::store::StoreResult<i64> {
+                common::open311::add_key(&self.pool, name, key_hash).await
+            }
+
+            async fn open311_key(
+                &self,
+                key_hash: &[u8],
+            ) -> $crate::store::StoreResult<Option<String>> {
+                common::open311::key_name(&self.pool, key_hash).await
+            }
+
+            async fn open311_keys(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Open311Key>> {
+                common::open311::keys(&self.pool).await
+            }
+
+            async fn revoke_open311_key(&self, name: &str) -> $crate::store::StoreResult<bool> {
+                common::open311::revoke_key(&self.pool, name).await
+            }
+
+            async fn open311_requests(
+                &self,
+                query: &$crate::store::RequestQuery,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::TicketRecord>> {
+                common::open311::requests(&self.pool, query).await
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -852,6 +884,33 @@ pub enum TicketFilter {
     NotClosedInGrids(Vec<String>),
 }
 
+/// Which tickets the Open311 server lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestQuery {
+    /// These tracking codes (`service_request_id`), whatever their dates.
+    Codes(Vec<String>),
+    /// The ticket filed under this client id (an Open311 token).
+    ClientId(String),
+    /// Filed in `[from, to]`, of any of `matters` (all when empty), open or closed
+    /// (done counts as closed) or either, at most `limit`.
+    Window {
+        matters: Vec<String>,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        closed: Option<bool>,
+        limit: u32,
+    },
+}
+
+/// A key of a system that files through the Open311 server (the key itself is never
+/// stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Open311Key {
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
 /// A staff account as stored, with its password hash (never leaves the server).
 #[derive(Debug, Clone)]
 pub struct StaffRecord {
@@ -1128,6 +1187,16 @@ pub trait Store: Send + Sync + 'static {
     async fn forward_targets(&self) -> StoreResult<Vec<ForwardTarget>>;
     /// `false` when there is no such target.
     async fn set_forward_target_disabled(&self, name: &str, disabled: bool) -> StoreResult<bool>;
+
+    /// Adds a key a system files Open311 service requests with (its SHA-256).
+    async fn add_open311_key(&self, name: &str, key_hash: &[u8]) -> StoreResult<i64>;
+    /// The name of the key with this hash, unless it is revoked.
+    async fn open311_key(&self, key_hash: &[u8]) -> StoreResult<Option<String>>;
+    async fn open311_keys(&self) -> StoreResult<Vec<Open311Key>>;
+    /// `false` when there is no such key, or it is revoked already.
+    async fn revoke_open311_key(&self, name: &str) -> StoreResult<bool>;
+    /// Tickets as the Open311 server lists them, newest first.
+    async fn open311_requests(&self, query: &RequestQuery) -> StoreResult<Vec<TicketRecord>>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

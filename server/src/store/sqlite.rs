@@ -27,6 +27,12 @@ mod common {
         type Db = super::Db;
         include!("outbox_sql.rs");
     }
+
+    /// The Open311 server's keys and ticket queries.
+    pub(crate) mod open311 {
+        type Pool = super::Pool;
+        include!("open311_sql.rs");
+    }
 }
 
 pub struct SqliteStore {

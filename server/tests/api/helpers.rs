@@ -316,3 +316,10 @@ pub async fn eventually(mut done: impl FnMut() -> bool) {
     }
     panic!("not done within 30 s");
 }
+
+/// Loads the demo's reference data (catalogue, regions, units) into the app's store.
+pub async fn load_demo(app: &TestApp) {
+    gridline_server::demo::load_reference_data(app.store.as_ref())
+        .await
+        .unwrap();
+}

@@ -11,6 +11,7 @@ mod field;
 mod forwarding;
 mod health;
 mod media;
+mod open311;
 mod reference;
 mod roles;
 mod shell;

@@ -7,7 +7,7 @@ use gridline_core::api::reference::{
 };
 use gridline_server::import::{self, ImportError, ImportKind};
 
-use crate::helpers::{TestApp, expect_error, sign_in_as};
+use crate::helpers::{TestApp, expect_error, load_demo, sign_in_as};
 
 crate::both_backends!(
     demo_reference_data_is_served,
@@ -19,12 +19,6 @@ crate::both_backends!(
     calendar_ships_2026_and_takes_next_year,
     openapi_lists_the_endpoints,
 );
-
-async fn load_demo(app: &TestApp) {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
-        .await
-        .unwrap();
-}
 
 async fn demo_reference_data_is_served(app: &TestApp) {
     let empty: CatalogueResponse = app.get("/api/v1/catalogue").await.json().await.unwrap();

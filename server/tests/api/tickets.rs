@@ -6,7 +6,7 @@ use gridline_core::api::ticket::{QueueResponse, TicketCreatedResponse, TicketVie
 use gridline_server::deadlines;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, sign_in_as};
+use crate::helpers::{TestApp, expect_error, load_demo, sign_in_as};
 
 crate::both_backends!(
     filing_routes_at_once_and_is_idempotent,
@@ -20,12 +20,6 @@ crate::both_backends!(
     the_most_filed_matters_come_first,
     a_live_connection_hears_of_each_change,
 );
-
-async fn load_demo(app: &TestApp) {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
-        .await
-        .unwrap();
-}
 
 /// A street light out in 青松 grid 2, with a phone number.
 fn street_light(client_id: &str) -> Value {
