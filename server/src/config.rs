@@ -83,6 +83,20 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_SMS_AUTHORIZATION", hide_env_values = true)]
     pub sms_authorization: Option<String>,
 
+    /// Who push services may contact about this server's notifications (VAPID `sub`):
+    /// a mailto: or https: URL.
+    #[arg(
+        long,
+        env = "GRIDLINE_PUSH_SUBJECT",
+        default_value = "mailto:gridline@localhost"
+    )]
+    pub push_subject: String,
+
+    /// Lets push subscriptions name loopback http endpoints (tests run their push
+    /// service there). Off: only https push services outside the server's network.
+    #[arg(long, env = "GRIDLINE_PUSH_ALLOW_LOOPBACK", default_value_t = false)]
+    pub push_allow_loopback: bool,
+
     /// Seconds before the first retry of a failed delivery (doubling after each).
     #[arg(long, env = "GRIDLINE_OUTBOX_RETRY_SECS", default_value_t = 30)]
     pub outbox_retry_secs: u64,
@@ -147,6 +161,8 @@ impl Config {
             sms_url: None,
             sms_template: crate::notify::DEFAULT_SMS_TEMPLATE.into(),
             sms_authorization: None,
+            push_subject: "mailto:gridline@localhost".into(),
+            push_allow_loopback: false,
             outbox_retry_secs: 30,
             outbox_max_attempts: 10,
             outbox_lease_secs: 120,

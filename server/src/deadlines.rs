@@ -48,15 +48,35 @@ fn events(notice: Notice, now: OffsetDateTime) -> Vec<NewEvent> {
     }
 }
 
-/// Records every notice due at `now`.
+/// Records every notice due at `now`, each with the push notifications to the staff
+/// whose queue it concerns (in the same transaction).
 pub async fn run_once(store: &dyn Store, now: OffsetDateTime) -> StoreResult<RunSummary> {
     let mut summary = RunSummary::default();
+    let mut matters: Option<crate::push::Matters> = None;
     for notice in Notice::ALL {
         for id in store.due_notices(notice, now).await? {
-            if store
-                .record_notice(id, notice, &events(notice, now))
-                .await?
-            {
+            let Some(ticket) = store.ticket_by_id(id).await? else {
+                continue;
+            };
+            let matters = match &mut matters {
+                Some(m) => &*m,
+                None => matters.insert(
+                    store
+                        .list_matter_types()
+                        .await?
+                        .into_iter()
+                        .map(|m| (m.code.clone(), m))
+                        .collect(),
+                ),
+            };
+            let events = events(notice, now);
+            let outbox = crate::push::items_for(store, matters, &ticket, &events)
+                .await
+                .map_err(|e| match e {
+                    crate::error::AppError::Store(e) => e,
+                    other => crate::store::StoreError::Corrupt(other.to_string()),
+                })?;
+            if store.record_notice(id, notice, &events, &outbox).await? {
                 tracing::info!(ticket_id = id, notice = notice.kind(), "deadline notice");
                 match notice {
                     Notice::Warning => summary.warnings += 1,

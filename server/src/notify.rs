@@ -1,6 +1,7 @@
 //! What leaves the system, delivered from the outbox: text messages to residents
 //! through the city's SMS gateway (a station's filing tells the resident its tracking
-//! code) and signed webhooks to forwarding targets (`forward`).
+//! code), signed webhooks to forwarding targets (`forward`) and Web Push
+//! notifications (`push`).
 //!
 //! The gateway is whatever HTTP endpoint the city's SMS provider offers: the server
 //! POSTs the body template (`GRIDLINE_SMS_TEMPLATE`, JSON by default) with `{phone}`
@@ -84,6 +85,9 @@ pub struct Notifier {
     lease: Duration,
     /// Woken when an item is written, so it goes out at once.
     pub wake: Notify,
+    /// The VAPID key pair, read (or made) at first use.
+    vapid: tokio::sync::OnceCell<crate::push::Vapid>,
+    push_subject: String,
 }
 
 impl Notifier {
@@ -108,7 +112,16 @@ impl Notifier {
             retry_base: StdDuration::from_secs(config.outbox_retry_secs.max(1)),
             lease: Duration::seconds(i64::from(config.outbox_lease_secs.max(1))),
             wake: Notify::new(),
+            vapid: tokio::sync::OnceCell::new(),
+            push_subject: config.push_subject.clone(),
         }
+    }
+
+    /// The server's VAPID key pair (kept in the database, made at first start).
+    pub async fn vapid(&self, store: &dyn Store) -> crate::error::AppResult<&crate::push::Vapid> {
+        self.vapid
+            .get_or_try_init(|| crate::push::Vapid::load(store))
+            .await
     }
 
     /// Whether text messages are sent (a gateway is configured).
@@ -229,6 +242,18 @@ impl Notifier {
                 } else {
                     Err(format!("{} answered {}", target.name, response.status()))
                 }
+            }
+            crate::push::PUSH => {
+                let vapid = self.vapid(store).await.map_err(|e| e.to_string())?;
+                crate::push::deliver(
+                    &self.client,
+                    vapid,
+                    &self.push_subject,
+                    store,
+                    &item.payload,
+                )
+                .await
+                .map(|_| ())
             }
             other => Err(format!("unknown outbox kind {other}")),
         }

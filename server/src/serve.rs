@@ -125,6 +125,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
+    // The VAPID key pair is made at the first start (and read at every later one).
+    if let Err(e) = state.notifier.vapid(store.as_ref()).await {
+        tracing::warn!(error = %e, "the VAPID key could not be read; push waits for the database");
+    }
     let every = std::time::Duration::from_secs(state.config.deadline_check_secs.max(1));
     let job = tokio::spawn(crate::deadlines::run_forever(store.clone(), every));
     let sweep = tokio::spawn(crate::media::sweep_forever(

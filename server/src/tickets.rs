@@ -256,6 +256,8 @@ pub async fn create(
             "ticket.created",
             last,
         ));
+        // Staff whose queue it enters (it has no followers yet).
+        outbox.extend(crate::push::items_for(store, &snapshot.matters, &ticket, &events).await?);
         match store.create_ticket(&ticket, &events, &outbox).await {
             Ok(Created::New(t)) => return Ok((t, true)),
             Ok(Created::Existing(t)) => return Ok((t, false)),
@@ -436,6 +438,7 @@ async fn transition(
     )?;
     save(
         store,
+        snapshot,
         ticket,
         &expected,
         previous_unit.as_deref(),
@@ -449,14 +452,24 @@ async fn transition(
 /// the change in the same transaction.
 async fn save(
     store: &dyn Store,
+    snapshot: &Snapshot,
     ticket: TicketRecord,
     expected: &TicketVersion,
     previous_unit: Option<&str>,
     event: &NewEvent,
 ) -> AppResult<TicketRecord> {
     let targets = store.forward_targets().await?;
-    let outbox =
+    let mut outbox =
         crate::forward::items_for(&targets, &ticket, previous_unit, "ticket.updated", event);
+    outbox.extend(
+        crate::push::items_for(
+            store,
+            &snapshot.matters,
+            &ticket,
+            std::slice::from_ref(event),
+        )
+        .await?,
+    );
     if store.save_ticket(&ticket, expected, event, &outbox).await? {
         Ok(ticket)
     } else {
@@ -616,6 +629,7 @@ pub async fn rate(
     let unit = ticket.lead_unit_code.clone();
     save(
         store,
+        snapshot,
         ticket,
         &expected,
         unit.as_deref(),
@@ -727,7 +741,7 @@ pub async fn change_tier(
         )
     };
     let unit = ticket.lead_unit_code.clone();
-    save(store, ticket, &expected, unit.as_deref(), &event).await
+    save(store, snapshot, ticket, &expected, unit.as_deref(), &event).await
 }
 
 fn secret_hash(secret: &str) -> String {

@@ -6,6 +6,7 @@ pub mod field;
 pub mod health;
 pub mod media;
 pub mod outbox;
+pub mod push;
 pub mod reference;
 pub mod station;
 pub mod ticket;

@@ -10,6 +10,7 @@ mod health;
 mod media;
 mod open311;
 mod outbox;
+mod push;
 mod reference;
 mod station;
 mod tickets;
@@ -68,6 +69,9 @@ use crate::serve::AppState;
         outbox::dead,
         outbox::requeue,
         forwarding::progress,
+        push::key,
+        push::follow,
+        push::staff,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -82,6 +86,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(station::router())
         .merge(outbox::router())
         .merge(forwarding::router())
+        .merge(push::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

@@ -74,7 +74,7 @@ async fn staff_view(
 
 /// The one answer for a missing ticket and for a failed proof alike, so a lookup never
 /// reveals whether a code exists.
-fn no_such_ticket() -> AppError {
+pub(super) fn no_such_ticket() -> AppError {
     AppError::client(
         ErrorCode::NotFound,
         "no such ticket (check the code and the proof)",
@@ -82,7 +82,7 @@ fn no_such_ticket() -> AppError {
 }
 
 /// Refuses a public viewer who has not proved they may see `ticket`.
-fn require_proof(
+pub(super) fn require_proof(
     ticket: &TicketRecord,
     proof: &TicketProof,
     headers: &axum::http::HeaderMap,
@@ -97,7 +97,7 @@ fn require_proof(
     }
 }
 
-async fn find(state: &AppState, code: &str) -> AppResult<TicketRecord> {
+pub(super) async fn find(state: &AppState, code: &str) -> AppResult<TicketRecord> {
     let code = TrackingCode::parse(code)
         .map_err(|e| AppError::client(ErrorCode::NotFound, format!("no such ticket: {e}")))?;
     state

@@ -896,6 +896,7 @@ pub(crate) async fn record_notice(
     ticket_id: i64,
     notice: Notice,
     events: &[NewEvent],
+    outbox: &[crate::store::NewOutboxItem],
 ) -> StoreResult<bool> {
     let at = events
         .first()
@@ -917,6 +918,8 @@ pub(crate) async fn record_notice(
     for event in events {
         insert_events(&mut tx, ticket_id, event).await?;
     }
+    // Due now, whatever time the job was run for.
+    outbox::insert_items(&mut tx, ticket_id, outbox, OffsetDateTime::now_utc().min(at)).await?;
     tx.commit().await?;
     Ok(true)
 }

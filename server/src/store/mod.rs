@@ -225,8 +225,9 @@ macro_rules! impl_store_with_common_sql {
                 ticket_id: i64,
                 notice: $crate::store::Notice,
                 events: &[$crate::store::NewEvent],
+                outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<bool> {
-                common::record_notice(&self.pool, ticket_id, notice, events).await
+                common::record_notice(&self.pool, ticket_id, notice, events, outbox).await
             }
 
             async fn add_co_unit(
@@ -496,6 +497,45 @@ macro_rules! impl_store_with_common_sql {
                 query: &$crate::store::RequestQuery,
             ) -> $crate::store::StoreResult<Vec<$crate::store::TicketRecord>> {
                 common::open311::requests(&self.pool, query).await
+            }
+
+            async fn save_push_subscription(
+                &self,
+                subscription: &$crate::store::NewPushSubscription,
+            ) -> $crate::store::StoreResult<i64> {
+                common::push::save(&self.pool, subscription).await
+            }
+
+            async fn follow_ticket(
+                &self,
+                subscription_id: i64,
+                ticket_id: i64,
+            ) -> $crate::store::StoreResult<()> {
+                common::push::follow(&self.pool, subscription_id, ticket_id).await
+            }
+
+            async fn push_subscription(
+                &self,
+                id: i64,
+            ) -> $crate::store::StoreResult<Option<$crate::store::PushSubscription>> {
+                common::push::by_id(&self.pool, id).await
+            }
+
+            async fn delete_push_subscription(&self, id: i64) -> $crate::store::StoreResult<()> {
+                common::push::delete(&self.pool, id).await
+            }
+
+            async fn ticket_followers(
+                &self,
+                ticket_id: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::PushSubscription>> {
+                common::push::followers(&self.pool, ticket_id).await
+            }
+
+            async fn staff_subscriptions(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StaffSubscription>> {
+                common::push::of_staff(&self.pool).await
             }
 
             async fn close(&self) {
@@ -911,6 +951,38 @@ pub struct Open311Key {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// A browser's Web Push subscription, as `PushSubscription.toJSON()` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPushSubscription {
+    pub endpoint: String,
+    /// The browser's P-256 key, base64url.
+    pub p256dh: String,
+    /// The browser's 16-byte authentication secret, base64url.
+    pub auth: String,
+    /// `zh` or `en`: the language notifications are written in.
+    pub lang: String,
+    /// The staff member it belongs to, for their queues.
+    pub staff_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushSubscription {
+    pub id: i64,
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+    pub lang: String,
+    pub staff_id: Option<i64>,
+}
+
+/// A staff member's subscription, with what decides which queues they hear of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSubscription {
+    pub subscription: PushSubscription,
+    pub roles: Vec<Role>,
+    pub units: Vec<String>,
+}
+
 /// A staff account as stored, with its password hash (never leaves the server).
 #[derive(Debug, Clone)]
 pub struct StaffRecord {
@@ -1084,6 +1156,7 @@ pub trait Store: Send + Sync + 'static {
         ticket_id: i64,
         notice: Notice,
         events: &[NewEvent],
+        outbox: &[NewOutboxItem],
     ) -> StoreResult<bool>;
     /// Adds a co-handling unit with its timeline entry; false when it was one already.
     async fn add_co_unit(
@@ -1197,6 +1270,18 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_open311_key(&self, name: &str) -> StoreResult<bool>;
     /// Tickets as the Open311 server lists them, newest first.
     async fn open311_requests(&self, query: &RequestQuery) -> StoreResult<Vec<TicketRecord>>;
+
+    /// Keeps a browser's push subscription (one row per endpoint); returns its id.
+    async fn save_push_subscription(&self, subscription: &NewPushSubscription) -> StoreResult<i64>;
+    /// The subscription hears of every public change of the ticket from now on.
+    async fn follow_ticket(&self, subscription_id: i64, ticket_id: i64) -> StoreResult<()>;
+    async fn push_subscription(&self, id: i64) -> StoreResult<Option<PushSubscription>>;
+    /// Forgets a subscription the push service no longer knows (404/410).
+    async fn delete_push_subscription(&self, id: i64) -> StoreResult<()>;
+    /// The subscriptions following a ticket.
+    async fn ticket_followers(&self, ticket_id: i64) -> StoreResult<Vec<PushSubscription>>;
+    /// Every enabled staff member's subscriptions, with their roles and units.
+    async fn staff_subscriptions(&self) -> StoreResult<Vec<StaffSubscription>>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

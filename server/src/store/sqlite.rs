@@ -33,6 +33,12 @@ mod common {
         type Pool = super::Pool;
         include!("open311_sql.rs");
     }
+
+    /// Web Push subscriptions.
+    pub(crate) mod push {
+        type Pool = super::Pool;
+        include!("push_sql.rs");
+    }
 }
 
 pub struct SqliteStore {

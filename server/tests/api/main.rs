@@ -12,6 +12,7 @@ mod forwarding;
 mod health;
 mod media;
 mod open311;
+mod push;
 mod reference;
 mod roles;
 mod shell;

@@ -1,0 +1,212 @@
+//! Web Push subscriptions: the server's VAPID key, a resident's device following a
+//! ticket (proved like the ticket's view), a staff member's browser for their queues.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use gridline_core::api::error::Validator;
+use gridline_core::api::push::{
+    FollowRequest, PushKeyResponse, StaffSubscribeRequest, Subscription, lang,
+};
+use gridline_core::api::ticket::TicketProof;
+use gridline_core::{FieldError, FieldIssue};
+
+use super::tickets::{find, no_such_ticket, require_proof};
+use crate::auth::CurrentStaff;
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::serve::AppState;
+use crate::store::NewPushSubscription;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/push/key", get(key))
+        .route("/push/subscriptions", post(follow))
+        .route("/push/staff", post(staff))
+}
+
+#[utoipa::path(get, path = "/api/v1/push/key", tag = "push",
+    responses((status = 200, body = PushKeyResponse, description = "the VAPID public key")))]
+pub async fn key(State(state): State<AppState>) -> AppResult<ApiJson<PushKeyResponse>> {
+    let vapid = state.notifier.vapid(state.store.as_ref()).await?;
+    Ok(ApiJson(PushKeyResponse {
+        public_key: vapid.public_key().to_owned(),
+    }))
+}
+
+fn invalid(field: &str, message: &str) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field: field.into(),
+        issue: FieldIssue::Invalid,
+        message: message.into(),
+    }])
+}
+
+/// Whether the server may POST to `host`: push services are on the public internet,
+/// so loopback, private and link-local addresses are refused (a subscription must not
+/// make the server call into its own network), unless the configuration allows
+/// loopback (tests run their push service there).
+fn reachable_host(url: &reqwest::Url, allow_loopback: bool) -> bool {
+    use std::net::IpAddr;
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let Ok(ip) = bare.parse::<IpAddr>() else {
+        let name = host.to_ascii_lowercase();
+        let local = name == "localhost" || name.ends_with(".localhost");
+        return !local || allow_loopback;
+    };
+    if ip.is_loopback() {
+        return allow_loopback;
+    }
+    match ip {
+        IpAddr::V4(ip) => {
+            !(ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast())
+        }
+        IpAddr::V6(ip) => {
+            let first = ip.segments()[0];
+            // Unique local (fc00::/7) and link-local (fe80::/10).
+            !(ip.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// Checks a subscription and gives it as stored.
+fn checked(
+    state: &AppState,
+    subscription: &Subscription,
+    requested_lang: Option<&str>,
+    staff_id: Option<i64>,
+) -> AppResult<NewPushSubscription> {
+    let mut v = Validator::new();
+    subscription.validate(&mut v);
+    v.finish().map_err(AppError::Validation)?;
+    let allow_loopback = state.config.push_allow_loopback;
+    let url = reqwest::Url::parse(subscription.endpoint.trim())
+        .map_err(|_| invalid("subscription.endpoint", "not a URL"))?;
+    let scheme_ok = url.scheme() == "https" || (allow_loopback && url.scheme() == "http");
+    if !scheme_ok || !reachable_host(&url, allow_loopback) {
+        return Err(invalid(
+            "subscription.endpoint",
+            "a push service's https URL on the internet",
+        ));
+    }
+    let key = B64
+        .decode(subscription.keys.p256dh.trim().trim_end_matches('='))
+        .ok()
+        .filter(|k| p256::PublicKey::from_sec1_bytes(k).is_ok());
+    if key.is_none() {
+        return Err(invalid(
+            "subscription.keys.p256dh",
+            "not a P-256 public key (base64url)",
+        ));
+    }
+    let auth = B64
+        .decode(subscription.keys.auth.trim().trim_end_matches('='))
+        .ok()
+        .filter(|a| a.len() == 16);
+    if auth.is_none() {
+        return Err(invalid(
+            "subscription.keys.auth",
+            "not a 16-byte secret (base64url)",
+        ));
+    }
+    let lang = lang(requested_lang).map_err(|e| AppError::Validation(vec![e]))?;
+    Ok(NewPushSubscription {
+        endpoint: url.to_string(),
+        p256dh: subscription
+            .keys
+            .p256dh
+            .trim()
+            .trim_end_matches('=')
+            .to_owned(),
+        auth: subscription
+            .keys
+            .auth
+            .trim()
+            .trim_end_matches('=')
+            .to_owned(),
+        lang: lang.to_owned(),
+        staff_id,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/push/subscriptions", tag = "push",
+    request_body = FollowRequest,
+    params(("x-device-secret" = Option<String>, Header, description = "the filing device's secret, instead of phone_suffix")),
+    responses(
+        (status = 201, description = "this browser hears of every public step of the ticket"),
+        (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket, or not proved"),
+        (status = 422, body = gridline_core::ErrorResponse, description = "a subscription that is not one"),
+    ))]
+pub async fn follow(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<FollowRequest>,
+) -> AppResult<StatusCode> {
+    let subscription = checked(&state, &request.subscription, request.lang.as_deref(), None)?;
+    let ticket = find(&state, &request.tracking_code)
+        .await
+        .map_err(|_| no_such_ticket())?;
+    let proof = TicketProof {
+        phone_suffix: request.phone_suffix.clone(),
+    };
+    require_proof(&ticket, &proof, &headers)?;
+    let id = state.store.save_push_subscription(&subscription).await?;
+    state.store.follow_ticket(id, ticket.id).await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[utoipa::path(post, path = "/api/v1/push/staff", tag = "push",
+    request_body = StaffSubscribeRequest,
+    responses(
+        (status = 201, description = "this browser hears of what enters the staff member's queues"),
+        (status = 401, body = gridline_core::ErrorResponse),
+        (status = 422, body = gridline_core::ErrorResponse),
+    ))]
+pub async fn staff(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ApiJson(request): ApiJson<StaffSubscribeRequest>,
+) -> AppResult<StatusCode> {
+    let subscription = checked(
+        &state,
+        &request.subscription,
+        request.lang.as_deref(),
+        Some(staff.id),
+    )?;
+    state.store.save_push_subscription(&subscription).await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(url: &str, loopback: bool) -> bool {
+        reachable_host(&reqwest::Url::parse(url).unwrap(), loopback)
+    }
+
+    #[test]
+    fn endpoints_inside_the_network_are_refused() {
+        assert!(ok("https://fcm.googleapis.com/fcm/send/abc", false));
+        assert!(ok("https://8.8.8.8/x", false));
+        for inside in [
+            "https://localhost/x",
+            "https://127.0.0.1/x",
+            "https://10.1.2.3/x",
+            "https://192.168.0.1/x",
+            "https://169.254.169.254/latest",
+            "https://[::1]/x",
+            "https://[fd00::1]/x",
+            "https://[fe80::1]/x",
+        ] {
+            assert!(!ok(inside, false), "{inside}");
+        }
+        assert!(ok("http://127.0.0.1:9/x", true));
+        assert!(!ok("https://10.1.2.3/x", true));
+    }
+}

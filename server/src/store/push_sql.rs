@@ -1,0 +1,123 @@
+// Web Push subscriptions: residents' devices following tickets, staff members' browsers
+// for their queues. Written once for both backends like common_sql.rs (the including
+// module defines `Pool`).
+// Included by sqlite.rs and postgres.rs; not a module of its own.
+
+use time::OffsetDateTime;
+
+use crate::store::rows::RowExt as _;
+use crate::store::{
+    NewPushSubscription, PushSubscription, StaffSubscription, StoreResult, roles_from_text,
+    stored_time,
+};
+
+const COLUMNS: &str = "p.id, p.endpoint, p.p256dh, p.auth, p.lang, p.staff_id";
+
+fn subscription(row: &impl crate::store::rows::RowExt) -> StoreResult<PushSubscription> {
+    Ok(PushSubscription {
+        id: row.int64("id")?,
+        endpoint: row.text("endpoint")?,
+        p256dh: row.text("p256dh")?,
+        auth: row.text("auth")?,
+        lang: row.text("lang")?,
+        staff_id: row.opt_int64("staff_id")?,
+    })
+}
+
+pub(crate) async fn save(pool: &Pool, s: &NewPushSubscription) -> StoreResult<i64> {
+    // The same browser subscribing again (new keys, another language, a staff member
+    // signing in) updates its one row.
+    let row = sqlx::query(
+        "INSERT INTO push_subscriptions (endpoint, p256dh, auth, lang, staff_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth,
+             lang = excluded.lang,
+             staff_id = COALESCE(excluded.staff_id, push_subscriptions.staff_id)
+         RETURNING id",
+    )
+    .bind(&s.endpoint)
+    .bind(&s.p256dh)
+    .bind(&s.auth)
+    .bind(&s.lang)
+    .bind(s.staff_id)
+    .bind(stored_time(OffsetDateTime::now_utc()))
+    .fetch_one(pool)
+    .await?;
+    row.int64("id")
+}
+
+pub(crate) async fn follow(pool: &Pool, subscription_id: i64, ticket_id: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO push_follows (subscription_id, ticket_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(subscription_id)
+    .bind(ticket_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn by_id(pool: &Pool, id: i64) -> StoreResult<Option<PushSubscription>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM push_subscriptions p WHERE p.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(subscription).transpose()
+}
+
+pub(crate) async fn delete(pool: &Pool, id: i64) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM push_follows WHERE subscription_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn followers(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<PushSubscription>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM push_subscriptions p
+         JOIN push_follows f ON f.subscription_id = p.id
+         WHERE f.ticket_id = $1 ORDER BY p.id"
+    )))
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(subscription).collect()
+}
+
+pub(crate) async fn of_staff(pool: &Pool) -> StoreResult<Vec<StaffSubscription>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, s.roles FROM push_subscriptions p
+         JOIN staff s ON s.id = p.staff_id
+         WHERE s.disabled = $1 ORDER BY p.id"
+    )))
+    .bind(false)
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let subscription = subscription(row)?;
+        let units = sqlx::query("SELECT unit_code FROM staff_units WHERE staff_id = $1")
+            .bind(subscription.staff_id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| r.text("unit_code"))
+            .collect::<StoreResult<Vec<_>>>()?;
+        out.push(StaffSubscription {
+            roles: roles_from_text(&row.text("roles")?)?,
+            units,
+            subscription,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,366 @@
+//! Web Push against a push service standing in inside the test: it checks each
+//! request's VAPID signature (ES256 over the JWT, for its own origin, with the key the
+//! server publishes) and decrypts the aes128gcm payload with the subscription's keys.
+//! Residents hear of their ticket's public steps, staff of their queue; a subscription
+//! the push service answers 410 for is forgotten.
+
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use gridline_core::Role;
+use gridline_core::api::ticket::TicketCreatedResponse;
+use gridline_server::push::Payload;
+use p256::ecdsa::signature::Verifier as _;
+use p256::elliptic_curve::sec1::ToEncodedPoint as _;
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, TestApp, eventually, load_demo, sign_in_as};
+
+const DEVICE_SECRET: &str = "a-device-secret-of-this-phone";
+
+/// A browser's subscription keys, made by the test (as the browser would).
+struct Browser {
+    secret: p256::SecretKey,
+    auth: [u8; 16],
+    endpoint: String,
+}
+
+impl Browser {
+    fn new(endpoint: String) -> Browser {
+        let mut auth = [0u8; 16];
+        auth.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..16]);
+        Browser {
+            secret: p256::SecretKey::random(&mut p256::elliptic_curve::rand_core::OsRng),
+            auth,
+            endpoint,
+        }
+    }
+
+    fn subscription(&self) -> Value {
+        json!({
+            "endpoint": self.endpoint,
+            "keys": {
+                "p256dh": B64.encode(self.secret.public_key().to_encoded_point(false).as_bytes()),
+                "auth": B64.encode(self.auth),
+            }
+        })
+    }
+}
+
+/// One push request as the push service took it.
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    authorization: String,
+    encoding: String,
+    ttl: String,
+    body: Vec<u8>,
+}
+
+/// The push service standing in: records every request; answers 410 for `/gone`.
+#[derive(Clone, Default)]
+struct PushService {
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl PushService {
+    async fn start(&self) -> String {
+        use axum::http::{HeaderMap, StatusCode, Uri};
+        let service = self.clone();
+        let app = axum::Router::new().fallback(axum::routing::post(
+            move |uri: Uri, headers: HeaderMap, body: axum::body::Bytes| {
+                let service = service.clone();
+                async move {
+                    let header = |name: &str| {
+                        headers
+                            .get(name)
+                            .map(|v| v.to_str().unwrap().to_owned())
+                            .unwrap_or_default()
+                    };
+                    service.received.lock().unwrap().push(Received {
+                        path: uri.path().to_owned(),
+                        authorization: header("authorization"),
+                        encoding: header("content-encoding"),
+                        ttl: header("ttl"),
+                        body: body.to_vec(),
+                    });
+                    if uri.path() == "/gone" {
+                        StatusCode::GONE
+                    } else {
+                        StatusCode::CREATED
+                    }
+                }
+            },
+        ));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        base
+    }
+
+    fn to(&self, path: &str) -> Vec<Received> {
+        let all = self.received.lock().unwrap();
+        all.iter().filter(|r| r.path == path).cloned().collect()
+    }
+}
+
+/// Checks the request as a push service would (RFC 8292), then decrypts it for
+/// `browser` (RFC 8291).
+fn verify_and_open(
+    received: &Received,
+    browser: &Browser,
+    server_key: &str,
+    origin: &str,
+) -> Payload {
+    assert_eq!(received.encoding, "aes128gcm");
+    assert!(received.ttl.parse::<u32>().unwrap() > 0);
+    let rest = received
+        .authorization
+        .strip_prefix("vapid t=")
+        .unwrap_or_else(|| panic!("not VAPID: {}", received.authorization));
+    let (jwt, k) = rest.split_once(", k=").unwrap();
+    assert_eq!(k, server_key, "signed with the key the server publishes");
+    let verifying = p256::ecdsa::VerifyingKey::from_sec1_bytes(&B64.decode(k).unwrap()).unwrap();
+    let (signed, signature) = jwt.rsplit_once('.').unwrap();
+    let signature = p256::ecdsa::Signature::from_slice(&B64.decode(signature).unwrap()).unwrap();
+    verifying
+        .verify(signed.as_bytes(), &signature)
+        .expect("the VAPID signature verifies");
+    let (header, claims) = signed.split_once('.').unwrap();
+    let header: Value = serde_json::from_slice(&B64.decode(header).unwrap()).unwrap();
+    assert_eq!(header["alg"], "ES256");
+    let claims: Value = serde_json::from_slice(&B64.decode(claims).unwrap()).unwrap();
+    assert_eq!(claims["aud"], origin, "for the push service's own origin");
+    let exp = claims["exp"].as_i64().unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    assert!(
+        exp > now && exp <= now + 24 * 3600,
+        "exp {exp} within a day"
+    );
+    assert!(claims["sub"].as_str().unwrap().starts_with("mailto:"));
+    let plain = web_push_native::decrypt(
+        received.body.clone(),
+        &browser.secret,
+        web_push_native::Auth::from_slice(&browser.auth),
+    )
+    .expect("the payload opens with the subscription's keys");
+    serde_json::from_slice(&plain).unwrap()
+}
+
+async fn file(app: &TestApp, grid: Option<&str>) -> String {
+    let mut body = json!({
+        "matter_code": "0201",
+        "description": "小区门口路灯不亮",
+        "device_secret": DEVICE_SECRET,
+    });
+    match grid {
+        Some(grid) => body["region_code"] = json!(grid),
+        None => {
+            body["lon"] = json!(120.41);
+            body["lat"] = json!(36.069);
+        }
+    }
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let created: TicketCreatedResponse = response.json().await.unwrap();
+    created.tracking_code
+}
+
+async fn follow(app: &TestApp, browser: &Browser, code: &str, secret: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/api/v1/push/subscriptions"))
+        .header("x-device-secret", secret)
+        .json(&json!({ "subscription": browser.subscription(), "tracking_code": code }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn residents_and_staff_are_pushed(db: Db) {
+    let service = PushService::default();
+    let origin = service.start().await;
+    let Some(app) = TestApp::spawn_with(db, |c| c.push_allow_loopback = true).await else {
+        return;
+    };
+    load_demo(&app).await;
+    let key: Value = app.get("/api/v1/push/key").await.json().await.unwrap();
+    let server_key = key["public_key"].as_str().unwrap().to_owned();
+    assert_eq!(B64.decode(&server_key).unwrap().len(), 65);
+
+    let code = file(&app, None).await;
+    let phone = Browser::new(format!("{origin}/phone"));
+    // Only the filing device (or the phone's digits) may follow.
+    assert_eq!(
+        follow(&app, &phone, &code, "another-device-secret")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        follow(&app, &phone, &code, DEVICE_SECRET).await.status(),
+        201
+    );
+    // Following twice is one subscription, one notification per step.
+    assert_eq!(
+        follow(&app, &phone, &code, DEVICE_SECRET).await.status(),
+        201
+    );
+    let gone = Browser::new(format!("{origin}/gone"));
+    assert_eq!(
+        follow(&app, &gone, &code, DEVICE_SECRET).await.status(),
+        201
+    );
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(
+        app.store.ticket_followers(ticket.id).await.unwrap().len(),
+        2
+    );
+
+    // The unit's handler subscribes for the unit's queue.
+    let handler = sign_in_as(&app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    let desk = Browser::new(format!("{origin}/desk"));
+    let r = app
+        .post_json(
+            "/api/v1/push/staff",
+            &json!({ "subscription": desk.subscription() }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
+    for body in [
+        json!({"action": "accept"}),
+        json!({"action": "resolve", "note": "已更换灯泡"}),
+    ] {
+        let r = app
+            .post_json(&format!("/api/v1/tickets/{code}/actions"), &body)
+            .await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    }
+    eventually(|| service.to("/phone").len() >= 2).await;
+    let steps: Vec<Payload> = service
+        .to("/phone")
+        .iter()
+        .map(|r| verify_and_open(r, &phone, &server_key, &origin))
+        .collect();
+    assert_eq!(steps.len(), 2, "one per public step: {steps:?}");
+    assert_eq!(steps[0].body, "已接单");
+    assert_eq!(steps[1].body, "已办结：已更换灯泡");
+    assert_eq!(steps[1].title, format!("您的诉求 {code} 有新进展"));
+    assert_eq!(steps[1].url, format!("/track/{code}"));
+
+    // 410: the subscription is forgotten, its items delivered (not retried, not dead).
+    eventually(|| !service.to("/gone").is_empty()).await;
+    let store = app.store.clone();
+    let mut followers = 2;
+    for _ in 0..100 {
+        followers = store.ticket_followers(ticket.id).await.unwrap().len();
+        if followers == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(followers, 1);
+    assert!(app.store.dead_outbox().await.unwrap().is_empty());
+
+    // A new ticket for the unit reaches the handler's browser.
+    let second = file(&app, None).await;
+    eventually(|| !service.to("/desk").is_empty()).await;
+    let news = verify_and_open(&service.to("/desk")[0], &desk, &server_key, &origin);
+    assert_eq!(news.body, format!("新工单 {second}：路灯不亮"));
+    assert_eq!(news.url, format!("/staff/tickets/{second}"));
+    // The deadline warning too (the job run at a time past the warning).
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(30);
+    gridline_server::deadlines::run_once(app.store.as_ref(), later)
+        .await
+        .unwrap();
+    eventually(|| {
+        service.to("/desk").iter().any(|r| {
+            verify_and_open(r, &desk, &server_key, &origin)
+                .body
+                .starts_with("即将超期")
+        })
+    })
+    .await;
+    // Residents' devices hear nothing of internal steps such as the warning.
+    assert_eq!(service.to("/phone").len(), 2);
+    app.stop().await;
+}
+
+async fn bad_subscriptions_are_refused(db: Db) {
+    let Some(app) = TestApp::spawn(db).await else {
+        return;
+    };
+    load_demo(&app).await;
+    let code = file(&app, Some("D01-S01-C01-G01")).await;
+    for (endpoint, field) in [
+        ("http://127.0.0.1:9/x", "subscription.endpoint"),
+        ("https://10.0.0.7/push", "subscription.endpoint"),
+        ("https://169.254.169.254/latest", "subscription.endpoint"),
+        ("not a url", "subscription.endpoint"),
+    ] {
+        let browser = Browser::new(endpoint.into());
+        let r = follow(&app, &browser, &code, DEVICE_SECRET).await;
+        crate::helpers::expect_error(r, 422, "validation_failed")
+            .await
+            .error
+            .fields
+            .iter()
+            .find(|f| f.field == field)
+            .unwrap_or_else(|| panic!("{endpoint}: {field} named"));
+    }
+    let browser = Browser::new("https://push.example.com/x".into());
+    let mut body = json!({ "subscription": browser.subscription(), "tracking_code": code });
+    body["subscription"]["keys"]["p256dh"] = json!(B64.encode([4u8; 65]));
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/push/subscriptions"))
+        .header("x-device-secret", DEVICE_SECRET)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::expect_error(r, 422, "validation_failed").await;
+    // Staff subscriptions need a session.
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/push/staff"))
+        .json(&json!({ "subscription": browser.subscription() }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    app.stop().await;
+}
+
+mod pushed {
+    use crate::helpers::Db;
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::residents_and_staff_are_pushed(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        super::residents_and_staff_are_pushed(Db::Postgres).await;
+    }
+}
+
+mod refused {
+    use crate::helpers::Db;
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::bad_subscriptions_are_refused(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        super::bad_subscriptions_are_refused(Db::Postgres).await;
+    }
+}
