@@ -107,3 +107,47 @@ self.addEventListener("fetch", (event) => {
       .then((hit) => hit || fetch(request))
   );
 });
+
+// Web Push: the server sends {title, body, url, tag} (encrypted for this browser; the
+// browser has decrypted it by now). One notification per ticket: a newer step
+// replaces the older one.
+self.addEventListener("push", (event) => {
+  let message = null;
+  try {
+    message = event.data ? event.data.json() : null;
+  } catch (_) {
+    message = null;
+  }
+  if (!message || typeof message.title !== "string") {
+    return;
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: message.body || "",
+      tag: message.tag || undefined,
+      renotify: Boolean(message.tag),
+      icon: "/icons/icon-192.png",
+      data: { url: message.url || BASE },
+    })
+  );
+});
+
+// A tap opens the ticket's page: in a window of this app that is open already, or a
+// new one. Only paths of this site are opened.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = (event.notification.data && event.notification.data.url) || BASE;
+  const target = new URL(path, self.location.origin);
+  if (target.origin !== self.location.origin) {
+    return;
+  }
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).pathname.startsWith(BASE));
+      if (open && "navigate" in open) {
+        return open.navigate(target.href).then((w) => (w || open).focus());
+      }
+      return self.clients.openWindow(target.href);
+    })
+  );
+});

@@ -392,3 +392,46 @@ pub fn follow_ticket(code: &str, changed: impl Fn() + 'static) {
         kept.try_with_value(|(source, _)| source.close());
     });
 }
+
+pub async fn push_key() -> Result<gridline_core::api::push::PushKeyResponse, ApiError> {
+    get("/push/key").await
+}
+
+/// This browser hears of every public step of the ticket `code` (proved like its view).
+pub async fn follow_push(
+    subscription: &gridline_core::api::push::Subscription,
+    code: &str,
+    proof: &Proof,
+    lang: &str,
+) -> Result<(), ApiError> {
+    let request = gridline_core::api::push::FollowRequest {
+        subscription: subscription.clone(),
+        tracking_code: code.to_owned(),
+        phone_suffix: match proof {
+            Proof::Phone(suffix) => Some(suffix.clone()),
+            Proof::Device(_) => None,
+        },
+        lang: Some(lang.to_owned()),
+    };
+    let _: gridline_core::api::push::PushSubscribed = send_write(|| {
+        proof
+            .prove(with_csrf(Request::post(&url("/push/subscriptions"))))
+            .json(&request)
+            .map_err(|_| ApiError::Network)
+    })
+    .await?;
+    Ok(())
+}
+
+/// The signed-in staff member hears of their queues in this browser.
+pub async fn subscribe_staff_push(
+    subscription: &gridline_core::api::push::Subscription,
+    lang: &str,
+) -> Result<(), ApiError> {
+    let request = gridline_core::api::push::StaffSubscribeRequest {
+        subscription: subscription.clone(),
+        lang: Some(lang.to_owned()),
+    };
+    let _: gridline_core::api::push::PushSubscribed = post("/push/staff", &request).await?;
+    Ok(())
+}

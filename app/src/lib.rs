@@ -29,6 +29,7 @@ pub mod i18n;
 pub mod offline;
 pub mod pages;
 pub mod position;
+pub mod push;
 pub mod sw;
 
 use leptos::prelude::*;

@@ -1,22 +1,26 @@
 // End to end, in headless Chromium against the real server with demo data: a
 // resident's complaint reaches the right unit's queue, is accepted, updated with a
 // photo and resolved in the staff app; the resident's open page shows each step as it
-// happens.
+// happens, and the resident's phone is pushed a notification of it (Web Push).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 
 import { closeAll, launch, phone, signInStaff, watchErrors } from "./browser.mjs";
+import { deliverToServiceWorker, fakeSubscription, startPushService } from "./push.mjs";
 import { startServer } from "./server.mjs";
 
 const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
 
 let server;
 let browser;
+let push;
 
 before(async () => {
-  server = await startServer();
+  push = await startPushService();
+  // The push service stands in on loopback, which the server refuses by default.
+  server = await startServer({ env: { GRIDLINE_PUSH_ALLOW_LOOPBACK: "true" } });
   browser = await launch();
 });
 
@@ -24,7 +28,16 @@ after(async () => {
   await closeAll();
   await browser?.close();
   if (server) await server.stop();
+  await push?.close();
 });
+
+async function until(done, what, ms = 10000) {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /// Files a complaint as a resident would (the filing screens come with the resident
 /// issue): a street light out in 青松 grid 2, which the demo routes to U-CM; or, at a
@@ -94,12 +107,24 @@ describe("dispatch", () => {
     // The resident follows it with the code and the phone's last four digits, and keeps
     // the page open: each step shows up without a reload.
     const context = await phone(browser);
+    const subscription = push.subscription("/resident-phone");
+    await context.addInitScript(fakeSubscription(subscription.endpoint, subscription.keys));
     const resident = await context.newPage();
     const residentErrors = watchErrors(resident);
     await resident.goto(`${server.url}/track/${code}`);
     await resident.getByLabel("联系电话后四位").fill("5678");
     await resident.getByRole("button", { name: "查询" }).click();
     await resident.getByTestId("status").getByText("已签收").waitFor();
+    // Notifications are offered, not asked for on load; the resident says yes.
+    const notify = resident.getByTestId("notify").getByRole("button", { name: "开启进度通知" });
+    await notify.waitFor();
+    assert.equal(await resident.evaluate(() => Notification.permission), "default");
+    await context.grantPermissions(["notifications"], { origin: server.url });
+    await notify.click();
+    await resident.getByTestId("notify-on").waitFor();
+    const key = await (await fetch(`${server.url}/api/v1/push/key`)).json();
+    const given = await resident.evaluate(() => window.__gridlinePushKey);
+    assert.equal(Buffer.from(given, "base64").toString("base64url"), key.public_key);
 
     await act(page, "progress", async (form) => {
       await form.getByLabel("说明").fill("已到现场，路灯所正在更换灯泡");
@@ -112,6 +137,22 @@ describe("dispatch", () => {
     await page.getByTestId("status").getByText("已办结").waitFor();
     // The resident's open page shows it within 2 seconds (server-sent events).
     await resident.getByTestId("status").getByText("已办结").waitFor({ timeout: 2000 });
+    // The push service got each public step, signed and encrypted for this phone.
+    const resolved = () =>
+      push.received.find((r) => r.path === "/resident-phone" && r.plaintext?.includes("已办结"));
+    await until(resolved, "the push of the resolution");
+    assert.deepEqual(push.received.filter((r) => r.error), []);
+    assert.ok(push.received.every((r) => r.key === key.public_key));
+    const message = JSON.parse(resolved().plaintext);
+    assert.equal(message.url, `/track/${code}`);
+    assert.equal(message.body, "已办结：已更换灯泡，恢复照明。感谢您的反映！");
+    // Handed to the page's service worker, it shows the notification.
+    await deliverToServiceWorker(context, resident, server.url, `${server.url}/`, resolved().plaintext);
+    await resident.waitForFunction(async (code) => {
+      const registration = await navigator.serviceWorker.ready;
+      const shown = await registration.getNotifications();
+      return shown.some((n) => n.title.includes(code) && n.body.startsWith("已办结") && n.data.url === `/track/${code}`);
+    }, code);
     // Done tickets leave the unit's queue.
     await page.locator("nav.bottom-nav").getByText("工单", { exact: true }).click();
     await page.getByTestId("tab-unit").waitFor();

@@ -388,4 +388,23 @@ impl Key {
         "查询码也已通过短信发送到居民的手机。",
         "The tracking code also goes to the resident's phone by text message.",
     );
+    pub const NotifyOn: Key = Key::new("开启进度通知", "Notify me of progress");
+    pub const NotifyWorking: Key = Key::new("正在开启通知…", "Turning notifications on…");
+    pub const NotifyEnabled: Key = Key::new(
+        "已开启进度通知：办理有进展时，手机会收到通知。",
+        "Notifications on: your phone will tell you of each step.",
+    );
+    pub const NotifyDenied: Key = Key::new(
+        "通知已被浏览器阻止，可在浏览器设置中允许本网站通知。",
+        "Notifications are blocked: allow them for this site in the browser's settings.",
+    );
+    pub const NotifyFailed: Key = Key::new(
+        "未能开启通知，请稍后再试。",
+        "Notifications could not be turned on; try again later.",
+    );
+    pub const StaffNotifyOn: Key = Key::new("开启工单通知", "Notify me of my queue");
+    pub const StaffNotifyEnabled: Key = Key::new(
+        "已开启工单通知：新工单、临期和超期会通知您。",
+        "Queue notifications on: new tickets, near and past deadlines.",
+    );
 }

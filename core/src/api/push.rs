@@ -52,6 +52,13 @@ pub struct StaffSubscribeRequest {
     pub lang: Option<String>,
 }
 
+/// The answer to a subscription: the ticket followed (none for staff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushSubscribed {
+    pub following: Option<String>,
+}
+
 /// The longest endpoint URL taken (push services' are a few hundred characters).
 pub const ENDPOINT_MAX: usize = 1000;
 

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use gridline_core::api::error::Validator;
 use gridline_core::api::push::{
-    FollowRequest, PushKeyResponse, StaffSubscribeRequest, Subscription, lang,
+    FollowRequest, PushKeyResponse, PushSubscribed, StaffSubscribeRequest, Subscription, lang,
 };
 use gridline_core::api::ticket::TicketProof;
 use gridline_core::{FieldError, FieldIssue};
@@ -138,7 +138,7 @@ fn checked(
     request_body = FollowRequest,
     params(("x-device-secret" = Option<String>, Header, description = "the filing device's secret, instead of phone_suffix")),
     responses(
-        (status = 201, description = "this browser hears of every public step of the ticket"),
+        (status = 201, body = PushSubscribed, description = "this browser hears of every public step of the ticket"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket, or not proved"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a subscription that is not one"),
     ))]
@@ -146,7 +146,7 @@ pub async fn follow(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<FollowRequest>,
-) -> AppResult<StatusCode> {
+) -> AppResult<(StatusCode, ApiJson<PushSubscribed>)> {
     let subscription = checked(&state, &request.subscription, request.lang.as_deref(), None)?;
     let ticket = find(&state, &request.tracking_code)
         .await
@@ -157,13 +157,18 @@ pub async fn follow(
     require_proof(&ticket, &proof, &headers)?;
     let id = state.store.save_push_subscription(&subscription).await?;
     state.store.follow_ticket(id, ticket.id).await?;
-    Ok(StatusCode::CREATED)
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(PushSubscribed {
+            following: Some(ticket.tracking_code),
+        }),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/push/staff", tag = "push",
     request_body = StaffSubscribeRequest,
     responses(
-        (status = 201, description = "this browser hears of what enters the staff member's queues"),
+        (status = 201, body = PushSubscribed, description = "this browser hears of what enters the staff member's queues"),
         (status = 401, body = gridline_core::ErrorResponse),
         (status = 422, body = gridline_core::ErrorResponse),
     ))]
@@ -171,7 +176,7 @@ pub async fn staff(
     State(state): State<AppState>,
     CurrentStaff(staff): CurrentStaff,
     ApiJson(request): ApiJson<StaffSubscribeRequest>,
-) -> AppResult<StatusCode> {
+) -> AppResult<(StatusCode, ApiJson<PushSubscribed>)> {
     let subscription = checked(
         &state,
         &request.subscription,
@@ -179,7 +184,10 @@ pub async fn staff(
         Some(staff.id),
     )?;
     state.store.save_push_subscription(&subscription).await?;
-    Ok(StatusCode::CREATED)
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(PushSubscribed { following: None }),
+    ))
 }
 
 #[cfg(test)]

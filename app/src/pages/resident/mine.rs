@@ -215,6 +215,7 @@ fn Sent(complaint: Complaint, code: String) -> impl IntoView {
             <img class="qr" src=api::tracking_qr_url(&code) width="200" height="200"
                 alt=move || i18n.t(Key::TrackingQr) data-testid="tracking-qr" />
         </div>
+        {proof.clone().map(|proof| view! { <crate::push::NotifyButton code=code.clone() proof /> })}
         {move || ticket.get().map(|result| match (result, proof.clone()) {
             (Ok(view), Some(proof)) => view! {
                 <TicketHeader ticket=view.clone() />

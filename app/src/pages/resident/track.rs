@@ -75,6 +75,10 @@ pub fn TrackPage() -> impl IntoView {
                     {move || i18n.t(Key::TrackLookup)}
                 </button>
             </form>
+            // Once per ticket shown (not on each live refresh of it).
+            {move || following.get().map(|(code, suffix)| view! {
+                <crate::push::NotifyButton code proof=Proof::Phone(suffix) />
+            })}
             {move || result.get().map(|(r, proof)| match r {
                 Ok(ticket) => view! {
                     <article class="ticket" data-testid="ticket">

@@ -21,6 +21,7 @@ pub fn ConsolePage() -> impl IntoView {
         <section class="page console">
             <h1>{move || i18n.t(Key::ConsoleTitle)}</h1>
             <RequireRole roles=CONSOLE_ROLES>
+                <crate::push::StaffNotifyButton />
                 <Console />
             </RequireRole>
         </section>
