@@ -413,7 +413,8 @@ pub async fn follow_push(
         },
         lang: Some(lang.to_owned()),
     };
-    let _: gridline_core::api::push::PushSubscribed = send_write(|| {
+    // The answer only confirms; not reading it keeps the bundle smaller.
+    let _: serde::de::IgnoredAny = send_write(|| {
         proof
             .prove(with_csrf(Request::post(&url("/push/subscriptions"))))
             .json(&request)
@@ -432,6 +433,6 @@ pub async fn subscribe_staff_push(
         subscription: subscription.clone(),
         lang: Some(lang.to_owned()),
     };
-    let _: gridline_core::api::push::PushSubscribed = post("/push/staff", &request).await?;
+    let _: serde::de::IgnoredAny = post("/push/staff", &request).await?;
     Ok(())
 }

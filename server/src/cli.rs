@@ -83,7 +83,7 @@ pub enum Command {
         #[command(flatten)]
         config: Config,
     },
-    /// Manage the dispatch systems tickets are forwarded to (signed webhooks).
+    /// Manage the dispatch systems tickets are forwarded to (signed webhooks, Open311).
     Forward {
         #[command(subcommand)]
         command: ForwardCommand,
@@ -208,9 +208,21 @@ pub enum ForwardCommand {
         /// The tickets of this matter type.
         #[arg(long)]
         matter: Option<String>,
-        /// Read the signing secret from the first line of standard input.
+        /// Read the signing secret (for --open311, the endpoint's api_key) from the first
+        /// line of standard input.
         #[arg(long)]
         secret_stdin: bool,
+        /// The URL is an Open311 GeoReport v2 endpoint (…/open311/v2): each ticket is
+        /// filed there once and its progress read back. Needs --secret-stdin (the
+        /// api_key).
+        #[arg(long, requires = "secret_stdin")]
+        open311: bool,
+        /// Open311: the jurisdiction_id to send.
+        #[arg(long, requires = "open311")]
+        jurisdiction_id: Option<String>,
+        /// Open311: the endpoint's service_code for these tickets (else the matter code).
+        #[arg(long, requires = "open311")]
+        service_code: Option<String>,
     },
     /// List the targets (without their secrets).
     List,
@@ -488,6 +500,9 @@ async fn forward_command(
             unit,
             matter,
             secret_stdin,
+            open311,
+            jurisdiction_id,
+            service_code,
         } => {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(CliError::Refused(format!("not an http(s) URL: {url}")));
@@ -515,10 +530,13 @@ async fn forward_command(
             } else {
                 crate::auth::new_session_token().0
             };
-            if secret.len() < 16 {
+            if secret.len() < 16 && !open311 {
                 return Err(CliError::Refused(
                     "a signing secret has at least 16 characters".into(),
                 ));
+            }
+            if secret.trim().is_empty() {
+                return Err(CliError::Refused("the api_key is empty".into()));
             }
             store
                 .add_forward_target(&store::NewForwardTarget {
@@ -527,9 +545,16 @@ async fn forward_command(
                     secret: secret.clone(),
                     unit_code: unit,
                     matter_code: matter,
+                    kind: if open311 {
+                        store::TargetKind::Open311
+                    } else {
+                        store::TargetKind::Webhook
+                    },
+                    jurisdiction_id,
+                    service_code,
                 })
                 .await?;
-            if secret_stdin {
+            if secret_stdin || open311 {
                 println!("forwarding target {name} added");
             } else {
                 println!("forwarding target {name} added; signing secret (shown once): {secret}");
@@ -543,7 +568,12 @@ async fn forward_command(
                     _ => String::new(),
                 };
                 let state = if t.disabled { "disabled" } else { "enabled" };
-                println!("{:<24} {what:<16} {state:<8} {}", t.name, t.url);
+                println!(
+                    "{:<24} {:<8} {what:<16} {state:<8} {}",
+                    t.name,
+                    t.kind.as_str(),
+                    t.url
+                );
             }
         }
         ForwardCommand::Disable { name } => {

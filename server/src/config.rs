@@ -97,6 +97,10 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_PUSH_ALLOW_LOOPBACK", default_value_t = false)]
     pub push_allow_loopback: bool,
 
+    /// Seconds between two readings of the Open311 endpoints tickets were sent to.
+    #[arg(long, env = "GRIDLINE_OPEN311_POLL_SECS", default_value_t = 60)]
+    pub open311_poll_secs: u64,
+
     /// Seconds before the first retry of a failed delivery (doubling after each).
     #[arg(long, env = "GRIDLINE_OUTBOX_RETRY_SECS", default_value_t = 30)]
     pub outbox_retry_secs: u64,
@@ -163,6 +167,7 @@ impl Config {
             sms_authorization: None,
             push_subject: "mailto:gridline@localhost".into(),
             push_allow_loopback: false,
+            open311_poll_secs: 60,
             outbox_retry_secs: 30,
             outbox_max_attempts: 10,
             outbox_lease_secs: 120,

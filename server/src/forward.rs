@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use crate::store::{ForwardTarget, NewEvent, NewOutboxItem, TicketRecord};
+use crate::store::{ForwardTarget, NewEvent, NewOutboxItem, TargetKind, TicketRecord};
 
 /// The outbox kind of a webhook to a forwarding target.
 pub const WEBHOOK: &str = "webhook";
@@ -43,18 +43,30 @@ pub fn items_for(
         "tracking_code": ticket.tracking_code,
     })
     .to_string();
+    // An Open311 endpoint gets the ticket once: when it is filed, or when it is
+    // dispatched to the target's unit (it has no way to take each change).
+    let newly_taken = |t: &ForwardTarget| {
+        t.takes(ticket)
+            && (name == "ticket.created"
+                || (t.unit_code.is_some() && previous_unit != ticket.lead_unit_code.as_deref()))
+    };
     targets
         .iter()
-        .filter(|t| {
-            t.takes(ticket)
+        .filter_map(|t| match t.kind {
+            TargetKind::Webhook => (t.takes(ticket)
                 || (!t.disabled
                     && previous_unit.is_some()
-                    && t.unit_code.as_deref() == previous_unit)
-        })
-        .map(|t| NewOutboxItem {
-            kind: WEBHOOK.into(),
-            target_id: Some(t.id),
-            payload: payload.clone(),
+                    && t.unit_code.as_deref() == previous_unit))
+                .then(|| NewOutboxItem {
+                    kind: WEBHOOK.into(),
+                    target_id: Some(t.id),
+                    payload: payload.clone(),
+                }),
+            TargetKind::Open311 => newly_taken(t).then(|| NewOutboxItem {
+                kind: crate::open311_forward::OPEN311.into(),
+                target_id: Some(t.id),
+                payload: payload.clone(),
+            }),
         })
         .collect()
 }

@@ -16,6 +16,7 @@ pub mod import;
 pub mod media;
 pub mod notify;
 pub mod open311;
+pub mod open311_forward;
 pub mod push;
 pub mod reference;
 pub mod routes;

@@ -243,6 +243,23 @@ impl Notifier {
                     Err(format!("{} answered {}", target.name, response.status()))
                 }
             }
+            crate::open311_forward::OPEN311 => {
+                let target_id = item.target_id.ok_or("an Open311 item without a target")?;
+                let target = store
+                    .forward_targets()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .find(|t| t.id == target_id)
+                    .ok_or("its forwarding target is gone")?;
+                let ticket_id = item.ticket_id.ok_or("an Open311 item without a ticket")?;
+                let ticket = store
+                    .ticket_by_id(ticket_id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("its ticket is gone")?;
+                crate::open311_forward::deliver(&self.client, store, &target, &ticket).await
+            }
             crate::push::PUSH => {
                 let vapid = self.vapid(store).await.map_err(|e| e.to_string())?;
                 crate::push::deliver(

@@ -142,6 +142,10 @@ pub async fn serve(
         store.clone(),
         std::time::Duration::from_secs(5),
     ));
+    let poller = tokio::spawn(crate::open311_forward::poll_forever(
+        state.clone(),
+        std::time::Duration::from_secs(state.config.open311_poll_secs.max(1)),
+    ));
     let app = build_router(state);
     let result = axum::serve(
         listener,
@@ -152,6 +156,7 @@ pub async fn serve(
     job.abort();
     sweep.abort();
     outbox.abort();
+    poller.abort();
     store.close().await;
     result
 }

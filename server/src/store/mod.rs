@@ -538,6 +538,36 @@ macro_rules! impl_store_with_common_sql {
                 common::push::of_staff(&self.pool).await
             }
 
+            async fn forward_link(
+                &self,
+                target_id: i64,
+                ticket_id: i64,
+            ) -> $crate::store::StoreResult<Option<$crate::store::ForwardLink>> {
+                common::outbox::link_of(&self.pool, target_id, ticket_id).await
+            }
+
+            async fn add_forward_link(
+                &self,
+                link: &$crate::store::ForwardLink,
+            ) -> $crate::store::StoreResult<bool> {
+                common::outbox::add_link(&self.pool, link).await
+            }
+
+            async fn open_forward_links(
+                &self,
+                target_id: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::ForwardLink>> {
+                common::outbox::open_links(&self.pool, target_id).await
+            }
+
+            async fn update_forward_link(
+                &self,
+                before: &$crate::store::ForwardLink,
+                after: &$crate::store::ForwardLink,
+            ) -> $crate::store::StoreResult<bool> {
+                common::outbox::update_link(&self.pool, before, after).await
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -736,11 +766,42 @@ impl StationDevice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewForwardTarget {
     pub name: String,
+    /// A webhook's URL, or an Open311 endpoint's base (…/open311/v2).
     pub url: String,
-    /// The HMAC-SHA256 key the webhooks are signed with.
+    /// The HMAC-SHA256 key a webhook is signed with; an Open311 endpoint's api_key.
     pub secret: String,
     pub unit_code: Option<String>,
     pub matter_code: Option<String>,
+    pub kind: TargetKind,
+    /// Open311: the `jurisdiction_id` sent along, when the endpoint wants one.
+    pub jurisdiction_id: Option<String>,
+    /// Open311: the endpoint's `service_code` for these tickets (else the matter code).
+    pub service_code: Option<String>,
+}
+
+/// How tickets reach a forwarding target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TargetKind {
+    /// Every change, as a signed webhook.
+    #[default]
+    Webhook,
+    /// The ticket once, as an Open311 service request; its progress is polled back.
+    Open311,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Webhook => "webhook",
+            TargetKind::Open311 => "open311",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TargetKind> {
+        [TargetKind::Webhook, TargetKind::Open311]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -752,6 +813,22 @@ pub struct ForwardTarget {
     pub unit_code: Option<String>,
     pub matter_code: Option<String>,
     pub disabled: bool,
+    pub kind: TargetKind,
+    pub jurisdiction_id: Option<String>,
+    pub service_code: Option<String>,
+}
+
+/// A ticket sent to an Open311 endpoint: its id there (or the token it is known by
+/// until the endpoint gives one), and what was last read of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardLink {
+    pub target_id: i64,
+    pub ticket_id: i64,
+    pub service_request_id: Option<String>,
+    pub token: Option<String>,
+    /// `open` or `closed`.
+    pub status: String,
+    pub status_notes: String,
 }
 
 impl ForwardTarget {
@@ -1282,6 +1359,24 @@ pub trait Store: Send + Sync + 'static {
     async fn ticket_followers(&self, ticket_id: i64) -> StoreResult<Vec<PushSubscription>>;
     /// Every enabled staff member's subscriptions, with their roles and units.
     async fn staff_subscriptions(&self) -> StoreResult<Vec<StaffSubscription>>;
+
+    /// The ticket's link to an Open311 target, once it was sent there.
+    async fn forward_link(
+        &self,
+        target_id: i64,
+        ticket_id: i64,
+    ) -> StoreResult<Option<ForwardLink>>;
+    /// Records that a ticket was sent; `false` when it was recorded before.
+    async fn add_forward_link(&self, link: &ForwardLink) -> StoreResult<bool>;
+    /// A target's links that are not closed there (polled for progress).
+    async fn open_forward_links(&self, target_id: i64) -> StoreResult<Vec<ForwardLink>>;
+    /// Moves a link from `before` to `after` only if it still reads `before` (so of two
+    /// processes polling, one applies a change); `false` otherwise.
+    async fn update_forward_link(
+        &self,
+        before: &ForwardLink,
+        after: &ForwardLink,
+    ) -> StoreResult<bool>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

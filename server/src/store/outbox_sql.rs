@@ -143,6 +143,7 @@ pub(crate) async fn insert_items(
 }
 
 fn target(row: &impl crate::store::rows::RowExt) -> StoreResult<ForwardTarget> {
+    let kind = row.text("kind")?;
     Ok(ForwardTarget {
         id: row.int64("id")?,
         name: row.text("name")?,
@@ -151,13 +152,107 @@ fn target(row: &impl crate::store::rows::RowExt) -> StoreResult<ForwardTarget> {
         unit_code: row.opt_text("unit_code")?,
         matter_code: row.opt_text("matter_code")?,
         disabled: row.flag("disabled")?,
+        kind: crate::store::TargetKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("forwarding kind {kind:?}")))?,
+        jurisdiction_id: row.opt_text("jurisdiction_id")?,
+        service_code: row.opt_text("service_code")?,
     })
+}
+
+fn link(row: &impl crate::store::rows::RowExt) -> StoreResult<crate::store::ForwardLink> {
+    Ok(crate::store::ForwardLink {
+        target_id: row.int64("target_id")?,
+        ticket_id: row.int64("ticket_id")?,
+        service_request_id: row.opt_text("service_request_id")?,
+        token: row.opt_text("token")?,
+        status: row.text("status")?,
+        status_notes: row.text("status_notes")?,
+    })
+}
+
+const LINK_COLUMNS: &str =
+    "target_id, ticket_id, service_request_id, token, status, status_notes";
+
+pub(crate) async fn link_of(
+    pool: &Pool,
+    target_id: i64,
+    ticket_id: i64,
+) -> StoreResult<Option<crate::store::ForwardLink>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {LINK_COLUMNS} FROM forward_links WHERE target_id = $1 AND ticket_id = $2"
+    )))
+    .bind(target_id)
+    .bind(ticket_id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(link).transpose()
+}
+
+pub(crate) async fn add_link(pool: &Pool, l: &crate::store::ForwardLink) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO forward_links
+             (target_id, ticket_id, service_request_id, token, status, status_notes, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+    )
+    .bind(l.target_id)
+    .bind(l.ticket_id)
+    .bind(&l.service_request_id)
+    .bind(&l.token)
+    .bind(&l.status)
+    .bind(&l.status_notes)
+    .bind(stored_time(OffsetDateTime::now_utc()))
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(crate) async fn open_links(
+    pool: &Pool,
+    target_id: i64,
+) -> StoreResult<Vec<crate::store::ForwardLink>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {LINK_COLUMNS} FROM forward_links WHERE target_id = $1 AND status = 'open'
+         ORDER BY ticket_id"
+    )))
+    .bind(target_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(link).collect()
+}
+
+pub(crate) async fn update_link(
+    pool: &Pool,
+    before: &crate::store::ForwardLink,
+    after: &crate::store::ForwardLink,
+) -> StoreResult<bool> {
+    // `IS NOT DISTINCT FROM` would be PostgreSQL only; COALESCE compares NULLs alike.
+    let done = sqlx::query(
+        "UPDATE forward_links SET service_request_id = $3, token = $4, status = $5,
+             status_notes = $6
+         WHERE target_id = $1 AND ticket_id = $2
+           AND COALESCE(service_request_id, '') = $7 AND COALESCE(token, '') = $8
+           AND status = $9 AND status_notes = $10",
+    )
+    .bind(before.target_id)
+    .bind(before.ticket_id)
+    .bind(&after.service_request_id)
+    .bind(&after.token)
+    .bind(&after.status)
+    .bind(&after.status_notes)
+    .bind(before.service_request_id.as_deref().unwrap_or(""))
+    .bind(before.token.as_deref().unwrap_or(""))
+    .bind(&before.status)
+    .bind(&before.status_notes)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub(crate) async fn add_target(pool: &Pool, t: &NewForwardTarget) -> StoreResult<i64> {
     let row = sqlx::query(
-        "INSERT INTO forward_targets (name, url, secret, unit_code, matter_code, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO forward_targets (name, url, secret, unit_code, matter_code, created_at,
+             kind, jurisdiction_id, service_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&t.name)
     .bind(&t.url)
@@ -165,6 +260,9 @@ pub(crate) async fn add_target(pool: &Pool, t: &NewForwardTarget) -> StoreResult
     .bind(&t.unit_code)
     .bind(&t.matter_code)
     .bind(stored_time(OffsetDateTime::now_utc()))
+    .bind(t.kind.as_str())
+    .bind(&t.jurisdiction_id)
+    .bind(&t.service_code)
     .fetch_one(pool)
     .await
     .map_err(|e| StoreError::from_write(e, "a forwarding target with this name"))?;
@@ -173,8 +271,9 @@ pub(crate) async fn add_target(pool: &Pool, t: &NewForwardTarget) -> StoreResult
 
 pub(crate) async fn targets(pool: &Pool) -> StoreResult<Vec<ForwardTarget>> {
     let rows = sqlx::query(
-        "SELECT id, name, url, secret, unit_code, matter_code, disabled FROM forward_targets
-         ORDER BY name",
+        "SELECT id, name, url, secret, unit_code, matter_code, disabled, kind, jurisdiction_id,
+             service_code
+         FROM forward_targets ORDER BY name",
     )
     .fetch_all(pool)
     .await?;

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use gridline_core::Role;
 use gridline_core::api::ticket::TicketCreatedResponse;
-use gridline_server::store::NewForwardTarget;
+use gridline_server::store::{NewForwardTarget, TargetKind};
 use serde_json::{Value, json};
 
 use crate::helpers::{Db, TestApp, eventually, sign_in_as};
@@ -104,6 +104,9 @@ async fn forward_street_lights(app: &TestApp, url: &str) {
             secret: SECRET.into(),
             unit_code: Some("U-CM".into()),
             matter_code: None,
+            kind: TargetKind::Webhook,
+            jurisdiction_id: None,
+            service_code: None,
         })
         .await
         .unwrap();

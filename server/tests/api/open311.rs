@@ -493,3 +493,331 @@ crate::both_backends!(
     bad_requests_get_the_spec_errors,
     lists_filter_by_status_code_and_window,
 );
+
+/// A second Gridline server is the department's system: tickets of U-CM are filed
+/// there through its Open311 server, and what its unit does comes back here.
+mod forwarding {
+    use gridline_core::Role;
+    use gridline_server::store::{NewForwardTarget, TargetKind};
+    use serde_json::json;
+
+    use crate::helpers::{Db, TestApp, load_demo, sign_in_as};
+
+    async fn until_moved<F: std::future::Future<Output = bool>>(mut check: impl FnMut() -> F) {
+        for _ in 0..300 {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("not within 30 s");
+    }
+
+    async fn there_and_back(db: Db) {
+        let Some(department) = TestApp::spawn(db).await else {
+            return;
+        };
+        load_demo(&department).await;
+        let key = super::new_key(&department, "district-12345").await;
+        let Some(app) = TestApp::spawn_with(db, |c| {
+            c.open311_poll_secs = 1;
+            c.outbox_retry_secs = 1;
+        })
+        .await
+        else {
+            return;
+        };
+        load_demo(&app).await;
+        app.store
+            .add_forward_target(&NewForwardTarget {
+                name: "城管局业务系统".into(),
+                url: department.url("/open311/v2"),
+                secret: key,
+                unit_code: Some("U-CM".into()),
+                matter_code: None,
+                kind: TargetKind::Open311,
+                jurisdiction_id: Some("qingdao".into()),
+                service_code: None,
+            })
+            .await
+            .unwrap();
+        let target = app.store.forward_targets().await.unwrap()[0].clone();
+        let response = reqwest::Client::new()
+            .post(app.url("/api/v1/tickets"))
+            .json(&json!({
+                "matter_code": "0201", "description": "小区门口路灯不亮",
+                "lon": 120.41, "lat": 36.069, "address": "青松路 12 号",
+                "contact_name": "张三", "contact_phone": "13812345678"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let code = response.json::<serde_json::Value>().await.unwrap()["tracking_code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+
+        // Filed there once, with the complainant's contact for the unit.
+        let store = app.store.clone();
+        until_moved(|| {
+            let store = store.clone();
+            async move {
+                let link = store.forward_link(target.id, ticket.id).await.unwrap();
+                link.is_some_and(|l| l.service_request_id.is_some())
+            }
+        })
+        .await;
+        let link = app
+            .store
+            .forward_link(target.id, ticket.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let external = link.service_request_id.clone().unwrap();
+        let there = department
+            .store
+            .ticket_by_code(&external)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(there.channel.as_str(), "open311");
+        assert_eq!(there.contact_phone.as_deref(), Some("13812345678"));
+        assert!(there.description.contains(&code), "{}", there.description);
+        assert_eq!(there.lead_unit_code.as_deref(), Some("U-CM"));
+
+        // The department's unit works on it in its own system.
+        let handler = sign_in_as(&department, Role::UnitHandler).await;
+        department
+            .store
+            .add_staff_unit(handler, "U-CM")
+            .await
+            .unwrap();
+        for body in [
+            json!({"action": "accept"}),
+            json!({"action": "progress", "note": "已安排维修班组", "public": true}),
+        ] {
+            let r = department
+                .post_json(&format!("/api/v1/tickets/{external}/actions"), &body)
+                .await;
+            assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        }
+        let timeline_has = |note: &'static str| {
+            let store = app.store.clone();
+            move || {
+                let store = store.clone();
+                async move {
+                    store
+                        .ticket_timeline(ticket.id)
+                        .await
+                        .unwrap()
+                        .iter()
+                        .any(|e| e.public && e.note == note)
+                }
+            }
+        };
+        until_moved(timeline_has("已安排维修班组")).await;
+        let here = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(here.state.status.as_str(), "in_progress");
+
+        let r = department
+            .post_json(
+                &format!("/api/v1/tickets/{external}/actions"),
+                &json!({"action": "resolve", "note": "已更换灯泡"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        until_moved(timeline_has("已更换灯泡")).await;
+        let here = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(here.state.status.as_str(), "done");
+        let link = app
+            .store
+            .forward_link(target.id, ticket.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(link.status, "closed");
+        // Sent once, whatever happened since.
+        let sent: Vec<_> = app
+            .store
+            .outbox_items(ticket.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.item.kind == "open311")
+            .collect();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        let filed_there = department
+            .store
+            .open311_requests(&gridline_server::store::RequestQuery::Window {
+                matters: Vec::new(),
+                from: time::OffsetDateTime::now_utc() - time::Duration::hours(1),
+                to: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+                closed: None,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(filed_there.len(), 1);
+        app.stop().await;
+        department.stop().await;
+    }
+
+    /// A batch service: answers a token, gives the id a moment later, then closes it.
+    #[derive(Clone, Default)]
+    struct Batch {
+        seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+        token_reads: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl Batch {
+        async fn start(&self) -> String {
+            use axum::extract::{Path, RawQuery};
+            use axum::routing::{get, post};
+            use std::sync::atomic::Ordering;
+            let (posted, tokens, requests) = (self.clone(), self.clone(), self.clone());
+            let app = axum::Router::new()
+                .route(
+                    "/v2/requests.json",
+                    post(move |body: String| {
+                        posted.seen.lock().unwrap().push(body);
+                        async {
+                            (
+                                axum::http::StatusCode::OK,
+                                axum::Json(json!([{ "token": "T-1" }])),
+                            )
+                        }
+                    })
+                    .get(move |RawQuery(q): RawQuery| {
+                        requests
+                            .seen
+                            .lock()
+                            .unwrap()
+                            .push(q.clone().unwrap_or_default());
+                        async move {
+                            axum::Json(json!([{ "service_request_id": "EXT-9", "status": "closed",
+                                "status_notes": "已由环卫所处理完毕", "service_code": "0201",
+                                "requested_datetime": "2026-11-24T10:00:00+08:00" }]))
+                        }
+                    }),
+                )
+                .route(
+                    "/v2/tokens/{file}",
+                    get(move |Path(file): Path<String>| {
+                        let n = tokens.token_reads.fetch_add(1, Ordering::SeqCst);
+                        async move {
+                            assert_eq!(file, "T-1.json");
+                            // Not made yet the first time.
+                            if n == 0 {
+                                axum::Json(json!([]))
+                            } else {
+                                axum::Json(
+                                    json!([{ "service_request_id": "EXT-9", "token": "T-1" }]),
+                                )
+                            }
+                        }
+                    }),
+                );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            format!("{base}/v2")
+        }
+    }
+
+    async fn a_batch_service_token_is_resolved(db: Db) {
+        let batch = Batch::default();
+        let url = batch.start().await;
+        let Some(app) = TestApp::spawn_with(db, |c| {
+            c.open311_poll_secs = 1;
+            c.outbox_retry_secs = 1;
+        })
+        .await
+        else {
+            return;
+        };
+        load_demo(&app).await;
+        app.store
+            .add_forward_target(&NewForwardTarget {
+                name: "环卫".into(),
+                url,
+                secret: "batch-key".into(),
+                unit_code: None,
+                matter_code: Some("0201".into()),
+                kind: TargetKind::Open311,
+                jurisdiction_id: None,
+                service_code: Some("STREETLIGHT".into()),
+            })
+            .await
+            .unwrap();
+        let target = app.store.forward_targets().await.unwrap()[0].clone();
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/tickets"))
+            .json(&json!({"matter_code": "0201", "description": "路灯不亮",
+                          "region_code": "D01-S01-C01-G02"}))
+            .send()
+            .await
+            .unwrap();
+        let code = r.json::<serde_json::Value>().await.unwrap()["tracking_code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        let store = app.store.clone();
+        until_moved(|| {
+            let store = store.clone();
+            async move {
+                let link = store.forward_link(target.id, ticket.id).await.unwrap();
+                link.is_some_and(|l| l.status == "closed")
+            }
+        })
+        .await;
+        let link = app
+            .store
+            .forward_link(target.id, ticket.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(link.token.as_deref(), Some("T-1"));
+        assert_eq!(link.service_request_id.as_deref(), Some("EXT-9"));
+        let here = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(here.state.status.as_str(), "done");
+        let timeline = app.store.ticket_timeline(ticket.id).await.unwrap();
+        assert!(timeline.iter().any(|e| e.note == "已由环卫所处理完毕"));
+        let seen = batch.seen.lock().unwrap().clone();
+        let posted: Vec<_> = seen.iter().filter(|s| s.contains("service_code")).collect();
+        assert_eq!(posted.len(), 1, "{seen:?}");
+        assert!(
+            posted[0].contains("service_code=STREETLIGHT"),
+            "{}",
+            posted[0]
+        );
+        assert!(posted[0].contains("api_key=batch-key"), "{}", posted[0]);
+        assert!(
+            seen.iter().any(|s| s.contains("service_request_id=EXT-9")),
+            "{seen:?}"
+        );
+        app.stop().await;
+    }
+
+    #[tokio::test]
+    async fn batch_sqlite() {
+        a_batch_service_token_is_resolved(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn batch_postgres() {
+        a_batch_service_token_is_resolved(Db::Postgres).await;
+    }
+
+    #[tokio::test]
+    async fn sqlite() {
+        there_and_back(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        there_and_back(Db::Postgres).await;
+    }
+}
