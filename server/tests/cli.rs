@@ -406,3 +406,91 @@ async fn killed_mid_delivery_nothing_is_lost_nor_doubled() {
     );
     assert_eq!(all.iter().filter(|k| **k == all[0]).count(), 2);
 }
+
+#[test]
+fn open311_keys_and_targets_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        use std::io::Write as _;
+        let mut child = gridline()
+            .args(args)
+            .env("GRIDLINE_DATA_DIR", dir.path())
+            .env_remove("GRIDLINE_DATABASE_URL")
+            .env("GRIDLINE_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert!(run(&["seed-demo"], "").0);
+    let (ok, out, err) = run(&["open311", "add-key", "city-app"], "");
+    assert!(ok, "{err}");
+    let key = out.rsplit(' ').next().unwrap().trim();
+    assert_eq!(key.len(), 64, "{out}");
+    // Names are unique; the key itself is never listed.
+    let (ok, _, err) = run(&["open311", "add-key", "city-app"], "");
+    assert!(!ok && err.contains("already exists"), "{err}");
+    let (_, listed, _) = run(&["open311", "keys"], "");
+    assert!(
+        listed.contains("city-app") && listed.contains("valid"),
+        "{listed}"
+    );
+    assert!(!listed.contains(key), "{listed}");
+    assert!(run(&["open311", "revoke-key", "city-app"], "").0);
+    let (_, listed, _) = run(&["open311", "keys"], "");
+    assert!(listed.contains("revoked"), "{listed}");
+    let (ok, _, err) = run(&["open311", "revoke-key", "city-app"], "");
+    assert!(!ok && err.contains("no valid Open311 key"), "{err}");
+
+    // An Open311 target takes its api_key from standard input, never from the line.
+    let (ok, out, err) = run(
+        &[
+            "forward",
+            "add",
+            "dept",
+            "--url",
+            "https://dept.example.gov.cn/open311/v2",
+            "--unit",
+            "U-CM",
+            "--open311",
+            "--secret-stdin",
+            "--jurisdiction-id",
+            "qd",
+        ],
+        "their-api-key\n",
+    );
+    assert!(ok, "{err}");
+    assert!(!out.contains("their-api-key"), "{out}");
+    let (_, listed, _) = run(&["forward", "list"], "");
+    assert!(
+        listed.contains("dept") && listed.contains("open311"),
+        "{listed}"
+    );
+    let (ok, _, err) = run(
+        &[
+            "forward",
+            "add",
+            "x",
+            "--url",
+            "https://x.example/v2",
+            "--unit",
+            "U-CM",
+            "--open311",
+        ],
+        "",
+    );
+    assert!(!ok && err.contains("--secret-stdin"), "{err}");
+}
