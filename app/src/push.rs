@@ -106,6 +106,14 @@ enum State {
 }
 
 impl State {
+    /// Off, unless the browser blocks notifications for this site already.
+    fn initial() -> State {
+        match permission() {
+            NotificationPermission::Denied => State::Denied,
+            _ => State::Off,
+        }
+    }
+
     fn after(result: Result<(), PushError>) -> State {
         match result {
             Ok(()) => State::On,
@@ -123,10 +131,7 @@ pub fn NotifyButton(code: String, proof: Proof) -> impl IntoView {
     if !supported() {
         return ().into_any();
     }
-    let state = RwSignal::new(match permission() {
-        NotificationPermission::Denied => State::Denied,
-        _ => State::Off,
-    });
+    let state = RwSignal::new(State::initial());
     let turn_on = move || {
         let (code, proof) = (code.clone(), proof.clone());
         state.set(State::Working);
@@ -154,10 +159,7 @@ pub fn StaffNotifyButton() -> impl IntoView {
     if !supported() {
         return ().into_any();
     }
-    let state = RwSignal::new(match permission() {
-        NotificationPermission::Denied => State::Denied,
-        _ => State::Off,
-    });
+    let state = RwSignal::new(State::initial());
     let turn_on = move |()| {
         state.set(State::Working);
         leptos::task::spawn_local(async move {

@@ -207,20 +207,7 @@ impl Notifier {
                 }
             }
             crate::forward::WEBHOOK => {
-                let target_id = item.target_id.ok_or("a webhook without a target")?;
-                let target = store
-                    .forward_targets()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .find(|t| t.id == target_id)
-                    .ok_or("its forwarding target is gone")?;
-                let ticket_id = item.ticket_id.ok_or("a webhook without a ticket")?;
-                let ticket = store
-                    .ticket_by_id(ticket_id)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or("its ticket is gone")?;
+                let (target, ticket) = target_and_ticket(store, item).await?;
                 let body = crate::forward::body(&item.payload, &ticket)?;
                 let timestamp = OffsetDateTime::now_utc().unix_timestamp();
                 let response = self
@@ -244,20 +231,7 @@ impl Notifier {
                 }
             }
             crate::open311_forward::OPEN311 => {
-                let target_id = item.target_id.ok_or("an Open311 item without a target")?;
-                let target = store
-                    .forward_targets()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .find(|t| t.id == target_id)
-                    .ok_or("its forwarding target is gone")?;
-                let ticket_id = item.ticket_id.ok_or("an Open311 item without a ticket")?;
-                let ticket = store
-                    .ticket_by_id(ticket_id)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or("its ticket is gone")?;
+                let (target, ticket) = target_and_ticket(store, item).await?;
                 crate::open311_forward::deliver(&self.client, store, &target, &ticket).await
             }
             crate::push::PUSH => {
@@ -275,6 +249,28 @@ impl Notifier {
             other => Err(format!("unknown outbox kind {other}")),
         }
     }
+}
+
+/// The forwarding target and the ticket an item names.
+async fn target_and_ticket(
+    store: &dyn Store,
+    item: &OutboxItem,
+) -> Result<(crate::store::ForwardTarget, TicketRecord), String> {
+    let target_id = item.target_id.ok_or("a forwarding item without a target")?;
+    let target = store
+        .forward_targets()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|t| t.id == target_id)
+        .ok_or("its forwarding target is gone")?;
+    let ticket_id = item.ticket_id.ok_or("a forwarding item without a ticket")?;
+    let ticket = store
+        .ticket_by_id(ticket_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("its ticket is gone")?;
+    Ok((target, ticket))
 }
 
 /// The template with `{phone}` and `{text}` filled in, JSON-escaped when the template

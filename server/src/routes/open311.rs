@@ -301,7 +301,7 @@ async fn list_requests(state: &AppState, params: &Params, format: Format) -> Res
         .open311_requests(&query)
         .await
         .map_err(|e| internal(format, e))?;
-    let list = views(
+    requests_document(
         state,
         &snapshot,
         &tickets,
@@ -309,22 +309,18 @@ async fn list_requests(state: &AppState, params: &Params, format: Format) -> Res
         params.lang(),
         format,
     )
-    .await?;
-    Ok(doc::document(
-        format,
-        "service_requests",
-        &Value::Array(list),
-    ))
+    .await
 }
 
-async fn views(
+/// The `service_requests` document of `tickets`, each with its newest public note.
+async fn requests_document(
     state: &AppState,
     snapshot: &Snapshot,
     tickets: &[TicketRecord],
     partner: bool,
     lang: Lang,
     format: Format,
-) -> Result<Vec<Value>> {
+) -> Result<Response> {
     let mut out = Vec::with_capacity(tickets.len());
     for ticket in tickets {
         let timeline = state
@@ -353,7 +349,11 @@ async fn views(
             },
         ));
     }
-    Ok(out)
+    Ok(doc::document(
+        format,
+        "service_requests",
+        &Value::Array(out),
+    ))
 }
 
 async fn one_request(
@@ -381,7 +381,7 @@ async fn one_request(
         return Err(missing());
     }
     let snapshot = snapshot(&state, format).await?;
-    let list = views(
+    requests_document(
         &state,
         &snapshot,
         &tickets,
@@ -389,12 +389,7 @@ async fn one_request(
         params.lang(),
         format,
     )
-    .await?;
-    Ok(doc::document(
-        format,
-        "service_requests",
-        &Value::Array(list),
-    ))
+    .await
 }
 
 async fn token(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {

@@ -919,7 +919,13 @@ pub(crate) async fn record_notice(
         insert_events(&mut tx, ticket_id, event).await?;
     }
     // Due now, whatever time the job was run for.
-    outbox::insert_items(&mut tx, ticket_id, outbox, OffsetDateTime::now_utc().min(at)).await?;
+    outbox::insert_items(
+        &mut tx,
+        ticket_id,
+        outbox,
+        OffsetDateTime::now_utc().min(at),
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -513,42 +513,31 @@ mod forwarding {
         panic!("not within 30 s");
     }
 
-    async fn there_and_back(db: Db) {
-        let Some(department) = TestApp::spawn(db).await else {
-            return;
-        };
-        load_demo(&department).await;
-        let key = super::new_key(&department, "district-12345").await;
-        let Some(app) = TestApp::spawn_with(db, |c| {
+    /// A server that polls every second and forwards to `target`; `None` without
+    /// PostgreSQL for `Db::Postgres`.
+    async fn forwarding_to(
+        db: Db,
+        target: NewForwardTarget,
+    ) -> Option<(TestApp, gridline_server::store::ForwardTarget)> {
+        let app = TestApp::spawn_with(db, |c| {
             c.open311_poll_secs = 1;
             c.outbox_retry_secs = 1;
         })
-        .await
-        else {
-            return;
-        };
+        .await?;
         load_demo(&app).await;
-        app.store
-            .add_forward_target(&NewForwardTarget {
-                name: "城管局业务系统".into(),
-                url: department.url("/open311/v2"),
-                secret: key,
-                unit_code: Some("U-CM".into()),
-                matter_code: None,
-                kind: TargetKind::Open311,
-                jurisdiction_id: Some("qingdao".into()),
-                service_code: None,
-            })
-            .await
-            .unwrap();
+        app.store.add_forward_target(&target).await.unwrap();
         let target = app.store.forward_targets().await.unwrap()[0].clone();
+        Some((app, target))
+    }
+
+    /// Files `body` as a resident; the ticket as stored.
+    async fn file_here(
+        app: &TestApp,
+        body: serde_json::Value,
+    ) -> (String, gridline_server::store::TicketRecord) {
         let response = reqwest::Client::new()
             .post(app.url("/api/v1/tickets"))
-            .json(&json!({
-                "matter_code": "0201", "description": "小区门口路灯不亮",
-                "lon": 120.41, "lat": 36.069, "address": "青松路 12 号",
-                "contact_name": "张三", "contact_phone": "13812345678"
-            }))
+            .json(&body)
             .send()
             .await
             .unwrap();
@@ -558,6 +547,41 @@ mod forwarding {
             .unwrap()
             .to_owned();
         let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        (code, ticket)
+    }
+
+    async fn there_and_back(db: Db) {
+        let Some(department) = TestApp::spawn(db).await else {
+            return;
+        };
+        load_demo(&department).await;
+        let key = super::new_key(&department, "district-12345").await;
+        let Some((app, target)) = forwarding_to(
+            db,
+            NewForwardTarget {
+                name: "城管局业务系统".into(),
+                url: department.url("/open311/v2"),
+                secret: key,
+                unit_code: Some("U-CM".into()),
+                matter_code: None,
+                kind: TargetKind::Open311,
+                jurisdiction_id: Some("qingdao".into()),
+                service_code: None,
+            },
+        )
+        .await
+        else {
+            return;
+        };
+        let (code, ticket) = file_here(
+            &app,
+            json!({
+                "matter_code": "0201", "description": "小区门口路灯不亮",
+                "lon": 120.41, "lat": 36.069, "address": "青松路 12 号",
+                "contact_name": "张三", "contact_phone": "13812345678"
+            }),
+        )
+        .await;
 
         // Filed there once, with the complainant's contact for the unit.
         let store = app.store.clone();
@@ -729,17 +753,9 @@ mod forwarding {
     async fn a_batch_service_token_is_resolved(db: Db) {
         let batch = Batch::default();
         let url = batch.start().await;
-        let Some(app) = TestApp::spawn_with(db, |c| {
-            c.open311_poll_secs = 1;
-            c.outbox_retry_secs = 1;
-        })
-        .await
-        else {
-            return;
-        };
-        load_demo(&app).await;
-        app.store
-            .add_forward_target(&NewForwardTarget {
+        let Some((app, target)) = forwarding_to(
+            db,
+            NewForwardTarget {
                 name: "环卫".into(),
                 url,
                 secret: "batch-key".into(),
@@ -748,22 +764,18 @@ mod forwarding {
                 kind: TargetKind::Open311,
                 jurisdiction_id: None,
                 service_code: Some("STREETLIGHT".into()),
-            })
-            .await
-            .unwrap();
-        let target = app.store.forward_targets().await.unwrap()[0].clone();
-        let r = reqwest::Client::new()
-            .post(app.url("/api/v1/tickets"))
-            .json(&json!({"matter_code": "0201", "description": "路灯不亮",
-                          "region_code": "D01-S01-C01-G02"}))
-            .send()
-            .await
-            .unwrap();
-        let code = r.json::<serde_json::Value>().await.unwrap()["tracking_code"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+            },
+        )
+        .await
+        else {
+            return;
+        };
+        let (code, ticket) = file_here(
+            &app,
+            json!({"matter_code": "0201", "description": "路灯不亮",
+                   "region_code": "D01-S01-C01-G02"}),
+        )
+        .await;
         let store = app.store.clone();
         until_moved(|| {
             let store = store.clone();
