@@ -777,11 +777,14 @@ mod forwarding {
         )
         .await;
         let store = app.store.clone();
+        // The link is marked closed first (so one process applies it), then the
+        // ticket is resolved: wait for the ticket.
+        let code_here = code.clone();
         until_moved(|| {
-            let store = store.clone();
+            let (store, code) = (store.clone(), code_here.clone());
             async move {
-                let link = store.forward_link(target.id, ticket.id).await.unwrap();
-                link.is_some_and(|l| l.status == "closed")
+                let ticket = store.ticket_by_code(&code).await.unwrap().unwrap();
+                ticket.state.status.as_str() == "done"
             }
         })
         .await;
@@ -791,6 +794,7 @@ mod forwarding {
             .await
             .unwrap()
             .unwrap();
+        assert_eq!(link.status, "closed");
         assert_eq!(link.token.as_deref(), Some("T-1"));
         assert_eq!(link.service_request_id.as_deref(), Some("EXT-9"));
         let here = app.store.ticket_by_code(&code).await.unwrap().unwrap();
