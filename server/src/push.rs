@@ -178,7 +178,7 @@ fn staff_news(
         .unwrap_or(&ticket.matter_code);
     let unit = ticket.lead_unit_code.clone();
     let (audience, zh_text, en_text) = match event.kind.as_str() {
-        "dispatched" | "dispatch" | "redispatch" | "approve_return" | "reopen" => (
+        "dispatched" | "dispatch" | "redispatch" | "approve_return" | "reopen" | "rate_reopen" => (
             Audience::Unit(unit?),
             format!("新工单 {code}：{matter}"),
             format!("New ticket {code}: {matter}"),
@@ -198,6 +198,11 @@ fn staff_news(
             format!("已超期 {code}：{matter}"),
             format!("Overdue {code}: {matter}"),
         ),
+        "rate_review" => (
+            Audience::Supervisors,
+            format!("不满意待复核 {code}：{matter}"),
+            format!("Dissatisfied, to review {code}: {matter}"),
+        ),
         _ => return None,
     };
     Some((audience, if zh { zh_text } else { en_text }))
@@ -209,6 +214,8 @@ enum Audience {
     Dispatchers,
     /// The unit and the supervisors.
     Escalation(String),
+    /// Supervisors (the review queue).
+    Supervisors,
 }
 
 impl Audience {
@@ -220,6 +227,7 @@ impl Audience {
             Audience::Unit(unit) => handles(unit),
             Audience::Dispatchers => staff.roles.contains(&Role::Dispatcher),
             Audience::Escalation(unit) => handles(unit) || staff.roles.contains(&Role::Supervisor),
+            Audience::Supervisors => staff.roles.contains(&Role::Supervisor),
         }
     }
 }
@@ -350,5 +358,48 @@ pub async fn deliver(
             Ok(Sent::Gone)
         }
         other => Err(format!("the push service answered {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(roles: &[Role], units: &[&str]) -> StaffSubscription {
+        StaffSubscription {
+            subscription: PushSubscription {
+                id: 1,
+                endpoint: "https://push.example/1".into(),
+                p256dh: String::new(),
+                auth: String::new(),
+                lang: "zh".into(),
+                staff_id: Some(1),
+            },
+            roles: roles.to_vec(),
+            units: units.iter().map(|u| (*u).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn each_queue_reaches_its_staff() {
+        let handler = staff(&[Role::UnitHandler], &["U-CM"]);
+        let other = staff(&[Role::UnitHandler], &["U-X"]);
+        let dispatcher = staff(&[Role::Dispatcher], &[]);
+        let supervisor = staff(&[Role::Supervisor], &[]);
+        let unit = Audience::Unit("U-CM".into());
+        assert!(unit.includes(&handler) && !unit.includes(&other) && !unit.includes(&dispatcher));
+        assert!(
+            Audience::Dispatchers.includes(&dispatcher)
+                && !Audience::Dispatchers.includes(&handler)
+        );
+        let escalation = Audience::Escalation("U-CM".into());
+        assert!(escalation.includes(&handler) && escalation.includes(&supervisor));
+        assert!(!escalation.includes(&other));
+        assert!(
+            Audience::Supervisors.includes(&supervisor)
+                && !Audience::Supervisors.includes(&handler)
+        );
+        // A supervisor role alone is not a unit's handler.
+        assert!(!unit.includes(&staff(&[Role::Supervisor], &["U-CM"])));
     }
 }
