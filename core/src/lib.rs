@@ -12,6 +12,7 @@ pub mod geo;
 pub mod privacy;
 pub mod role;
 pub mod routing;
+pub mod stats;
 pub mod ticket;
 pub mod tracking;
 
