@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod push;
 pub mod reference;
 pub mod station;
+pub mod stats;
 pub mod ticket;
 pub mod timestamp;
 

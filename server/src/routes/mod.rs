@@ -13,6 +13,7 @@ mod outbox;
 mod push;
 mod reference;
 mod station;
+mod stats;
 mod tickets;
 
 use axum::Router;
@@ -72,6 +73,7 @@ use crate::serve::AppState;
         push::key,
         push::follow,
         push::staff,
+        stats::rates,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]
@@ -87,6 +89,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(outbox::router())
         .merge(forwarding::router())
         .merge(push::router())
+        .merge(stats::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

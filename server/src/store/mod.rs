@@ -568,6 +568,15 @@ macro_rules! impl_store_with_common_sql {
                 common::outbox::update_link(&self.pool, before, after).await
             }
 
+            async fn rate_counts(
+                &self,
+                from: ::time::OffsetDateTime,
+                to: ::time::OffsetDateTime,
+                now: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::RateRow>> {
+                common::stats::rate_counts(&self.pool, from, to, now).await
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -1060,6 +1069,15 @@ pub struct StaffSubscription {
     pub units: Vec<String>,
 }
 
+/// The evaluation counts of one lead unit, grid and matter type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateRow {
+    pub unit_code: String,
+    pub region_code: Option<String>,
+    pub matter_code: String,
+    pub counts: gridline_core::stats::RateCounts,
+}
+
 /// A staff account as stored, with its password hash (never leaves the server).
 #[derive(Debug, Clone)]
 pub struct StaffRecord {
@@ -1377,6 +1395,15 @@ pub trait Store: Send + Sync + 'static {
         before: &ForwardLink,
         after: &ForwardLink,
     ) -> StoreResult<bool>;
+
+    /// The counts behind the evaluation rates of the dispatched tickets whose handling
+    /// deadline is in `[from, to)`, read at `now`, per lead unit, grid and matter type.
+    async fn rate_counts(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<RateRow>>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

@@ -36,6 +36,12 @@ mod common {
         type Pool = super::Pool;
         include!("push_sql.rs");
     }
+
+    /// The evaluation figures.
+    pub(crate) mod stats {
+        type Pool = super::Pool;
+        include!("stats_sql.rs");
+    }
 }
 
 pub struct PostgresStore {

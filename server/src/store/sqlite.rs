@@ -39,6 +39,12 @@ mod common {
         type Pool = super::Pool;
         include!("push_sql.rs");
     }
+
+    /// The evaluation figures.
+    pub(crate) mod stats {
+        type Pool = super::Pool;
+        include!("stats_sql.rs");
+    }
 }
 
 pub struct SqliteStore {

@@ -17,4 +17,5 @@ mod reference;
 mod roles;
 mod shell;
 mod station;
+mod stats;
 mod tickets;
