@@ -5,6 +5,8 @@
 #   bundle:    both apps' release bundle sizes (needs scripts/build-app.sh first)
 #   sync:      a grid worker's 200 findings with ~200 KB photos, loopback and 1.6 Mbps
 #              (needs scripts/build-app.sh and the debug server binary; several minutes)
+#   stats:     the evaluation figures over 1,000,000 tickets on SQLite and PostgreSQL
+#              (PostgreSQL started by scripts/postgres.sh; several minutes)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -13,6 +15,11 @@ case "$what" in
     # The server profile (opt-level 3): the release profile is tuned for wasm size.
     reference) cargo run --quiet --profile server -p gridline-core --example bench_reference ;;
     bundle) bash scripts/bundle-size.sh ;;
+    stats)
+        # shellcheck source=scripts/postgres.sh
+        source scripts/postgres.sh
+        pg_setup || echo "PostgreSQL could not be started: SQLite only"
+        cargo run --quiet --profile server -p gridline-server --example bench_stats ;;
     sync) cargo build --quiet -p gridline-server --bin gridline && node tests/bench/sync.mjs "${2:-both}" ;;
-    *) echo "usage: scripts/bench.sh [reference|bundle|sync [loopback|throttled]]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [reference|bundle|stats|sync [loopback|throttled]]" >&2; exit 2 ;;
 esac
