@@ -181,15 +181,15 @@ pub fn service_notice(matter: &MatterType, lang: Lang) -> String {
 
 /// The matter types a request can be filed under: the catalogue's leaves.
 pub fn services(snapshot: &Snapshot) -> Vec<&MatterType> {
+    let parents: std::collections::HashSet<&str> = snapshot
+        .matters
+        .values()
+        .filter_map(|m| m.parent_code.as_deref())
+        .collect();
     let mut leaves: Vec<&MatterType> = snapshot
         .matters
         .values()
-        .filter(|m| {
-            !snapshot
-                .matters
-                .values()
-                .any(|c| c.parent_code.as_deref() == Some(m.code.as_str()))
-        })
+        .filter(|m| !parents.contains(m.code.as_str()))
         .collect();
     leaves.sort_by(|a, b| a.code.cmp(&b.code));
     leaves

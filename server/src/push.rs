@@ -254,12 +254,21 @@ pub async fn items_for(
     events: &[NewEvent],
 ) -> AppResult<Vec<NewOutboxItem>> {
     let mut items = Vec::new();
-    let followers = if ticket.id == 0 {
+    // Every action on a ticket comes here: ask the database only for what this step
+    // can send (followers hear of public steps; staff of what enters a queue).
+    let followers = if ticket.id == 0 || !events.iter().any(|e| e.public) {
         Vec::new()
     } else {
         store.ticket_followers(ticket.id).await?
     };
-    let staff = store.staff_subscriptions().await?;
+    let staff = if events
+        .iter()
+        .any(|e| staff_news(ticket, e, matters, true).is_some())
+    {
+        store.staff_subscriptions().await?
+    } else {
+        Vec::new()
+    };
     for event in events {
         if event.public {
             for follower in followers.iter().filter(|f| f.staff_id.is_none()) {
