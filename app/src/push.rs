@@ -6,12 +6,12 @@
 
 use gridline_core::api::push::Subscription;
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Notification, NotificationPermission, PushManager, ServiceWorkerRegistration};
 
 use crate::api::{self, ApiError, Proof};
-use crate::i18n::{Key, Locale, use_i18n};
+use crate::i18n::{Key, use_i18n};
 
 /// Why notifications could not be turned on.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,11 +29,8 @@ pub fn supported() -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let has =
-        |target: &JsValue, name: &str| js_sys::Reflect::has(target, &name.into()).unwrap_or(false);
-    has(&window.navigator(), "serviceWorker")
-        && has(&window, "PushManager")
-        && has(&window, "Notification")
+    let has = |name: &str| js_sys::Reflect::has(&window, &name.into()).unwrap_or(false);
+    crate::sw::container().is_some() && has("PushManager") && has("Notification")
 }
 
 pub fn permission() -> NotificationPermission {
@@ -41,10 +38,7 @@ pub fn permission() -> NotificationPermission {
 }
 
 async fn manager() -> Result<PushManager, PushError> {
-    let container = web_sys::window()
-        .ok_or(PushError::Browser)?
-        .navigator()
-        .service_worker();
+    let container = crate::sw::container().ok_or(PushError::Browser)?;
     let ready = container.ready().map_err(|_| PushError::Browser)?;
     let registration: ServiceWorkerRegistration = JsFuture::from(ready)
         .await
@@ -86,13 +80,6 @@ pub async fn subscribe() -> Result<Subscription, PushError> {
     // `PushSubscription.toJSON()`: the endpoint and the keys, base64url.
     let json = js_sys::JSON::stringify(&subscription).map_err(|_| PushError::Browser)?;
     serde_json::from_str(&String::from(json)).map_err(|_| PushError::Browser)
-}
-
-fn lang(locale: Locale) -> String {
-    match locale {
-        Locale::ZhCn => "zh".into(),
-        Locale::En => "en".into(),
-    }
 }
 
 /// Where a notify button stands.
@@ -138,7 +125,7 @@ pub fn NotifyButton(code: String, proof: Proof) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result = async {
                 let subscription = subscribe().await?;
-                api::follow_push(&subscription, &code, &proof, &lang(i18n.locale()))
+                api::follow_push(&subscription, &code, &proof, i18n.locale().tag())
                     .await
                     .map_err(PushError::Api)
             };
@@ -165,7 +152,7 @@ pub fn StaffNotifyButton() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result = async {
                 let subscription = subscribe().await?;
-                api::subscribe_staff_push(&subscription, &lang(i18n.locale()))
+                api::subscribe_staff_push(&subscription, i18n.locale().tag())
                     .await
                     .map_err(PushError::Api)
             };

@@ -37,7 +37,8 @@ thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
 }
 
-fn container() -> Option<ServiceWorkerContainer> {
+/// The page's service worker container; `None` outside secure contexts.
+pub(crate) fn container() -> Option<ServiceWorkerContainer> {
     let navigator = web_sys::window()?.navigator();
     // Absent outside secure contexts (plain http on a LAN address).
     let present = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);

@@ -94,6 +94,16 @@ impl Params {
     }
 }
 
+/// The resource's name and format from the path, and the query's parameters.
+fn read<'a>(file: &'a str, query: Option<&str>) -> Result<(&'a str, Format, Params)> {
+    let (name, format) = split(file)?;
+    Ok((
+        name,
+        format,
+        Params::parse(query.unwrap_or_default(), format)?,
+    ))
+}
+
 fn split(file: &str) -> Result<(&str, Format)> {
     doc::split(file).ok_or_else(|| {
         Open311Error::new(StatusCode::NOT_FOUND, Format::Json, "ask for .json or .xml")
@@ -139,8 +149,7 @@ async fn top(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let (name, format) = split(&file)?;
-    let params = Params::parse(query.as_deref().unwrap_or_default(), format)?;
+    let (name, format, params) = read(&file, query.as_deref())?;
     match name {
         "discovery" => Ok(discovery(&state, format)),
         "services" => {
@@ -188,8 +197,7 @@ async fn definition(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let (code, format) = split(&file)?;
-    let params = Params::parse(query.as_deref().unwrap_or_default(), format)?;
+    let (code, format, params) = read(&file, query.as_deref())?;
     let snapshot = snapshot(&state, format).await?;
     let matter = doc::services(&snapshot)
         .into_iter()
@@ -361,8 +369,7 @@ async fn one_request(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let (id, format) = split(&file)?;
-    let params = Params::parse(query.as_deref().unwrap_or_default(), format)?;
+    let (id, format, params) = read(&file, query.as_deref())?;
     let partner = partner(&state, &params, format).await?;
     let missing = || {
         Open311Error::new(

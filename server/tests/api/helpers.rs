@@ -317,6 +317,17 @@ pub async fn eventually(mut done: impl FnMut() -> bool) {
     panic!("not done within 30 s");
 }
 
+/// Like [`eventually`], for a check that asks the database (an async closure).
+pub async fn until<F: std::future::Future<Output = bool>>(mut done: impl FnMut() -> F) {
+    for _ in 0..300 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("not done within 30 s");
+}
+
 /// Loads the demo's reference data (catalogue, regions, units) into the app's store.
 pub async fn load_demo(app: &TestApp) {
     gridline_server::demo::load_reference_data(app.store.as_ref())

@@ -501,17 +501,7 @@ mod forwarding {
     use gridline_server::store::{NewForwardTarget, TargetKind};
     use serde_json::json;
 
-    use crate::helpers::{Db, TestApp, load_demo, sign_in_as};
-
-    async fn until_moved<F: std::future::Future<Output = bool>>(mut check: impl FnMut() -> F) {
-        for _ in 0..300 {
-            if check().await {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("not within 30 s");
-    }
+    use crate::helpers::{Db, TestApp, load_demo, sign_in_as, until};
 
     /// A server that polls every second and forwards to `target`; `None` without
     /// PostgreSQL for `Db::Postgres`.
@@ -585,7 +575,7 @@ mod forwarding {
 
         // Filed there once, with the complainant's contact for the unit.
         let store = app.store.clone();
-        until_moved(|| {
+        until(|| {
             let store = store.clone();
             async move {
                 let link = store.forward_link(target.id, ticket.id).await.unwrap();
@@ -641,7 +631,7 @@ mod forwarding {
                 }
             }
         };
-        until_moved(timeline_has("已安排维修班组")).await;
+        until(timeline_has("已安排维修班组")).await;
         let here = app.store.ticket_by_code(&code).await.unwrap().unwrap();
         assert_eq!(here.state.status.as_str(), "in_progress");
 
@@ -652,7 +642,7 @@ mod forwarding {
             )
             .await;
         assert_eq!(r.status(), 200);
-        until_moved(timeline_has("已更换灯泡")).await;
+        until(timeline_has("已更换灯泡")).await;
         let here = app.store.ticket_by_code(&code).await.unwrap().unwrap();
         assert_eq!(here.state.status.as_str(), "done");
         let link = app
@@ -780,7 +770,7 @@ mod forwarding {
         // The link is marked closed first (so one process applies it), then the
         // ticket is resolved: wait for the ticket.
         let code_here = code.clone();
-        until_moved(|| {
+        until(|| {
             let (store, code) = (store.clone(), code_here.clone());
             async move {
                 let ticket = store.ticket_by_code(&code).await.unwrap().unwrap();

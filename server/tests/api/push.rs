@@ -15,7 +15,7 @@ use p256::ecdsa::signature::Verifier as _;
 use p256::elliptic_curve::sec1::ToEncodedPoint as _;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp, eventually, load_demo, sign_in_as};
+use crate::helpers::{Db, TestApp, eventually, load_demo, sign_in_as, until};
 
 const DEVICE_SECRET: &str = "a-device-secret-of-this-phone";
 
@@ -258,15 +258,11 @@ async fn residents_and_staff_are_pushed(db: Db) {
     // 410: the subscription is forgotten, its items delivered (not retried, not dead).
     eventually(|| !service.to("/gone").is_empty()).await;
     let store = app.store.clone();
-    let mut followers = 2;
-    for _ in 0..100 {
-        followers = store.ticket_followers(ticket.id).await.unwrap().len();
-        if followers == 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(followers, 1);
+    until(|| {
+        let store = store.clone();
+        async move { store.ticket_followers(ticket.id).await.unwrap().len() == 1 }
+    })
+    .await;
     assert!(app.store.dead_outbox().await.unwrap().is_empty());
 
     // A new ticket for the unit reaches the handler's browser.
