@@ -70,12 +70,7 @@ pub async fn run_once(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Run
                 ),
             };
             let events = events(notice, now);
-            let outbox = crate::push::items_for(store, matters, &ticket, &events)
-                .await
-                .map_err(|e| match e {
-                    crate::error::AppError::Store(e) => e,
-                    other => crate::store::StoreError::Corrupt(other.to_string()),
-                })?;
+            let outbox = crate::push::items_for(store, matters, &ticket, &events).await?;
             if store.record_notice(id, notice, &events, &outbox).await? {
                 tracing::info!(ticket_id = id, notice = notice.kind(), "deadline notice");
                 match notice {

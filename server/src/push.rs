@@ -27,7 +27,7 @@ use crate::error::{AppError, AppResult};
 /// The catalogue by code (for the matter's name in staff notifications).
 pub type Matters = std::collections::HashMap<String, gridline_core::api::reference::MatterType>;
 use crate::store::{
-    NewEvent, NewOutboxItem, PushSubscription, StaffSubscription, Store, TicketRecord,
+    NewEvent, NewOutboxItem, PushSubscription, StaffSubscription, Store, StoreResult, TicketRecord,
 };
 
 /// The outbox kind of a push notification to one subscription.
@@ -252,7 +252,7 @@ pub async fn items_for(
     matters: &Matters,
     ticket: &TicketRecord,
     events: &[NewEvent],
-) -> AppResult<Vec<NewOutboxItem>> {
+) -> StoreResult<Vec<NewOutboxItem>> {
     let mut items = Vec::new();
     // Every action on a ticket comes here: ask the database only for what this step
     // can send (followers hear of public steps; staff of what enters a queue).
