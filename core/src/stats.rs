@@ -133,6 +133,74 @@ impl RateCounts {
     }
 }
 
+/// A number on the dashboard whose tickets can be listed (drill-down): a rate's
+/// denominator, every ticket counted, or the tickets behind a count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Every ticket with its handling deadline in the period.
+    #[default]
+    Tickets,
+    /// Responded, or past the response deadline without a response.
+    Response,
+    /// Resolved, or open past the handling deadline (the on-time rate's denominator).
+    OnTime,
+    /// The same tickets as the on-time rate: resolved, or open past the deadline.
+    Resolution,
+    /// Rated.
+    Satisfaction,
+    /// With at least one return request.
+    ReturnRequests,
+    /// Reopened at least once.
+    Reopens,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 7] = [
+        Measure::Tickets,
+        Measure::Response,
+        Measure::OnTime,
+        Measure::Resolution,
+        Measure::Satisfaction,
+        Measure::ReturnRequests,
+        Measure::Reopens,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Tickets => "tickets",
+            Measure::Response => "response",
+            Measure::OnTime => "on_time",
+            Measure::Resolution => "resolution",
+            Measure::Satisfaction => "satisfaction",
+            Measure::ReturnRequests => "return_requests",
+            Measure::Reopens => "reopens",
+        }
+    }
+
+    /// Whether one ticket's counts (from [`RateCounts::of`]) put it behind this number.
+    pub fn counts_ticket(self, c: &RateCounts) -> bool {
+        self.of(c) > 0
+    }
+
+    /// How many tickets are behind this number in a sum of counts: the rate's
+    /// denominator (for the two counts, the tickets with at least one; a sum cannot
+    /// tell that, so it is the count itself: use it on one ticket's counts).
+    pub fn of(self, c: &RateCounts) -> u64 {
+        match self {
+            Measure::Tickets => c.tickets,
+            Measure::Response => c.responded_in_time + c.responded_late + c.not_responded,
+            Measure::OnTime | Measure::Resolution => {
+                c.resolved_on_time + c.resolved_late + c.open_overdue
+            }
+            Measure::Satisfaction => c.satisfied + c.basically_satisfied + c.dissatisfied,
+            Measure::ReturnRequests => c.return_requests,
+            Measure::Reopens => c.reopens,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -253,5 +321,40 @@ mod tests {
         left.add(&total(std::slice::from_ref(&b), NOW));
         assert_eq!(left, total(&[a, b], NOW));
         assert_eq!(left.return_requests, 2);
+    }
+
+    #[test]
+    fn a_rate_lists_the_tickets_of_its_denominator() {
+        let resolved = TicketFacts {
+            responded_at: Some(RESPONSE_DUE),
+            resolved_at: Some(DUE),
+            satisfaction: Some(Satisfaction::Satisfied),
+            ..ticket()
+        };
+        let tickets = [resolved, ticket()];
+        // Read before the response deadline: only the responded one is in the
+        // response rate, and nothing is due for the on-time rate but the resolved one.
+        let early = datetime!(2026-11-02 09:00 +08:00);
+        let listed = |m: Measure, now| {
+            tickets
+                .iter()
+                .filter(|t| m.counts_ticket(&RateCounts::of(t, now)))
+                .count() as u64
+        };
+        for now in [early, NOW] {
+            let sum = total(&tickets, now);
+            for m in [
+                Measure::Tickets,
+                Measure::Response,
+                Measure::OnTime,
+                Measure::Resolution,
+                Measure::Satisfaction,
+            ] {
+                assert_eq!(listed(m, now), m.of(&sum), "{m:?} at {now}");
+            }
+        }
+        assert_eq!(listed(Measure::Response, early), 1);
+        assert_eq!(listed(Measure::Response, NOW), 2);
+        assert_eq!(listed(Measure::Satisfaction, NOW), 1);
     }
 }

@@ -6,16 +6,18 @@
 //! set, as `scripts/postgres.sh` sets it), loads the demo's reference data, inserts the
 //! tickets (deterministic, spread over the demo's units, grids and matter types, with
 //! their outcomes: responded, resolved on time or late or still open, rated,
-//! reopened; 2 % with a return request), then times what the API does for
-//! `GET /api/v1/stats/rates`: the store's aggregate query for one month, grouped by
-//! unit (the ranking) and by grid for one street (the street report). Prints the
-//! median of 7 runs of each.
+//! reopened; 2 % with a return request), then times the store's queries behind the
+//! statistics API: the dashboard's ranking (every unit, November 2025 to October 2026
+//! in one query), one street's monthly report (received this month and last, and the
+//! figures of the tickets due), hotspots (30 days against the 30 before) and a
+//! drill-down (one unit's on-time rate). Prints the median of 7 runs of each.
 
 use std::time::{Duration, Instant};
 
 use gridline_core::api::reference::RegionLevel;
 use gridline_core::deadline::CHINA_OFFSET;
-use gridline_server::store::{self, Store, stored_time};
+use gridline_core::stats::Measure;
+use gridline_server::store::{self, RateGrouping, RateScope, Store, stored_time};
 use sqlx::QueryBuilder;
 use time::macros::datetime;
 use time::{Duration as Span, OffsetDateTime};
@@ -203,6 +205,21 @@ fn median(mut runs: Vec<Duration>) -> Duration {
     runs[runs.len() / 2]
 }
 
+/// Median of 7 runs of `run`, in milliseconds.
+async fn timed<F, Fut>(mut run: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut runs = Vec::new();
+    for _ in 0..7 {
+        let started = Instant::now();
+        run().await;
+        runs.push(started.elapsed());
+    }
+    median(runs).as_secs_f64() * 1e3
+}
+
 async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
     let snapshot_regions = store.list_regions().await.unwrap();
     let street = snapshot_regions
@@ -215,61 +232,100 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
         .filter(|r| r.level == RegionLevel::Grid && r.code.starts_with(&street))
         .map(|r| r.code.clone())
         .collect();
-    let month = |y: i32, m: time::Month| {
-        time::Date::from_calendar_date(y, m, 1)
+    let month = |y: i32, m: u8| {
+        time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), 1)
             .unwrap()
             .with_time(time::Time::MIDNIGHT)
             .assume_offset(CHINA_OFFSET)
     };
-    let (from, to) = (
-        month(2026, time::Month::October),
-        month(2026, time::Month::November),
-    );
-    let mut ranking = Vec::new();
-    let mut report = Vec::new();
-    let mut counted = 0;
-    for _ in 0..7 {
-        let started = Instant::now();
-        let rows = store.rate_counts(from, to, now).await.unwrap();
+    let (from, to) = (month(2026, 10), month(2026, 11));
+    let counted: u64 = store
+        .rate_counts(&[from, to], now, RateGrouping::Unit)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.counts.tickets)
+        .sum();
+    // The dashboard: every unit's month and its 12-month trend, one query.
+    let bounds: Vec<OffsetDateTime> = (0..13)
+        .map(|i| {
+            let index = 2025 * 12 + 10 + i;
+            month(index / 12, (index % 12 + 1) as u8)
+        })
+        .collect();
+    let ranking = timed(|| async {
+        let rows = store
+            .rate_counts(&bounds, now, RateGrouping::Unit)
+            .await
+            .unwrap();
+        assert!(rows.iter().any(|r| r.period == 11));
+    })
+    .await;
+    // One street's monthly report: received (this month and last) and the figures
+    // of the tickets due, per unit and community.
+    let report = timed(|| async {
+        let intake = store
+            .intake_counts(&[month(2026, 9), from, to])
+            .await
+            .unwrap();
+        let rows = store
+            .rate_counts(&[from, to], now, RateGrouping::Detail)
+            .await
+            .unwrap();
         let mut by_unit = std::collections::BTreeMap::new();
-        for r in &rows {
-            by_unit
-                .entry(r.unit_code.clone())
-                .or_insert_with(gridline_core::stats::RateCounts::default)
-                .add(&r.counts);
-        }
-        let mut ranked: Vec<_> = by_unit.into_iter().collect();
-        ranked.sort_by(|a, b| {
-            b.1.rates()
-                .on_time
-                .partial_cmp(&a.1.rates().on_time)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        ranking.push(started.elapsed());
-        counted = rows.iter().map(|r| r.counts.tickets).sum::<u64>();
-
-        let started = Instant::now();
-        let rows = store.rate_counts(from, to, now).await.unwrap();
-        let mut by_grid = std::collections::BTreeMap::new();
         for r in rows.iter().filter(|r| {
             r.region_code
                 .as_ref()
                 .is_some_and(|g| grids_of_street.contains(g))
         }) {
-            by_grid
-                .entry(r.region_code.clone())
+            by_unit
+                .entry(r.unit_code.clone())
                 .or_insert_with(gridline_core::stats::RateCounts::default)
                 .add(&r.counts);
         }
-        report.push(started.elapsed());
-    }
+        assert!(!intake.is_empty() && !by_unit.is_empty());
+    })
+    .await;
+    // Hotspots: 30 days against the 30 before.
+    let hotspots = timed(|| async {
+        let rows = store
+            .intake_counts(&[
+                now - Span::days(60),
+                now - Span::days(30),
+                now + Span::days(1),
+            ])
+            .await
+            .unwrap();
+        assert!(!rows.is_empty());
+    })
+    .await;
+    // A drill-down: one unit's on-time rate for the month, the tickets behind it.
+    let unit = store.list_units().await.unwrap()[0].code.clone();
+    let scope = RateScope::Unit(unit.clone());
+    let listed = store
+        .rated_tickets(from, to, now, &scope, Measure::OnTime, 1000)
+        .await
+        .unwrap()
+        .0;
+    let drill_down = timed(|| async {
+        let (count, _) = store
+            .rated_tickets(from, to, now, &scope, Measure::OnTime, 1000)
+            .await
+            .unwrap();
+        assert_eq!(count, listed);
+    })
+    .await;
     println!(
-        "{label:<10} monthly ranking of units (October 2026, {counted} tickets counted): {:>7.1} ms",
-        median(ranking).as_secs_f64() * 1e3
+        "{label:<10} ranking of units with 12-month trend (October 2026, {counted} tickets due): {ranking:>7.1} ms"
     );
     println!(
-        "{label:<10} one street's report by grid ({street}, same month):           {:>7.1} ms",
-        median(report).as_secs_f64() * 1e3
+        "{label:<10} one street's monthly report ({street}):                          {report:>7.1} ms"
+    );
+    println!(
+        "{label:<10} hotspots, 30 days against the 30 before:                              {hotspots:>7.1} ms"
+    );
+    println!(
+        "{label:<10} drill-down, {unit}'s on-time rate in October ({listed} tickets):          {drill_down:>7.1} ms"
     );
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region};
 use gridline_core::calendar::WorkCalendar;
-use gridline_core::geo::GridLocator;
+use gridline_core::geo::{GridLocator, Polygon};
 use gridline_core::routing::RoutingTable;
 use tokio::sync::RwLock;
 
@@ -19,6 +19,8 @@ use crate::store::{StoreError, StoreResult};
 pub struct Snapshot {
     pub revision: i64,
     pub locator: GridLocator,
+    /// Every shaped region's polygons (for drawing grids).
+    pub shapes: HashMap<String, Vec<Polygon>>,
     pub routing: RoutingTable,
     pub regions: HashMap<String, Region>,
     pub units: HashMap<String, HandlingUnit>,
@@ -42,6 +44,14 @@ impl Snapshot {
                 .and_then(|p| self.regions.get(p));
         }
         out
+    }
+
+    /// The region and every region under it, by code (not the tree's order).
+    pub fn within(&self, code: &str) -> Vec<&Region> {
+        self.regions
+            .values()
+            .filter(|r| self.lineage(&r.code).iter().any(|a| a.code == code))
+            .collect()
     }
 }
 
@@ -85,7 +95,8 @@ async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
                 .join("; ")
         ))
     })?;
-    let locator = GridLocator::new(store.list_shapes().await?);
+    let shapes = store.list_shapes().await?;
+    let locator = GridLocator::new(shapes.clone());
     tracing::info!(
         revision,
         grids = locator.len(),
@@ -95,6 +106,7 @@ async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
     Ok(Snapshot {
         revision,
         locator,
+        shapes: shapes.into_iter().collect(),
         routing,
         regions: regions.into_iter().map(|r| (r.code.clone(), r)).collect(),
         units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),

@@ -74,6 +74,11 @@ use crate::serve::AppState;
         push::follow,
         push::staff,
         stats::rates,
+        stats::ranking,
+        stats::rated_tickets,
+        stats::hotspots,
+        stats::report,
+        stats::report_csv,
     ),
     components(schemas(gridline_core::ErrorResponse))
 )]

@@ -570,11 +570,30 @@ macro_rules! impl_store_with_common_sql {
 
             async fn rate_counts(
                 &self,
+                bounds: &[::time::OffsetDateTime],
+                now: ::time::OffsetDateTime,
+                grouping: $crate::store::RateGrouping,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::RateRow>> {
+                common::stats::rate_counts(&self.pool, bounds, now, grouping).await
+            }
+
+            async fn rated_tickets(
+                &self,
                 from: ::time::OffsetDateTime,
                 to: ::time::OffsetDateTime,
                 now: ::time::OffsetDateTime,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::RateRow>> {
-                common::stats::rate_counts(&self.pool, from, to, now).await
+                scope: &$crate::store::RateScope,
+                measure: ::gridline_core::stats::Measure,
+                limit: u32,
+            ) -> $crate::store::StoreResult<(u64, Vec<$crate::store::RatedTicketRow>)> {
+                common::stats::rated_tickets(&self.pool, from, to, now, scope, measure, limit).await
+            }
+
+            async fn intake_counts(
+                &self,
+                bounds: &[::time::OffsetDateTime],
+            ) -> $crate::store::StoreResult<Vec<$crate::store::IntakeRow>> {
+                common::stats::intake_counts(&self.pool, bounds).await
             }
 
             async fn close(&self) {
@@ -1069,13 +1088,60 @@ pub struct StaffSubscription {
     pub units: Vec<String>,
 }
 
-/// The evaluation counts of one lead unit, grid and matter type.
+/// What evaluation counts are grouped by (besides the period).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateGrouping {
+    /// Lead unit, grid and matter type: any grouping can be added up from these.
+    Detail,
+    /// Lead unit only.
+    Unit,
+}
+
+/// The evaluation counts of one period (its index among the bounds asked for) and lead
+/// unit, with the grid and matter type for [`RateGrouping::Detail`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateRow {
+    pub period: usize,
     pub unit_code: String,
     pub region_code: Option<String>,
-    pub matter_code: String,
+    pub matter_code: Option<String>,
     pub counts: gridline_core::stats::RateCounts,
+}
+
+/// Which tickets a drill-down lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateScope {
+    All,
+    Unit(String),
+    Matter(String),
+    /// Tickets in any of these grids.
+    Grids(Vec<String>),
+    /// Tickets without a grid.
+    NoGrid,
+}
+
+/// A ticket as the evaluation counts it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatedTicketRow {
+    pub tracking_code: String,
+    pub matter_code: String,
+    pub lead_unit_code: String,
+    pub region_code: Option<String>,
+    pub response_due: Option<OffsetDateTime>,
+    pub responded_at: Option<OffsetDateTime>,
+    pub handling_due: Option<OffsetDateTime>,
+    pub resolved_at: Option<OffsetDateTime>,
+    pub satisfaction: Option<Satisfaction>,
+    pub counts: gridline_core::stats::RateCounts,
+}
+
+/// Tickets received in one period per grid and matter type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeRow {
+    pub period: usize,
+    pub region_code: Option<String>,
+    pub matter_code: String,
+    pub tickets: u64,
 }
 
 /// A staff account as stored, with its password hash (never leaves the server).
@@ -1397,13 +1463,31 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
 
     /// The counts behind the evaluation rates of the dispatched tickets whose handling
-    /// deadline is in `[from, to)`, read at `now`, per lead unit, grid and matter type.
+    /// deadline is in one of the periods between consecutive `bounds` (ascending; the
+    /// last is exclusive), read at `now`, per period and `grouping`. One query.
     async fn rate_counts(
+        &self,
+        bounds: &[OffsetDateTime],
+        now: OffsetDateTime,
+        grouping: RateGrouping,
+    ) -> StoreResult<Vec<RateRow>>;
+
+    /// How many tickets of `scope` due in `[from, to)` are behind `measure` read at
+    /// `now`, and the first `limit` of them, nearest handling deadline first: exactly
+    /// the tickets [`Store::rate_counts`] counts for it.
+    async fn rated_tickets(
         &self,
         from: OffsetDateTime,
         to: OffsetDateTime,
         now: OffsetDateTime,
-    ) -> StoreResult<Vec<RateRow>>;
+        scope: &RateScope,
+        measure: gridline_core::stats::Measure,
+        limit: u32,
+    ) -> StoreResult<(u64, Vec<RatedTicketRow>)>;
+
+    /// Tickets received (by the time they were filed) in each period between
+    /// consecutive `bounds`, per grid and matter type. One query.
+    async fn intake_counts(&self, bounds: &[OffsetDateTime]) -> StoreResult<Vec<IntakeRow>>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

@@ -1,107 +1,299 @@
 // The evaluation figures (issue 8): counts behind the rates, per lead unit, grid and
-// matter type, for tickets whose handling deadline is in a period. Written once for
+// matter type, for tickets whose handling deadline is in a period; the tickets behind
+// any of those counts; tickets received per grid and matter type. Written once for
 // both backends like common_sql.rs (the including module defines `Pool`).
 // Included by sqlite.rs and postgres.rs; not a module of its own.
+//
+// The aggregate and the drill-down list are built from the same conditions, so the
+// tickets listed behind a number are exactly the ones it counts.
 
-use gridline_core::stats::RateCounts;
+use gridline_core::stats::{Measure, RateCounts};
+use gridline_core::ticket::Satisfaction;
 use time::OffsetDateTime;
 
 use crate::store::rows::RowExt as _;
-use crate::store::{RateRow, StoreResult, stored_time};
+use crate::store::{
+    IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow, StoreResult, stored_time,
+};
 
-/// One column of counts: a sum cast to BIGINT (PostgreSQL's SUM of BIGINT is NUMERIC).
-macro_rules! count_when {
-    ($condition:literal, $name:literal) => {
-        concat!(
-            "CAST(SUM(CASE WHEN ",
-            $condition,
-            " THEN 1 ELSE 0 END) AS BIGINT) AS ",
-            $name
-        )
+/// `$NOW` stands for the parameter holding the time the figures are read at.
+const CONDITIONS: [(&str, &str); 10] = [
+    (
+        "responded_in_time",
+        "t.responded_at IS NOT NULL AND t.response_due IS NOT NULL AND t.responded_at <= t.response_due",
+    ),
+    (
+        "responded_late",
+        "t.responded_at IS NOT NULL AND NOT (t.response_due IS NOT NULL AND t.responded_at <= t.response_due)",
+    ),
+    (
+        "not_responded",
+        "t.responded_at IS NULL AND t.response_due IS NOT NULL AND t.response_due <= $NOW",
+    ),
+    (
+        "resolved_on_time",
+        "t.resolved_at IS NOT NULL AND t.resolved_at <= t.handling_due",
+    ),
+    (
+        "resolved_late",
+        "t.resolved_at IS NOT NULL AND t.resolved_at > t.handling_due",
+    ),
+    (
+        "open_overdue",
+        "t.resolved_at IS NULL AND t.handling_due <= $NOW",
+    ),
+    ("satisfied", "t.satisfaction = 'satisfied'"),
+    ("basically_satisfied", "t.satisfaction = 'basically_satisfied'"),
+    ("dissatisfied", "t.satisfaction = 'dissatisfied'"),
+    ("return_requested", "COALESCE(r.n, 0) > 0"),
+];
+
+fn condition(name: &str) -> &'static str {
+    CONDITIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
+        .expect("a known condition")
+}
+
+/// The tickets behind a number, as a condition (the rate's denominator).
+fn measure_condition(measure: Measure) -> String {
+    let any = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| format!("({})", condition(n)))
+            .collect::<Vec<_>>()
+            .join(" OR ")
     };
+    match measure {
+        Measure::Tickets => "1 = 1".to_owned(),
+        Measure::Response => any(&["responded_in_time", "responded_late", "not_responded"]),
+        Measure::OnTime | Measure::Resolution => {
+            any(&["resolved_on_time", "resolved_late", "open_overdue"])
+        }
+        Measure::Satisfaction => any(&["satisfied", "basically_satisfied", "dissatisfied"]),
+        Measure::ReturnRequests => condition("return_requested").to_owned(),
+        Measure::Reopens => "t.reopen_count > 0".to_owned(),
+    }
+}
+
+/// Return requests per ticket, joined as `r`.
+const RETURN_REQUESTS: &str = "LEFT JOIN (SELECT ticket_id, COUNT(*) AS n FROM ticket_events \
+     WHERE kind = 'request_return' GROUP BY ticket_id) r ON r.ticket_id = t.id";
+
+/// `CASE` numbering the period of `column` among `bounds` (parameters `$1`..), and the
+/// condition keeping it inside them.
+fn periods(column: &str, bounds: usize) -> (String, String) {
+    let mut case = String::from("CAST(CASE");
+    for i in 1..bounds {
+        case.push_str(&format!(" WHEN {column} < ${} THEN {}", i + 1, i - 1));
+    }
+    case.push_str(" END AS BIGINT)");
+    let within = format!("{column} >= $1 AND {column} < ${bounds}");
+    (case, within)
+}
+
+fn count(row: &impl crate::store::rows::RowExt, column: &str) -> StoreResult<u64> {
+    Ok(u64::try_from(row.int64(column)?).unwrap_or_default())
+}
+
+fn counts_of(row: &impl crate::store::rows::RowExt, flags: bool) -> StoreResult<RateCounts> {
+    let (tickets, return_requests, reopens) = if flags {
+        ("one", "return_requests", "reopen_count")
+    } else {
+        ("tickets", "return_requests", "reopens")
+    };
+    let n = |column: &str| count(row, column);
+    Ok(RateCounts {
+        tickets: n(tickets)?,
+        responded_in_time: n("responded_in_time")?,
+        responded_late: n("responded_late")?,
+        not_responded: n("not_responded")?,
+        resolved_on_time: n("resolved_on_time")?,
+        resolved_late: n("resolved_late")?,
+        open_overdue: n("open_overdue")?,
+        satisfied: n("satisfied")?,
+        basically_satisfied: n("basically_satisfied")?,
+        dissatisfied: n("dissatisfied")?,
+        return_requests: n(return_requests)?,
+        reopens: n(reopens)?,
+    })
+}
+
+/// Each condition as a 0/1 column (`sum`: added up over the group).
+fn flag_columns(now: &str, sum: bool) -> String {
+    CONDITIONS
+        .iter()
+        .filter(|(name, _)| *name != "return_requested")
+        .map(|(name, c)| {
+            let flag = format!("CASE WHEN {} THEN 1 ELSE 0 END", c.replace("$NOW", now));
+            if sum {
+                format!("CAST(SUM({flag}) AS BIGINT) AS {name}")
+            } else {
+                format!("CAST({flag} AS BIGINT) AS {name}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(crate) async fn rate_counts(
     pool: &Pool,
+    bounds: &[OffsetDateTime],
+    now: OffsetDateTime,
+    grouping: RateGrouping,
+) -> StoreResult<Vec<RateRow>> {
+    assert!(bounds.len() >= 2, "a period has a start and an end");
+    let now_param = format!("${}", bounds.len() + 1);
+    let (period, within) = periods("t.handling_due", bounds.len());
+    let keys = match grouping {
+        RateGrouping::Detail => "t.lead_unit_code, t.region_code, t.matter_code",
+        RateGrouping::Unit => "t.lead_unit_code",
+    };
+    let sql = format!(
+        "SELECT {keys}, {period} AS period, CAST(COUNT(*) AS BIGINT) AS tickets, {flags}, \
+         CAST(SUM(t.reopen_count) AS BIGINT) AS reopens, \
+         CAST(SUM(COALESCE(r.n, 0)) AS BIGINT) AS return_requests \
+         FROM tickets t {RETURN_REQUESTS} \
+         WHERE t.lead_unit_code IS NOT NULL AND {within} \
+         GROUP BY {keys}, period ORDER BY {keys}, period",
+        flags = flag_columns(&now_param, true),
+    );
+    // Built only from this file's constants; values are bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for bound in bounds {
+        query = query.bind(stored_time(*bound));
+    }
+    let rows = query.bind(stored_time(now)).fetch_all(pool).await?;
+    let detail = matches!(grouping, RateGrouping::Detail);
+    rows.iter()
+        .map(|row| {
+            Ok(RateRow {
+                period: usize::try_from(row.int64("period")?).unwrap_or_default(),
+                unit_code: row.text("lead_unit_code")?,
+                region_code: if detail {
+                    row.opt_text("region_code")?
+                } else {
+                    None
+                },
+                matter_code: if detail {
+                    Some(row.text("matter_code")?)
+                } else {
+                    None
+                },
+                counts: counts_of(row, false)?,
+            })
+        })
+        .collect()
+}
+
+/// The scope's condition and its parameters (numbered from `first`).
+fn scope_condition(scope: &RateScope, first: usize) -> (String, Vec<String>) {
+    match scope {
+        RateScope::All => ("1 = 1".to_owned(), Vec::new()),
+        RateScope::Unit(code) => (format!("t.lead_unit_code = ${first}"), vec![code.clone()]),
+        RateScope::Matter(code) => (format!("t.matter_code = ${first}"), vec![code.clone()]),
+        RateScope::NoGrid => ("t.region_code IS NULL".to_owned(), Vec::new()),
+        RateScope::Grids(grids) if grids.is_empty() => ("1 = 0".to_owned(), Vec::new()),
+        RateScope::Grids(grids) => {
+            let params: Vec<String> = (0..grids.len())
+                .map(|i| format!("${}", first + i))
+                .collect();
+            (
+                format!("t.region_code IN ({})", params.join(", ")),
+                grids.clone(),
+            )
+        }
+    }
+}
+
+pub(crate) async fn rated_tickets(
+    pool: &Pool,
     from: OffsetDateTime,
     to: OffsetDateTime,
     now: OffsetDateTime,
-) -> StoreResult<Vec<RateRow>> {
-    let sql = concat!(
-        "SELECT t.lead_unit_code, t.region_code, t.matter_code, ",
-        "CAST(COUNT(*) AS BIGINT) AS tickets, ",
-        count_when!(
-            "t.responded_at IS NOT NULL AND t.response_due IS NOT NULL AND t.responded_at <= t.response_due",
-            "responded_in_time"
-        ),
-        ", ",
-        count_when!(
-            "t.responded_at IS NOT NULL AND NOT (t.response_due IS NOT NULL AND t.responded_at <= t.response_due)",
-            "responded_late"
-        ),
-        ", ",
-        count_when!(
-            "t.responded_at IS NULL AND t.response_due IS NOT NULL AND t.response_due <= $3",
-            "not_responded"
-        ),
-        ", ",
-        count_when!(
-            "t.resolved_at IS NOT NULL AND t.resolved_at <= t.handling_due",
-            "resolved_on_time"
-        ),
-        ", ",
-        count_when!(
-            "t.resolved_at IS NOT NULL AND t.resolved_at > t.handling_due",
-            "resolved_late"
-        ),
-        ", ",
-        count_when!(
-            "t.resolved_at IS NULL AND t.handling_due <= $3",
-            "open_overdue"
-        ),
-        ", ",
-        count_when!("t.satisfaction = 'satisfied'", "satisfied"),
-        ", ",
-        count_when!("t.satisfaction = 'basically_satisfied'", "basically_satisfied"),
-        ", ",
-        count_when!("t.satisfaction = 'dissatisfied'", "dissatisfied"),
-        ", CAST(SUM(t.reopen_count) AS BIGINT) AS reopens, ",
-        "CAST(SUM(COALESCE(r.n, 0)) AS BIGINT) AS return_requests ",
-        "FROM tickets t LEFT JOIN (SELECT ticket_id, COUNT(*) AS n FROM ticket_events ",
-        "WHERE kind = 'request_return' GROUP BY ticket_id) r ON r.ticket_id = t.id ",
-        "WHERE t.lead_unit_code IS NOT NULL AND t.handling_due >= $1 AND t.handling_due < $2 ",
-        "GROUP BY t.lead_unit_code, t.region_code, t.matter_code ",
-        "ORDER BY t.lead_unit_code, t.region_code, t.matter_code"
+    scope: &RateScope,
+    measure: Measure,
+    limit: u32,
+) -> StoreResult<(u64, Vec<RatedTicketRow>)> {
+    let (scope_sql, scope_params) = scope_condition(scope, 4);
+    let filter = format!(
+        "FROM tickets t {RETURN_REQUESTS} WHERE t.lead_unit_code IS NOT NULL \
+         AND t.handling_due >= $1 AND t.handling_due < $2 AND ({scope_sql}) AND ({})",
+        measure_condition(measure).replace("$NOW", "$3")
     );
-    let rows = sqlx::query(sql)
-        .bind(stored_time(from))
-        .bind(stored_time(to))
-        .bind(stored_time(now))
-        .fetch_all(pool)
-        .await?;
+    let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {filter}");
+    let list_sql = format!(
+        "SELECT t.tracking_code, t.matter_code, t.lead_unit_code, t.region_code, \
+         t.response_due, t.responded_at, t.handling_due, t.resolved_at, t.satisfaction, \
+         CAST(1 AS BIGINT) AS one, CAST(t.reopen_count AS BIGINT) AS reopen_count, \
+         CAST(COALESCE(r.n, 0) AS BIGINT) AS return_requests, {flags} \
+         {filter} ORDER BY t.handling_due, t.id LIMIT {limit}",
+        flags = flag_columns("$3", false),
+    );
+    // Built only from this file's constants; values are bound.
+    let bind = |sql: String| {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(stored_time(from))
+            .bind(stored_time(to))
+            .bind(stored_time(now));
+        for p in &scope_params {
+            query = query.bind(p.clone());
+        }
+        query
+    };
+    let rows = bind(list_sql).fetch_all(pool).await?;
+    let tickets = rows
+        .iter()
+        .map(|row| {
+            Ok(RatedTicketRow {
+                tracking_code: row.text("tracking_code")?,
+                matter_code: row.text("matter_code")?,
+                lead_unit_code: row.text("lead_unit_code")?,
+                region_code: row.opt_text("region_code")?,
+                response_due: row.opt_time("response_due")?,
+                responded_at: row.opt_time("responded_at")?,
+                handling_due: row.opt_time("handling_due")?,
+                resolved_at: row.opt_time("resolved_at")?,
+                satisfaction: row
+                    .opt_text("satisfaction")?
+                    .and_then(|s| Satisfaction::parse(&s)),
+                counts: counts_of(row, true)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let total = if tickets.len() < limit as usize {
+        tickets.len() as u64
+    } else {
+        count(&bind(count_sql).fetch_one(pool).await?, "n")?
+    };
+    Ok((total, tickets))
+}
+
+pub(crate) async fn intake_counts(
+    pool: &Pool,
+    bounds: &[OffsetDateTime],
+) -> StoreResult<Vec<IntakeRow>> {
+    assert!(bounds.len() >= 2, "a period has a start and an end");
+    let (period, within) = periods("t.created_at", bounds.len());
+    let sql = format!(
+        "SELECT t.region_code, t.matter_code, {period} AS period, \
+         CAST(COUNT(*) AS BIGINT) AS tickets FROM tickets t WHERE {within} \
+         GROUP BY t.region_code, t.matter_code, period"
+    );
+    // Built only from this file's constants; values are bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for bound in bounds {
+        query = query.bind(stored_time(*bound));
+    }
+    let rows = query.fetch_all(pool).await?;
     rows.iter()
         .map(|row| {
-            let n = |column: &str| -> StoreResult<u64> {
-                Ok(u64::try_from(row.int64(column)?).unwrap_or_default())
-            };
-            Ok(RateRow {
-                unit_code: row.text("lead_unit_code")?,
+            Ok(IntakeRow {
+                period: usize::try_from(row.int64("period")?).unwrap_or_default(),
                 region_code: row.opt_text("region_code")?,
                 matter_code: row.text("matter_code")?,
-                counts: RateCounts {
-                    tickets: n("tickets")?,
-                    responded_in_time: n("responded_in_time")?,
-                    responded_late: n("responded_late")?,
-                    not_responded: n("not_responded")?,
-                    resolved_on_time: n("resolved_on_time")?,
-                    resolved_late: n("resolved_late")?,
-                    open_overdue: n("open_overdue")?,
-                    satisfied: n("satisfied")?,
-                    basically_satisfied: n("basically_satisfied")?,
-                    dissatisfied: n("dissatisfied")?,
-                    return_requests: n("return_requests")?,
-                    reopens: n("reopens")?,
-                },
+                tickets: count(row, "tickets")?,
             })
         })
         .collect()

@@ -4,8 +4,10 @@
 //! next period's first instant out), and every grouping adds up to the same total.
 
 use gridline_core::Role;
-use gridline_core::api::stats::RatesResponse;
-use gridline_core::stats::{RateCounts, TicketFacts};
+use gridline_core::api::stats::{
+    HotspotsResponse, RankingResponse, RatedTicketsResponse, RatesResponse, ReportResponse,
+};
+use gridline_core::stats::{Measure, RateCounts, Rates, TicketFacts};
 use gridline_core::ticket::Satisfaction;
 use gridline_server::store::{NewEvent, TicketRecord, TicketVersion};
 use serde_json::json;
@@ -28,6 +30,7 @@ fn made(
         client_id: None,
         lead_unit_code: Some(unit.into()),
         region_code: Some(grid.into()),
+        created_at: due - time::Duration::days(7),
         dispatched_at: Some(due - time::Duration::days(7)),
         response_due: Some(due - time::Duration::days(6)),
         handling_due: Some(due),
@@ -112,6 +115,13 @@ async fn figures_follow_the_formulas(app: &TestApp) {
     t.resolved_at = Some(in_time(mid));
     t.satisfaction = Some(Satisfaction::Dissatisfied);
     history.push((t, vec![]));
+    // 7 and 8: due in January 2027, not yet due; 8 already responded and resolved.
+    let january = datetime!(2027-01-20 18:00 +08:00);
+    history.push((made(&template, 7, "U-CM", g, january), vec![]));
+    let mut t = made(&template, 8, "U-CM", g, january);
+    t.responded_at = Some(OffsetDateTime::now_utc() - time::Duration::hours(2));
+    t.resolved_at = Some(OffsetDateTime::now_utc() - time::Duration::hours(1));
+    history.push((t, vec![]));
     for (ticket, extra) in &history {
         let mut events = vec![event(ticket.created_at, "received")];
         events.extend(extra.iter().cloned());
@@ -176,7 +186,7 @@ async fn figures_follow_the_formulas(app: &TestApp) {
     let mut by_hand = RateCounts::default();
     for (t, extra) in history
         .iter()
-        .filter(|(t, _)| t.handling_due.unwrap() < end)
+        .filter(|(t, _)| t.handling_due.unwrap() < end && t.handling_due.unwrap() >= start)
     {
         by_hand.add(&RateCounts::of(
             &TicketFacts {
@@ -223,6 +233,294 @@ async fn figures_follow_the_formulas(app: &TestApp) {
             r.status()
         );
     }
+
+    drill_downs_list_exactly_the_tickets_counted(app).await;
+    the_ranking_has_a_year_of_trend(app, &october).await;
+    hotspots_compare_with_the_period_before(app).await;
+    reports_as_page_and_csv(app, &october).await;
+    sign_in_as(app, Role::UnitHandler).await;
+    for path in ["ranking", "tickets", "hotspots", "report", "report.csv"] {
+        expect_error(
+            app.get(&format!("/api/v1/stats/{path}")).await,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+}
+
+async fn listed(app: &TestApp, query: &str) -> RatedTicketsResponse {
+    let response = app.get(&format!("/api/v1/stats/tickets?{query}")).await;
+    assert_eq!(response.status(), 200, "{query}");
+    response.json().await.unwrap()
+}
+
+fn codes(list: &RatedTicketsResponse) -> Vec<&str> {
+    let mut codes: Vec<&str> = list
+        .tickets
+        .iter()
+        .map(|t| t.tracking_code.as_str())
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// Behind every number of every grouping: as many tickets as it counts, and their own
+/// counts add up to the group's.
+async fn drill_downs_list_exactly_the_tickets_counted(app: &TestApp) {
+    let period = "from=2026-10-01&to=2026-11-01";
+    for by in ["unit", "street", "community", "grid", "matter"] {
+        let grouped = rates(app, &format!("by={by}&{period}")).await;
+        for row in grouped.rows.iter().chain([&grouped.total]) {
+            let all = listed(app, &format!("by={by}&code={}&{period}", row.code)).await;
+            let mut sum = RateCounts::default();
+            for t in &all.tickets {
+                sum.add(&t.counts);
+            }
+            assert_eq!(sum, row.counts, "{by} {}", row.code);
+            for measure in Measure::ALL {
+                let list = listed(
+                    app,
+                    &format!(
+                        "by={by}&code={}&{period}&measure={}",
+                        row.code,
+                        measure.as_str()
+                    ),
+                )
+                .await;
+                let expected: Vec<&str> = {
+                    let mut c: Vec<&str> = all
+                        .tickets
+                        .iter()
+                        .filter(|t| measure.counts_ticket(&t.counts))
+                        .map(|t| t.tracking_code.as_str())
+                        .collect();
+                    c.sort();
+                    c
+                };
+                assert_eq!(codes(&list), expected, "{by} {} {measure:?}", row.code);
+                assert_eq!(list.count, expected.len() as u64);
+                assert!(!list.truncated);
+                if !matches!(measure, Measure::ReturnRequests | Measure::Reopens) {
+                    assert_eq!(
+                        list.count,
+                        measure.of(&row.counts),
+                        "{by} {} {measure:?}",
+                        row.code
+                    );
+                }
+            }
+        }
+    }
+    // By hand: U-CM's October on-time rate stands on 1, 2, 3 (open past due) and 4;
+    // its satisfaction rate on the two rated.
+    let on_time = listed(app, &format!("code=U-CM&{period}&measure=on_time")).await;
+    assert_eq!(
+        codes(&on_time),
+        ["HIST0001", "HIST0002", "HIST0003", "HIST0004"]
+    );
+    let open_overdue: Vec<&str> = on_time
+        .tickets
+        .iter()
+        .filter(|t| t.counts.open_overdue == 1)
+        .map(|t| t.tracking_code.as_str())
+        .collect();
+    assert_eq!(open_overdue, ["HIST0003"]);
+    let rated = listed(app, &format!("code=U-CM&{period}&measure=satisfaction")).await;
+    assert_eq!(codes(&rated), ["HIST0001", "HIST0002"]);
+    let returned = listed(app, &format!("code=U-CM&{period}&measure=return_requests")).await;
+    assert_eq!(codes(&returned), ["HIST0003"]);
+    // Nothing is due yet in January 2027: both are counted, only the resolved one is
+    // in the on-time and response rates.
+    let january = "from=2027-01-01&to=2027-02-01";
+    let all = listed(app, &format!("code=U-CM&{january}")).await;
+    assert_eq!(codes(&all), ["HIST0007", "HIST0008"]);
+    for measure in ["on_time", "resolution", "response"] {
+        let list = listed(app, &format!("code=U-CM&{january}&measure={measure}")).await;
+        assert_eq!(codes(&list), ["HIST0008"], "{measure}");
+    }
+    // A street's list is its grids' tickets; a code of the wrong kind is refused.
+    let street = listed(app, &format!("by=street&code=D01-S02&{period}")).await;
+    assert_eq!(codes(&street), ["HIST0004", "HIST0006"]);
+    let r = app
+        .get(&format!(
+            "/api/v1/stats/tickets?by=street&code=D01-S01-C01&{period}"
+        ))
+        .await;
+    expect_error(r, 422, "validation_failed").await;
+    let r = app.get("/api/v1/stats/tickets?measure=everything").await;
+    assert!(matches!(r.status().as_u16(), 400 | 422));
+}
+
+async fn the_ranking_has_a_year_of_trend(app: &TestApp, october: &RatesResponse) {
+    let response = app.get("/api/v1/stats/ranking?month=2026-10").await;
+    assert_eq!(response.status(), 200);
+    let ranking: RankingResponse = response.json().await.unwrap();
+    assert_eq!(ranking.month, "2026-10");
+    assert_eq!(ranking.months.len(), 12);
+    assert_eq!(ranking.months[0], "2025-11");
+    assert_eq!(ranking.months[11], "2026-10");
+    assert_eq!(
+        (ranking.from.as_str(), ranking.to.as_str()),
+        ("2026-10-01", "2026-11-01")
+    );
+    // The month's figures are the rates endpoint's for the same month.
+    for row in &october.rows {
+        let ranked = ranking.rows.iter().find(|r| r.code == row.code).unwrap();
+        assert_eq!(
+            (ranked.counts, ranked.rates),
+            (row.counts, row.rates),
+            "{}",
+            row.code
+        );
+        assert_eq!(ranked.trend.len(), 12);
+        assert_eq!(ranked.trend[11], row.rates);
+    }
+    assert_eq!(ranking.total.counts, october.total.counts);
+    // Nothing was due in September (ticket 4 is due at October's first instant), so
+    // its rates are all "—".
+    let cm = ranking.rows.iter().find(|r| r.code == "U-CM").unwrap();
+    assert_eq!(cm.trend[10], Rates::default());
+    // November 2026 is the next month's ranking, and its trend ends with it.
+    let next: RankingResponse = app
+        .get("/api/v1/stats/ranking?month=2026-11")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cm_next = next.rows.iter().find(|r| r.code == "U-CM").unwrap();
+    assert_eq!(cm_next.trend[10], cm.rates, "October, one month on");
+    let bad = app.get("/api/v1/stats/ranking?month=2026-13").await;
+    expect_error(bad, 422, "validation_failed").await;
+}
+
+async fn hotspots_compare_with_the_period_before(app: &TestApp) {
+    let get = |query: &'static str| async move {
+        let response = app.get(&format!("/api/v1/stats/hotspots?{query}")).await;
+        assert_eq!(response.status(), 200, "{query}");
+        response.json::<HotspotsResponse>().await.unwrap()
+    };
+    // Filed a week before their deadlines: in October 1, 2, 3, 6 and 5; in the 31 days
+    // before, 4.
+    let district = get("from=2026-10-01&to=2026-11-01").await;
+    assert_eq!(district.previous_from, "2026-08-31");
+    assert_eq!((district.total.current, district.total.previous), (5, 1));
+    let heat = |code: &str| {
+        let g = district
+            .grids
+            .iter()
+            .find(|g| g.change.code == code)
+            .unwrap();
+        (g.change.current, g.change.previous)
+    };
+    assert_eq!(heat("D01-S01-C01-G02"), (4, 0));
+    assert_eq!(heat("D01-S02-C01-G01"), (1, 1));
+    assert!(
+        district
+            .grids
+            .iter()
+            .all(|g| g.path.starts_with('M') && g.path.ends_with('Z'))
+    );
+    assert_eq!(district.rising.len(), 1);
+    assert_eq!(
+        (
+            district.rising[0].code.as_str(),
+            district.rising[0].current,
+            district.rising[0].previous
+        ),
+        ("0201", 5, 1)
+    );
+    // A street's grids only.
+    let street = get("from=2026-10-01&to=2026-11-01&street=D01-S01").await;
+    assert!(
+        street
+            .grids
+            .iter()
+            .all(|g| g.change.code.starts_with("D01-S01-"))
+    );
+    assert_eq!((street.total.current, street.total.previous), (4, 0));
+    let r = app.get("/api/v1/stats/hotspots?street=D01-S01-C01").await;
+    expect_error(r, 422, "validation_failed").await;
+}
+
+async fn reports_as_page_and_csv(app: &TestApp, october: &RatesResponse) {
+    let get = |query: &'static str| async move {
+        let response = app.get(&format!("/api/v1/stats/report?{query}")).await;
+        assert_eq!(response.status(), 200, "{query}");
+        response.json::<ReportResponse>().await.unwrap()
+    };
+    let monthly = get("kind=monthly&date=2026-10-15").await;
+    assert_eq!(
+        (monthly.from.as_str(), monthly.to.as_str()),
+        ("2026-10-01", "2026-11-01")
+    );
+    assert_eq!(monthly.previous_from, "2026-09-01");
+    assert_eq!(
+        (monthly.received.current, monthly.received.previous),
+        (5, 1)
+    );
+    assert_eq!(monthly.total.counts, october.total.counts);
+    assert_eq!(monthly.units, october.rows);
+    let areas: Vec<&str> = monthly.areas.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(areas, ["D01-S01", "D01-S02"]);
+    // A street's report: its tickets, by community.
+    let street = get("kind=monthly&date=2026-10-15&street=D01-S01").await;
+    assert_eq!(street.scope_zh, "东山街道");
+    assert_eq!(street.total.counts.tickets, 3);
+    assert!(street.areas.iter().all(|a| a.code.starts_with("D01-S01-C")));
+    // The day of the deadlines: 1, 2, 3 and 6; the week (Monday 12 to Sunday 18).
+    let daily = get("kind=daily&date=2026-10-15").await;
+    assert_eq!(daily.total.counts.tickets, 4);
+    let weekly = get("kind=weekly&date=2026-10-18").await;
+    assert_eq!(
+        (weekly.from.as_str(), weekly.to.as_str()),
+        ("2026-10-12", "2026-10-19")
+    );
+    assert_eq!(weekly.total.counts.tickets, 4);
+
+    let csv = app
+        .get("/api/v1/stats/report.csv?kind=monthly&date=2026-10-15")
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("gridline-monthly-D01-2026-10-01.csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with('\u{feff}'),
+        "a byte-order mark for spreadsheets"
+    );
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert!(lines[0].starts_with("月通报 Monthly bulletin,示范区,D01"));
+    let cm = lines.iter().find(|l| l.starts_with("U-CM,")).unwrap();
+    let fields: Vec<&str> = cm.split(',').collect();
+    // Code, name, tickets, response, on time, resolution, satisfaction.
+    assert_eq!(
+        &fields[..7],
+        [
+            "U-CM",
+            "城市管理局",
+            "4",
+            "50.0%",
+            "50.0%",
+            "75.0%",
+            "100.0%"
+        ]
+    );
+    let no_rating = lines.iter().find(|l| l.starts_with("U-C0201,")).unwrap();
+    assert!(
+        no_rating.contains(",0.0%,"),
+        "dissatisfied only: 0 %, not empty"
+    );
 }
 
 crate::both_backends!(figures_follow_the_formulas);
