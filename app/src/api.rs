@@ -15,6 +15,9 @@ use gridline_core::api::station::{
     DEVICE_HEADER, DeviceResponse, EnrollRequest, EnrolledResponse, SealedFilingRequest,
     StationFilingsResponse,
 };
+use gridline_core::api::stats::{
+    HotspotsResponse, RankingResponse, RatedTicketsResponse, ReportResponse, TrendResponse,
+};
 use gridline_core::api::ticket::{
     ActionRequest, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, QueueResponse,
     QueueView, RatingRequest, TicketCreatedResponse, TicketView, TierChangeRequest,
@@ -355,6 +358,57 @@ pub async fn add_co_unit(code: &str, request: &CoUnitRequest) -> Result<TicketVi
 
 pub async fn change_tier(code: &str, request: &TierChangeRequest) -> Result<TicketView, ApiError> {
     post(&format!("/tickets/{}/tier", plain(code)), request).await
+}
+
+/// A query string of `key=value` pairs with the values encoded; empty ones left out.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| {
+            format!(
+                "{key}={}",
+                String::from(js_sys::encode_uri_component(value))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `month` as `YYYY-MM`, or empty for this month.
+pub async fn ranking(month: &str) -> Result<RankingResponse, ApiError> {
+    get(&format!(
+        "/stats/ranking?{}",
+        query_string(&[("month", month)])
+    ))
+    .await
+}
+
+/// The 12 months up to `month` (`YYYY-MM`, or empty for this month).
+pub async fn trend(month: &str) -> Result<TrendResponse, ApiError> {
+    get(&format!(
+        "/stats/trend?{}",
+        query_string(&[("month", month)])
+    ))
+    .await
+}
+
+/// The tickets behind one number; `query` as `by=…&code=…&from=…&to=…&measure=…`.
+pub async fn rated_tickets(query: &str) -> Result<RatedTicketsResponse, ApiError> {
+    get(&format!("/stats/tickets?{query}")).await
+}
+
+pub async fn hotspots(query: &str) -> Result<HotspotsResponse, ApiError> {
+    get(&format!("/stats/hotspots?{query}")).await
+}
+
+pub async fn report(query: &str) -> Result<ReportResponse, ApiError> {
+    get(&format!("/stats/report?{query}")).await
+}
+
+/// The link that downloads a report as CSV (the session cookie authenticates it).
+pub fn report_csv_url(query: &str) -> String {
+    url(&format!("/stats/report.csv?{query}"))
 }
 
 pub async fn field_sync(request: &SyncRequest) -> Result<SyncResponse, ApiError> {

@@ -108,6 +108,7 @@ pub fn ResidentApp() -> impl IntoView {
 const STAFF_NAV: &[NavItem] = &[
     NavItem::new("/staff/", Key::NavStaff, true),
     NavItem::new("/staff/tickets", Key::NavTickets, false),
+    NavItem::new("/staff/stats", Key::NavStats, false),
 ];
 
 /// The staff app: sign-in and the ticket consoles.
@@ -123,6 +124,9 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/tickets") view=pages::staff::console::ConsolePage />
                     <Route path=path!("/tickets/:code") view=pages::staff::ticket::StaffTicketPage />
+                    <Route path=path!("/stats") view=pages::staff::stats::DashboardPage />
+                    <Route path=path!("/stats/reports") view=pages::staff::reports::ReportsPage />
+                    <Route path=path!("/stats/hotspots") view=pages::staff::hotspots::HotspotsPage />
                 </Routes>
             </Shell>
         </Router>

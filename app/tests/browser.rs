@@ -3,8 +3,12 @@
 use gridline_app::api::ApiError;
 use gridline_app::components::error_notice::ErrorNotice;
 use gridline_app::components::shell::LanguageSwitch;
+use gridline_app::i18n::Key;
 use gridline_app::i18n::{I18n, Locale, stored_locale};
 use gridline_app::offline::db::{self, StoredMedia};
+use gridline_app::pages::staff::stats::{Drill, RatesTable, Trends};
+use gridline_core::api::stats::RatesRow;
+use gridline_core::stats::{Measure, RateCounts, Rates};
 use gridline_core::{ErrorCode, ErrorResponse, FieldError, FieldIssue};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -600,4 +604,102 @@ async fn station_media_stay_for_the_session_and_the_queue_only() {
     assert!(db::media_ids(&database).await.unwrap().is_empty());
     assert_eq!(station::all(&database).await.unwrap().len(), 1);
     database.close();
+}
+
+fn figures(code: &str, on_time: Option<f64>, response: Option<f64>, tickets: u64) -> RatesRow {
+    RatesRow {
+        code: code.into(),
+        name_zh: format!("单位{code}"),
+        name_en: format!("Unit {code}"),
+        counts: RateCounts {
+            tickets,
+            ..RateCounts::default()
+        },
+        rates: Rates {
+            on_time,
+            response,
+            ..Rates::default()
+        },
+    }
+}
+
+fn row_codes(host: &web_sys::Element) -> Vec<String> {
+    let rows = host.query_selector_all("tbody tr").unwrap();
+    (0..rows.length())
+        .map(|i| {
+            rows.item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .get_attribute("data-code")
+                .unwrap()
+        })
+        .collect()
+}
+
+/// The ranking orders units by the chosen rate (nothing counted last), and a number
+/// names the group and measure its drill-down lists.
+#[wasm_bindgen_test]
+async fn the_ranking_orders_by_the_chosen_rate_and_numbers_drill_down() {
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let rank_by = RwSignal::new(Measure::OnTime);
+    let drill = RwSignal::new(None::<Drill>);
+    let rows = vec![
+        figures("A", None, Some(1.0), 9),
+        figures("B", Some(0.5), Some(0.2), 2),
+        figures("C", Some(0.9), None, 1),
+    ];
+    let total = figures("*", Some(0.7), Some(0.6), 12);
+    // A's year: eleven months with nothing counted, then this month's.
+    let trends = RwSignal::new(Trends::new());
+    let a_year: Vec<Rates> = vec![Rates::default(); 11]
+        .into_iter()
+        .chain([rows[0].rates])
+        .collect();
+    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
+        provide_context(I18n::new(Locale::ZhCn));
+        view! {
+            <RatesTable rows=rows.clone() total=total.clone() by="unit" from="2026-10-01".to_owned()
+                to="2026-11-01".to_owned() rank_by=Some(rank_by) trends=trends drill=Some(drill) heading=Key::StatsUnit />
+        }
+    });
+    next_tick().await;
+    assert_eq!(row_codes(&host), ["C", "B", "A"]);
+    let text = host.text_content().unwrap();
+    assert!(text.contains("单位C") && text.contains("合计"), "{text}");
+    assert!(text.contains("90.0%") && text.contains("—"), "{text}");
+    // The sparklines come when the trend does; A's: one point, no line through gaps.
+    assert!(host.query_selector("svg.sparkline").unwrap().is_none());
+    trends.set(Trends::from([("A".to_owned(), a_year)]));
+    rank_by.set(Measure::Response);
+    next_tick().await;
+    assert_eq!(row_codes(&host), ["A", "B", "C"]);
+    let path = host
+        .query_selector("tr[data-code=A] svg.sparkline path")
+        .unwrap()
+        .unwrap();
+    assert_eq!(path.get_attribute("d").unwrap().trim(), "M112.0 2.0");
+
+    let cell: web_sys::HtmlElement = host
+        .query_selector("tr[data-code=B] [data-measure=on_time]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(cell.text_content().unwrap(), "50.0%");
+    cell.click();
+    let chosen = drill.get_untracked().expect("a drill-down chosen");
+    assert_eq!(
+        (
+            chosen.code.as_str(),
+            chosen.measure,
+            chosen.by,
+            chosen.name.as_str()
+        ),
+        ("B", Measure::OnTime, "unit", "单位B")
+    );
+    assert_eq!(
+        (chosen.from.as_str(), chosen.to.as_str()),
+        ("2026-10-01", "2026-11-01")
+    );
+    drop(handle);
 }

@@ -407,4 +407,76 @@ impl Key {
         "已开启工单通知：新工单、临期和超期会通知您。",
         "Queue notifications on: new tickets, near and past deadlines.",
     );
+    pub const NavStats: Key = Key::new("统计", "Statistics");
+    pub const StatsTitle: Key = Key::new("考核排名", "Unit ranking");
+    pub const StatsIntro: Key = Key::new(
+        "各承办单位本月的响应率、按期办结率、解决率和满意率，及近12个月走势；点任一数字查看背后的工单。",
+        "Each unit's response, on-time, resolution and satisfaction rates this month, with the last 12 months; tap any number for the tickets behind it.",
+    );
+    pub const StatsMonth: Key = Key::new("月份", "Month");
+    pub const StatsRankBy: Key = Key::new("排名依据", "Rank by");
+    pub const StatsRank: Key = Key::new("名次", "Rank");
+    pub const StatsUnit: Key = Key::new("承办单位", "Unit");
+    pub const StatsTickets: Key = Key::new("工单", "Tickets");
+    pub const StatsResponse: Key = Key::new("响应率", "Response rate");
+    pub const StatsOnTime: Key = Key::new("按期办结率", "On-time rate");
+    pub const StatsResolution: Key = Key::new("解决率", "Resolution rate");
+    pub const StatsSatisfaction: Key = Key::new("满意率", "Satisfaction rate");
+    pub const StatsReturns: Key = Key::new("退单申请", "Return requests");
+    pub const StatsReopens: Key = Key::new("重办", "Reopenings");
+    pub const StatsTrend: Key = Key::new("近12个月", "Last 12 months");
+    pub const StatsTotal: Key = Key::new("合计", "Total");
+    pub const StatsNone: Key = Key::new(
+        "本期没有计入考核的工单。",
+        "No ticket counts in this period.",
+    );
+    pub const StatsHow: Key = Key::new("计算方法", "How the figures are counted");
+    pub const StatsFormulas: Key = Key::new(
+        "工单按办理时限所在的期间计入。响应率 = 时限内接单 ÷（已接单 + 超过响应时限未接单）。按期办结率 = 时限内办结 ÷（已办结 + 超期未办结）。解决率 = 已办结 ÷（已办结 + 超期未办结）。满意率 =（满意 + 基本满意）÷ 已评价。尚未到期的工单暂不计入；分母为零显示“—”。",
+        "A ticket counts in the period of its handling deadline. Response rate = accepted within the response time ÷ (accepted + response time passed without acceptance). On-time rate = resolved by the deadline ÷ (resolved + open past the deadline). Resolution rate = resolved ÷ (resolved + open past the deadline). Satisfaction rate = (satisfied + basically satisfied) ÷ rated. Tickets not yet due are not counted yet; an empty denominator shows \"—\".",
+    );
+    pub const DrillTitle: Key = Key::new("计入的工单", "Tickets counted");
+    pub const DrillCount: Key = Key::new("件", "tickets");
+    pub const DrillTruncated: Key = Key::new("仅显示前1000件。", "Only the first 1,000 are shown.");
+    pub const DrillClose: Key = Key::new("关闭", "Close");
+    pub const OutRespondedInTime: Key = Key::new("按时接单", "Accepted in time");
+    pub const OutRespondedLate: Key = Key::new("超时接单", "Accepted late");
+    pub const OutNotResponded: Key = Key::new("超时未接单", "Not accepted in time");
+    pub const OutResolvedOnTime: Key = Key::new("按期办结", "Resolved on time");
+    pub const OutResolvedLate: Key = Key::new("超期办结", "Resolved late");
+    pub const OutOpenOverdue: Key = Key::new("超期未办结", "Open past the deadline");
+    pub const OutNotDue: Key = Key::new("未到期", "Not yet due");
+    pub const ReportsTitle: Key = Key::new("报表", "Reports");
+    pub const ReportDaily: Key = Key::new("日报", "Daily report");
+    pub const ReportWeekly: Key = Key::new("周分析", "Weekly analysis");
+    pub const ReportMonthly: Key = Key::new("月通报", "Monthly bulletin");
+    pub const ReportDate: Key = Key::new("日期", "Date");
+    pub const ReportScope: Key = Key::new("范围", "Area");
+    pub const ReportDistrict: Key = Key::new("全区", "Whole district");
+    pub const ReportPrint: Key = Key::new("打印", "Print");
+    pub const ReportCsv: Key = Key::new("下载 CSV", "Download CSV");
+    pub const ReportReceived: Key = Key::new("受理", "Received");
+    pub const ReportPrevious: Key = Key::new("上期", "Previous period");
+    pub const ReportByUnit: Key = Key::new(
+        "按承办单位（本期到期工单）",
+        "By unit (tickets due in the period)",
+    );
+    pub const ReportByArea: Key = Key::new(
+        "按区域（本期到期工单）",
+        "By area (tickets due in the period)",
+    );
+    pub const ReportMatters: Key = Key::new("受理最多的事项", "Most received matters");
+    pub const ReportPeriod: Key = Key::new("期间", "Period");
+    pub const HotspotsTitle: Key = Key::new("热点", "Hotspots");
+    pub const HotspotsIntro: Key = Key::new(
+        "各网格受理量与上一个同长期间对比，颜色越深受理越多；并列出增长最多的事项。",
+        "Tickets received per grid against the period of the same length before; darker is more. With the matter types rising most.",
+    );
+    pub const HotspotsFrom: Key = Key::new("起", "From");
+    pub const HotspotsTo: Key = Key::new("止（不含）", "To (exclusive)");
+    pub const HotspotsRising: Key = Key::new("增长最多的事项", "Rising matter types");
+    pub const HotspotsNoRise: Key = Key::new("没有增长的事项。", "No matter type is rising.");
+    pub const HotspotsGrids: Key = Key::new("受理最多的网格", "Grids with the most tickets");
+    pub const ChangeNow: Key = Key::new("本期", "This period");
+    pub const ChangeDelta: Key = Key::new("变化", "Change");
 }

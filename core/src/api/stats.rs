@@ -50,9 +50,6 @@ pub struct RatesRow {
     pub name_en: String,
     pub counts: RateCounts,
     pub rates: Rates,
-    /// The ranking's last 12 months, oldest first (empty elsewhere).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub trend: Vec<Rates>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,7 +65,8 @@ pub struct RatesResponse {
     pub total: RatesRow,
 }
 
-/// `GET /api/v1/stats/ranking`: the supervisors' dashboard.
+/// `GET /api/v1/stats/ranking` and `GET /api/v1/stats/trend`: the supervisors'
+/// dashboard.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
@@ -78,21 +76,41 @@ pub struct RankingQuery {
     pub month: Option<String>,
 }
 
-/// Every unit's figures for a month with the 12 months up to it.
+/// Every unit's figures for a month (the app ranks them by the rate chosen).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RankingResponse {
     /// `YYYY-MM`.
     pub month: String,
-    /// The trend's months, oldest first; the last is `month`.
-    pub months: Vec<String>,
     /// The month's first day and the next month's (`YYYY-MM-DD`).
     pub from: String,
     pub to: String,
     pub read_at: String,
-    /// By unit code; every unit with a ticket counted in the 12 months.
+    /// By unit code; every unit with a ticket counted in the month.
     pub rows: Vec<RatesRow>,
     pub total: RatesRow,
+}
+
+/// One unit's rates in each of the 12 months.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendRow {
+    pub code: String,
+    /// Oldest first, as the response's `months`.
+    pub rates: Vec<Rates>,
+}
+
+/// The 12 months up to a month (the dashboard's sparklines), asked for apart from the
+/// ranking: it reads a year of tickets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendResponse {
+    /// `YYYY-MM`, oldest first; the last is the month asked for.
+    pub months: Vec<String>,
+    pub read_at: String,
+    /// By unit code; every unit with a ticket counted in the 12 months.
+    pub rows: Vec<TrendRow>,
+    pub total: TrendRow,
 }
 
 /// `GET /api/v1/stats/tickets`: the tickets behind one number of `rates` or `ranking`.
@@ -258,7 +276,9 @@ pub struct ReportResponse {
     pub total: RatesRow,
     /// The same per lead unit.
     pub units: Vec<RatesRow>,
-    /// The same per street (district report) or community (a street's).
+    /// What `areas` are: streets (the district's report) or communities (a street's).
+    pub area_by: GroupBy,
+    /// The same per street or community.
     pub areas: Vec<RatesRow>,
     /// The most received matter types, with the period before (at most 10).
     pub matters: Vec<Change>,

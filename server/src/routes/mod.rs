@@ -75,6 +75,7 @@ use crate::serve::AppState;
         push::staff,
         stats::rates,
         stats::ranking,
+        stats::trend,
         stats::rated_tickets,
         stats::hotspots,
         stats::report,

@@ -15,7 +15,7 @@ use gridline_core::api::reference::{Region, RegionLevel};
 use gridline_core::api::stats::{
     Change, GridHeat, GroupBy, HotspotsQuery, HotspotsResponse, RankingQuery, RankingResponse,
     RatedTicket, RatedTicketsQuery, RatedTicketsResponse, RatesQuery, RatesResponse, RatesRow,
-    ReportKind, ReportQuery, ReportResponse,
+    ReportKind, ReportQuery, ReportResponse, TrendResponse, TrendRow,
 };
 use gridline_core::deadline::CHINA_OFFSET;
 use gridline_core::geo::Polygon;
@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/stats/rates", get(rates))
         .route("/stats/ranking", get(ranking))
+        .route("/stats/trend", get(trend))
         .route("/stats/tickets", get(rated_tickets))
         .route("/stats/hotspots", get(hotspots))
         .route("/stats/report", get(report))
@@ -164,7 +165,6 @@ fn row(code: String, name_zh: String, name_en: String, counts: RateCounts) -> Ra
         name_en,
         rates: counts.rates(),
         counts,
-        trend: Vec::new(),
     }
 }
 
@@ -227,9 +227,21 @@ pub async fn rates(
     }))
 }
 
+fn month_of(query: &RankingQuery, now: OffsetDateTime) -> AppResult<Date> {
+    match &query.month {
+        Some(text) => day("month", &format!("{}-01", text.trim()))
+            .map_err(|_| field_error("month", "a month as YYYY-MM")),
+        None => Ok(first_of_month(today(now))),
+    }
+}
+
+fn month_label(d: Date) -> String {
+    format!("{:04}-{:02}", d.year(), u8::from(d.month()))
+}
+
 #[utoipa::path(get, path = "/api/v1/stats/ranking", tag = "stats", params(RankingQuery),
     responses(
-        (status = 200, body = RankingResponse, description = "every unit's figures for the month, with each month's rates of the 12 up to it"),
+        (status = 200, body = RankingResponse, description = "every unit's figures for the month"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a month that is not YYYY-MM"),
     ))]
@@ -240,51 +252,67 @@ pub async fn ranking(
 ) -> AppResult<ApiJson<RankingResponse>> {
     staff.require_any(STATS_ROLES)?;
     let now = OffsetDateTime::now_utc();
-    let month = match &query.month {
-        Some(text) => day("month", &format!("{}-01", text.trim()))
-            .map_err(|_| field_error("month", "a month as YYYY-MM"))?,
-        None => first_of_month(today(now)),
-    };
+    let month = month_of(&query, now)?;
+    let (from, to) = (at(month), at(add_months(month, 1)));
+    let counted = state
+        .store
+        .rate_counts(&[from, to], now, RateGrouping::Unit)
+        .await?;
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let (rows, total) = grouped(&snapshot, GroupBy::Unit, &counted);
+    Ok(ApiJson(RankingResponse {
+        month: month_label(month),
+        from: month.to_string(),
+        to: add_months(month, 1).to_string(),
+        read_at: read_at(now),
+        rows,
+        total,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/trend", tag = "stats", params(RankingQuery),
+    responses(
+        (status = 200, body = TrendResponse, description = "each unit's rates in the 12 months up to the month"),
+        (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
+        (status = 422, body = gridline_core::ErrorResponse, description = "a month that is not YYYY-MM"),
+    ))]
+pub async fn trend(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiQuery(query): ApiQuery<RankingQuery>,
+) -> AppResult<ApiJson<TrendResponse>> {
+    staff.require_any(STATS_ROLES)?;
+    let now = OffsetDateTime::now_utc();
+    let month = month_of(&query, now)?;
     // 12 months up to and including `month`: 13 bounds, one query.
     let bounds: Vec<OffsetDateTime> = (-11..=1).map(|n| at(add_months(month, n))).collect();
     let counted = state
         .store
         .rate_counts(&bounds, now, RateGrouping::Unit)
         .await?;
-    let snapshot = state.reference.get(state.store.as_ref()).await?;
     let mut units: BTreeMap<&str, [RateCounts; 12]> = BTreeMap::new();
     let mut total = [RateCounts::default(); 12];
-    for r in &counted {
-        let Some(slot) = units
+    for r in counted.iter().filter(|r| r.period < 12) {
+        units
             .entry(&r.unit_code)
-            .or_insert([RateCounts::default(); 12])
-            .get_mut(r.period)
-        else {
-            continue;
-        };
-        slot.add(&r.counts);
+            .or_insert([RateCounts::default(); 12])[r.period]
+            .add(&r.counts);
         total[r.period].add(&r.counts);
     }
-    let with_trend = |mut row: RatesRow, months: &[RateCounts; 12]| {
-        row.trend = months.iter().map(RateCounts::rates).collect::<Vec<Rates>>();
-        row
+    let trend_row = |code: &str, months: &[RateCounts; 12]| TrendRow {
+        code: code.to_owned(),
+        rates: months.iter().map(RateCounts::rates).collect::<Vec<Rates>>(),
     };
-    let rows = units
-        .iter()
-        .map(|(code, months)| {
-            let (code, zh, en) = unit_names(&snapshot, code);
-            with_trend(row(code, zh, en, months[11]), months)
-        })
-        .collect();
-    let label = |d: Date| format!("{:04}-{:02}", d.year(), u8::from(d.month()));
-    Ok(ApiJson(RankingResponse {
-        month: label(month),
-        months: (-11..=0).map(|n| label(add_months(month, n))).collect(),
-        from: month.to_string(),
-        to: add_months(month, 1).to_string(),
+    Ok(ApiJson(TrendResponse {
+        months: (-11..=0)
+            .map(|n| month_label(add_months(month, n)))
+            .collect(),
         read_at: read_at(now),
-        rows,
-        total: with_trend(total_row(total[11]), &total),
+        rows: units
+            .iter()
+            .map(|(code, months)| trend_row(code, months))
+            .collect(),
+        total: trend_row("*", &total),
     }))
 }
 
@@ -648,6 +676,7 @@ async fn build_report(
         ),
         total,
         units,
+        area_by: area_level,
         areas,
         matters,
     })

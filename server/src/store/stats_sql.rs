@@ -43,7 +43,10 @@ const CONDITIONS: [(&str, &str); 10] = [
         "t.resolved_at IS NULL AND t.handling_due <= $NOW",
     ),
     ("satisfied", "t.satisfaction = 'satisfied'"),
-    ("basically_satisfied", "t.satisfaction = 'basically_satisfied'"),
+    (
+        "basically_satisfied",
+        "t.satisfaction = 'basically_satisfied'",
+    ),
     ("dissatisfied", "t.satisfaction = 'dissatisfied'"),
     ("return_requested", "COALESCE(r.n, 0) > 0"),
 ];

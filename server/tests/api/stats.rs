@@ -5,7 +5,8 @@
 
 use gridline_core::Role;
 use gridline_core::api::stats::{
-    HotspotsResponse, RankingResponse, RatedTicketsResponse, RatesResponse, ReportResponse,
+    GroupBy, HotspotsResponse, RankingResponse, RatedTicketsResponse, RatesResponse,
+    ReportResponse, TrendResponse,
 };
 use gridline_core::stats::{Measure, RateCounts, Rates, TicketFacts};
 use gridline_core::ticket::Satisfaction;
@@ -357,41 +358,51 @@ async fn the_ranking_has_a_year_of_trend(app: &TestApp, october: &RatesResponse)
     assert_eq!(response.status(), 200);
     let ranking: RankingResponse = response.json().await.unwrap();
     assert_eq!(ranking.month, "2026-10");
-    assert_eq!(ranking.months.len(), 12);
-    assert_eq!(ranking.months[0], "2025-11");
-    assert_eq!(ranking.months[11], "2026-10");
     assert_eq!(
         (ranking.from.as_str(), ranking.to.as_str()),
         ("2026-10-01", "2026-11-01")
     );
     // The month's figures are the rates endpoint's for the same month.
+    assert_eq!(ranking.rows, october.rows);
+    assert_eq!(ranking.total, october.total);
+
+    let response = app.get("/api/v1/stats/trend?month=2026-10").await;
+    assert_eq!(response.status(), 200);
+    let trend: TrendResponse = response.json().await.unwrap();
+    assert_eq!(trend.months.len(), 12);
+    assert_eq!(trend.months[0], "2025-11");
+    assert_eq!(trend.months[11], "2026-10");
     for row in &october.rows {
-        let ranked = ranking.rows.iter().find(|r| r.code == row.code).unwrap();
-        assert_eq!(
-            (ranked.counts, ranked.rates),
-            (row.counts, row.rates),
-            "{}",
-            row.code
-        );
-        assert_eq!(ranked.trend.len(), 12);
-        assert_eq!(ranked.trend[11], row.rates);
+        let rates = &trend
+            .rows
+            .iter()
+            .find(|r| r.code == row.code)
+            .unwrap()
+            .rates;
+        assert_eq!(rates.len(), 12);
+        assert_eq!(rates[11], row.rates, "{}", row.code);
     }
-    assert_eq!(ranking.total.counts, october.total.counts);
+    assert_eq!(trend.total.rates[11], october.total.rates);
     // Nothing was due in September (ticket 4 is due at October's first instant), so
     // its rates are all "—".
-    let cm = ranking.rows.iter().find(|r| r.code == "U-CM").unwrap();
-    assert_eq!(cm.trend[10], Rates::default());
-    // November 2026 is the next month's ranking, and its trend ends with it.
-    let next: RankingResponse = app
-        .get("/api/v1/stats/ranking?month=2026-11")
+    let cm = &trend.rows.iter().find(|r| r.code == "U-CM").unwrap().rates;
+    assert_eq!(cm[10], Rates::default());
+    // A month on, October is the eleventh point; January 2027's two tickets are not
+    // in any of the months up to November.
+    let next: TrendResponse = app
+        .get("/api/v1/stats/trend?month=2026-11")
         .await
         .json()
         .await
         .unwrap();
-    let cm_next = next.rows.iter().find(|r| r.code == "U-CM").unwrap();
-    assert_eq!(cm_next.trend[10], cm.rates, "October, one month on");
-    let bad = app.get("/api/v1/stats/ranking?month=2026-13").await;
-    expect_error(bad, 422, "validation_failed").await;
+    let cm_next = &next.rows.iter().find(|r| r.code == "U-CM").unwrap().rates;
+    assert_eq!(cm_next[10], cm[11], "October, one month on");
+    for path in ["ranking", "trend"] {
+        let bad = app
+            .get(&format!("/api/v1/stats/{path}?month=2026-13"))
+            .await;
+        expect_error(bad, 422, "validation_failed").await;
+    }
 }
 
 async fn hotspots_compare_with_the_period_before(app: &TestApp) {
@@ -463,10 +474,12 @@ async fn reports_as_page_and_csv(app: &TestApp, october: &RatesResponse) {
     assert_eq!(monthly.units, october.rows);
     let areas: Vec<&str> = monthly.areas.iter().map(|a| a.code.as_str()).collect();
     assert_eq!(areas, ["D01-S01", "D01-S02"]);
+    assert_eq!(monthly.area_by, GroupBy::Street);
     // A street's report: its tickets, by community.
     let street = get("kind=monthly&date=2026-10-15&street=D01-S01").await;
     assert_eq!(street.scope_zh, "东山街道");
     assert_eq!(street.total.counts.tickets, 3);
+    assert_eq!(street.area_by, GroupBy::Community);
     assert!(street.areas.iter().all(|a| a.code.starts_with("D01-S01-C")));
     // The day of the deadlines: 1, 2, 3 and 6; the week (Monday 12 to Sunday 18).
     let daily = get("kind=daily&date=2026-10-15").await;

@@ -4,7 +4,10 @@
 //! session.
 
 pub mod console;
+pub mod hotspots;
 pub mod reference;
+pub mod reports;
+pub mod stats;
 pub mod ticket;
 
 use gridline_core::Role;
@@ -174,6 +177,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
         <p data-testid="signed-in">{move || i18n.t(Key::SignedInAs)} {profile.display_name.clone()}</p>
         <div class="area-cards">
             {has(CONSOLE_ROLES).then(|| card("/staff/tickets", Key::ConsoleTitle, Key::ConsoleIntro))}
+            {has(stats::STATS_ROLES).then(|| card("/staff/stats", Key::StatsTitle, Key::StatsIntro))}
             {has(&[Role::GridWorker]).then(|| card("/field/worker", Key::WorkerTitle, Key::WorkerIntro))}
             {has(&[Role::Station]).then(|| card("/station/", Key::StationTitle, Key::StationIntro))}
         </div>

@@ -1,0 +1,176 @@
+//! Reports (报): the daily report, weekly analysis and monthly bulletin (日报, 周分析,
+//! 月通报) of the district or a street, as a page that prints cleanly and as CSV.
+
+use gridline_core::api::stats::{Change, GroupBy, ReportKind, ReportResponse};
+use leptos::prelude::*;
+
+use super::RequireRole;
+use super::stats::{
+    Drill, DrillDown, Help, RatesTable, STATS_ROLES, ScopeSelect, StatsNav, china_today,
+};
+use crate::api;
+use crate::components::error_notice::ErrorNotice;
+use crate::i18n::{Key, use_i18n};
+
+const KINDS: [(ReportKind, &str, Key); 3] = [
+    (ReportKind::Daily, "daily", Key::ReportDaily),
+    (ReportKind::Weekly, "weekly", Key::ReportWeekly),
+    (ReportKind::Monthly, "monthly", Key::ReportMonthly),
+];
+
+fn kind_key(kind: ReportKind) -> Key {
+    KINDS
+        .iter()
+        .find(|k| k.0 == kind)
+        .map_or(Key::ReportDaily, |k| k.2)
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page stats">
+            <h1 class="no-print">{move || i18n.t(Key::ReportsTitle)}</h1>
+            <StatsNav />
+            <RequireRole roles=STATS_ROLES>
+                <Reports />
+            </RequireRole>
+        </section>
+    }
+}
+
+#[component]
+fn Reports() -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new("daily".to_owned());
+    let date = RwSignal::new(china_today());
+    let street = RwSignal::new(String::new());
+    let drill = RwSignal::new(None::<Drill>);
+    let query = Memo::new(move |_| {
+        api::query_string(&[
+            ("kind", &kind.get()),
+            ("date", &date.get()),
+            ("street", &street.get()),
+        ])
+    });
+    Effect::new(move |_| {
+        query.track();
+        drill.set(None);
+    });
+    let report = LocalResource::new(move || {
+        let query = query.get();
+        async move { api::report(&query).await }
+    });
+    let kinds = KINDS
+        .iter()
+        .map(|(_, value, key)| {
+            let value = *value;
+            view! {
+                <button role="tab" class="tab" data-testid=format!("report-{value}")
+                    aria-selected=move || (kind.get() == value).to_string()
+                    on:click=move |_| kind.set(value.to_owned())>
+                    {move || i18n.t(*key)}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="tabs no-print" role="tablist">{kinds}</div>
+        <div class="controls no-print">
+            <label>
+                <span>{move || i18n.t(Key::ReportDate)}</span>
+                <input type="date" data-testid="report-date" prop:value=date
+                    on:change=move |ev| date.set(event_target_value(&ev)) />
+            </label>
+            <ScopeSelect street />
+            <button class="button small" on:click=move |_| {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.print();
+                }
+            }>{move || i18n.t(Key::ReportPrint)}</button>
+            <a class="button small" data-testid="report-csv" download=""
+                href=move || api::report_csv_url(&query.get())>
+                {move || i18n.t(Key::ReportCsv)}
+            </a>
+        </div>
+        <Help />
+        <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
+            {move || report.get().map(|result| match result {
+                Ok(report) => view! { <Report report drill /> }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })}
+        </Transition>
+        <DrillDown drill />
+    }
+}
+
+/// `+3`, `-2`, `0`.
+pub fn delta(c: &Change) -> String {
+    let d = i128::from(c.current) - i128::from(c.previous);
+    if d > 0 {
+        format!("+{d}")
+    } else {
+        d.to_string()
+    }
+}
+
+#[component]
+fn Report(report: ReportResponse, drill: RwSignal<Option<Drill>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let district = report.area_by == GroupBy::Street;
+    let scope = (report.scope_zh.clone(), report.scope_en.clone());
+    let received = report.received.clone();
+    let matters = report
+        .matters
+        .iter()
+        .map(|m| {
+            let names = (m.name_zh.clone(), m.name_en.clone());
+            view! {
+                <tr data-code=m.code.clone()>
+                    <th scope="row">{m.code.clone()} " " {move || i18n.pick(&names.0, &names.1).to_owned()}</th>
+                    <td class="num">{m.current}</td>
+                    <td class="num">{m.previous}</td>
+                    <td class="num">{delta(m)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let (from, to) = (report.from.clone(), report.to.clone());
+    view! {
+        <article class="report" data-testid="report">
+            <h2>
+                {move || i18n.pick(&scope.0, &scope.1).to_owned()} " "
+                {move || i18n.t(kind_key(report.kind))}
+            </h2>
+            <p>
+                {move || i18n.t(Key::ReportPeriod)} " " {report.from.clone()} " – " {report.to.clone()}
+                " (" {move || i18n.t(Key::ReportPrevious)} " " {report.previous_from.clone()} ")"
+            </p>
+            <p data-testid="received">
+                {move || i18n.t(Key::ReportReceived)} " " <strong>{received.current}</strong>
+                " · " {move || i18n.t(Key::ReportPrevious)} " " {received.previous}
+                " · " {move || i18n.t(Key::ChangeDelta)} " " {delta(&received)}
+            </p>
+            <h3>{move || i18n.t(Key::ReportByUnit)}</h3>
+            // A unit's tickets in a street's report are not one drill-down group.
+            <RatesTable rows=report.units total=report.total.clone() by="unit"
+                from=from.clone() to=to.clone() rank_by=None
+                drill=district.then_some(drill) heading=Key::StatsUnit />
+            <h3>{move || i18n.t(Key::ReportByArea)}</h3>
+            <RatesTable rows=report.areas total=report.total by=if district { "street" } else { "community" }
+                from to rank_by=None drill=Some(drill) heading=Key::ReportScope />
+            <h3>{move || i18n.t(Key::ReportMatters)}</h3>
+            <div class="table-wrap">
+                <table class="figures" data-testid="matters">
+                    <thead><tr>
+                        <th scope="col"></th>
+                        <th scope="col" class="num">{move || i18n.t(Key::ChangeNow)}</th>
+                        <th scope="col" class="num">{move || i18n.t(Key::ReportPrevious)}</th>
+                        <th scope="col" class="num">{move || i18n.t(Key::ChangeDelta)}</th>
+                    </tr></thead>
+                    <tbody>{matters}</tbody>
+                </table>
+            </div>
+        </article>
+    }
+}

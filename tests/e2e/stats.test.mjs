@@ -1,0 +1,177 @@
+// End to end, in headless Chromium against the real server with demo data: the
+// supervisors' dashboard ranks the units for the month, and a drill-down lists exactly
+// the tickets behind a number (checked against each ticket's own deadline and state,
+// read from the ticket API); the reports page and its CSV, and the grid heat view.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { closeAll, launch, signInStaff, watchErrors } from "./browser.mjs";
+import { startServer } from "./server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await closeAll();
+  await browser?.close();
+  if (server) await server.stop();
+});
+
+/// Files a complaint in 青松 grid 2 (a street light goes to U-CM, low water pressure
+/// to the water company).
+async function file(matter) {
+  const response = await fetch(`${server.url}/api/v1/tickets`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_id: `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`,
+      matter_code: matter,
+      description: "统计测试",
+      lon: 120.41,
+      lat: 36.069,
+      address: "青松路 12 号",
+    }),
+  });
+  assert.equal(response.status, 201);
+  return (await response.json()).tracking_code;
+}
+
+/// Signs in through the API in a browser context (its cookies); the CSRF token back.
+async function apiSignIn(context, username) {
+  const response = await context.request.post(`${server.url}/api/v1/auth/login`, {
+    data: { username, password: server.logins[username] },
+  });
+  assert.equal(response.status(), 200);
+  return (await response.json()).csrf_token;
+}
+
+/// `YYYY-MM` of an instant in China time.
+function chinaMonth(iso) {
+  return new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 7);
+}
+
+async function listed(page) {
+  const codes = await page
+    .getByTestId("drill-down")
+    .locator("li.queue-row")
+    .evaluateAll((rows) => rows.map((r) => r.dataset.code));
+  return codes.sort();
+}
+
+describe("statistics", () => {
+  test("the dashboard ranks the units; a drill-down lists exactly the tickets counted", async () => {
+    const lights = [await file("0201"), await file("0201"), await file("0201")];
+    const water = await file("0302");
+
+    // The unit accepts two of its three tickets (in time: the response deadline is
+    // hours away).
+    const handler = await browser.newContext();
+    const csrf = await apiSignIn(handler, "handler");
+    for (const code of lights.slice(0, 2)) {
+      const r = await handler.request.post(`${server.url}/api/v1/tickets/${code}/actions`, {
+        headers: { "x-csrf-token": csrf },
+        data: { action: "accept" },
+      });
+      assert.equal(r.status(), 200, await r.text());
+    }
+    await handler.close();
+
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    const page = await desk.newPage();
+    const errors = watchErrors(page);
+    await signInStaff(page, server, "supervisor");
+
+    // What counts, from each ticket's own deadline and unit: the month of the street
+    // lights' handling deadline.
+    const views = {};
+    for (const code of [...lights, water]) {
+      const r = await page.request.get(`${server.url}/api/v1/tickets/${code}`);
+      assert.equal(r.status(), 200);
+      views[code] = await r.json();
+    }
+    const month = chinaMonth(views[lights[0]].handling_due);
+    const due = (code) => chinaMonth(views[code].handling_due) === month;
+    const lightsDue = lights.filter(due).sort();
+    assert.equal(lightsDue.length, 3, "filed together with one tier: one deadline month");
+    const units = [...new Set(Object.values(views).filter((v) => due(v.tracking_code)).map((v) => v.lead_unit_code))];
+
+    await page.getByRole("link", { name: "统计" }).click();
+    await page.getByTestId("month").fill(month);
+    const table = page.getByTestId("figures-unit");
+    const cm = table.locator('tbody tr[data-code="U-CM"]');
+    await cm.locator('[data-measure="tickets"]').getByText("3", { exact: true }).waitFor();
+    const ranked = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.code));
+    assert.deepEqual([...ranked].sort(), [...units].sort(), "every unit with a ticket due, and only those");
+    await cm.getByRole("rowheader").getByText("城市管理局").waitFor();
+    // Nothing is due yet: the on-time rate is "—"; accepted 2 of 2 counted: 100 %.
+    assert.equal(await cm.locator('[data-measure="on_time"]').textContent(), "—");
+    assert.equal(await cm.locator('[data-measure="response"]').textContent(), "100.0%");
+    // Ranked by response rate, U-CM (100 %) leads the units with nothing counted.
+    await page.getByTestId("rank-by").selectOption("response");
+    assert.equal(await table.locator("tbody tr").first().getAttribute("data-code"), "U-CM");
+    assert.equal(await table.locator("tbody tr").first().locator("td").first().textContent(), "1");
+    // A year of trend, this month last.
+    await cm.locator("svg.sparkline").waitFor();
+
+    // The tickets behind U-CM's count: exactly its three.
+    await cm.locator('[data-measure="tickets"]').click();
+    await page.locator('[data-testid="drill-count"][data-count="3"]').waitFor();
+    assert.deepEqual(await listed(page), lightsDue);
+    // Behind its response rate: the two accepted; the third is not due for a response.
+    await cm.locator('[data-measure="response"]').click();
+    await page.locator('[data-testid="drill-count"][data-count="2"]').waitFor();
+    assert.deepEqual(await listed(page), lights.slice(0, 2).sort());
+    const first = page.getByTestId("drill-down").locator(`li[data-code="${lights[0]}"]`);
+    await first.getByText("按时接单").waitFor();
+    await first.getByText("未到期").waitFor();
+    // Behind the total's count: every ticket due in the month.
+    await table.locator('tfoot [data-measure="tickets"]').click();
+    const all = Object.keys(views).filter(due).sort();
+    await page.locator(`[data-testid="drill-count"][data-count="${all.length}"]`).waitFor();
+    assert.deepEqual(await listed(page), all);
+    // A listed ticket opens its page.
+    await page.getByTestId("drill-down").locator(`li[data-code="${lights[0]}"] a`).click();
+    await page.getByTestId("ticket").waitFor();
+
+    // Today's daily report: the four received, as a page and as CSV.
+    await page.goto(`${server.url}/staff/stats/reports`);
+    await page.getByTestId("report").waitFor();
+    assert.equal(await page.getByTestId("received").locator("strong").textContent(), "4");
+    const href = await page.getByTestId("report-csv").getAttribute("href");
+    assert.match(href, /kind=daily/);
+    const csv = await page.request.get(new URL(href, server.url).href);
+    assert.equal(csv.status(), 200);
+    const text = await csv.text();
+    assert.ok(text.startsWith("\ufeff日报 Daily report,示范区,D01"), text.slice(0, 80));
+    // The street's monthly bulletin lists communities.
+    await page.getByTestId("report-monthly").click();
+    await page.getByTestId("scope").selectOption("D01-S01");
+    await page.getByTestId("report").getByText("东山街道 月通报").waitFor();
+
+    // The heat view: 青松 grid 2 holds today's four.
+    await page.goto(`${server.url}/staff/stats/hotspots`);
+    const grid = views[lights[0]].region_code;
+    const path = page.getByTestId("heat").locator(`path[data-code="${grid}"]`);
+    await path.waitFor({ state: "attached" });
+    assert.equal(await path.getAttribute("data-count"), "4");
+    assert.ok((await page.getByTestId("heat").locator("path").count()) > 1, "every grid is drawn");
+    await page.getByTestId("rising").locator('tr[data-code="0201"]').waitFor();
+
+    assert.deepEqual(errors, []);
+    await desk.close();
+  });
+
+  test("unit handlers are not shown the figures", async () => {
+    const context = await browser.newContext({ locale: "zh-CN" });
+    const page = await context.newPage();
+    await signInStaff(page, server, "handler");
+    await page.goto(`${server.url}/staff/stats`);
+    await page.getByText("没有权限", { exact: false }).waitFor();
+    await context.close();
+  });
+});
