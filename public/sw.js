@@ -2,7 +2,7 @@
 // no network after one visit online.
 //
 // Each app (the resident app at /, the staff app at /staff/, the field app at /field/,
-// the station app at /station/)
+// the station app at /station/, the statistics app at /stats/)
 // has its own copy of this worker, scoped to its path, with its own caches.
 //
 // scripts/sw-manifest.sh (a Trunk post-build hook) replaces the three lines below with
@@ -15,7 +15,7 @@ const BUILD = "dev";
 const SHELL = ["/index.html"];
 
 // Paths of the other apps, which their own workers serve.
-const OTHER_APPS = ["/staff/", "/field/", "/station/"];
+const OTHER_APPS = ["/staff/", "/field/", "/station/", "/stats/"];
 
 const CACHE_PREFIX = "gridline-shell:" + BASE + ":";
 const CACHE = CACHE_PREFIX + BUILD;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the four apps with Trunk (release): the resident app into dist/ (served at
+# Builds the five apps with Trunk (release): the resident app into dist/ (served at
 # /), then the staff app into dist/staff/ (/staff/), the field app into dist/field/
-# (/field/) and the station app into dist/station/ (/station/). Trunk empties its dist
+# (/field/), the station app into dist/station/ (/station/) and the statistics app
+# into dist/stats/ (/stats/). Trunk empties its dist
 # folder first, so the order matters: the resident build would remove the others.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,3 +13,4 @@ trunk build --release
 trunk build app/staff/index.html --release --dist dist/staff --public-url /staff/
 trunk build app/field/index.html --release --dist dist/field --public-url /field/
 trunk build app/station/index.html --release --dist dist/station --public-url /station/
+trunk build app/stats/index.html --release --dist dist/stats --public-url /stats/

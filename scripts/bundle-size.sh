@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the four apps' release bundle sizes (raw and gzip -9) by kind and fails when one
+# Prints the five apps' release bundle sizes (raw and gzip -9) by kind and fails when one
 # is over its budget. Run after scripts/build-app.sh. Why the budgets are what they
 # are: docs/design.md ("Bundle budgets"); the figures: docs/measurements.md.
 set -euo pipefail
@@ -14,6 +14,8 @@ STAFF_BUDGET_KB=320
 FIELD_BUDGET_KB=400
 # The station app: filing for walk-in residents on a shared tablet, offline, sealed.
 STATION_BUDGET_KB=400
+# The statistics app: ranking, drill-down, reports, hotspots (supervisors' desks).
+STATS_BUDGET_KB=400
 
 status=0
 check() {
@@ -49,4 +51,5 @@ check dist "$RESIDENT_BUDGET_KB"
 check dist/staff "$STAFF_BUDGET_KB"
 check dist/field "$FIELD_BUDGET_KB"
 check dist/station "$STATION_BUDGET_KB"
+check dist/stats "$STATS_BUDGET_KB"
 exit "$status"

@@ -7,7 +7,7 @@ cd "$root"
 bash scripts/setup.sh run
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 
-echo "[run] building the apps (trunk build --release: resident, staff, field and station)"
+echo "[run] building the apps (trunk build --release: resident, staff, field, station and statistics)"
 bash scripts/build-app.sh
 echo "[run] building the server"
 cargo build --quiet --profile server -p gridline-server --bin gridline

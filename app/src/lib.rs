@@ -1,4 +1,4 @@
-//! Gridline's apps: three Leptos (CSR) programs built from this one library, each with
+//! Gridline's apps: five Leptos (CSR) programs built from this one library, each with
 //! its own bundle budget (scripts/bundle-size.sh). Link-time optimisation drops from
 //! each bundle the pages the others use.
 //!
@@ -10,6 +10,9 @@
 //!   workers' patrols, on phones, offline.
 //! - The **station app** (`src/bin/gridline-station.rs`, served at `/station/`): a
 //!   community station's shared tablet filing for walk-in residents, offline.
+//! - The **statistics app** (`src/bin/gridline-stats.rs`, served at `/stats/`): the
+//!   units' ranking, the tickets behind each number, reports and hotspots, for
+//!   supervisors, dispatchers and admins.
 //!
 //! Staff sign in once for every staff program (one session cookie for the origin).
 //!
@@ -46,6 +49,8 @@ pub const STAFF_BASE: &str = "/staff";
 pub const FIELD_BASE: &str = "/field";
 /// Where the station app is served.
 pub const STATION_BASE: &str = "/station";
+/// Where the statistics app is served.
+pub const STATS_BASE: &str = "/stats";
 
 /// Mounts the resident app on the page.
 pub fn start_resident() {
@@ -60,6 +65,11 @@ pub fn start_staff() {
 /// Mounts the field app on the page.
 pub fn start_field() {
     leptos::mount::mount_to_body(FieldApp);
+}
+
+/// Mounts the statistics app on the page.
+pub fn start_stats() {
+    leptos::mount::mount_to_body(StatsApp);
 }
 
 /// Mounts the station app on the page.
@@ -108,7 +118,6 @@ pub fn ResidentApp() -> impl IntoView {
 const STAFF_NAV: &[NavItem] = &[
     NavItem::new("/staff/", Key::NavStaff, true),
     NavItem::new("/staff/tickets", Key::NavTickets, false),
-    NavItem::new("/staff/stats", Key::NavStats, false),
 ];
 
 /// The staff app: sign-in and the ticket consoles.
@@ -124,9 +133,6 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/tickets") view=pages::staff::console::ConsolePage />
                     <Route path=path!("/tickets/:code") view=pages::staff::ticket::StaffTicketPage />
-                    <Route path=path!("/stats") view=pages::staff::stats::DashboardPage />
-                    <Route path=path!("/stats/reports") view=pages::staff::reports::ReportsPage />
-                    <Route path=path!("/stats/hotspots") view=pages::staff::hotspots::HotspotsPage />
                 </Routes>
             </Shell>
         </Router>
@@ -150,6 +156,33 @@ pub fn FieldApp() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/worker") view=pages::worker::WorkerPage />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+const STATS_NAV: &[NavItem] = &[
+    NavItem::new("/stats/", Key::NavStaff, true),
+    NavItem::new("/stats/ranking", Key::NavStats, false),
+    NavItem::new("/stats/reports", Key::ReportsTitle, false),
+    NavItem::new("/stats/hotspots", Key::HotspotsTitle, false),
+];
+
+/// The statistics app: sign-in, the ranking with its drill-down, reports, hotspots.
+#[component]
+pub fn StatsApp() -> impl IntoView {
+    provide_app_context("/stats/");
+    pages::staff::provide_session(STATS_BASE);
+    pages::staff::reference::provide_reference();
+    view! {
+        <Router base=STATS_BASE>
+            <Shell nav=STATS_NAV>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=pages::staff::StaffPage />
+                    <Route path=path!("/ranking") view=pages::stats::DashboardPage />
+                    <Route path=path!("/reports") view=pages::stats::reports::ReportsPage />
+                    <Route path=path!("/hotspots") view=pages::stats::hotspots::HotspotsPage />
                 </Routes>
             </Shell>
         </Router>

@@ -6,7 +6,7 @@ use gridline_app::components::shell::LanguageSwitch;
 use gridline_app::i18n::Key;
 use gridline_app::i18n::{I18n, Locale, stored_locale};
 use gridline_app::offline::db::{self, StoredMedia};
-use gridline_app::pages::staff::stats::{Drill, RatesTable, Trends};
+use gridline_app::pages::stats::{Drill, RatesTable, Trends};
 use gridline_core::api::stats::RatesRow;
 use gridline_core::stats::{Measure, RateCounts, Rates};
 use gridline_core::{ErrorCode, ErrorResponse, FieldError, FieldIssue};

@@ -103,14 +103,17 @@ pub fn write(report: &ReportResponse) -> String {
     );
     line(
         &mut out,
-        &["期间 Period".into(), report.from.clone(), report.to.clone()],
+        &[
+            "期间 Period".into(),
+            report.from.clone(),
+            report.last_day.clone(),
+        ],
     );
     line(
         &mut out,
         &[
-            "上期 Previous period".into(),
+            "上期起 Previous period from".into(),
             report.previous_from.clone(),
-            report.from.clone(),
         ],
     );
     line(

@@ -56,6 +56,12 @@ describe("the apps", () => {
     await page.goto(`${server.url}/station/`);
     await page.getByRole("heading", { name: "驿站代办" }).waitFor();
     await page.getByRole("heading", { name: "登记本平板" }).waitFor();
+    // The fifth: statistics, for supervisors' desks.
+    await page.goto(`${server.url}/stats/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    for (const label of ["工作台", "统计", "报表", "热点"]) {
+      await page.locator("nav.bottom-nav").getByText(label, { exact: true }).waitFor();
+    }
     assert.deepEqual(errors, [], "no console errors (CSP violations would appear here)");
     await context.close();
   });
@@ -94,6 +100,9 @@ describe("the apps", () => {
     await page.goto(`${server.url}/station/`);
     await page.getByRole("heading", { name: "驿站代办" }).waitFor();
     await untilOfflineReady(page);
+    await page.goto(`${server.url}/stats/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    await untilOfflineReady(page);
 
     await context.setOffline(true);
     // The resident app: reload, navigate, deep link, all from its own cache.
@@ -123,6 +132,11 @@ describe("the apps", () => {
     // The station app, from its own.
     await page.goto(`${server.url}/station/`);
     await page.getByRole("heading", { name: "驿站代办" }).waitFor();
+    // The statistics app, from its own.
+    await page.goto(`${server.url}/stats/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    await page.locator("nav.bottom-nav").getByText("报表", { exact: true }).click();
+    await page.getByRole("heading", { name: "报表" }).waitFor();
     await context.setOffline(false);
     await context.close();
   });

@@ -84,7 +84,8 @@ describe("statistics", () => {
     const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
     const page = await desk.newPage();
     const errors = watchErrors(page);
-    await signInStaff(page, server, "supervisor");
+    // The statistics app has its own start page; one sign-in serves every staff app.
+    await signInStaff(page, server, "supervisor", "/stats/");
 
     // What counts, from each ticket's own deadline and unit: the month of the street
     // lights' handling deadline.
@@ -100,7 +101,7 @@ describe("statistics", () => {
     assert.equal(lightsDue.length, 3, "filed together with one tier: one deadline month");
     const units = [...new Set(Object.values(views).filter((v) => due(v.tracking_code)).map((v) => v.lead_unit_code))];
 
-    await page.getByRole("link", { name: "统计" }).click();
+    await page.getByRole("link", { name: "统计", exact: true }).click();
     await page.getByTestId("month").fill(month);
     const table = page.getByTestId("figures-unit");
     const cm = table.locator('tbody tr[data-code="U-CM"]');
@@ -134,12 +135,12 @@ describe("statistics", () => {
     const all = Object.keys(views).filter(due).sort();
     await page.locator(`[data-testid="drill-count"][data-count="${all.length}"]`).waitFor();
     assert.deepEqual(await listed(page), all);
-    // A listed ticket opens its page.
+    // A listed ticket opens its page (in the staff app).
     await page.getByTestId("drill-down").locator(`li[data-code="${lights[0]}"] a`).click();
     await page.getByTestId("ticket").waitFor();
 
     // Today's daily report: the four received, as a page and as CSV.
-    await page.goto(`${server.url}/staff/stats/reports`);
+    await page.goto(`${server.url}/stats/reports`);
     await page.getByTestId("report").waitFor();
     assert.equal(await page.getByTestId("received").locator("strong").textContent(), "4");
     const href = await page.getByTestId("report-csv").getAttribute("href");
@@ -154,7 +155,7 @@ describe("statistics", () => {
     await page.getByTestId("report").getByText("东山街道 月通报").waitFor();
 
     // The heat view: 青松 grid 2 holds today's four.
-    await page.goto(`${server.url}/staff/stats/hotspots`);
+    await page.goto(`${server.url}/stats/hotspots`);
     const grid = views[lights[0]].region_code;
     const path = page.getByTestId("heat").locator(`path[data-code="${grid}"]`);
     await path.waitFor({ state: "attached" });
@@ -170,7 +171,7 @@ describe("statistics", () => {
     const context = await browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();
     await signInStaff(page, server, "handler");
-    await page.goto(`${server.url}/staff/stats`);
+    await page.goto(`${server.url}/stats/ranking`);
     await page.getByText("没有权限", { exact: false }).waitFor();
     await context.close();
   });

@@ -3,4 +3,5 @@
 pub mod resident;
 pub mod staff;
 pub mod station;
+pub mod stats;
 pub mod worker;

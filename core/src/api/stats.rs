@@ -267,7 +267,10 @@ pub struct ReportResponse {
     pub scope_zh: String,
     pub scope_en: String,
     pub from: String,
+    /// The day after the period (exclusive), as everywhere in this API.
     pub to: String,
+    /// The period's last day, for people (`to` minus a day).
+    pub last_day: String,
     pub previous_from: String,
     pub read_at: String,
     /// Received in the period and the one before.

@@ -666,6 +666,7 @@ async fn build_report(
         scope_en: scope.name_en.clone(),
         from: date_text(from),
         to: date_text(to),
+        last_day: date_text(to - Duration::days(1)),
         previous_from: date_text(previous),
         read_at: read_at(now),
         received: change(

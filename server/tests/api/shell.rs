@@ -1,7 +1,7 @@
 //! Serving the app shell: SPA fallback, cache headers, the Content-Security-Policy.
 
 use crate::helpers::{
-    TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TEST_STATION_HTML, TestApp,
+    TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TEST_STATION_HTML, TEST_STATS_HTML, TestApp,
 };
 
 crate::both_backends!(
@@ -23,6 +23,9 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
         ("/fielding", TEST_INDEX_HTML),
         ("/station", TEST_STATION_HTML),
         ("/station/", TEST_STATION_HTML),
+        ("/stats", TEST_STATS_HTML),
+        ("/stats/reports", TEST_STATS_HTML),
+        ("/statistics", TEST_INDEX_HTML),
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -36,8 +39,8 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        // The four apps' loaders are admitted, by hash.
-        assert_eq!(csp.matches("'sha256-").count(), 4, "{csp}");
+        // The five apps' loaders are admitted, by hash.
+        assert_eq!(csp.matches("'sha256-").count(), 5, "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         assert_eq!(response.text().await.unwrap(), shell, "{path}");

@@ -489,6 +489,7 @@ async fn reports_as_page_and_csv(app: &TestApp, october: &RatesResponse) {
         (weekly.from.as_str(), weekly.to.as_str()),
         ("2026-10-12", "2026-10-19")
     );
+    assert_eq!(weekly.last_day, "2026-10-18", "Sunday");
     assert_eq!(weekly.total.counts.tickets, 4);
 
     let csv = app

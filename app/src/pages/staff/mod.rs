@@ -1,13 +1,10 @@
 //! Staff (工作台): sign in, then the areas the account's roles open: the ticket
 //! consoles (unit handlers, dispatchers, supervisors) in the staff app, patrol in the
-//! field app, the counter in the station app. Every program uses this sign-in and
+//! field app, the counter in the station app, the figures in the statistics app. Every program uses this sign-in and
 //! session.
 
 pub mod console;
-pub mod hotspots;
 pub mod reference;
-pub mod reports;
-pub mod stats;
 pub mod ticket;
 
 use gridline_core::Role;
@@ -177,7 +174,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
         <p data-testid="signed-in">{move || i18n.t(Key::SignedInAs)} {profile.display_name.clone()}</p>
         <div class="area-cards">
             {has(CONSOLE_ROLES).then(|| card("/staff/tickets", Key::ConsoleTitle, Key::ConsoleIntro))}
-            {has(stats::STATS_ROLES).then(|| card("/staff/stats", Key::StatsTitle, Key::StatsIntro))}
+            {has(crate::pages::stats::STATS_ROLES).then(|| card("/stats/ranking", Key::StatsTitle, Key::StatsIntro))}
             {has(&[Role::GridWorker]).then(|| card("/field/worker", Key::WorkerTitle, Key::WorkerIntro))}
             {has(&[Role::Station]).then(|| card("/station/", Key::StationTitle, Key::StationIntro))}
         </div>

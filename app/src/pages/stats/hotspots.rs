@@ -5,12 +5,12 @@
 use gridline_core::api::stats::{GridHeat, HotspotsResponse};
 use leptos::prelude::*;
 
-use super::RequireRole;
 use super::reports::delta;
-use super::stats::{STATS_ROLES, ScopeSelect, StatsNav, china_day};
+use super::{STATS_ROLES, ScopeSelect, china_day};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
+use crate::pages::staff::RequireRole;
 
 #[component]
 pub fn HotspotsPage() -> impl IntoView {
@@ -18,7 +18,6 @@ pub fn HotspotsPage() -> impl IntoView {
     view! {
         <section class="page stats">
             <h1>{move || i18n.t(Key::HotspotsTitle)}</h1>
-            <StatsNav />
             <RequireRole roles=STATS_ROLES>
                 <Hotspots />
             </RequireRole>

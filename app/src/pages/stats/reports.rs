@@ -4,13 +4,11 @@
 use gridline_core::api::stats::{Change, GroupBy, ReportKind, ReportResponse};
 use leptos::prelude::*;
 
-use super::RequireRole;
-use super::stats::{
-    Drill, DrillDown, Help, RatesTable, STATS_ROLES, ScopeSelect, StatsNav, china_today,
-};
+use super::{Drill, DrillDown, Help, RatesTable, STATS_ROLES, ScopeSelect, china_today};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
+use crate::pages::staff::RequireRole;
 
 const KINDS: [(ReportKind, &str, Key); 3] = [
     (ReportKind::Daily, "daily", Key::ReportDaily),
@@ -31,7 +29,6 @@ pub fn ReportsPage() -> impl IntoView {
     view! {
         <section class="page stats">
             <h1 class="no-print">{move || i18n.t(Key::ReportsTitle)}</h1>
-            <StatsNav />
             <RequireRole roles=STATS_ROLES>
                 <Reports />
             </RequireRole>
@@ -143,8 +140,8 @@ fn Report(report: ReportResponse, drill: RwSignal<Option<Drill>>) -> impl IntoVi
                 {move || i18n.t(kind_key(report.kind))}
             </h2>
             <p>
-                {move || i18n.t(Key::ReportPeriod)} " " {report.from.clone()} " – " {report.to.clone()}
-                " (" {move || i18n.t(Key::ReportPrevious)} " " {report.previous_from.clone()} ")"
+                {move || i18n.t(Key::ReportPeriod)} " " {report.from.clone()}
+                {(report.last_day != report.from).then(|| format!(" – {}", report.last_day))}
             </p>
             <p data-testid="received">
                 {move || i18n.t(Key::ReportReceived)} " " <strong>{received.current}</strong>

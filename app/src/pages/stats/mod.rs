@@ -1,20 +1,23 @@
-//! Evaluation (评) for supervisors, dispatchers and admins: the monthly ranking of
-//! units with their 12-month sparklines, and the tickets behind any number
-//! (drill-down). The reports and hotspots pages share its table and drill-down.
+//! The statistics app's pages (评 and 报) for supervisors, dispatchers and admins: the
+//! monthly ranking of units with their 12-month sparklines and the tickets behind any
+//! number (drill-down) here; the reports and hotspots pages share its table and
+//! drill-down.
+
+pub mod hotspots;
+pub mod reports;
 
 use gridline_core::Role;
 use gridline_core::api::stats::{RatedTicket, RatesRow};
 use gridline_core::stats::{Measure, RateCounts, Rates};
 use gridline_core::ticket::Satisfaction;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use super::RequireRole;
-use super::reference::use_reference;
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::ticket::format_time;
 use crate::i18n::{Key, use_i18n};
+use crate::pages::staff::RequireRole;
+use crate::pages::staff::reference::use_reference;
 
 /// Who reads the figures (the server checks the same).
 pub const STATS_ROLES: &[Role] = &[Role::Supervisor, Role::Dispatcher, Role::Admin];
@@ -71,26 +74,12 @@ pub fn china_day(days: i32) -> String {
     )
 }
 
-/// The links between the statistics pages.
-#[component]
-pub fn StatsNav() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <nav class="tabs no-print">
-            <A href="/staff/stats" attr:class="tab">{move || i18n.t(Key::StatsTitle)}</A>
-            <A href="/staff/stats/reports" attr:class="tab">{move || i18n.t(Key::ReportsTitle)}</A>
-            <A href="/staff/stats/hotspots" attr:class="tab">{move || i18n.t(Key::HotspotsTitle)}</A>
-        </nav>
-    }
-}
-
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page stats">
             <h1>{move || i18n.t(Key::StatsTitle)}</h1>
-            <StatsNav />
             <RequireRole roles=STATS_ROLES>
                 <Dashboard />
             </RequireRole>
@@ -443,6 +432,7 @@ pub fn DrillDown(drill: RwSignal<Option<Drill>>) -> impl IntoView {
 fn DrillRow(ticket: RatedTicket) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
+    // The ticket's page is in the staff app: a page load, not a route of this one.
     let href = format!("/staff/tickets/{}", ticket.tracking_code);
     let matter = ticket.matter_code.clone();
     let unit = ticket.lead_unit_code.clone();
@@ -455,7 +445,7 @@ fn DrillRow(ticket: RatedTicket) -> impl IntoView {
     let data_code = code.clone();
     view! {
         <li class="queue-row" data-code=data_code>
-            <A href=href>
+            <a href=href rel="external">
                 <span class="code">{code}</span>
                 {labels}
                 <span class="matter">{move || reference.matter(&matter, i18n.locale())}</span>
@@ -463,7 +453,7 @@ fn DrillRow(ticket: RatedTicket) -> impl IntoView {
                 {due.map(|due| view! {
                     <span class="due">{move || i18n.t(Key::HandlingDue)} " " {due.clone()}</span>
                 })}
-            </A>
+            </a>
         </li>
     }
 }
