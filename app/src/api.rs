@@ -16,11 +16,13 @@ use gridline_core::api::station::{
     StationFilingsResponse,
 };
 use gridline_core::api::stats::{
-    HotspotsResponse, RankingResponse, RatedTicketsResponse, ReportResponse, TrendResponse,
+    HotspotsResponse, RankingResponse, RatedTicketsResponse, RatesResponse, ReportResponse,
+    TrendResponse,
 };
 use gridline_core::api::ticket::{
-    ActionRequest, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, QueueResponse,
-    QueueView, RatingRequest, TicketCreatedResponse, TicketView, TierChangeRequest,
+    ActionRequest, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, MergeRequest,
+    QueueResponse, QueueView, RatingRequest, SimilarResponse, TicketCreatedResponse, TicketView,
+    TierChangeRequest,
 };
 use gridline_core::{ErrorCode, ErrorResponse};
 use serde::Serialize;
@@ -348,6 +350,16 @@ pub async fn queue(view: QueueView) -> Result<QueueResponse, ApiError> {
     get(&format!("/queue?view={}", view.as_str())).await
 }
 
+/// Reports of the same matter type filed near the ticket (staff who handle it).
+pub async fn similar(code: &str) -> Result<SimilarResponse, ApiError> {
+    get(&format!("/tickets/{}/similar", plain(code))).await
+}
+
+/// Merges the ticket `code` into `into` (dispatchers, supervisors, admins).
+pub async fn merge(code: &str, request: &MergeRequest) -> Result<TicketView, ApiError> {
+    post(&format!("/tickets/{}/merge", plain(code)), request).await
+}
+
 pub async fn act(code: &str, request: &ActionRequest) -> Result<TicketView, ApiError> {
     post(&format!("/tickets/{}/actions", plain(code)), request).await
 }
@@ -382,6 +394,11 @@ pub async fn ranking(month: &str) -> Result<RankingResponse, ApiError> {
         query_string(&[("month", month)])
     ))
     .await
+}
+
+/// The figures per group for a period; `query` as `by=…&from=…&to=…`.
+pub async fn rates(query: &str) -> Result<RatesResponse, ApiError> {
+    get(&format!("/stats/rates?{query}")).await
 }
 
 /// The 12 months up to `month` (`YYYY-MM`, or empty for this month).

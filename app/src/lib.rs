@@ -165,6 +165,7 @@ pub fn FieldApp() -> impl IntoView {
 const STATS_NAV: &[NavItem] = &[
     NavItem::new("/stats/", Key::NavStaff, true),
     NavItem::new("/stats/ranking", Key::NavStats, false),
+    NavItem::new("/stats/figures", Key::FiguresTitle, false),
     NavItem::new("/stats/reports", Key::ReportsTitle, false),
     NavItem::new("/stats/hotspots", Key::HotspotsTitle, false),
 ];
@@ -181,6 +182,7 @@ pub fn StatsApp() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/ranking") view=pages::stats::DashboardPage />
+                    <Route path=path!("/figures") view=pages::stats::figures::FiguresPage />
                     <Route path=path!("/reports") view=pages::stats::reports::ReportsPage />
                     <Route path=path!("/hotspots") view=pages::stats::hotspots::HotspotsPage />
                 </Routes>

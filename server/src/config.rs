@@ -101,6 +101,14 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_OPEN311_POLL_SECS", default_value_t = 60)]
     pub open311_poll_secs: u64,
 
+    /// Reports of the same matter type filed within this many metres of each other...
+    #[arg(long, env = "GRIDLINE_REPEAT_RADIUS_METERS", default_value_t = 200)]
+    pub repeat_radius_meters: u32,
+
+    /// ...and this many days of each other are shown as one problem (重复诉求).
+    #[arg(long, env = "GRIDLINE_REPEAT_DAYS", default_value_t = 30)]
+    pub repeat_days: u32,
+
     /// Seconds before the first retry of a failed delivery (doubling after each).
     #[arg(long, env = "GRIDLINE_OUTBOX_RETRY_SECS", default_value_t = 30)]
     pub outbox_retry_secs: u64,
@@ -168,6 +176,8 @@ impl Config {
             push_subject: "mailto:gridline@localhost".into(),
             push_allow_loopback: false,
             open311_poll_secs: 60,
+            repeat_radius_meters: 200,
+            repeat_days: 30,
             outbox_retry_secs: 30,
             outbox_max_attempts: 10,
             outbox_lease_secs: 120,

@@ -140,6 +140,13 @@ pub fn for_resident(ticket: &TicketRecord, event: &NewEvent, lang: &str) -> Payl
     let status = status_name(ticket.state.status, zh);
     let note = event.note.trim();
     let body = match (note.is_empty(), zh) {
+        // Merged into another report of the same problem: the note is its code.
+        (false, true) if event.kind == "merged" => {
+            format!("已与同一问题的诉求 {note} 合并办理，进展将同步告知")
+        }
+        (false, false) if event.kind == "merged" => {
+            format!("Merged with {note}, a report of the same problem; its steps follow")
+        }
         (true, _) => status.to_owned(),
         (false, true) => format!("{status}：{note}"),
         (false, false) => format!("{status}: {note}"),
@@ -253,14 +260,9 @@ pub async fn items_for(
     ticket: &TicketRecord,
     events: &[NewEvent],
 ) -> StoreResult<Vec<NewOutboxItem>> {
-    let mut items = Vec::new();
     // Every action on a ticket comes here: ask the database only for what this step
     // can send (followers hear of public steps; staff of what enters a queue).
-    let followers = if ticket.id == 0 || !events.iter().any(|e| e.public) {
-        Vec::new()
-    } else {
-        store.ticket_followers(ticket.id).await?
-    };
+    let mut items = resident_items(store, ticket, events).await?;
     let staff = if events
         .iter()
         .any(|e| staff_news(ticket, e, matters, true).is_some())
@@ -270,11 +272,6 @@ pub async fn items_for(
         Vec::new()
     };
     for event in events {
-        if event.public {
-            for follower in followers.iter().filter(|f| f.staff_id.is_none()) {
-                items.push(item(follower, for_resident(ticket, event, &follower.lang)));
-            }
-        }
         for member in &staff {
             let zh = zh(&member.subscription.lang);
             if let Some((audience, body)) = staff_news(ticket, event, matters, zh)
@@ -295,6 +292,25 @@ pub async fn items_for(
                     },
                 ));
             }
+        }
+    }
+    Ok(items)
+}
+
+/// The push items telling the residents who follow `ticket` of its public `events`.
+pub async fn resident_items(
+    store: &dyn Store,
+    ticket: &TicketRecord,
+    events: &[NewEvent],
+) -> StoreResult<Vec<NewOutboxItem>> {
+    if ticket.id == 0 || !events.iter().any(|e| e.public) {
+        return Ok(Vec::new());
+    }
+    let followers = store.ticket_followers(ticket.id).await?;
+    let mut items = Vec::new();
+    for event in events.iter().filter(|e| e.public) {
+        for follower in followers.iter().filter(|f| f.staff_id.is_none()) {
+            items.push(item(follower, for_resident(ticket, event, &follower.lang)));
         }
     }
     Ok(items)

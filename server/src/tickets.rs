@@ -14,7 +14,7 @@ use gridline_core::deadline::{CHINA_OFFSET, Tier, deadlines, warning_at};
 use gridline_core::geo::Point;
 use gridline_core::privacy::{mask_name, mask_phone};
 use gridline_core::routing::{Route, Unrouted};
-use gridline_core::ticket::{Action, Actor, RatingOutcome, TicketState, TransitionError};
+use gridline_core::ticket::{Action, Actor, RatingOutcome, Status, TicketState, TransitionError};
 use gridline_core::tracking::TrackingCode;
 use gridline_core::{ErrorCode, FieldError, FieldIssue, Role};
 use time::OffsetDateTime;
@@ -458,25 +458,142 @@ async fn save(
     previous_unit: Option<&str>,
     event: &NewEvent,
 ) -> AppResult<TicketRecord> {
+    let outbox = outbox_for(store, snapshot, &ticket, previous_unit, event).await?;
+    if !store.save_ticket(&ticket, expected, event, &outbox).await? {
+        return Err(changed_meanwhile());
+    }
+    if event.public {
+        tell_merged(store, &ticket, event).await;
+    }
+    Ok(ticket)
+}
+
+fn changed_meanwhile() -> AppError {
+    AppError::client(
+        ErrorCode::Conflict,
+        "the ticket changed meanwhile; reload it and try again",
+    )
+}
+
+/// What a change to `ticket` sends out: to the forwarding targets that take it (or took
+/// it, led by `previous_unit`), and the push notifications of its followers and staff.
+async fn outbox_for(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    ticket: &TicketRecord,
+    previous_unit: Option<&str>,
+    event: &NewEvent,
+) -> AppResult<Vec<crate::store::NewOutboxItem>> {
     let targets = store.forward_targets().await?;
     let mut outbox =
-        crate::forward::items_for(&targets, &ticket, previous_unit, "ticket.updated", event);
+        crate::forward::items_for(&targets, ticket, previous_unit, "ticket.updated", event);
     outbox.extend(
         crate::push::items_for(
             store,
             &snapshot.matters,
-            &ticket,
+            ticket,
             std::slice::from_ref(event),
         )
         .await?,
     );
-    if store.save_ticket(&ticket, expected, event, &outbox).await? {
-        Ok(ticket)
+    Ok(outbox)
+}
+
+/// The tickets merged into `lead` follow it: each public step of the lead is written on
+/// their timelines too (their pages update live) and their followers are pushed it.
+/// After the lead's change is saved, not in its transaction: a failure here is logged,
+/// and the lead's step stands.
+async fn tell_merged(store: &dyn Store, lead: &TicketRecord, event: &NewEvent) {
+    let result: AppResult<()> = async {
+        for id in store.merged_ids(lead.id).await? {
+            let Some(merged) = store.ticket_by_id(id).await? else {
+                continue;
+            };
+            // The lead's step as it is (its timeline says the steps after the merge
+            // are the lead's).
+            let step = event.clone();
+            // Its residents are told with the lead's status ("已办结：…") under its own
+            // code; its staff heard of the merge and follow the lead.
+            let told = TicketRecord {
+                state: lead.state,
+                ..merged.clone()
+            };
+            let outbox =
+                crate::push::resident_items(store, &told, std::slice::from_ref(&step)).await?;
+            store.append_events(merged.id, &[step], &outbox).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(error) = result {
+        tracing::warn!(lead = %lead.tracking_code, error = %error, "merged tickets not told of their lead's step");
+    }
+}
+
+/// The roles that merge duplicates (those who dispatch and supervise).
+pub const MERGE_ROLES: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];
+
+/// `dup` is the same problem as `lead`: it is closed and follows the lead from now on.
+pub async fn merge(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    dup: TicketRecord,
+    lead: &TicketRecord,
+    staff: &StaffProfile,
+    now: OffsetDateTime,
+) -> AppResult<TicketRecord> {
+    if !staff.roles.iter().any(|r| MERGE_ROLES.contains(r)) {
+        return Err(AppError::client(
+            ErrorCode::Forbidden,
+            "only dispatchers, supervisors and admins merge tickets",
+        ));
+    }
+    let refuse = |message: &str| Err(AppError::client(ErrorCode::Conflict, message));
+    if dup.id == lead.id {
+        return Err(field_error("into", "another ticket than this one"));
+    }
+    if dup.matter_code != lead.matter_code {
+        return refuse("only reports of the same matter type are merged");
+    }
+    if matches!(dup.state.status, Status::Done | Status::Closed) {
+        return refuse("this ticket is answered already; it is not merged");
+    }
+    if lead.state.status == Status::Closed {
+        return refuse("the lead ticket is closed; merge into an open one");
+    }
+    if store.merged_into(lead.id).await?.is_some() {
+        return refuse("the lead ticket is merged into another; merge into that one");
+    }
+    if store.merged_into(dup.id).await?.is_some() {
+        return refuse("this ticket is merged already");
+    }
+    if !store.merged_ids(dup.id).await?.is_empty() {
+        return refuse("other tickets follow this one; merge them the other way round");
+    }
+    let now = crate::store::stored_time(now);
+    let expected = TicketVersion::of(&dup);
+    let previous_unit = dup.lead_unit_code.clone();
+    let mut merged = dup;
+    merged.state.status = Status::Closed;
+    merged.state.return_pending = false;
+    merged.closed_at = Some(now);
+    let event = NewEvent {
+        at: now,
+        kind: "merged".into(),
+        staff_id: Some(staff.id),
+        unit_code: None,
+        public: true,
+        note: lead.tracking_code.clone(),
+        media: Vec::new(),
+    };
+    let outbox = outbox_for(store, snapshot, &merged, previous_unit.as_deref(), &event).await?;
+    if store
+        .merge_ticket(&merged, &expected, lead.id, &event, &outbox)
+        .await?
+    {
+        Ok(merged)
     } else {
-        Err(AppError::client(
-            ErrorCode::Conflict,
-            "the ticket changed meanwhile; reload it and try again",
-        ))
+        Err(changed_meanwhile())
     }
 }
 

@@ -1,7 +1,8 @@
 // End to end, in headless Chromium against the real server with demo data: the
 // supervisors' dashboard ranks the units for the month, and a drill-down lists exactly
 // the tickets behind a number (checked against each ticket's own deadline and state,
-// read from the ticket API); the reports page and its CSV, and the grid heat view.
+// read from the ticket API); figures by matter type for a chosen period; similar
+// reports on a ticket's page; the reports page and its CSV, and the grid heat view.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
@@ -53,6 +54,12 @@ async function apiSignIn(context, username) {
 /// `YYYY-MM` of an instant in China time.
 function chinaMonth(iso) {
   return new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 7);
+}
+
+/// The first day of the month after `YYYY-MM`.
+function nextMonth(month) {
+  const [year, m] = month.split("-").map(Number);
+  return m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, "0")}-01`;
 }
 
 async function listed(page) {
@@ -135,9 +142,32 @@ describe("statistics", () => {
     const all = Object.keys(views).filter(due).sort();
     await page.locator(`[data-testid="drill-count"][data-count="${all.length}"]`).waitFor();
     assert.deepEqual(await listed(page), all);
+    // Any period, by matter type: the street lights' row and the tickets behind it.
+    await page.locator("nav.bottom-nav").getByText("分组统计", { exact: true }).click();
+    await page.getByTestId("group-by").selectOption("matter");
+    await page.getByTestId("figures-from").fill(`${month}-01`);
+    await page.getByTestId("figures-to").fill(nextMonth(month));
+    const lightsRow = page.getByTestId("figures-matter").locator('tbody tr[data-code="0201"]');
+    await lightsRow.getByText("路灯不亮").waitFor();
+    await lightsRow.locator('[data-measure="tickets"]').getByText("3", { exact: true }).waitFor();
+    await lightsRow.locator('[data-measure="tickets"]').click();
+    await page.locator('[data-testid="drill-count"][data-count="3"]').waitFor();
+    assert.deepEqual(await listed(page), lightsDue);
+
     // A listed ticket opens its page (in the staff app).
     await page.getByTestId("drill-down").locator(`li[data-code="${lights[0]}"] a`).click();
     await page.getByTestId("ticket").waitFor();
+    // The same light reported three times at one place: the ticket page shows the other
+    // two as similar reports (重复诉求); the water pressure report there is another kind.
+    const similar = page.getByTestId("similar");
+    await similar.getByText("2 条相似诉求").waitFor();
+    const similarCodes = await similar.locator("li").evaluateAll((rows) => rows.map((r) => r.dataset.code));
+    assert.deepEqual(similarCodes.sort(), lights.slice(1).sort());
+    // The supervisor merges it into the second: closed, following that one.
+    await similar.locator(`li[data-code="${lights[1]}"]`).getByTestId("merge-into").click();
+    await page.getByTestId("ticket").getByTestId("status").first().getByText("已关闭").waitFor();
+    await page.locator('[data-kind="merged"]').getByText(lights[1]).waitFor();
+    await page.getByTestId("merge-into").waitFor({ state: "detached" });
 
     // Today's daily report: the four received, as a page and as CSV.
     await page.goto(`${server.url}/stats/reports`);

@@ -51,6 +51,7 @@ pub fn event_key(kind: &str) -> Option<Key> {
         "rate_reopen" => Key::EventRatedReopened,
         "rate_review" => Key::EventRatedReview,
         "close" => Key::EventClosed,
+        "merged" => Key::EventMerged,
         "reopen" => Key::EventReopened,
         "supervise" => Key::EventSupervised,
         "co_unit_added" => Key::EventCoUnitAdded,

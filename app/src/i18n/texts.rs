@@ -479,4 +479,21 @@ impl Key {
     pub const HotspotsGrids: Key = Key::new("受理最多的网格", "Grids with the most tickets");
     pub const ChangeNow: Key = Key::new("本期", "This period");
     pub const ChangeDelta: Key = Key::new("变化", "Change");
+    pub const FiguresTitle: Key = Key::new("分组统计", "Figures");
+    pub const FiguresIntro: Key = Key::new(
+        "任意期间按承办单位、街道、社区、网格或事项类型统计；点任一数字查看背后的工单。",
+        "Any period, by unit, street, community, grid or matter type; tap any number for the tickets behind it.",
+    );
+    pub const GroupBy: Key = Key::new("分组", "Group by");
+    pub const Street: Key = Key::new("街道", "Street");
+    pub const MatterType: Key = Key::new("事项类型", "Matter type");
+    pub const SimilarCount: Key = Key::new("条相似诉求", "similar reports nearby");
+    pub const SimilarWithin: Key = Key::new("同类事项，范围", "same matter type, within");
+    pub const DaysUnit: Key = Key::new("天", "days");
+    pub const EventMerged: Key = Key::new(
+        "与同一问题的其他诉求合并办理，以下进展同步自主工单",
+        "Merged with other reports of the same problem: the steps below are the lead ticket's",
+    );
+    pub const MergeInto: Key = Key::new("将本单并入此单", "Merge this ticket into it");
+    pub const MergedInto: Key = Key::new("已并入", "Merged into");
 }

@@ -502,3 +502,41 @@ mod tests {
         assert!(progress.validate().is_ok());
     }
 }
+
+/// A report of the same matter type filed near a ticket within the configured period
+/// (`GET /api/v1/tickets/{code}/similar`): the same problem, reported again (重复诉求).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SimilarTicket {
+    pub tracking_code: String,
+    pub status: Status,
+    #[serde(with = "super::timestamp")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+    /// From the ticket asked about, rounded to the metre.
+    pub distance_m: u32,
+    pub address: String,
+    /// The tracking code of the ticket it was merged into (it follows that one).
+    pub merged_into: Option<String>,
+}
+
+/// `POST /api/v1/tickets/{code}/merge`: this ticket is a duplicate of `into`, which
+/// leads the problem from now on; this one is closed and follows it (its complainant
+/// sees and is notified of the lead's public steps).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The lead ticket's tracking code.
+    pub into: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SimilarResponse {
+    /// The distance and period that make reports similar (the server's settings).
+    pub radius_m: u32,
+    pub days: u32,
+    /// Nearest first; at most 50. Empty for a ticket without a position.
+    pub tickets: Vec<SimilarTicket>,
+}

@@ -54,6 +54,8 @@ use crate::serve::AppState;
         tickets::change_tier,
         tickets::ticket_media,
         tickets::tracking_qr,
+        tickets::similar,
+        tickets::merge,
         tickets::live,
         media::upload,
         field::sync,

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{code}/tier", post(change_tier))
         .route("/tickets/{code}/media/{id}", get(ticket_media))
         .route("/tickets/{code}/qr.svg", get(tracking_qr))
+        .route("/tickets/{code}/similar", get(similar))
+        .route("/tickets/{code}/merge", post(merge))
         .route("/tickets/{code}/events", get(live))
         .route("/queue", get(queue))
 }
@@ -382,6 +384,99 @@ pub async fn ticket_media(
         bytes,
     )
         .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{code}/similar", tag = "tickets",
+    params(("code" = String, Path, description = "tracking code")),
+    responses(
+        (status = 200, body = gridline_core::api::ticket::SimilarResponse, description = "reports of the same matter type filed within the configured distance and period"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "not signed in"),
+        (status = 403, body = gridline_core::ErrorResponse, description = "not a ticket this staff member handles"),
+        (status = 404, body = gridline_core::ErrorResponse),
+    ))]
+/// Similar reports (重复诉求): the same matter type filed within
+/// `GRIDLINE_REPEAT_RADIUS_METERS` and `GRIDLINE_REPEAT_DAYS` of this ticket, for the
+/// staff who handle it (dispatchers see them while dispatching).
+pub async fn similar(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    Path(code): Path<String>,
+) -> AppResult<ApiJson<gridline_core::api::ticket::SimilarResponse>> {
+    let ticket = find(&state, &code).await?;
+    if !tickets::handles(state.store.as_ref(), &staff, &ticket).await? {
+        return Err(AppError::client(
+            ErrorCode::Forbidden,
+            "you do not handle this ticket",
+        ));
+    }
+    let radius = f64::from(state.config.repeat_radius_meters);
+    let days = time::Duration::days(i64::from(state.config.repeat_days));
+    let mut found = Vec::new();
+    if let (Some(lon), Some(lat)) = (ticket.lon, ticket.lat) {
+        let here = gridline_core::geo::Point::new(lon, lat);
+        let rows = state
+            .store
+            .nearby_tickets(
+                &ticket.matter_code,
+                ticket.created_at - days,
+                ticket.created_at + days,
+                here.bounds_within(radius),
+            )
+            .await?;
+        for row in rows {
+            let distance = here.distance_m(gridline_core::geo::Point::new(row.lon, row.lat));
+            if row.tracking_code == ticket.tracking_code || distance > radius {
+                continue;
+            }
+            let Some(status) = gridline_core::ticket::Status::parse(&row.status) else {
+                continue;
+            };
+            found.push(gridline_core::api::ticket::SimilarTicket {
+                tracking_code: row.tracking_code,
+                status,
+                created_at: row.created_at,
+                distance_m: distance.round() as u32,
+                address: row.address,
+                merged_into: row.merged_into,
+            });
+        }
+    }
+    found.sort_by(|a, b| {
+        a.distance_m
+            .cmp(&b.distance_m)
+            .then(a.created_at.cmp(&b.created_at))
+    });
+    found.truncate(50);
+    Ok(ApiJson(gridline_core::api::ticket::SimilarResponse {
+        radius_m: state.config.repeat_radius_meters,
+        days: state.config.repeat_days,
+        tickets: found,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{code}/merge", tag = "tickets",
+    request_body = gridline_core::api::ticket::MergeRequest,
+    params(("code" = String, Path, description = "the duplicate's tracking code")),
+    responses(
+        (status = 200, body = TicketView, description = "the duplicate, closed and following its lead"),
+        (status = 403, body = gridline_core::ErrorResponse, description = "not a dispatcher, supervisor or admin"),
+        (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket (either)"),
+        (status = 409, body = gridline_core::ErrorResponse, description = "not mergeable: another matter type, answered already, merged already, or the lead is closed or merged"),
+        (status = 422, body = gridline_core::ErrorResponse, description = "into itself"),
+    ))]
+/// Merges a duplicate report into the ticket that leads the problem (重复诉求).
+pub async fn merge(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    Path(code): Path<String>,
+    ApiJson(request): ApiJson<gridline_core::api::ticket::MergeRequest>,
+) -> AppResult<ApiJson<TicketView>> {
+    let dup = find(&state, &code).await?;
+    let lead = find(&state, &request.into).await?;
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let now = OffsetDateTime::now_utc();
+    let dup = tickets::merge(state.store.as_ref(), &snapshot, dup, &lead, &staff, now).await?;
+    Ok(ApiJson(staff_view(&state, &dup, &staff, now).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}/qr.svg", tag = "tickets",

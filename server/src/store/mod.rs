@@ -596,6 +596,45 @@ macro_rules! impl_store_with_common_sql {
                 common::stats::intake_counts(&self.pool, bounds).await
             }
 
+            async fn nearby_tickets(
+                &self,
+                matter_code: &str,
+                from: ::time::OffsetDateTime,
+                to: ::time::OffsetDateTime,
+                bounds: (f64, f64, f64, f64),
+            ) -> $crate::store::StoreResult<Vec<$crate::store::NearbyRow>> {
+                common::repeats::nearby_tickets(&self.pool, matter_code, from, to, bounds).await
+            }
+
+            async fn merge_ticket(
+                &self,
+                dup: &$crate::store::TicketRecord,
+                expected: &$crate::store::TicketVersion,
+                lead_id: i64,
+                event: &$crate::store::NewEvent,
+                outbox: &[$crate::store::NewOutboxItem],
+            ) -> $crate::store::StoreResult<bool> {
+                common::repeats::merge_ticket(&self.pool, dup, expected, lead_id, event, outbox)
+                    .await
+            }
+
+            async fn merged_into(&self, ticket_id: i64) -> $crate::store::StoreResult<Option<i64>> {
+                common::repeats::merged_into(&self.pool, ticket_id).await
+            }
+
+            async fn merged_ids(&self, lead_id: i64) -> $crate::store::StoreResult<Vec<i64>> {
+                common::repeats::merged_ids(&self.pool, lead_id).await
+            }
+
+            async fn append_events(
+                &self,
+                ticket_id: i64,
+                events: &[$crate::store::NewEvent],
+                outbox: &[$crate::store::NewOutboxItem],
+            ) -> $crate::store::StoreResult<()> {
+                common::repeats::append_events(&self.pool, ticket_id, events, outbox).await
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -1135,6 +1174,19 @@ pub struct RatedTicketRow {
     pub counts: gridline_core::stats::RateCounts,
 }
 
+/// A ticket filed near a place: what the similar-reports list shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearbyRow {
+    pub tracking_code: String,
+    pub status: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: OffsetDateTime,
+    pub address: String,
+    /// The tracking code of the ticket it was merged into.
+    pub merged_into: Option<String>,
+}
+
 /// Tickets received in one period per grid and matter type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeRow {
@@ -1488,6 +1540,42 @@ pub trait Store: Send + Sync + 'static {
     /// Tickets received (by the time they were filed) in each period between
     /// consecutive `bounds`, per grid and matter type. One query.
     async fn intake_counts(&self, bounds: &[OffsetDateTime]) -> StoreResult<Vec<IntakeRow>>;
+
+    /// Tickets of `matter_code` filed in `[from, to]` (both included) with a position
+    /// inside `(west, south, east, north)`, oldest first, at most 1000.
+    async fn nearby_tickets(
+        &self,
+        matter_code: &str,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        bounds: (f64, f64, f64, f64),
+    ) -> StoreResult<Vec<NearbyRow>>;
+
+    /// Saves `dup` (closed) as merged into `lead_id` with its timeline entry and outbox
+    /// items, unless it changed meanwhile, was merged already, leads merged tickets
+    /// itself, or the lead is merged into another: then false.
+    async fn merge_ticket(
+        &self,
+        dup: &TicketRecord,
+        expected: &TicketVersion,
+        lead_id: i64,
+        event: &NewEvent,
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool>;
+
+    /// The ticket this one was merged into.
+    async fn merged_into(&self, ticket_id: i64) -> StoreResult<Option<i64>>;
+
+    /// The tickets merged into `lead_id`.
+    async fn merged_ids(&self, lead_id: i64) -> StoreResult<Vec<i64>>;
+
+    /// Adds timeline entries and their outbox items to a ticket without changing it.
+    async fn append_events(
+        &self,
+        ticket_id: i64,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<()>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

@@ -42,6 +42,12 @@ mod common {
         type Pool = super::Pool;
         include!("stats_sql.rs");
     }
+
+    /// Similar reports and merging them (重复诉求).
+    pub(crate) mod repeats {
+        type Pool = super::Pool;
+        include!("repeats_sql.rs");
+    }
 }
 
 pub struct PostgresStore {

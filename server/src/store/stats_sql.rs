@@ -158,7 +158,7 @@ pub(crate) async fn rate_counts(
          CAST(SUM(t.reopen_count) AS BIGINT) AS reopens, \
          CAST(SUM(COALESCE(r.n, 0)) AS BIGINT) AS return_requests \
          FROM tickets t {RETURN_REQUESTS} \
-         WHERE t.lead_unit_code IS NOT NULL AND {within} \
+         WHERE t.lead_unit_code IS NOT NULL AND t.merged_into IS NULL AND {within} \
          GROUP BY {keys}, period ORDER BY {keys}, period",
         flags = flag_columns(&now_param, true),
     );
@@ -222,6 +222,7 @@ pub(crate) async fn rated_tickets(
     let (scope_sql, scope_params) = scope_condition(scope, 4);
     let filter = format!(
         "FROM tickets t {RETURN_REQUESTS} WHERE t.lead_unit_code IS NOT NULL \
+         AND t.merged_into IS NULL \
          AND t.handling_due >= $1 AND t.handling_due < $2 AND ({scope_sql}) AND ({})",
         measure_condition(measure).replace("$NOW", "$3")
     );

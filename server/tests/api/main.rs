@@ -14,6 +14,7 @@ mod media;
 mod open311;
 mod push;
 mod reference;
+mod repeats;
 mod roles;
 mod shell;
 mod station;

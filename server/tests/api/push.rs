@@ -15,7 +15,7 @@ use p256::ecdsa::signature::Verifier as _;
 use p256::elliptic_curve::sec1::ToEncodedPoint as _;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp, eventually, load_demo, sign_in_as, until};
+use crate::helpers::{Db, TestApp, eventually, expect_error, load_demo, sign_in_as, until};
 
 const DEVICE_SECRET: &str = "a-device-secret-of-this-phone";
 
@@ -331,6 +331,188 @@ async fn bad_subscriptions_are_refused(db: Db) {
         .unwrap();
     assert_eq!(r.status(), 401);
     app.stop().await;
+}
+
+/// A duplicate merged into the ticket that leads the problem follows it: its phone is
+/// told of the merge and then of the lead's public steps under its own code; its page
+/// shows them; the figures count the lead only.
+async fn merged_tickets_follow_their_lead(db: Db) {
+    let service = PushService::default();
+    let origin = service.start().await;
+    let Some(app) = TestApp::spawn_with(db, |c| c.push_allow_loopback = true).await else {
+        return;
+    };
+    load_demo(&app).await;
+    let key: Value = app.get("/api/v1/push/key").await.json().await.unwrap();
+    let server_key = key["public_key"].as_str().unwrap().to_owned();
+    let lead = file(&app, None).await;
+    let dup = file(&app, None).await;
+    let third = file(&app, None).await;
+    let water = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(
+            &json!({"matter_code": "0302", "description": "水压低", "lon": 120.41, "lat": 36.069}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json::<TicketCreatedResponse>()
+        .await
+        .unwrap()
+        .tracking_code;
+    let phone = Browser::new(format!("{origin}/dup-phone"));
+    assert_eq!(
+        follow(&app, &phone, &dup, DEVICE_SECRET).await.status(),
+        201
+    );
+
+    let merge = |from: String, into: String| {
+        let app = &app;
+        async move {
+            app.post_json(
+                &format!("/api/v1/tickets/{from}/merge"),
+                &json!({ "into": into }),
+            )
+            .await
+        }
+    };
+    // Only dispatchers, supervisors and admins merge.
+    sign_in_as(&app, Role::UnitHandler).await;
+    expect_error(merge(dup.clone(), lead.clone()).await, 403, "forbidden").await;
+    sign_in_as(&app, Role::Dispatcher).await;
+    expect_error(
+        merge(dup.clone(), dup.clone()).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    expect_error(merge(dup.clone(), water.clone()).await, 409, "conflict").await;
+    expect_error(
+        merge(dup.clone(), "ZZZZZZZZ".into()).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let merged = merge(dup.clone(), lead.clone()).await;
+    assert_eq!(merged.status(), 200);
+    let merged: Value = merged.json().await.unwrap();
+    assert_eq!(merged["status"], "closed");
+    // Once; not the other way round; nothing merges into a merged ticket.
+    expect_error(merge(dup.clone(), lead.clone()).await, 409, "conflict").await;
+    expect_error(merge(lead.clone(), dup.clone()).await, 409, "conflict").await;
+    expect_error(merge(third.clone(), dup.clone()).await, 409, "conflict").await;
+    // The lead's similar reports show it merged.
+    let similar: Value = app
+        .get(&format!("/api/v1/tickets/{lead}/similar"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = similar["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tracking_code"] == dup.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(listed["merged_into"], lead.as_str());
+
+    // The unit works on the lead.
+    let handler = sign_in_as(&app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    for body in [
+        json!({"action": "accept"}),
+        json!({"action": "progress", "note": "内部：等备件", "public": false}),
+        json!({"action": "resolve", "note": "已更换灯泡"}),
+    ] {
+        let r = app
+            .post_json(&format!("/api/v1/tickets/{lead}/actions"), &body)
+            .await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    }
+    eventually(|| service.to("/dup-phone").len() >= 3).await;
+    let told: Vec<Payload> = service
+        .to("/dup-phone")
+        .iter()
+        .map(|r| verify_and_open(r, &phone, &server_key, &origin))
+        .collect();
+    let bodies: Vec<&str> = told.iter().map(|p| p.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        [
+            format!("已与同一问题的诉求 {lead} 合并办理，进展将同步告知").as_str(),
+            "已接单",
+            "已办结：已更换灯泡",
+        ],
+        "the merge, then the lead's public steps (not its internal note)"
+    );
+    assert!(told.iter().all(|p| p.url == format!("/track/{dup}")));
+
+    // The duplicate's own page shows the same, and stays closed.
+    let page: Value = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/tickets/{dup}")))
+        .header("x-device-secret", DEVICE_SECRET)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["status"], "closed");
+    let kinds: Vec<&str> = page["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.ends_with(&["merged", "accept", "resolve"]),
+        "{kinds:?}"
+    );
+    assert!(
+        page["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["note"] != "内部：等备件")
+    );
+
+    // The figures count the lead, not the duplicate that follows it.
+    sign_in_as(&app, Role::Supervisor).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let counted: Value = app
+        .get(&format!(
+            "/api/v1/stats/tickets?code=U-CM&from={}&to={}",
+            today - time::Duration::days(1),
+            today + time::Duration::days(60)
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = counted["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tracking_code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&lead.as_str()) && codes.contains(&third.as_str()));
+    assert!(!codes.contains(&dup.as_str()), "{codes:?}");
+    app.stop().await;
+}
+
+mod merged {
+    use crate::helpers::Db;
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::merged_tickets_follow_their_lead(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        super::merged_tickets_follow_their_lead(Db::Postgres).await;
+    }
 }
 
 mod pushed {

@@ -3,17 +3,20 @@
 //! dispatcher's tools (co-handling units, tier change) and the whole timeline.
 
 use gridline_core::Role;
-use gridline_core::api::ticket::{ActionRequest, CoUnitRequest, TicketView, TierChangeRequest};
+use gridline_core::api::ticket::{
+    ActionRequest, CoUnitRequest, MergeRequest, SimilarResponse, TicketView, TierChangeRequest,
+};
 use gridline_core::deadline::Tier;
-use gridline_core::ticket::Action as TicketAction;
+use gridline_core::ticket::{Action as TicketAction, Status};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::reference::use_reference;
 use super::{CONSOLE_ROLES, RequireRole, use_session};
 use crate::api::{self, ApiError};
 use crate::components::error_notice::ErrorNotice;
-use crate::components::ticket::{TicketHeader, Timeline, format_time};
+use crate::components::ticket::{StatusBadge, TicketHeader, Timeline, format_time};
 use crate::i18n::{Key, use_i18n};
 
 #[component]
@@ -53,6 +56,9 @@ fn TicketDetail(
     let co_units = current.co_unit_codes.clone();
     let dispatcher =
         session.has_any(&[Role::Dispatcher, Role::Admin]) && current.status.with_unit();
+    // Answered or closed tickets are not merged (the server says the same).
+    let can_merge = session.has_any(&[Role::Dispatcher, Role::Supervisor, Role::Admin])
+        && !matches!(current.status, Status::Done | Status::Closed);
     let contact = [current.contact_name.clone(), current.contact_phone.clone()]
         .into_iter()
         .flatten()
@@ -90,10 +96,83 @@ fn TicketDetail(
                     <dd data-testid="contact">{contact.clone()}</dd>
                 })}
             </dl>
+            <SimilarReports code=current.tracking_code.clone() can_merge ticket />
             <ActionPanel code=current.tracking_code.clone() actions=current.actions.clone() ticket />
             {dispatcher.then(|| view! { <DispatcherTools code=current.tracking_code.clone() ticket /> })}
             <Timeline code=current.tracking_code.clone() entries=current.timeline.clone() />
         </article>
+    }
+}
+
+/// Reports of the same kind filed nearby lately (重复诉求), shown when there are any;
+/// dispatchers, supervisors and admins may merge this ticket into one of them.
+#[component]
+fn SimilarReports(
+    code: String,
+    can_merge: bool,
+    ticket: RwSignal<Option<Result<TicketView, ApiError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let similar = RwSignal::new(None::<SimilarResponse>);
+    let fetch_code = code.clone();
+    leptos::task::spawn_local(async move {
+        // Without them the ticket page is still whole: a failure shows nothing.
+        similar.set(api::similar(&fetch_code).await.ok());
+    });
+    let error = RwSignal::new(None::<ApiError>);
+    let merge = Action::new_local(move |into: &String| {
+        let (code, request) = (code.clone(), MergeRequest { into: into.clone() });
+        async move {
+            match api::merge(&code, &request).await {
+                Ok(view) => ticket.set(Some(Ok(view))),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    move || {
+        let found = similar.get().filter(|s| !s.tickets.is_empty())?;
+        let rows = found
+            .tickets
+            .into_iter()
+            .map(|t| {
+                let href = format!("/staff/tickets/{}", t.tracking_code);
+                let code = t.tracking_code.clone();
+                let open = !matches!(t.status, Status::Closed) && t.merged_into.is_none();
+                let into = t.tracking_code.clone();
+                view! {
+                    <li class="queue-row" data-code=t.tracking_code>
+                        <A href=href>
+                            <span class="code">{code}</span>
+                            <StatusBadge status=t.status />
+                            <span class="due">{t.distance_m} " " {move || i18n.t(Key::Metres)} " · " {format_time(t.created_at)}</span>
+                            <span class="address">{t.address.clone()}</span>
+                            {t.merged_into.map(|lead| view! {
+                                <span class="unit">{move || i18n.t(Key::MergedInto)} " " {lead.clone()}</span>
+                            })}
+                        </A>
+                        {(can_merge && open).then(|| view! {
+                            <button class="button small" data-testid="merge-into"
+                                disabled=move || merge.pending().get()
+                                on:click=move |_| { merge.dispatch(into.clone()); }>
+                                {move || i18n.t(Key::MergeInto)}
+                            </button>
+                        })}
+                    </li>
+                }
+            })
+            .collect_view();
+        let count = rows.len();
+        Some(view! {
+            <section class="similar notice" data-testid="similar">
+                <h2>{count} " " {move || i18n.t(Key::SimilarCount)}</h2>
+                <p>
+                    {move || i18n.t(Key::SimilarWithin)} " " {found.radius_m} " "
+                    {move || i18n.t(Key::Metres)} " · " {found.days} " " {move || i18n.t(Key::DaysUnit)}
+                </p>
+                {move || error.get().map(|error| view! { <ErrorNotice error /> })}
+                <ul class="queue">{rows}</ul>
+            </section>
+        })
     }
 }
 

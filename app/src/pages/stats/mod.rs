@@ -3,6 +3,7 @@
 //! number (drill-down) here; the reports and hotspots pages share its table and
 //! drill-down.
 
+pub mod figures;
 pub mod hotspots;
 pub mod reports;
 
@@ -59,6 +60,20 @@ fn measure_key(measure: Measure) -> Key {
 /// Today in China time as `YYYY-MM-DD` (the device's clock).
 pub fn china_today() -> String {
     china_day(0)
+}
+
+/// The first day of next month in China time, as `YYYY-MM-DD`.
+pub fn china_next_month() -> String {
+    let today = china_today();
+    let (year, month) = (
+        today[..4].parse::<u32>().unwrap_or(2026),
+        today[5..7].parse::<u32>().unwrap_or(1),
+    );
+    if month == 12 {
+        format!("{:04}-01-01", year + 1)
+    } else {
+        format!("{year:04}-{:02}-01", month + 1)
+    }
 }
 
 /// The day `days` from today in China time, as `YYYY-MM-DD`.
