@@ -75,8 +75,8 @@ total_start=$SECONDS
 stage "setup (tools)" bash scripts/setup.sh test
 fmt_check() {
     cargo fmt --all -- --check
-    # Included by both store backends, so not a module cargo fmt walks.
-    rustfmt --edition 2024 --check server/src/store/common_sql.rs
+    # Included by both store backends, so not modules cargo fmt walks.
+    rustfmt --edition 2024 --check server/src/store/*_sql.rs
 }
 
 # In CI, what a finished stage built and no later stage reads is removed, so the run

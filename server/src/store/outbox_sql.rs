@@ -170,8 +170,7 @@ fn link(row: &impl crate::store::rows::RowExt) -> StoreResult<crate::store::Forw
     })
 }
 
-const LINK_COLUMNS: &str =
-    "target_id, ticket_id, service_request_id, token, status, status_notes";
+const LINK_COLUMNS: &str = "target_id, ticket_id, service_request_id, token, status, status_notes";
 
 pub(crate) async fn link_of(
     pool: &Pool,

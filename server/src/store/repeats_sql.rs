@@ -5,7 +5,9 @@
 use time::OffsetDateTime;
 
 use crate::store::rows::RowExt as _;
-use crate::store::{NearbyRow, NewEvent, NewOutboxItem, StoreResult, TicketRecord, TicketVersion, stored_time};
+use crate::store::{
+    NearbyRow, NewEvent, NewOutboxItem, StoreResult, TicketRecord, TicketVersion, stored_time,
+};
 
 pub(crate) async fn nearby_tickets(
     pool: &Pool,
@@ -116,7 +118,9 @@ pub(crate) async fn append_events(
     for event in events {
         super::insert_events(&mut tx, ticket_id, event).await?;
     }
-    let at = events.first().map_or_else(OffsetDateTime::now_utc, |e| e.at);
+    let at = events
+        .first()
+        .map_or_else(OffsetDateTime::now_utc, |e| e.at);
     super::outbox::insert_items(&mut tx, ticket_id, outbox, at).await?;
     tx.commit().await?;
     Ok(())
