@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{Drill, DrillDown, Help, RatesTable, STATS_ROLES, china_next_month, china_today};
+use super::{
+    DateField, Drill, DrillDown, Help, RatesTable, STATS_ROLES, china_next_month, china_today,
+};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
@@ -48,15 +50,12 @@ fn Figures() -> impl IntoView {
         .iter()
         .map(|(value, key)| view! { <option value=*value>{move || i18n.t(*key)}</option> })
         .collect_view();
-    let date = move |label: Key, value: RwSignal<String>, id: &'static str| {
-        view! {
-            <label>
-                <span>{move || i18n.t(label)}</span>
-                <input type="date" data-testid=id prop:value=value
-                    on:change=move |ev| { drill.set(None); value.set(event_target_value(&ev)); } />
-            </label>
-        }
-    };
+    // Another period: the list below belongs to the old one.
+    Effect::new(move |_| {
+        from.track();
+        to.track();
+        drill.set(None);
+    });
     view! {
         <p class="lead">{move || i18n.t(Key::FiguresIntro)}</p>
         <div class="controls no-print">
@@ -70,8 +69,8 @@ fn Figures() -> impl IntoView {
                     }
                 }>{groups}</select>
             </label>
-            {date(Key::HotspotsFrom, from, "figures-from")}
-            {date(Key::HotspotsTo, to, "figures-to")}
+            <DateField label=Key::HotspotsFrom value=from testid="figures-from" />
+            <DateField label=Key::HotspotsTo value=to testid="figures-to" />
         </div>
         <Help />
         <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>

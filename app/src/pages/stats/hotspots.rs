@@ -6,7 +6,7 @@ use gridline_core::api::stats::{GridHeat, HotspotsResponse};
 use leptos::prelude::*;
 
 use super::reports::delta;
-use super::{STATS_ROLES, ScopeSelect, china_day};
+use super::{DateField, STATS_ROLES, ScopeSelect, china_day};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
@@ -40,20 +40,11 @@ fn Hotspots() -> impl IntoView {
         ]);
         async move { api::hotspots(&query).await }
     });
-    let date = move |label: Key, value: RwSignal<String>, id: &'static str| {
-        view! {
-            <label>
-                <span>{move || i18n.t(label)}</span>
-                <input type="date" data-testid=id prop:value=value
-                    on:change=move |ev| value.set(event_target_value(&ev)) />
-            </label>
-        }
-    };
     view! {
         <p class="lead">{move || i18n.t(Key::HotspotsIntro)}</p>
         <div class="controls">
-            {date(Key::HotspotsFrom, from, "hotspots-from")}
-            {date(Key::HotspotsTo, to, "hotspots-to")}
+            <DateField label=Key::HotspotsFrom value=from testid="hotspots-from" />
+            <DateField label=Key::HotspotsTo value=to testid="hotspots-to" />
             <ScopeSelect street />
         </div>
         <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>

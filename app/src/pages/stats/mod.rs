@@ -473,6 +473,19 @@ fn DrillRow(ticket: RatedTicket) -> impl IntoView {
     }
 }
 
+/// A labelled date input bound to `value` (`YYYY-MM-DD`).
+#[component]
+pub fn DateField(label: Key, value: RwSignal<String>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            <span>{move || i18n.t(label)}</span>
+            <input type="date" data-testid=testid prop:value=value
+                on:change=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
 /// The district or one of its streets (the value is the street's code, empty for the
 /// district).
 #[component]

@@ -4,7 +4,7 @@
 use gridline_core::api::stats::{Change, GroupBy, ReportKind, ReportResponse};
 use leptos::prelude::*;
 
-use super::{Drill, DrillDown, Help, RatesTable, STATS_ROLES, ScopeSelect, china_today};
+use super::{DateField, Drill, DrillDown, Help, RatesTable, STATS_ROLES, ScopeSelect, china_today};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
@@ -74,11 +74,7 @@ fn Reports() -> impl IntoView {
     view! {
         <div class="tabs no-print" role="tablist">{kinds}</div>
         <div class="controls no-print">
-            <label>
-                <span>{move || i18n.t(Key::ReportDate)}</span>
-                <input type="date" data-testid="report-date" prop:value=date
-                    on:change=move |ev| date.set(event_target_value(&ev)) />
-            </label>
+            <DateField label=Key::ReportDate value=date testid="report-date" />
             <ScopeSelect street />
             <button class="button small" on:click=move |_| {
                 if let Some(window) = web_sys::window() {
