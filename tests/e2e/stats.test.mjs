@@ -179,6 +179,13 @@ describe("statistics", () => {
     assert.equal(csv.status(), 200);
     const text = await csv.text();
     assert.ok(text.startsWith("\ufeff日报 Daily report,示范区,D01"), text.slice(0, 80));
+    // Printed: the report without the navigation and the controls.
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator("nav.bottom-nav").isVisible(), false);
+    assert.equal(await page.locator(".controls").first().isVisible(), false);
+    assert.equal(await page.getByTestId("report-csv").isVisible(), false);
+    assert.ok(await page.getByTestId("report").locator("table").first().isVisible());
+    await page.emulateMedia({ media: "screen" });
     // The street's monthly bulletin lists communities.
     await page.getByTestId("report-monthly").click();
     await page.getByTestId("scope").selectOption("D01-S01");
