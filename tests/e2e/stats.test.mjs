@@ -121,8 +121,9 @@ describe("statistics", () => {
     assert.equal(await cm.locator('[data-measure="response"]').textContent(), "100.0%");
     // Ranked by response rate, U-CM (100 %) leads the units with nothing counted.
     await page.getByTestId("rank-by").selectOption("response");
-    assert.equal(await table.locator("tbody tr").first().getAttribute("data-code"), "U-CM");
-    assert.equal(await table.locator("tbody tr").first().locator("td").first().textContent(), "1");
+    const leader = table.locator('tbody tr:first-child[data-code="U-CM"]');
+    await leader.waitFor();
+    assert.equal(await leader.locator("td").first().textContent(), "1");
     // A year of trend, this month last.
     await cm.locator("svg.sparkline").waitFor();
 
