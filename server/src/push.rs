@@ -140,12 +140,13 @@ pub fn for_resident(ticket: &TicketRecord, event: &NewEvent, lang: &str) -> Payl
     let status = status_name(ticket.state.status, zh);
     let note = event.note.trim();
     let body = match (note.is_empty(), zh) {
-        // Merged into another report of the same problem: the note is its code.
-        (false, true) if event.kind == "merged" => {
-            format!("已与同一问题的诉求 {note} 合并办理，进展将同步告知")
+        // Merged into another report of the same problem (whose code it does not tell:
+        // a code with a guessed phone suffix would open someone else's complaint).
+        (_, true) if event.kind == "merged" => {
+            "已与同一问题的其他诉求合并办理，进展将同步告知".to_owned()
         }
-        (false, false) if event.kind == "merged" => {
-            format!("Merged with {note}, a report of the same problem; its steps follow")
+        (_, false) if event.kind == "merged" => {
+            "Merged with another report of the same problem; its steps will follow".to_owned()
         }
         (true, _) => status.to_owned(),
         (false, true) => format!("{status}：{note}"),

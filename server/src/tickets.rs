@@ -577,18 +577,26 @@ pub async fn merge(
     merged.state.status = Status::Closed;
     merged.state.return_pending = false;
     merged.closed_at = Some(now);
+    // The complainant is told it was merged; the lead's code is for staff only (with a
+    // guessed phone suffix it would open someone else's complaint).
     let event = NewEvent {
         at: now,
         kind: "merged".into(),
         staff_id: Some(staff.id),
         unit_code: None,
         public: true,
-        note: lead.tracking_code.clone(),
+        note: String::new(),
         media: Vec::new(),
+    };
+    let into = NewEvent {
+        kind: "merged_into".into(),
+        public: false,
+        note: lead.tracking_code.clone(),
+        ..event.clone()
     };
     let outbox = outbox_for(store, snapshot, &merged, previous_unit.as_deref(), &event).await?;
     if store
-        .merge_ticket(&merged, &expected, lead.id, &event, &outbox)
+        .merge_ticket(&merged, &expected, lead.id, &[event, into], &outbox)
         .await?
     {
         Ok(merged)

@@ -167,7 +167,8 @@ describe("statistics", () => {
     // The supervisor merges it into the second: closed, following that one.
     await similar.locator(`li[data-code="${lights[1]}"]`).getByTestId("merge-into").click();
     await page.getByTestId("ticket").getByTestId("status").first().getByText("已关闭").waitFor();
-    await page.locator('[data-kind="merged"]').getByText(lights[1]).waitFor();
+    await page.locator('[data-kind="merged_into"]').getByText(lights[1]).waitFor();
+    await page.locator('[data-kind="merged"]').waitFor();
     await page.getByTestId("merge-into").waitFor({ state: "detached" });
 
     // Today's daily report: the four received, as a page and as CSV.

@@ -52,6 +52,7 @@ pub fn event_key(kind: &str) -> Option<Key> {
         "rate_review" => Key::EventRatedReview,
         "close" => Key::EventClosed,
         "merged" => Key::EventMerged,
+        "merged_into" => Key::EventMergedInto,
         "reopen" => Key::EventReopened,
         "supervise" => Key::EventSupervised,
         "co_unit_added" => Key::EventCoUnitAdded,

@@ -496,4 +496,5 @@ impl Key {
     );
     pub const MergeInto: Key = Key::new("将本单并入此单", "Merge this ticket into it");
     pub const MergedInto: Key = Key::new("已并入", "Merged into");
+    pub const EventMergedInto: Key = Key::new("并入主工单", "Merged into the lead ticket");
 }

@@ -611,10 +611,10 @@ macro_rules! impl_store_with_common_sql {
                 dup: &$crate::store::TicketRecord,
                 expected: &$crate::store::TicketVersion,
                 lead_id: i64,
-                event: &$crate::store::NewEvent,
+                events: &[$crate::store::NewEvent],
                 outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<bool> {
-                common::repeats::merge_ticket(&self.pool, dup, expected, lead_id, event, outbox)
+                common::repeats::merge_ticket(&self.pool, dup, expected, lead_id, events, outbox)
                     .await
             }
 
@@ -1551,7 +1551,7 @@ pub trait Store: Send + Sync + 'static {
         bounds: (f64, f64, f64, f64),
     ) -> StoreResult<Vec<NearbyRow>>;
 
-    /// Saves `dup` (closed) as merged into `lead_id` with its timeline entry and outbox
+    /// Saves `dup` (closed) as merged into `lead_id` with its timeline entries and outbox
     /// items, unless it changed meanwhile, was merged already, leads merged tickets
     /// itself, or the lead is merged into another: then false.
     async fn merge_ticket(
@@ -1559,7 +1559,7 @@ pub trait Store: Send + Sync + 'static {
         dup: &TicketRecord,
         expected: &TicketVersion,
         lead_id: i64,
-        event: &NewEvent,
+        events: &[NewEvent],
         outbox: &[NewOutboxItem],
     ) -> StoreResult<bool>;
 

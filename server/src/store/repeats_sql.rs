@@ -48,7 +48,7 @@ pub(crate) async fn nearby_tickets(
         .collect()
 }
 
-/// Closes `dup` as merged into `lead_id`, with its timeline entry and outbox items, if it
+/// Closes `dup` as merged into `lead_id`, with its timeline entries and outbox items, if it
 /// is still as `expected`, is not merged yet, leads no merged ticket itself, and the
 /// lead is not merged into another.
 pub(crate) async fn merge_ticket(
@@ -56,7 +56,7 @@ pub(crate) async fn merge_ticket(
     dup: &TicketRecord,
     expected: &TicketVersion,
     lead_id: i64,
-    event: &NewEvent,
+    events: &[NewEvent],
     outbox: &[NewOutboxItem],
 ) -> StoreResult<bool> {
     let mut tx = pool.begin().await?;
@@ -79,8 +79,13 @@ pub(crate) async fn merge_ticket(
     if updated != 1 {
         return Ok(false);
     }
-    super::insert_events(&mut tx, dup.id, event).await?;
-    super::outbox::insert_items(&mut tx, dup.id, outbox, event.at).await?;
+    for event in events {
+        super::insert_events(&mut tx, dup.id, event).await?;
+    }
+    let at = events
+        .first()
+        .map_or_else(OffsetDateTime::now_utc, |e| e.at);
+    super::outbox::insert_items(&mut tx, dup.id, outbox, at).await?;
     tx.commit().await?;
     Ok(true)
 }
