@@ -97,6 +97,11 @@ fn period(
         Some(text) => day("to", text)?,
         None => add_months(month, 1),
     };
+    checked(from, to)
+}
+
+/// `[from, to)` as instants, when it ends after it starts and spans at most 2 years.
+fn checked(from: Date, to: Date) -> AppResult<(OffsetDateTime, OffsetDateTime)> {
     if to <= from {
         return Err(field_error("to", "the period ends after it starts"));
     }
@@ -525,7 +530,7 @@ pub async fn hotspots(
         Some(text) => day("from", text)?,
         None => to - Duration::days(30),
     };
-    let (from, to) = period(&Some(from.to_string()), &Some(to.to_string()), now)?;
+    let (from, to) = checked(from, to)?;
     let previous = from - (to - from);
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let scope = scope_region(&snapshot, &query.street)?;

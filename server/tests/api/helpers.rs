@@ -288,6 +288,12 @@ macro_rules! both_backends {
     )*};
 }
 
+/// Takes an action on a ticket as the signed-in staff member.
+pub async fn act(app: &TestApp, code: &str, body: serde_json::Value) -> reqwest::Response {
+    app.post_json(&format!("/api/v1/tickets/{code}/actions"), &body)
+        .await
+}
+
 /// Creates a staff account with `role` and signs the app's client in as it; returns
 /// the account's id.
 pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) -> i64 {

@@ -15,7 +15,7 @@ use p256::ecdsa::signature::Verifier as _;
 use p256::elliptic_curve::sec1::ToEncodedPoint as _;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp, eventually, expect_error, load_demo, sign_in_as, until};
+use crate::helpers::{Db, TestApp, act, eventually, expect_error, load_demo, sign_in_as, until};
 
 const DEVICE_SECRET: &str = "a-device-secret-of-this-phone";
 
@@ -102,6 +102,20 @@ impl PushService {
     fn to(&self, path: &str) -> Vec<Received> {
         let all = self.received.lock().unwrap();
         all.iter().filter(|r| r.path == path).cloned().collect()
+    }
+
+    /// What was pushed to `path`, each request verified and decrypted for `browser`.
+    fn opened(
+        &self,
+        path: &str,
+        browser: &Browser,
+        server_key: &str,
+        origin: &str,
+    ) -> Vec<Payload> {
+        self.to(path)
+            .iter()
+            .map(|r| verify_and_open(r, browser, server_key, origin))
+            .collect()
     }
 }
 
@@ -238,17 +252,11 @@ async fn residents_and_staff_are_pushed(db: Db) {
         json!({"action": "accept"}),
         json!({"action": "resolve", "note": "已更换灯泡"}),
     ] {
-        let r = app
-            .post_json(&format!("/api/v1/tickets/{code}/actions"), &body)
-            .await;
+        let r = act(&app, &code, body).await;
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
     eventually(|| service.to("/phone").len() >= 2).await;
-    let steps: Vec<Payload> = service
-        .to("/phone")
-        .iter()
-        .map(|r| verify_and_open(r, &phone, &server_key, &origin))
-        .collect();
+    let steps = service.opened("/phone", &phone, &server_key, &origin);
     assert_eq!(steps.len(), 2, "one per public step: {steps:?}");
     assert_eq!(steps[0].body, "已接单");
     assert_eq!(steps[1].body, "已办结：已更换灯泡");
@@ -425,17 +433,11 @@ async fn merged_tickets_follow_their_lead(db: Db) {
         json!({"action": "progress", "note": "内部：等备件", "public": false}),
         json!({"action": "resolve", "note": "已更换灯泡"}),
     ] {
-        let r = app
-            .post_json(&format!("/api/v1/tickets/{lead}/actions"), &body)
-            .await;
+        let r = act(&app, &lead, body).await;
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
     eventually(|| service.to("/dup-phone").len() >= 3).await;
-    let told: Vec<Payload> = service
-        .to("/dup-phone")
-        .iter()
-        .map(|r| verify_and_open(r, &phone, &server_key, &origin))
-        .collect();
+    let told = service.opened("/dup-phone", &phone, &server_key, &origin);
     let bodies: Vec<&str> = told.iter().map(|p| p.body.as_str()).collect();
     assert_eq!(
         bodies,

@@ -6,7 +6,7 @@ use gridline_core::api::ticket::{QueueResponse, TicketCreatedResponse, TicketVie
 use gridline_server::deadlines;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, load_demo, sign_in_as};
+use crate::helpers::{TestApp, act, expect_error, load_demo, sign_in_as};
 
 crate::both_backends!(
     filing_routes_at_once_and_is_idempotent,
@@ -55,11 +55,6 @@ async fn public_view(app: &TestApp, code: &str) -> TicketView {
         .unwrap();
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
-}
-
-async fn act(app: &TestApp, code: &str, body: Value) -> reqwest::Response {
-    app.post_json(&format!("/api/v1/tickets/{code}/actions"), &body)
-        .await
 }
 
 fn kinds(view: &TicketView) -> Vec<&str> {
