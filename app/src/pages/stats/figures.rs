@@ -4,12 +4,11 @@
 use leptos::prelude::*;
 
 use super::{
-    DateField, Drill, DrillDown, Help, RatesTable, STATS_ROLES, china_next_month, china_today,
+    DateField, Drill, DrillDown, Help, RatesTable, StatsPage, china_next_month, china_today,
 };
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
-use crate::pages::staff::RequireRole;
 
 /// The groupings: the API's `by` and the table's first column.
 const GROUPS: [(&str, Key); 5] = [
@@ -22,15 +21,7 @@ const GROUPS: [(&str, Key); 5] = [
 
 #[component]
 pub fn FiguresPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="page stats">
-            <h1>{move || i18n.t(Key::FiguresTitle)}</h1>
-            <RequireRole roles=STATS_ROLES>
-                <Figures />
-            </RequireRole>
-        </section>
-    }
+    view! { <StatsPage title=Key::FiguresTitle><Figures /></StatsPage> }
 }
 
 #[component]

@@ -6,23 +6,14 @@ use gridline_core::api::stats::{GridHeat, HotspotsResponse};
 use leptos::prelude::*;
 
 use super::reports::delta;
-use super::{DateField, STATS_ROLES, ScopeSelect, china_day};
+use super::{DateField, ScopeSelect, StatsPage, china_day};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
-use crate::pages::staff::RequireRole;
 
 #[component]
 pub fn HotspotsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="page stats">
-            <h1>{move || i18n.t(Key::HotspotsTitle)}</h1>
-            <RequireRole roles=STATS_ROLES>
-                <Hotspots />
-            </RequireRole>
-        </section>
-    }
+    view! { <StatsPage title=Key::HotspotsTitle><Hotspots /></StatsPage> }
 }
 
 #[component]

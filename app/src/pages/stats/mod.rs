@@ -91,13 +91,23 @@ pub fn china_day(days: i32) -> String {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    view! { <StatsPage title=Key::StatsTitle><Dashboard /></StatsPage> }
+}
+
+/// A statistics page: its title, and its content for those who read the figures.
+#[component]
+pub fn StatsPage(
+    title: Key,
+    /// The title is left out of the printed page (a report titles itself).
+    #[prop(optional)]
+    untitled_in_print: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page stats">
-            <h1>{move || i18n.t(Key::StatsTitle)}</h1>
-            <RequireRole roles=STATS_ROLES>
-                <Dashboard />
-            </RequireRole>
+            <h1 class:no-print=untitled_in_print>{move || i18n.t(title)}</h1>
+            <RequireRole roles=STATS_ROLES>{children()}</RequireRole>
         </section>
     }
 }

@@ -4,11 +4,10 @@
 use gridline_core::api::stats::{Change, GroupBy, ReportKind, ReportResponse};
 use leptos::prelude::*;
 
-use super::{DateField, Drill, DrillDown, Help, RatesTable, STATS_ROLES, ScopeSelect, china_today};
+use super::{DateField, Drill, DrillDown, Help, RatesTable, ScopeSelect, StatsPage, china_today};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::{Key, use_i18n};
-use crate::pages::staff::RequireRole;
 
 const KINDS: [(ReportKind, &str, Key); 3] = [
     (ReportKind::Daily, "daily", Key::ReportDaily),
@@ -25,15 +24,7 @@ fn kind_key(kind: ReportKind) -> Key {
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="page stats">
-            <h1 class="no-print">{move || i18n.t(Key::ReportsTitle)}</h1>
-            <RequireRole roles=STATS_ROLES>
-                <Reports />
-            </RequireRole>
-        </section>
-    }
+    view! { <StatsPage title=Key::ReportsTitle untitled_in_print=true><Reports /></StatsPage> }
 }
 
 #[component]
