@@ -163,6 +163,49 @@ describe("the apps", () => {
     await context.close();
   });
 
+  test("a late answer to 'who is signed in?' neither empties the form nor undoes a sign-in", async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    // The page asks who is signed in as it starts; its answer (401: nobody yet) is held
+    // back here and let through when the test says so, as a slow network would.
+    const held = [];
+    await page.route("**/api/v1/auth/me", async (route) => {
+      const response = await route.fetch();
+      await new Promise((release) => held.push(release));
+      await route.fulfill({ response });
+    });
+    const answered = () => page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/me"));
+    const release = async () => {
+      while (held.length === 0) await new Promise((r) => setTimeout(r, 20));
+      const delivered = answered();
+      held.shift()();
+      await delivered;
+      // Let the app handle it (two frames).
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    };
+
+    // The answer arrives while the form is being filled: what was typed stays.
+    await page.goto(`${server.url}/staff/`);
+    await page.getByLabel("用户名").fill("handler");
+    await page.getByLabel("密码").fill(server.logins.handler);
+    await release();
+    assert.equal(await page.getByLabel("用户名").inputValue(), "handler");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("signed-in").waitFor();
+
+    // Signed out and in again before the answer (asked while signed out) arrives:
+    // the sign-in stands.
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await page.reload();
+    await page.getByLabel("用户名").fill("handler");
+    await page.getByLabel("密码").fill(server.logins.handler);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("signed-in").waitFor();
+    await release();
+    assert.ok(await page.getByTestId("signed-in").isVisible(), "still signed in");
+    await context.close();
+  });
+
   test("a new release is announced and replaces the old cache", async () => {
     const context = await phone(browser);
     const page = await context.newPage();

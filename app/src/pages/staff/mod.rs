@@ -26,6 +26,9 @@ pub struct Session {
     pub expired: RwSignal<bool>,
     /// The program's base path (`/staff` or `/field`): its sign-in page is there.
     pub base: &'static str,
+    /// Counts sign-ins and sign-outs on this device, so an answer to "who is signed
+    /// in?" asked before one of them cannot undo it.
+    changes: StoredValue<u32>,
 }
 
 impl Session {
@@ -46,6 +49,7 @@ impl Session {
     }
 
     pub fn set(&self, user: Option<StaffProfile>) {
+        self.changes.update_value(|n| *n = n.wrapping_add(1));
         if user.is_some() {
             self.expired.set(false);
         }
@@ -55,7 +59,10 @@ impl Session {
                 None => storage.remove_item(PROFILE_KEY),
             };
         }
-        self.user.set(user);
+        // Only a change re-renders: a form being filled in is not drawn again empty.
+        if self.user.with_untracked(|current| *current != user) {
+            self.user.set(user);
+        }
     }
 }
 
@@ -76,13 +83,20 @@ pub fn provide_session(base: &'static str) {
         checked: RwSignal::new(false),
         expired: RwSignal::new(false),
         base,
+        changes: StoredValue::new(0),
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
-        match api::me().await {
-            Ok(current) => session.set(Some(current.user)),
-            Err(ApiError::Network) => {}
-            Err(_) => session.set(None),
+        let asked = session.changes.get_value();
+        let answer = api::me().await;
+        // Signed in or out on this page while the question was on its way: that
+        // is newer than the answer.
+        if session.changes.get_value() == asked {
+            match answer {
+                Ok(current) => session.set(Some(current.user)),
+                Err(ApiError::Network) => {}
+                Err(_) => session.set(None),
+            }
         }
         session.checked.set(true);
     });
