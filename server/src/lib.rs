@@ -19,6 +19,7 @@ pub mod open311;
 pub mod open311_forward;
 pub mod push;
 pub mod reference;
+pub mod repeats;
 pub mod report_csv;
 pub mod routes;
 pub mod serve;

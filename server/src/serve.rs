@@ -33,6 +33,8 @@ pub struct AppState {
     pub media: crate::media::MediaStore,
     /// The station sealing key, read (or made) at first use.
     seal_key: Arc<tokio::sync::OnceCell<crate::station::SealKey>>,
+    /// The key of nearby reports' references, read (or made) at first use.
+    reference_key: Arc<tokio::sync::OnceCell<crate::repeats::ReferenceKey>>,
     /// Failed station enrollments, counted per address.
     pub enroll_limit: Arc<crate::throttle::RateLimit>,
     /// Delivers the outbox (text messages).
@@ -59,6 +61,7 @@ impl AppState {
             upload_limit,
             media,
             seal_key: Arc::default(),
+            reference_key: Arc::default(),
             notifier,
 
             enroll_limit: Arc::new(crate::throttle::RateLimit::new(
@@ -73,6 +76,18 @@ impl AppState {
         self.seal_key
             .get_or_try_init(|| crate::station::SealKey::load(self.store.as_ref()))
             .await
+    }
+
+    /// The key of nearby reports' references (kept in the database, made at first use).
+    pub async fn reference_key(&self) -> crate::error::AppResult<&crate::repeats::ReferenceKey> {
+        self.reference_key
+            .get_or_try_init(|| crate::repeats::ReferenceKey::load(self.store.as_ref()))
+            .await
+    }
+
+    /// What makes reports the same problem.
+    pub fn repeats(&self) -> crate::repeats::Repeats {
+        crate::repeats::Repeats::of(&self.config)
     }
 
     pub fn session_ttl(&self) -> time::Duration {

@@ -259,6 +259,8 @@ pub async fn file(
         } else {
             Vec::new()
         },
+        // The counter files each resident's complaint on its own.
+        follows: None,
     };
     tickets::create(store, snapshot, filing.ticket, filer, now).await
 }

@@ -125,15 +125,15 @@ fn unrouted_note(reason: Unrouted) -> &'static str {
     }
 }
 
-/// Files a ticket. Returns it and whether it is new (false: the client id was seen).
 /// Who files a ticket: the channel, for a station which one and how the resident
-/// consented, and what must leave the system once it is stored (in the same
-/// transaction).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// consented, what must leave the system once it is stored (in the same transaction),
+/// and the open report of the same problem the complaint follows, if any.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Filer {
     pub channel: Channel,
     pub station: Option<(i64, Consent)>,
     pub outbox: Vec<NewOutboxItem>,
+    pub follows: Option<TicketRecord>,
 }
 
 impl From<Channel> for Filer {
@@ -142,10 +142,15 @@ impl From<Channel> for Filer {
             channel,
             station: None,
             outbox: Vec::new(),
+            follows: None,
         }
     }
 }
 
+/// Files a ticket. Returns it and whether it is new (false: the client id was seen).
+/// A complaint that follows an open report of the same matter type is filed merged
+/// into it: closed here, out of every queue and deadline, and told of that report's
+/// steps (`tell_merged`).
 pub async fn create(
     store: &dyn Store,
     snapshot: &Snapshot,
@@ -219,31 +224,51 @@ pub async fn create(
         review_pending: false,
         station_id: filer.station.map(|(id, _)| id),
         consent: filer.station.map(|(_, consent)| consent),
+        merged_into: None,
     };
     let media = stored_media(store, "media", &request.media).await?;
     let mut events = vec![NewEvent {
         media,
         ..event(now, "received", true, "")
     }];
-    let route = match &grid {
-        Some(grid) => snapshot.routing.route(&ticket.matter_code, grid),
-        None => Route::Unrouted(Unrouted::UnknownRegion),
-    };
-    match route {
-        Route::Unit(unit) => {
-            ticket.state = ticket
-                .state
-                .apply(Actor::System, Action::Dispatch)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            dispatch_to(&mut ticket, &unit, snapshot, now)?;
-            events.push(NewEvent {
-                unit_code: Some(unit),
-                ..event(now, "dispatched", true, "")
-            });
+    let follows = filer
+        .follows
+        .as_ref()
+        .filter(|lead| lead.matter_code == ticket.matter_code);
+    if let Some(lead) = follows {
+        ticket.state.status = Status::Closed;
+        ticket.closed_at = Some(now);
+        ticket.merged_into = Some(lead.id);
+        events.extend(merge_entries(now, None, lead));
+    } else {
+        let route = match &grid {
+            Some(grid) => snapshot.routing.route(&ticket.matter_code, grid),
+            None => Route::Unrouted(Unrouted::UnknownRegion),
+        };
+        match route {
+            Route::Unit(unit) => {
+                ticket.state = ticket
+                    .state
+                    .apply(Actor::System, Action::Dispatch)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                dispatch_to(&mut ticket, &unit, snapshot, now)?;
+                events.push(NewEvent {
+                    unit_code: Some(unit),
+                    ..event(now, "dispatched", true, "")
+                });
+            }
+            Route::Unrouted(reason) => {
+                events.push(event(now, "queued", false, unrouted_note(reason)));
+            }
         }
-        Route::Unrouted(reason) => events.push(event(now, "queued", false, unrouted_note(reason))),
     }
-    let targets = store.forward_targets().await?;
+    // Dispatch systems and staff hear of a complaint that follows another through
+    // that one, not of it.
+    let announced = follows.is_none();
+    let targets = match announced {
+        true => store.forward_targets().await?,
+        false => Vec::new(),
+    };
     // A collision of random codes is rare (31^7); try a few.
     for _ in 0..4 {
         ticket.tracking_code = new_tracking_code().to_string();
@@ -257,7 +282,10 @@ pub async fn create(
             last,
         ));
         // Staff whose queue it enters (it has no followers yet).
-        outbox.extend(crate::push::items_for(store, &snapshot.matters, &ticket, &events).await?);
+        if announced {
+            outbox
+                .extend(crate::push::items_for(store, &snapshot.matters, &ticket, &events).await?);
+        }
         match store.create_ticket(&ticket, &events, &outbox).await {
             Ok(Created::New(t)) => return Ok((t, true)),
             Ok(Created::Existing(t)) => return Ok((t, false)),
@@ -530,6 +558,23 @@ async fn tell_merged(store: &dyn Store, lead: &TicketRecord, event: &NewEvent) {
     }
 }
 
+/// A ticket's timeline entries as it is merged into `lead`: the complainant is told it
+/// was merged; the lead's code is for staff only (with a guessed phone suffix it would
+/// open someone else's complaint).
+fn merge_entries(at: OffsetDateTime, staff_id: Option<i64>, lead: &TicketRecord) -> [NewEvent; 2] {
+    let merged = NewEvent {
+        staff_id,
+        ..event(at, "merged", true, "")
+    };
+    let into = NewEvent {
+        kind: "merged_into".into(),
+        public: false,
+        note: lead.tracking_code.clone(),
+        ..merged.clone()
+    };
+    [merged, into]
+}
+
 /// The roles that merge duplicates (those who dispatch and supervise).
 pub const MERGE_ROLES: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];
 
@@ -561,10 +606,10 @@ pub async fn merge(
     if lead.state.status == Status::Closed {
         return refuse("the lead ticket is closed; merge into an open one");
     }
-    if store.merged_into(lead.id).await?.is_some() {
+    if lead.merged_into.is_some() {
         return refuse("the lead ticket is merged into another; merge into that one");
     }
-    if store.merged_into(dup.id).await?.is_some() {
+    if dup.merged_into.is_some() {
         return refuse("this ticket is merged already");
     }
     if !store.merged_ids(dup.id).await?.is_empty() {
@@ -577,23 +622,8 @@ pub async fn merge(
     merged.state.status = Status::Closed;
     merged.state.return_pending = false;
     merged.closed_at = Some(now);
-    // The complainant is told it was merged; the lead's code is for staff only (with a
-    // guessed phone suffix it would open someone else's complaint).
-    let event = NewEvent {
-        at: now,
-        kind: "merged".into(),
-        staff_id: Some(staff.id),
-        unit_code: None,
-        public: true,
-        note: String::new(),
-        media: Vec::new(),
-    };
-    let into = NewEvent {
-        kind: "merged_into".into(),
-        public: false,
-        note: lead.tracking_code.clone(),
-        ..event.clone()
-    };
+    merged.merged_into = Some(lead.id);
+    let [event, into] = merge_entries(now, Some(staff.id), lead);
     let outbox = outbox_for(store, snapshot, &merged, previous_unit.as_deref(), &event).await?;
     if store
         .merge_ticket(&merged, &expected, lead.id, &[event, into], &outbox)
@@ -938,6 +968,7 @@ pub fn view(
         reopen_count: ticket.reopen_count,
         review_pending: ticket.review_pending,
         timeline: timeline.into_iter().filter(|e| full || e.public).collect(),
+        merged: ticket.merged_into.is_some(),
         actions,
     }
 }

@@ -84,6 +84,23 @@ pub struct CreateTicketRequest {
     /// Photos and the voice note, by the ids their uploads returned.
     #[serde(default)]
     pub media: Vec<String>,
+    /// The `reference` of a nearby open report of the same kind (`GET
+    /// /api/v1/nearby`) this complaint follows instead of being handled on its own:
+    /// it is filed merged into that report and hears of its steps. When that report is
+    /// no longer open (or no longer near), the complaint is filed on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow: Option<String>,
+}
+
+/// How long a nearby report's `reference` is (base64url).
+pub const NEARBY_REFERENCE_LEN: usize = 16;
+
+/// Whether `reference` has the form of a nearby report's reference.
+pub fn valid_reference(reference: &str) -> bool {
+    reference.len() == NEARBY_REFERENCE_LEN
+        && reference
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn valid_client_id(id: &str) -> bool {
@@ -147,6 +164,17 @@ impl CreateTicketRequest {
                 FieldIssue::Invalid,
                 "16 to 128 visible ASCII characters",
             );
+        }
+        if let Some(reference) = &self.follow {
+            if !valid_reference(reference) {
+                v.add("follow", FieldIssue::Invalid, "a nearby report's reference");
+            } else if self.lon.is_none() {
+                v.add(
+                    "follow",
+                    FieldIssue::Invalid,
+                    "following a nearby report needs the position",
+                );
+            }
         }
         v.finish()
     }
@@ -221,6 +249,10 @@ pub struct TicketView {
     #[serde(default)]
     pub review_pending: bool,
     pub timeline: Vec<TimelineEntry>,
+    /// Merged into another report of the same problem: closed here, and its
+    /// timeline carries that report's public steps.
+    #[serde(default)]
+    pub merged: bool,
     /// What the signed-in viewer may do to the ticket now (empty for the public), as
     /// the state machine and the viewer's relation to the ticket allow.
     #[serde(default)]
@@ -470,6 +502,29 @@ mod tests {
     }
 
     #[test]
+    fn following_takes_a_reference_and_a_position() {
+        let follow = |reference: &str| CreateTicketRequest {
+            follow: Some(reference.into()),
+            ..request()
+        };
+        assert!(follow("AbCd-_0123456789").validate().is_ok());
+        for bad in ["short", "AbCd-_0123456789x", "AbCd+/0123456789", ""] {
+            assert_eq!(
+                follow(bad).validate().unwrap_err()[0].field,
+                "follow",
+                "{bad}"
+            );
+        }
+        let nowhere = CreateTicketRequest {
+            lon: None,
+            lat: None,
+            region_code: Some("D01-S01-C01-G01".into()),
+            ..follow("AbCd-_0123456789")
+        };
+        assert_eq!(nowhere.validate().unwrap_err()[0].field, "follow");
+    }
+
+    #[test]
     fn actions_need_their_notes_and_units() {
         let resolve = ActionRequest {
             action: Action::Resolve,
@@ -529,6 +584,41 @@ pub struct SimilarTicket {
 pub struct MergeRequest {
     /// The lead ticket's tracking code.
     pub into: String,
+}
+
+/// `GET /api/v1/nearby`: where a resident is about to file, and about what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct NearbyQuery {
+    pub matter_code: String,
+    /// WGS 84.
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// An open report of the same kind near where a resident is filing, as anyone may see
+/// it: no tracking code, address, description or exact place, only enough to tell
+/// whether it is the same problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearbyReport {
+    /// Names this report for `follow` when filing; it opens nothing.
+    pub reference: String,
+    pub status: Status,
+    /// Whole days since it was filed (0: today).
+    pub days_ago: u32,
+    /// From the place asked about, rounded up to 10 metres.
+    pub distance_m: u32,
+    /// How many other complaints follow it already.
+    pub followers: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearbyResponse {
+    /// Nearest first; at most 5.
+    pub reports: Vec<NearbyReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -56,6 +56,7 @@ use crate::serve::AppState;
         tickets::tracking_qr,
         tickets::similar,
         tickets::merge,
+        tickets::nearby,
         tickets::live,
         media::upload,
         field::sync,

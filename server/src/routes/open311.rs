@@ -524,6 +524,7 @@ async fn file_request(
         contact_phone: params.get("phone").map(str::to_owned),
         device_secret: None,
         media: Vec::new(),
+        follow: None,
     };
     let now = OffsetDateTime::now_utc();
     let (ticket, _) = tickets::create(

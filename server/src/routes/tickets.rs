@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::ticket::{
-    ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, QueueQuery,
-    QueueResponse, QueueView, RatingRequest, TicketCreatedResponse, TicketProof, TicketView,
-    TierChangeRequest,
+    ActionRequest, Channel, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, NearbyQuery,
+    NearbyResponse, QueueQuery, QueueResponse, QueueView, RatingRequest, TicketCreatedResponse,
+    TicketProof, TicketView, TierChangeRequest,
 };
 use gridline_core::tracking::TrackingCode;
 use gridline_core::{ErrorCode, Role};
@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{code}/merge", post(merge))
         .route("/tickets/{code}/events", get(live))
         .route("/queue", get(queue))
+        .route("/nearby", get(nearby))
 }
 
 /// Who is looking at a ticket.
@@ -126,14 +127,24 @@ pub async fn create(
         None => Channel::Resident,
     };
     let snapshot = state.reference.get(state.store.as_ref()).await?;
-    let (ticket, new) = tickets::create(
-        state.store.as_ref(),
-        &snapshot,
-        request,
-        channel,
-        OffsetDateTime::now_utc(),
-    )
-    .await?;
+    let now = OffsetDateTime::now_utc();
+    let mut filer = tickets::Filer::from(channel);
+    if let (Some(reference), Some(lon), Some(lat)) = (&request.follow, request.lon, request.lat)
+        && gridline_core::api::ticket::valid_reference(reference)
+    {
+        filer.follows = crate::repeats::followed(
+            state.store.as_ref(),
+            &state.repeats(),
+            state.reference_key().await?,
+            request.matter_code.trim(),
+            gridline_core::geo::Point::new(lon, lat),
+            reference,
+            now,
+        )
+        .await?;
+    }
+    let (ticket, new) =
+        tickets::create(state.store.as_ref(), &snapshot, request, filer, now).await?;
     Ok(created(ticket, new))
 }
 
@@ -409,23 +420,20 @@ pub async fn similar(
             "you do not handle this ticket",
         ));
     }
-    let radius = f64::from(state.config.repeat_radius_meters);
-    let days = time::Duration::days(i64::from(state.config.repeat_days));
+    let repeats = state.repeats();
     let mut found = Vec::new();
     if let (Some(lon), Some(lat)) = (ticket.lon, ticket.lat) {
-        let here = gridline_core::geo::Point::new(lon, lat);
-        let rows = state
-            .store
-            .nearby_tickets(
+        let near = repeats
+            .near(
+                state.store.as_ref(),
                 &ticket.matter_code,
-                ticket.created_at - days,
-                ticket.created_at + days,
-                here.bounds_within(radius),
+                gridline_core::geo::Point::new(lon, lat),
+                ticket.created_at - repeats.period,
+                ticket.created_at + repeats.period,
             )
             .await?;
-        for row in rows {
-            let distance = here.distance_m(gridline_core::geo::Point::new(row.lon, row.lat));
-            if row.tracking_code == ticket.tracking_code || distance > radius {
+        for (row, distance) in near {
+            if row.tracking_code == ticket.tracking_code {
                 continue;
             }
             let Some(status) = gridline_core::ticket::Status::parse(&row.status) else {
@@ -441,17 +449,49 @@ pub async fn similar(
             });
         }
     }
-    found.sort_by(|a, b| {
-        a.distance_m
-            .cmp(&b.distance_m)
-            .then(a.created_at.cmp(&b.created_at))
-    });
     found.truncate(50);
     Ok(ApiJson(gridline_core::api::ticket::SimilarResponse {
         radius_m: state.config.repeat_radius_meters,
         days: state.config.repeat_days,
         tickets: found,
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/nearby", tag = "tickets", params(NearbyQuery),
+    responses(
+        (status = 200, body = NearbyResponse, description = "open reports of this kind near the place, nearest first"),
+        (status = 422, body = gridline_core::ErrorResponse),
+    ))]
+/// What a resident about to file sees: open reports of the same matter type near the
+/// place, to follow one instead of filing the same problem again. Anyone may ask; the
+/// answer names no ticket, address or exact place.
+pub async fn nearby(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<NearbyQuery>,
+) -> AppResult<ApiJson<NearbyResponse>> {
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    if !snapshot.matters.contains_key(&query.matter_code) {
+        return Err(tickets::field_error("matter_code", "no such matter type"));
+    }
+    if !(query.lon.is_finite() && (-180.0..=180.0).contains(&query.lon)) {
+        return Err(tickets::field_error(
+            "lon",
+            "lon must be within [-180, 180]",
+        ));
+    }
+    if !(query.lat.is_finite() && (-90.0..=90.0).contains(&query.lat)) {
+        return Err(tickets::field_error("lat", "lat must be within [-90, 90]"));
+    }
+    let reports = crate::repeats::nearby(
+        state.store.as_ref(),
+        &state.repeats(),
+        state.reference_key().await?,
+        &query.matter_code,
+        gridline_core::geo::Point::new(query.lon, query.lat),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(ApiJson(NearbyResponse { reports }))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/merge", tag = "tickets",

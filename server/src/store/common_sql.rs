@@ -308,7 +308,7 @@ macro_rules! ticket_columns {
          tier_days, urgent, created_at, dispatched_at, response_due, warn_at, handling_due, \
          deadline_estimated, responded_at, resolved_at, closed_at, warned_at, \
          response_overdue_at, overdue_at, satisfaction, reopen_count, review_pending, station_id, \
-         consent"
+         consent, merged_into"
     };
 }
 
@@ -613,9 +613,10 @@ pub(crate) async fn create_ticket(
         "INSERT INTO tickets (tracking_code, client_id, channel, matter_code, region_code, lon, lat,
              address, description, contact_name, contact_phone, status, return_pending,
              lead_unit_code, tier_days, urgent, created_at, dispatched_at, response_due, warn_at,
-             handling_due, deadline_estimated, device_secret_hash, station_id, consent)
+             handling_due, deadline_estimated, device_secret_hash, station_id, consent, closed_at,
+             merged_into)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25)
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27)
          ON CONFLICT (client_id) DO NOTHING
          RETURNING id",
     )
@@ -644,6 +645,8 @@ pub(crate) async fn create_ticket(
     .bind(&t.device_secret_hash)
     .bind(t.station_id)
     .bind(t.consent.map(gridline_core::api::station::Consent::as_str))
+    .bind(opt_time(t.closed_at))
+    .bind(t.merged_into)
     .fetch_optional(&mut *tx)
     .await
     .map_err(|e| StoreError::from_write(e, "a ticket with this tracking code"))?;

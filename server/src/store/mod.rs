@@ -618,10 +618,6 @@ macro_rules! impl_store_with_common_sql {
                     .await
             }
 
-            async fn merged_into(&self, ticket_id: i64) -> $crate::store::StoreResult<Option<i64>> {
-                common::repeats::merged_into(&self.pool, ticket_id).await
-            }
-
             async fn merged_ids(&self, lead_id: i64) -> $crate::store::StoreResult<Vec<i64>> {
                 common::repeats::merged_ids(&self.pool, lead_id).await
             }
@@ -758,6 +754,8 @@ pub struct TicketRecord {
     pub station_id: Option<i64>,
     /// How that resident agreed (station filings only).
     pub consent: Option<Consent>,
+    /// The ticket it was merged into (it follows that one's steps).
+    pub merged_into: Option<i64>,
 }
 
 /// What a ticket was when it was read: a change is saved only if it still is (someone
@@ -1562,9 +1560,6 @@ pub trait Store: Send + Sync + 'static {
         events: &[NewEvent],
         outbox: &[NewOutboxItem],
     ) -> StoreResult<bool>;
-
-    /// The ticket this one was merged into.
-    async fn merged_into(&self, ticket_id: i64) -> StoreResult<Option<i64>>;
 
     /// The tickets merged into `lead_id`.
     async fn merged_ids(&self, lead_id: i64) -> StoreResult<Vec<i64>>;

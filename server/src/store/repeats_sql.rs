@@ -90,18 +90,6 @@ pub(crate) async fn merge_ticket(
     Ok(true)
 }
 
-/// The ticket `ticket_id` was merged into, if any.
-pub(crate) async fn merged_into(pool: &Pool, ticket_id: i64) -> StoreResult<Option<i64>> {
-    let row = sqlx::query("SELECT merged_into FROM tickets WHERE id = $1")
-        .bind(ticket_id)
-        .fetch_optional(pool)
-        .await?;
-    match row {
-        Some(row) => row.opt_int64("merged_into"),
-        None => Ok(None),
-    }
-}
-
 /// The tickets merged into `lead_id`, oldest first.
 pub(crate) async fn merged_ids(pool: &Pool, lead_id: i64) -> StoreResult<Vec<i64>> {
     let rows = sqlx::query("SELECT id FROM tickets WHERE merged_into = $1 ORDER BY id")

@@ -164,7 +164,7 @@ fn corrupt<T>(what: &str, value: impl std::fmt::Debug) -> StoreResult<T> {
     Err(StoreError::Corrupt(format!("unknown {what} {value:?}")))
 }
 
-/// Columns: those of `ticket_columns!` in tickets_sql.rs.
+/// Columns: those of `ticket_columns!` in common_sql.rs.
 pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
     let status = row.text("status")?;
     let channel = row.text("channel")?;
@@ -231,6 +231,7 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
                 None => return corrupt("consent", c),
             },
         },
+        merged_into: row.opt_int64("merged_into")?,
     })
 }
 
