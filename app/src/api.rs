@@ -21,8 +21,8 @@ use gridline_core::api::stats::{
 };
 use gridline_core::api::ticket::{
     ActionRequest, CoUnitRequest, CreateTicketRequest, DEVICE_SECRET_HEADER, MergeRequest,
-    QueueResponse, QueueView, RatingRequest, SimilarResponse, TicketCreatedResponse, TicketView,
-    TierChangeRequest,
+    NearbyResponse, QueueResponse, QueueView, RatingRequest, SimilarResponse,
+    TicketCreatedResponse, TicketView, TierChangeRequest,
 };
 use gridline_core::{ErrorCode, ErrorResponse};
 use serde::Serialize;
@@ -351,6 +351,15 @@ pub async fn queue(view: QueueView) -> Result<QueueResponse, ApiError> {
 }
 
 /// Reports of the same matter type filed near the ticket (staff who handle it).
+/// Open reports of a kind near a place, for a resident about to file.
+pub async fn nearby(matter_code: &str, lon: f64, lat: f64) -> Result<NearbyResponse, ApiError> {
+    get(&format!(
+        "/nearby?matter_code={}&lon={lon}&lat={lat}",
+        plain(matter_code)
+    ))
+    .await
+}
+
 pub async fn similar(code: &str) -> Result<SimilarResponse, ApiError> {
     get(&format!("/tickets/{}/similar", plain(code))).await
 }

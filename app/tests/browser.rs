@@ -703,3 +703,39 @@ async fn the_ranking_orders_by_the_chosen_rate_and_numbers_drill_down() {
     );
     drop(handle);
 }
+
+/// A draft's chosen nearby report goes with the complaint only when it has a position
+/// (the server finds the report by where the complaint is); drafts saved before the
+/// choice existed still load.
+#[wasm_bindgen_test]
+fn a_followed_report_is_asked_for_only_with_a_position() {
+    use gridline_app::offline::complaints::Draft;
+    use gridline_app::pages::resident::file::request_of;
+    let draft = Draft {
+        id: "draft-follow".into(),
+        matter_code: "0201".into(),
+        description: "路灯不亮".into(),
+        lon: Some(120.415),
+        lat: Some(36.069),
+        follow: Some("AbCd-_0123456789".into()),
+        ..Draft::default()
+    };
+    let request = request_of(&draft, None);
+    assert_eq!(request.follow.as_deref(), Some("AbCd-_0123456789"));
+    assert!(request.validate().is_ok());
+    let by_grid = Draft {
+        lon: None,
+        lat: None,
+        grid_code: "D01-S01-C01-G02".into(),
+        ..draft
+    };
+    let request = request_of(&by_grid, None);
+    assert_eq!(
+        request.follow, None,
+        "without a position it is filed on its own"
+    );
+    assert!(request.validate().is_ok());
+    let older: Draft =
+        serde_json::from_str(r#"{"id":"draft-old","matter_code":"0201","photos":[]}"#).unwrap();
+    assert_eq!(older.follow, None);
+}

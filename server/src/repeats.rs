@@ -154,10 +154,14 @@ pub async fn nearby(
     Ok(reports)
 }
 
-/// Rounded up to 10 metres: near enough to recognise the place, not to pinpoint it.
+/// Rounded up to 50 metres: enough to tell whether it is the same place, not to find a
+/// complaint's place by asking from several points (public Open311 positions are
+/// rounded to about 100 m).
 fn rough_distance(metres: f64) -> u32 {
-    ((metres / 10.0).ceil().max(1.0) as u32) * 10
+    ((metres / DISTANCE_STEP_M).ceil().max(1.0) as u32) * DISTANCE_STEP_M as u32
 }
+
+const DISTANCE_STEP_M: f64 = 50.0;
 
 /// The open report near `here` that `reference` names, if it still is one: the one a
 /// resident filing there chose to follow.
@@ -202,12 +206,12 @@ mod tests {
     }
 
     #[test]
-    fn distances_are_rounded_up_to_ten_metres() {
-        assert_eq!(rough_distance(0.0), 10);
-        assert_eq!(rough_distance(3.2), 10);
-        assert_eq!(rough_distance(10.0), 10);
-        assert_eq!(rough_distance(10.1), 20);
-        assert_eq!(rough_distance(187.0), 190);
+    fn distances_are_rounded_up_to_fifty_metres() {
+        assert_eq!(rough_distance(0.0), 50);
+        assert_eq!(rough_distance(3.2), 50);
+        assert_eq!(rough_distance(50.0), 50);
+        assert_eq!(rough_distance(50.1), 100);
+        assert_eq!(rough_distance(187.0), 200);
     }
 
     #[test]

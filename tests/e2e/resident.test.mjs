@@ -2,7 +2,8 @@
 // files a complaint with two photos and a voice note and follows it; another files
 // while offline, reloads, goes online, and exactly one ticket arrives with the photos
 // byte-identical to what the phone kept; a done ticket is rated dissatisfied and goes
-// back to its unit.
+// back to its unit; a resident sees the same problem reported nearby, follows it, and
+// hears of its progress.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -90,6 +91,29 @@ async function describeStreetLight(page, description) {
   await page.getByTestId("matter-results").getByRole("button", { name: "路灯不亮" }).click();
   await page.getByTestId("chosen-matter").getByText("路灯不亮").waitFor();
   await page.getByLabel("诉求内容").fill(description);
+}
+
+/// The demo unit handler takes `actions` on the ticket `code`, in the staff app's session.
+async function unitActs(code, actions) {
+  const desk = await browser.newContext({ locale: "zh-CN" });
+  const staff = await desk.newPage();
+  await signInStaff(staff, server, "handler");
+  for (const body of actions) {
+    const status = await staff.evaluate(
+      async ({ code, body }) => {
+        const me = await (await fetch("/api/v1/auth/me")).json();
+        const r = await fetch(`/api/v1/tickets/${code}/actions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-csrf-token": me.csrf_token },
+          body: JSON.stringify(body),
+        });
+        return r.status;
+      },
+      { code, body }
+    );
+    assert.equal(status, 200);
+  }
+  await desk.close();
 }
 
 async function addPhotos(page) {
@@ -247,25 +271,7 @@ describe("residents", () => {
       }),
     });
     const { tracking_code: code } = await filed.json();
-    const desk = await browser.newContext({ locale: "zh-CN" });
-    const staff = await desk.newPage();
-    await signInStaff(staff, server, "handler");
-    for (const body of [{ action: "accept" }, { action: "resolve", note: "已修复" }]) {
-      const status = await staff.evaluate(
-        async ({ code, body }) => {
-          const me = await (await fetch("/api/v1/auth/me")).json();
-          const r = await fetch(`/api/v1/tickets/${code}/actions`, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-csrf-token": me.csrf_token },
-            body: JSON.stringify(body),
-          });
-          return r.status;
-        },
-        { code, body }
-      );
-      assert.equal(status, 200);
-    }
-    await desk.close();
+    await unitActs(code, [{ action: "accept" }, { action: "resolve", note: "已修复" }]);
 
     const context = await phone(browser);
     const page = await context.newPage();
@@ -282,6 +288,69 @@ describe("residents", () => {
     await form.waitFor({ state: "detached" });
     const ticket = await publicTicket(code);
     assert.equal(ticket.reopen_count, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a resident sees the same problem reported nearby, follows it, and hears of its progress", async () => {
+    // Someone reported this street light already; a water problem nearby is another matter.
+    const place = { lon: 120.415, lat: 36.069 };
+    const fileViaApi = async (matter_code, description) => {
+      const filed = await fetch(`${server.url}/api/v1/tickets`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ matter_code, description, ...place, contact_phone: "13700001111" }),
+      });
+      assert.equal(filed.status, 201);
+      return (await filed.json()).tracking_code;
+    };
+    const lead = await fileViaApi("0201", "路灯坏了（先报的）");
+    await fileViaApi("0302", "水压低");
+
+    // About 18 m away.
+    const context = await browser.newContext({
+      ...PHONE,
+      locale: "zh-CN",
+      geolocation: { longitude: 120.4152, latitude: 36.069, accuracy: 10 },
+    });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/file`);
+    await describeStreetLight(page, "门口路灯又坏了");
+    await page.getByRole("button", { name: "使用当前位置" }).click();
+    const reports = page.getByTestId("nearby-report");
+    await reports.first().waitFor();
+    assert.equal(await reports.count(), 1, "the street light only");
+    const shown = await reports.first().textContent();
+    for (const part of ["已派单", "50 米以内", "今天"]) assert.ok(shown.includes(part), shown);
+    assert.ok(!shown.includes(lead), "no tracking code is shown");
+    await reports.first().getByRole("button", { name: "关注这条" }).click();
+    await page.getByTestId("following").waitFor();
+    // The choice is part of the draft: a reload keeps it.
+    await page.reload();
+    await page.getByTestId("draft-restored").waitFor();
+    await page.getByTestId("following").waitFor();
+    await page.getByTestId("nearby-report").getByRole("button", { name: "取消关注" }).waitFor();
+
+    await page.getByLabel("联系电话（选填）").fill("13912345678");
+    await page.getByLabel(/我确认以上内容属实/).check();
+    await page.getByTestId("submit").click();
+    await page.getByTestId("complaint-state").getByText("已提交").waitFor();
+    const code = (await page.getByTestId("tracking-code").first().textContent()).trim();
+    await page.getByTestId("status").getByText("已合并办理").waitFor();
+    await page.getByTestId("timeline").getByText(/合并办理/).waitFor();
+    const mine = await publicTicket(code);
+    assert.equal(mine.merged, true);
+    assert.ok(!JSON.stringify(mine).includes(lead), "the lead's code is not told");
+
+    // The unit works on the report it follows; the step reaches this complaint too.
+    await unitActs(lead, [{ action: "accept" }]);
+    await page.reload();
+    await page.getByTestId("timeline").getByText("承办单位已签收").waitFor();
+    assert.deepEqual(
+      (await publicTicket(code)).timeline.map((e) => e.kind),
+      ["received", "merged", "accept"]
+    );
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -164,9 +164,9 @@ describe("statistics", () => {
     await similar.getByText("2 条相似诉求").waitFor();
     const similarCodes = await similar.locator("li").evaluateAll((rows) => rows.map((r) => r.dataset.code));
     assert.deepEqual(similarCodes.sort(), lights.slice(1).sort());
-    // The supervisor merges it into the second: closed, following that one.
+    // The supervisor merges it into the second: closed as merged, following that one.
     await similar.locator(`li[data-code="${lights[1]}"]`).getByTestId("merge-into").click();
-    await page.getByTestId("ticket").getByTestId("status").first().getByText("已关闭").waitFor();
+    await page.getByTestId("ticket").getByTestId("status").first().getByText("已合并办理").waitFor();
     await page.locator('[data-kind="merged_into"]').getByText(lights[1]).waitFor();
     await page.locator('[data-kind="merged"]').waitFor();
     await page.getByTestId("merge-into").waitFor({ state: "detached" });

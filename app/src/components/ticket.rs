@@ -65,11 +65,22 @@ pub fn event_key(kind: &str) -> Option<Key> {
 }
 
 #[component]
-pub fn StatusBadge(status: Status, #[prop(optional)] overdue: bool) -> impl IntoView {
+pub fn StatusBadge(
+    status: Status,
+    #[prop(optional)] overdue: bool,
+    /// Closed as merged into another report of the same problem.
+    #[prop(optional)]
+    merged: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let key = if merged {
+        Key::StatusMerged
+    } else {
+        status_key(status)
+    };
     view! {
         <span class=format!("badge status-{}", status.as_str()) data-testid="status">
-            {move || i18n.t(status_key(status))}
+            {move || i18n.t(key)}
         </span>
         {overdue.then(|| view! {
             <span class="badge overdue" data-testid="overdue">{move || i18n.t(Key::Overdue)}</span>
@@ -85,7 +96,7 @@ pub fn TicketHeader(ticket: TicketView) -> impl IntoView {
     view! {
         <div class="ticket-header">
             <p class="tracking-code" data-testid="tracking-code">{ticket.tracking_code.clone()}</p>
-            <StatusBadge status=ticket.status overdue=ticket.overdue />
+            <StatusBadge status=ticket.status overdue=ticket.overdue merged=ticket.merged />
             {ticket.return_pending.then(|| view! {
                 <span class="badge">{move || i18n.t(Key::ReturnPending)}</span>
             })}

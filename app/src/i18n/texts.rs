@@ -80,6 +80,7 @@ impl Key {
     pub const StatusInProgress: Key = Key::new("办理中", "In progress");
     pub const StatusDone: Key = Key::new("已办结", "Done");
     pub const StatusClosed: Key = Key::new("已关闭", "Closed");
+    pub const StatusMerged: Key = Key::new("已合并办理", "Merged");
     pub const EventReceived: Key = Key::new("诉求已受理", "Complaint received");
     pub const EventQueued: Key = Key::new("转人工派单", "Sent to the dispatchers");
     pub const EventDispatched: Key = Key::new("派单至承办单位", "Dispatched to the handling unit");
@@ -265,6 +266,23 @@ impl Key {
     pub const Locating: Key = Key::new("正在定位…", "Locating…");
     pub const AccurateTo: Key = Key::new("已定位，精度约", "Located, accurate to about");
     pub const Metres: Key = Key::new("米", "m");
+    pub const NearbyTitle: Key = Key::new("附近已有同类诉求", "Reports like this nearby");
+    pub const NearbyIntro: Key = Key::new(
+        "如果是同一个问题，可以关注已有的诉求，不用重复办理；它的进展会同样告诉您。",
+        "If it is the same problem, follow the report already being handled instead; you are told of its progress just the same.",
+    );
+    /// Around a distance: "50 米以内" / "within 50 m".
+    pub const WithinBefore: Key = Key::new("", "within");
+    pub const WithinAfter: Key = Key::new("米以内", "m");
+    pub const Today: Key = Key::new("今天", "today");
+    pub const DaysAgo: Key = Key::new("天前", "days ago");
+    pub const Followers: Key = Key::new("人已关注", "following");
+    pub const FollowThis: Key = Key::new("关注这条", "Follow this one");
+    pub const Unfollow: Key = Key::new("取消关注", "Don't follow");
+    pub const Following: Key = Key::new(
+        "已选择关注：提交后与这条诉求一并办理。",
+        "Following: your complaint is filed with this report.",
+    );
     pub const PositionUnavailable: Key = Key::new(
         "无法定位，请选择社区和网格或填写地址。",
         "Could not find your position: choose the community and grid, or write the address.",

@@ -45,6 +45,9 @@ pub struct Complaint {
     pub tracking_code: Option<String>,
     /// The status last seen on the server.
     pub status: Option<Status>,
+    /// Filed merged into a nearby report it follows.
+    #[serde(default)]
+    pub merged: bool,
     /// When it was filed (ms since the epoch).
     pub created_ms: f64,
 }
@@ -61,6 +64,7 @@ impl Complaint {
             refusal: None,
             tracking_code: None,
             status: None,
+            merged: false,
             created_ms: js_sys::Date::now(),
         }
     }
@@ -134,6 +138,8 @@ pub struct Draft {
     pub consent: bool,
     pub photos: Vec<String>,
     pub voice: Option<String>,
+    /// The nearby report chosen to follow (its reference).
+    pub follow: Option<String>,
 }
 
 impl Draft {
@@ -256,6 +262,7 @@ async fn send_one(database: &Database, complaint: &mut Complaint) -> Result<(), 
             complaint.state = ComplaintState::Sent;
             complaint.tracking_code = Some(created.tracking_code);
             complaint.status = Some(created.status);
+            complaint.merged = created.merged;
             complaint.message = None;
             complaint.attempts = 0;
             Ok(())
@@ -324,6 +331,7 @@ pub async fn update_statuses(database: &Database, outbox: Outbox) {
         match api::ticket_public(&code, &proof).await {
             Ok(view) if complaint.status != Some(view.status) => {
                 complaint.status = Some(view.status);
+                complaint.merged = view.merged;
                 let _ = put(database, &complaint).await;
             }
             Ok(_) => {}

@@ -185,6 +185,9 @@ impl CreateTicketRequest {
 pub struct TicketCreatedResponse {
     pub tracking_code: String,
     pub status: Status,
+    /// Filed merged into the nearby report it follows.
+    #[serde(default)]
+    pub merged: bool,
 }
 
 /// One step on a ticket's timeline.
@@ -608,7 +611,7 @@ pub struct NearbyReport {
     pub status: Status,
     /// Whole days since it was filed (0: today).
     pub days_ago: u32,
-    /// From the place asked about, rounded up to 10 metres.
+    /// From the place asked about, rounded up to 50 metres.
     pub distance_m: u32,
     /// How many other complaints follow it already.
     pub followers: u32,

@@ -87,20 +87,14 @@ pub async fn progress(
     let request = report.into_action().map_err(AppError::Validation)?;
     if !state.store.record_inbound(target.id, &key, now).await? {
         // Applied before: the same answer, nothing done twice.
-        return Ok(ApiJson(TicketCreatedResponse {
-            tracking_code: ticket.tracking_code,
-            status: ticket.state.status,
-        }));
+        return Ok(ApiJson(super::tickets::filed(&ticket)));
     }
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     match tickets::act_for_lead_unit(state.store.as_ref(), &snapshot, ticket, request, now).await {
         Ok(ticket) => {
             tracing::info!(target = %target.name, "progress reported by a dispatch system");
             state.notifier.wake.notify_one();
-            Ok(ApiJson(TicketCreatedResponse {
-                tracking_code: ticket.tracking_code,
-                status: ticket.state.status,
-            }))
+            Ok(ApiJson(super::tickets::filed(&ticket)))
         }
         Err(e) => {
             // Not applied: a retry of this key is tried again.

@@ -161,7 +161,7 @@ async fn residents_see_nearby_open_reports_and_follow_one(app: &TestApp) {
     let _other_kind = file(app, "0302", lon, lat).await;
     let here = metres_east(24.0);
 
-    // Anyone may ask; nearest first, the distance rounded up to 10 m; what names the
+    // Anyone may ask; nearest first, the distance rounded up to 50 m; what names the
     // reports is no tracking code, and no address is given.
     let response = reqwest::Client::new()
         .get(app.url(&format!(
@@ -185,7 +185,7 @@ async fn residents_see_nearby_open_reports_and_follow_one(app: &TestApp) {
     assert_eq!(
         seen,
         [
-            (Status::Dispatched, 30, 0, 0),
+            (Status::Dispatched, 50, 0, 0),
             (Status::Dispatched, 100, 0, 0)
         ],
         "24 m and 96 m away; 236 m and another kind are not"

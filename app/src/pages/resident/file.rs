@@ -8,11 +8,12 @@
 //! outbox, which sends it when there is a network.
 
 use gridline_core::api::media::MAX_PHOTOS;
-use gridline_core::api::ticket::CreateTicketRequest;
+use gridline_core::api::ticket::{CreateTicketRequest, NearbyReport};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::reference::use_reference;
+use crate::components::ticket::StatusBadge;
 use crate::components::voice::VoiceNote;
 use crate::i18n::{Key, use_i18n};
 use crate::offline::complaints::{self, Complaint, Draft};
@@ -49,6 +50,8 @@ pub struct Form {
     pub consent: RwSignal<bool>,
     pub photos: RwSignal<Vec<Thumb>>,
     pub voice: RwSignal<Option<String>>,
+    /// A nearby report of the same kind to follow instead (its reference).
+    pub follow: RwSignal<Option<String>>,
 }
 
 impl Default for Form {
@@ -71,6 +74,7 @@ impl Form {
             consent: RwSignal::new(false),
             photos: RwSignal::new(Vec::new()),
             voice: RwSignal::new(None),
+            follow: RwSignal::new(None),
         }
     }
 
@@ -93,6 +97,7 @@ impl Form {
                 .photos
                 .with(|p| p.iter().map(|t| t.id.clone()).collect()),
             voice: self.voice.get(),
+            follow: self.follow.get(),
         }
     }
 
@@ -124,6 +129,7 @@ impl Form {
         }
         self.photos.set(thumbs);
         self.voice.set(draft.voice);
+        self.follow.set(draft.follow);
     }
 
     /// Whether it can be filed: a kind, a description, a place, consent.
@@ -162,6 +168,8 @@ pub fn request_of(draft: &Draft, device_secret: Option<String>) -> CreateTicketR
         contact_phone: (!phone.is_empty()).then(|| phone.to_owned()),
         device_secret,
         media: draft.media().cloned().collect(),
+        // Following a report is by where it is: only with a position.
+        follow: draft.lon.and(draft.follow.clone()),
     }
 }
 
@@ -268,6 +276,7 @@ pub fn FilePage() -> impl IntoView {
         form.address.set(String::new());
         form.consent.set(false);
         form.photos.set(Vec::new());
+        form.follow.set(None);
         clip.set(None);
         restored.set(false);
     };
@@ -294,6 +303,7 @@ pub fn FilePage() -> impl IntoView {
                         bind:value=form.description></textarea>
                 </label>
                 <LocationPicker form />
+                <NearbyReports form />
                 <PhotoPicker photos=form.photos problem />
                 <VoiceNote clip />
                 <label>
@@ -495,6 +505,89 @@ pub fn LocationPicker(form: Form) -> impl IntoView {
                     placeholder=move || i18n.t(Key::AddressHint) bind:value=form.address />
             </label>
         </fieldset>
+    }
+}
+
+/// Open reports of the chosen kind near the position (when there is a network): the
+/// resident may follow one instead of having the same problem handled twice.
+#[component]
+fn NearbyReports(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    let found = RwSignal::new(Vec::<NearbyReport>::new());
+    Effect::new(move |_| {
+        let matter = form.matter.get();
+        let Some(fix) = form.fix.get().filter(|_| !matter.is_empty()) else {
+            found.set(Vec::new());
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            // Offline the list is not shown; a report chosen before is still asked for
+            // (the server files the complaint on its own if it no longer can be).
+            let reports = crate::api::nearby(&matter, fix.lon, fix.lat)
+                .await
+                .map(|r| r.reports)
+                .unwrap_or_default();
+            if !reports.is_empty()
+                && let Some(chosen) = form.follow.get_untracked()
+                && !reports.iter().any(|r| r.reference == chosen)
+            {
+                form.follow.set(None);
+            }
+            found.set(reports);
+        });
+    });
+    // Drawn again as a whole when the list, the choice or the language changes.
+    move || {
+        let following = form.follow.get();
+        let reports = found.get();
+        if reports.is_empty() && following.is_none() {
+            return None;
+        }
+        let rows = reports
+            .into_iter()
+            .map(|r| {
+                let chosen = following.as_ref() == Some(&r.reference);
+                let reference = r.reference;
+                let mut about = format!(
+                    "{} {} {} · {}",
+                    i18n.t(Key::WithinBefore),
+                    r.distance_m,
+                    i18n.t(Key::WithinAfter),
+                    match r.days_ago {
+                        0 => i18n.t(Key::Today).to_owned(),
+                        n => format!("{n} {}", i18n.t(Key::DaysAgo)),
+                    }
+                );
+                if r.followers > 0 {
+                    about += &format!(" · {} {}", r.followers, i18n.t(Key::Followers));
+                }
+                view! {
+                    <li data-testid="nearby-report">
+                        <StatusBadge status=r.status />
+                        <span>{about}</span>
+                        <button type="button" class="button small" aria-pressed=chosen.to_string()
+                            on:click=move |_| form.follow.set((!chosen).then(|| reference.clone()))>
+                            {i18n.t(if chosen { Key::Unfollow } else { Key::FollowThis })}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="nearby notice" data-testid="nearby">
+                <h2>{i18n.t(Key::NearbyTitle)}</h2>
+                <p class="hint">{i18n.t(Key::NearbyIntro)}</p>
+                <ul>{rows}</ul>
+                {following.map(|_| view! {
+                    <p role="status" data-testid="following">
+                        {i18n.t(Key::Following)} " "
+                        <button type="button" class="button small" on:click=move |_| form.follow.set(None)>
+                            {i18n.t(Key::Unfollow)}
+                        </button>
+                    </p>
+                })}
+            </section>
+        })
     }
 }
 

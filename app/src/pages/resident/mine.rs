@@ -82,7 +82,7 @@ pub fn MinePage() -> impl IntoView {
                         <strong>{name}</strong>
                         <time>{filed_at(&c)}</time>
                         <span class="badge" data-testid="complaint-state">{move || i18n.t(state)}</span>
-                        {c.status.map(|status| view! { <StatusBadge status /> })}
+                        {c.status.map(|status| view! { <StatusBadge status merged=c.merged /> })}
                         {c.tracking_code.clone().map(|code| view! { <span class="tracking-code small">{code}</span> })}
                     </A>
                 </li>
