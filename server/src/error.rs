@@ -43,6 +43,17 @@ impl AppError {
         AppError::client(ErrorCode::NotFound, "no such resource")
     }
 
+    /// Refused by a limit (429): too many `what` (plural); when to try again.
+    pub fn rate_limited(what: &str, wait: std::time::Duration) -> Self {
+        AppError::client(
+            ErrorCode::RateLimited,
+            format!(
+                "too many {what}; try again in {} minutes",
+                wait.as_secs().div_ceil(60)
+            ),
+        )
+    }
+
     pub fn unauthenticated() -> Self {
         AppError::client(ErrorCode::Unauthenticated, "sign in first")
     }

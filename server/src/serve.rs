@@ -37,9 +37,16 @@ pub struct AppState {
     reference_key: Arc<tokio::sync::OnceCell<crate::repeats::ReferenceKey>>,
     /// Failed station enrollments, counted per address.
     pub enroll_limit: Arc<crate::throttle::RateLimit>,
+    /// Failed proofs of a ticket (tracking code with the phone's last four digits or
+    /// the device's secret), counted per address.
+    pub proof_limit: Arc<crate::throttle::RateLimit>,
     /// Delivers the outbox (text messages).
     pub notifier: Arc<crate::notify::Notifier>,
 }
+
+/// Wrong ticket proofs allowed per address in 15 minutes: enough for typing mistakes,
+/// far too few to guess four digits (10,000).
+pub const PROOF_FAILURES: usize = 20;
 
 impl AppState {
     /// Fails when the media folder cannot be made.
@@ -66,6 +73,10 @@ impl AppState {
 
             enroll_limit: Arc::new(crate::throttle::RateLimit::new(
                 10,
+                std::time::Duration::from_secs(900),
+            )),
+            proof_limit: Arc::new(crate::throttle::RateLimit::new(
+                PROOF_FAILURES,
                 std::time::Duration::from_secs(900),
             )),
         })

@@ -5,7 +5,10 @@
 //!   address, within a window, further attempts are refused (429) until the window
 //!   moves on. A success clears the account's count.
 //! - [`RateLimit`]: at most so many requests per key (an address) within a window, for
-//!   open endpoints that write (anonymous media uploads).
+//!   open endpoints that write (anonymous media uploads), or at most so many failures
+//!   (wrong ticket proofs, wrong enrollment codes): past the limit every attempt from
+//!   the address is refused before it is looked at, so a right guess among wrong ones
+//!   cannot be told apart.
 //!
 //! Behind a reverse proxy every request has the proxy's address, so per-address limits
 //! then count all users together; the proxy should throttle too (or a trusted
@@ -130,6 +133,13 @@ impl RateLimit {
         }
     }
 
+    /// How long until `key` may make another request, if it may not now; counts
+    /// nothing (to refuse before looking, and count only what fails).
+    pub fn blocked_for(&self, key: &str, now: Instant) -> Option<Duration> {
+        let mut hits = self.hits.lock().expect("not poisoned");
+        hits.wait(key, self.limit, self.window, now)
+    }
+
     /// Counts a request for `key`, or says how long until one is allowed.
     pub fn hit(&self, key: &str, now: Instant) -> Result<(), Duration> {
         let mut hits = self.hits.lock().expect("not poisoned");
@@ -192,5 +202,21 @@ mod tests {
         let later = start + Duration::from_secs(59);
         assert_eq!(limit.hit("10.0.0.1", later), Err(Duration::from_secs(1)));
         assert_eq!(limit.hit("10.0.0.1", start + window), Ok(()));
+    }
+
+    #[test]
+    fn asking_whether_a_key_is_blocked_counts_nothing() {
+        let window = Duration::from_secs(60);
+        let limit = RateLimit::new(2, window);
+        let start = Instant::now();
+        for _ in 0..5 {
+            assert_eq!(limit.blocked_for("10.0.0.1", start), None);
+        }
+        limit.hit("10.0.0.1", start).unwrap();
+        assert_eq!(limit.blocked_for("10.0.0.1", start), None);
+        limit.hit("10.0.0.1", start).unwrap();
+        assert_eq!(limit.blocked_for("10.0.0.1", start), Some(window));
+        assert_eq!(limit.blocked_for("10.0.0.2", start), None);
+        assert_eq!(limit.blocked_for("10.0.0.1", start + window), None);
     }
 }

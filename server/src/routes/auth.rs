@@ -55,13 +55,7 @@ pub async fn login(
         .login_throttle
         .blocked_for(&request.username, &address, started)
     {
-        return Err(AppError::client(
-            ErrorCode::RateLimited,
-            format!(
-                "too many failed sign-ins; try again in {} minutes",
-                wait.as_secs().div_ceil(60)
-            ),
-        ));
+        return Err(AppError::rate_limited("failed sign-ins", wait));
     }
     let record = state
         .store

@@ -68,13 +68,7 @@ pub async fn upload(
             .upload_limit
             .hit(&peer.ip().to_string(), std::time::Instant::now())
     {
-        return Err(AppError::client(
-            ErrorCode::RateLimited,
-            format!(
-                "too many uploads from this address; try again in {} minutes",
-                wait.as_secs().div_ceil(60)
-            ),
-        ));
+        return Err(AppError::rate_limited("uploads from this address", wait));
     }
     let body = body.map_err(|rejection| match rejection {
         BytesRejection::FailedToBufferBody(_)

@@ -2,7 +2,7 @@
 //! ticket (proved like the ticket's view), a staff member's browser for their queues.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use base64::Engine as _;
@@ -14,7 +14,7 @@ use gridline_core::api::push::{
 use gridline_core::api::ticket::TicketProof;
 use gridline_core::{FieldError, FieldIssue};
 
-use super::tickets::{find, no_such_ticket, require_proof};
+use super::tickets::{find, proven};
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::serve::AppState;
@@ -144,17 +144,16 @@ fn checked(
     ))]
 pub async fn follow(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<FollowRequest>,
 ) -> AppResult<(StatusCode, ApiJson<PushSubscribed>)> {
     let subscription = checked(&state, &request.subscription, request.lang.as_deref(), None)?;
-    let ticket = find(&state, &request.tracking_code)
-        .await
-        .map_err(|_| no_such_ticket())?;
     let proof = TicketProof {
         phone_suffix: request.phone_suffix.clone(),
     };
-    require_proof(&ticket, &proof, &headers)?;
+    let ticket = find(&state, &request.tracking_code).await.ok();
+    let ticket = proven(&state, peer, ticket, &proof, &headers)?;
     let id = state.store.save_push_subscription(&subscription).await?;
     state.store.follow_ticket(id, ticket.id).await?;
     Ok((

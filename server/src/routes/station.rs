@@ -54,6 +54,12 @@ pub async fn enroll(
     ApiJson(request): ApiJson<EnrollRequest>,
 ) -> AppResult<(StatusCode, ApiJson<EnrolledResponse>)> {
     request.validate().map_err(AppError::Validation)?;
+    // Only wrong codes count: ten per address in 15 minutes. Past the limit no code is
+    // tried, so a right guess among wrong ones is not told apart.
+    let address = peer.ip().to_string();
+    if let Some(wait) = state.enroll_limit.blocked_for(&address, Instant::now()) {
+        return Err(AppError::rate_limited("wrong codes", wait));
+    }
     let (token, token_hash) = auth::new_session_token();
     let now = OffsetDateTime::now_utc();
     let enrolled = state
@@ -66,19 +72,8 @@ pub async fn enroll(
         )
         .await?;
     let Some(_) = enrolled else {
-        // Only wrong codes count: ten per address in 15 minutes.
-        if let Err(wait) = state
-            .enroll_limit
-            .hit(&peer.ip().to_string(), Instant::now())
-        {
-            return Err(AppError::client(
-                ErrorCode::RateLimited,
-                format!(
-                    "too many wrong codes; try again in {} minutes",
-                    wait.as_secs().div_ceil(60)
-                ),
-            ));
-        }
+        // Refused requests are not counted: checked above.
+        let _ = state.enroll_limit.hit(&address, Instant::now());
         return Err(AppError::client(
             ErrorCode::NotFound,
             "no such enrollment code (it may be used up or expired; codes last 24 hours)",

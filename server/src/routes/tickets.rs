@@ -1,7 +1,9 @@
 //! Tickets: filing (any channel), following by tracking code, acting, rating, queues.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use gridline_core::api::auth::StaffProfile;
@@ -84,19 +86,34 @@ pub(super) fn no_such_ticket() -> AppError {
     )
 }
 
-/// Refuses a public viewer who has not proved they may see `ticket`.
-pub(super) fn require_proof(
-    ticket: &TicketRecord,
+/// The ticket (`None`: no such code) for a public viewer who proves they may see it.
+/// Failures are counted per address; past the limit every attempt from there is
+/// refused (429) before the proof is looked at, so a right guess of the four digits
+/// among wrong ones is not told apart.
+pub(super) fn proven(
+    state: &AppState,
+    peer: SocketAddr,
+    ticket: Option<TicketRecord>,
     proof: &TicketProof,
     headers: &axum::http::HeaderMap,
-) -> AppResult<()> {
+) -> AppResult<TicketRecord> {
+    let address = peer.ip().to_string();
+    let now = std::time::Instant::now();
+    if let Some(wait) = state.proof_limit.blocked_for(&address, now) {
+        return Err(AppError::rate_limited("wrong codes or proofs", wait));
+    }
     let secret = headers
         .get(DEVICE_SECRET_HEADER)
         .and_then(|v| v.to_str().ok());
-    if tickets::proves(ticket, proof.phone_suffix.as_deref(), secret) {
-        Ok(())
-    } else {
-        Err(no_such_ticket())
+    match ticket {
+        Some(ticket) if tickets::proves(&ticket, proof.phone_suffix.as_deref(), secret) => {
+            Ok(ticket)
+        }
+        _ => {
+            // Refused requests are not counted: checked above.
+            let _ = state.proof_limit.hit(&address, now);
+            Err(no_such_ticket())
+        }
     }
 }
 
@@ -159,13 +176,16 @@ pub(super) fn created(
     } else {
         StatusCode::OK
     };
-    (
-        status,
-        ApiJson(TicketCreatedResponse {
-            tracking_code: ticket.tracking_code,
-            status: ticket.state.status,
-        }),
-    )
+    (status, ApiJson(filed(&ticket)))
+}
+
+/// A ticket's code and status, as the answer to filing or reporting on it.
+pub(super) fn filed(ticket: &TicketRecord) -> TicketCreatedResponse {
+    TicketCreatedResponse {
+        tracking_code: ticket.tracking_code.clone(),
+        status: ticket.state.status,
+        merged: ticket.merged_into.is_some(),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}", tag = "tickets",
@@ -174,22 +194,25 @@ pub(super) fn created(
     responses((status = 200, body = TicketView), (status = 404, body = gridline_core::ErrorResponse)))]
 pub async fn show(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: axum::http::HeaderMap,
     Path(code): Path<String>,
     ApiQuery(proof): ApiQuery<TicketProof>,
 ) -> AppResult<ApiJson<TicketView>> {
     // Staff who handle the ticket see it whole; everyone else proves and sees it masked.
-    let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
+    let ticket = find(&state, &code).await.ok();
     let now = OffsetDateTime::now_utc();
-    if let Some(CurrentStaff(staff)) = CurrentStaff::from_headers(&state, &headers).await? {
-        let rights = tickets::rights(state.store.as_ref(), &staff, &ticket).await?;
+    if let Some(ticket) = &ticket
+        && let Some(CurrentStaff(staff)) = CurrentStaff::from_headers(&state, &headers).await?
+    {
+        let rights = tickets::rights(state.store.as_ref(), &staff, ticket).await?;
         if rights.handles {
             return Ok(ApiJson(
-                load_view(&state, &ticket, Viewer::Staff(rights), now).await?,
+                load_view(&state, ticket, Viewer::Staff(rights), now).await?,
             ));
         }
     }
-    require_proof(&ticket, &proof, &headers)?;
+    let ticket = proven(&state, peer, ticket, &proof, &headers)?;
     Ok(ApiJson(
         load_view(&state, &ticket, Viewer::Public, now).await?,
     ))
@@ -229,13 +252,19 @@ pub async fn act(
     responses((status = 200, body = TicketView), (status = 409, body = gridline_core::ErrorResponse)))]
 pub async fn rate(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: axum::http::HeaderMap,
     Path(code): Path<String>,
     ApiQuery(proof): ApiQuery<TicketProof>,
     ApiJson(request): ApiJson<RatingRequest>,
 ) -> AppResult<ApiJson<TicketView>> {
-    let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
-    require_proof(&ticket, &proof, &headers)?;
+    let ticket = proven(
+        &state,
+        peer,
+        find(&state, &code).await.ok(),
+        &proof,
+        &headers,
+    )?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
@@ -351,12 +380,23 @@ pub async fn change_tier(
 /// for anyone who proves the ticket when a public entry shows it.
 pub async fn ticket_media(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: axum::http::HeaderMap,
     Path((code, id)): Path<(String, String)>,
     ApiQuery(proof): ApiQuery<TicketProof>,
 ) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let ticket = find(&state, &code).await.map_err(|_| no_such_ticket())?;
+    let ticket = find(&state, &code).await.ok();
+    let staff_handles = match (&ticket, CurrentStaff::from_headers(&state, &headers).await?) {
+        (Some(ticket), Some(CurrentStaff(staff))) => {
+            tickets::handles(state.store.as_ref(), &staff, ticket).await?
+        }
+        _ => false,
+    };
+    let ticket = match (staff_handles, ticket) {
+        (true, Some(ticket)) => ticket,
+        (_, ticket) => proven(&state, peer, ticket, &proof, &headers)?,
+    };
     let no_such_medium = || AppError::client(ErrorCode::NotFound, "no such medium on this ticket");
     if !gridline_core::api::media::valid_media_id(&id) {
         return Err(no_such_medium());
@@ -366,17 +406,8 @@ pub async fn ticket_media(
         .ticket_media(ticket.id, &id)
         .await?
         .ok_or_else(no_such_medium)?;
-    let staff_handles = match CurrentStaff::from_headers(&state, &headers).await? {
-        Some(CurrentStaff(staff)) => {
-            tickets::handles(state.store.as_ref(), &staff, &ticket).await?
-        }
-        None => false,
-    };
-    if !staff_handles {
-        require_proof(&ticket, &proof, &headers)?;
-        if !public {
-            return Err(no_such_medium());
-        }
+    if !staff_handles && !public {
+        return Err(no_such_medium());
     }
     let bytes = state
         .media

@@ -417,11 +417,15 @@ async fn a_revoked_tablet_is_told_so_and_codes_are_guarded(app: &TestApp) {
     expect_error(response, 403, "forbidden").await;
     expect_error(app.get("/api/v1/stations/devices").await, 403, "forbidden").await;
 
-    // Guessing codes is slowed: the eleventh wrong one from an address is refused.
+    // Guessing codes is slowed: the eleventh wrong one from an address is refused, and
+    // so is a right one then (a right guess among refusals must not stand out).
     for _ in 0..9 {
         expect_error(enroll(app, "WRONG-CODE1").await, 404, "not_found").await;
     }
     expect_error(enroll(app, "WRONG-CODE1").await, 429, "rate_limited").await;
+    sign_in_as(app, Role::Admin).await;
+    let right = issue_code(app).await;
+    expect_error(enroll(app, &right).await, 429, "rate_limited").await;
 }
 
 /// A test SMS gateway: records every request; answers 500 to the first two for a phone,

@@ -19,6 +19,7 @@ crate::both_backends!(
     a_tracking_qr_code_holds_the_tracking_link,
     the_most_filed_matters_come_first,
     a_live_connection_hears_of_each_change,
+    guessing_a_proof_stops_at_the_limit,
 );
 
 /// A street light out in 青松 grid 2, with a phone number.
@@ -852,4 +853,76 @@ async fn a_live_connection_hears_of_each_change(app: &TestApp) {
         next_change(&mut unknown, &mut buffer, 2 * second).await,
         None
     );
+}
+
+/// Guessing the phone's last four digits: after 20 wrong proofs (or unknown codes) from
+/// an address, every attempt from there is refused before it is looked at, the right
+/// proof too, on every public way into a ticket; staff who handle it are not affected.
+async fn guessing_a_proof_stops_at_the_limit(app: &TestApp) {
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-guess-01")).await;
+    let code = created.tracking_code;
+    let client = reqwest::Client::new();
+    let view = |suffix: &str| {
+        client
+            .get(app.url(&format!("/api/v1/tickets/{code}?phone_suffix={suffix}")))
+            .send()
+    };
+    assert_eq!(
+        view("5678").await.unwrap().status(),
+        200,
+        "right proofs do not count"
+    );
+    for guess in 0..19 {
+        let response = view(&format!("{:04}", 1000 + guess)).await.unwrap();
+        expect_error(response, 404, "not_found").await;
+    }
+    // An unknown code counts too: the twentieth failure.
+    let unknown = client
+        .get(app.url("/api/v1/tickets/ZZZZZZZZ?phone_suffix=5678"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(unknown, 404, "not_found").await;
+    let refused = expect_error(view("5678").await.unwrap(), 429, "rate_limited").await;
+    assert!(
+        refused.error.message.contains("15 minutes"),
+        "{}",
+        refused.error.message
+    );
+    let rating = client
+        .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
+        .json(&json!({"satisfaction": "satisfied"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(rating, 429, "rate_limited").await;
+    let medium = client
+        .get(app.url(&format!(
+            "/api/v1/tickets/{code}/media/{}?phone_suffix=5678",
+            "a".repeat(64)
+        )))
+        .send()
+        .await
+        .unwrap();
+    expect_error(medium, 429, "rate_limited").await;
+    let follow = client
+        .post(app.url("/api/v1/push/subscriptions"))
+        .json(&json!({
+            "tracking_code": code,
+            "phone_suffix": "5678",
+            "subscription": {
+                "endpoint": "https://push.example.com/send/abc",
+                "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", "auth": "tBHItJI5svbpez7KI4CCXg"}
+            }
+        }))
+        .send()
+        .await
+        .unwrap();
+    expect_error(follow, 429, "rate_limited").await;
+    // The unit handling it still opens it (signed in, not guessing).
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    let response = app.get(&format!("/api/v1/tickets/{code}")).await;
+    assert_eq!(response.status(), 200);
 }
