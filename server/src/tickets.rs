@@ -265,9 +265,10 @@ pub async fn create(
     // Dispatch systems and staff hear of a complaint that follows another through
     // that one, not of it.
     let announced = follows.is_none();
-    let targets = match announced {
-        true => store.forward_targets().await?,
-        false => Vec::new(),
+    let targets = if announced {
+        store.forward_targets().await?
+    } else {
+        Vec::new()
     };
     // A collision of random codes is rare (31^7); try a few.
     for _ in 0..4 {
