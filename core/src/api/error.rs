@@ -151,6 +151,16 @@ impl Validator {
         });
     }
 
+    /// Checks a WGS 84 position: `lon` within [-180, 180], `lat` within [-90, 90].
+    pub fn position(&mut self, lon: f64, lat: f64) {
+        if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+            self.add("lon", FieldIssue::Invalid, "lon must be within [-180, 180]");
+        }
+        if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+            self.add("lat", FieldIssue::Invalid, "lat must be within [-90, 90]");
+        }
+    }
+
     /// Checks a required text field's length in characters (not bytes: Chinese text).
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
         let len = value.trim().chars().count();

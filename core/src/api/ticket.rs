@@ -135,14 +135,7 @@ impl CreateTicketRequest {
         v.text("address", &self.address, 0, ADDRESS_MAX);
         match (self.lon, self.lat) {
             (None, None) => {}
-            (Some(lon), Some(lat)) => {
-                if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-                    v.add("lon", FieldIssue::Invalid, "lon must be within [-180, 180]");
-                }
-                if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-                    v.add("lat", FieldIssue::Invalid, "lat must be within [-90, 90]");
-                }
-            }
+            (Some(lon), Some(lat)) => v.position(lon, lat),
             (None, Some(_)) => v.add("lon", FieldIssue::Required, "lon and lat go together"),
             (Some(_), None) => v.add("lat", FieldIssue::Required, "lon and lat go together"),
         }

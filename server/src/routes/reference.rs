@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use gridline_core::Role;
-use gridline_core::api::error::{FieldIssue, Validator};
+use gridline_core::api::error::Validator;
 use gridline_core::api::reference::{
     CalendarResponse, CatalogueResponse, CommonMattersResponse, LocateResponse, RegionsResponse,
     RouteResponse, UnitsResponse,
@@ -101,12 +101,7 @@ pub async fn locate(
     ApiQuery(query): ApiQuery<LocateQuery>,
 ) -> AppResult<ApiJson<LocateResponse>> {
     let mut v = Validator::new();
-    if !(query.lon.is_finite() && (-180.0..=180.0).contains(&query.lon)) {
-        v.add("lon", FieldIssue::Invalid, "lon must be within [-180, 180]");
-    }
-    if !(query.lat.is_finite() && (-90.0..=90.0).contains(&query.lat)) {
-        v.add("lat", FieldIssue::Invalid, "lat must be within [-90, 90]");
-    }
+    v.position(query.lon, query.lat);
     v.finish().map_err(AppError::Validation)?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let regions = snapshot

@@ -13,7 +13,7 @@ use gridline_core::api::ticket::{
     TicketProof, TicketView, TierChangeRequest,
 };
 use gridline_core::tracking::TrackingCode;
-use gridline_core::{ErrorCode, Role};
+use gridline_core::{ErrorCode, FieldIssue, Role};
 use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
@@ -501,18 +501,12 @@ pub async fn nearby(
     ApiQuery(query): ApiQuery<NearbyQuery>,
 ) -> AppResult<ApiJson<NearbyResponse>> {
     let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let mut v = gridline_core::api::error::Validator::new();
     if !snapshot.matters.contains_key(&query.matter_code) {
-        return Err(tickets::field_error("matter_code", "no such matter type"));
+        v.add("matter_code", FieldIssue::Invalid, "no such matter type");
     }
-    if !(query.lon.is_finite() && (-180.0..=180.0).contains(&query.lon)) {
-        return Err(tickets::field_error(
-            "lon",
-            "lon must be within [-180, 180]",
-        ));
-    }
-    if !(query.lat.is_finite() && (-90.0..=90.0).contains(&query.lat)) {
-        return Err(tickets::field_error("lat", "lat must be within [-90, 90]"));
-    }
+    v.position(query.lon, query.lat);
+    v.finish().map_err(AppError::Validation)?;
     let reports = crate::repeats::nearby(
         state.store.as_ref(),
         &state.repeats(),
