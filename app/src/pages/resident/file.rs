@@ -521,19 +521,19 @@ fn NearbyReports(form: Form) -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            // Offline the list is not shown; a report chosen before is still asked for
-            // (the server files the complaint on its own if it no longer can be).
-            let reports = crate::api::nearby(&matter, fix.lon, fix.lat)
-                .await
-                .map(|r| r.reports)
-                .unwrap_or_default();
-            if !reports.is_empty()
-                && let Some(chosen) = form.follow.get_untracked()
-                && !reports.iter().any(|r| r.reference == chosen)
+            // Offline the list is not shown and a report chosen before is still asked
+            // for (the server files the complaint on its own if it no longer can be);
+            // online, a report no longer offered is no longer followed.
+            let Ok(answer) = crate::api::nearby(&matter, fix.lon, fix.lat).await else {
+                found.set(Vec::new());
+                return;
+            };
+            if let Some(chosen) = form.follow.get_untracked()
+                && !answer.reports.iter().any(|r| r.reference == chosen)
             {
                 form.follow.set(None);
             }
-            found.set(reports);
+            found.set(answer.reports);
         });
     });
     // Drawn again as a whole when the list, the choice or the language changes.
