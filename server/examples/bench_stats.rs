@@ -10,13 +10,16 @@
 //! statistics API: the dashboard's ranking (every unit, October 2026) and its trend
 //! (November 2025 to October 2026 in one query), one street's monthly report (received this month and last, and the
 //! figures of the tickets due), hotspots (30 days against the 30 before) and a
-//! drill-down (one unit's on-time rate). Prints the median of 7 runs of each.
+//! drill-down (one unit's on-time rate), and the open reports near a resident about to
+//! file (`GET /api/v1/nearby`). Prints the median of 7 runs of each.
 
 use std::time::{Duration, Instant};
 
 use gridline_core::api::reference::RegionLevel;
 use gridline_core::deadline::CHINA_OFFSET;
+use gridline_core::geo::Point;
 use gridline_core::stats::Measure;
+use gridline_server::repeats::{self, ReferenceKey, Repeats};
 use gridline_server::store::{self, RateGrouping, RateScope, Store, stored_time};
 use sqlx::QueryBuilder;
 use time::macros::datetime;
@@ -86,6 +89,8 @@ struct Row {
     satisfaction: Option<&'static str>,
     reopens: i32,
     tier: i32,
+    lon: f64,
+    lat: f64,
 }
 
 fn row(i: u32, shape: &Shape, rng: &mut Lcg, now: OffsetDateTime) -> Row {
@@ -106,6 +111,11 @@ fn row(i: u32, shape: &Shape, rng: &mut Lcg, now: OffsetDateTime) -> Row {
         85..=89 => Some("dissatisfied"),
         _ => None,
     });
+    // Anywhere in the demo district (its own generator: the other columns stay as
+    // they were before positions were added).
+    let mut place = Lcg(u64::from(i).wrapping_mul(2_654_435_761) ^ 0x5EED);
+    let lon = 120.40 + place.below(120_000) as f64 / 1e6;
+    let lat = 36.06 + place.below(60_000) as f64 / 1e6;
     let status = match (responded, resolved, satisfaction) {
         (_, Some(_), Some(_)) => "closed",
         (_, Some(_), None) => "done",
@@ -126,6 +136,8 @@ fn row(i: u32, shape: &Shape, rng: &mut Lcg, now: OffsetDateTime) -> Row {
         satisfaction,
         reopens: i32::from(rng.below(100) < 3),
         tier,
+        lon,
+        lat,
     }
 }
 
@@ -136,6 +148,7 @@ where
     for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> f64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> OffsetDateTime: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> Option<OffsetDateTime>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -153,7 +166,7 @@ where
             "INSERT INTO tickets (tracking_code, channel, matter_code, region_code, address, \
              description, status, return_pending, lead_unit_code, tier_days, urgent, created_at, \
              dispatched_at, response_due, handling_due, deadline_estimated, responded_at, \
-             resolved_at, satisfaction, reopen_count) ",
+             resolved_at, satisfaction, reopen_count, lon, lat) ",
         );
         q.push_values(&rows, |mut b, r| {
             b.push_bind(r.code.clone())
@@ -175,7 +188,9 @@ where
                 .push_bind(r.responded.map(stored_time))
                 .push_bind(r.resolved.map(stored_time))
                 .push_bind(r.satisfaction)
-                .push_bind(r.reopens);
+                .push_bind(r.reopens)
+                .push_bind(r.lon)
+                .push_bind(r.lat);
         });
         q.build().execute(pool).await.unwrap();
         if batch % 100 == 99 {
@@ -323,6 +338,37 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
         assert_eq!(count, listed);
     })
     .await;
+    // A resident about to file: the open reports of a kind near a place (what
+    // `GET /api/v1/nearby` and following one read), with the demo's settings.
+    // Street lights out: one of the 88 kinds, each filed as often.
+    let matter = "0201";
+    let key = ReferenceKey::load(store).await.unwrap();
+    let repeats = Repeats {
+        radius_m: 200.0,
+        period: Span::days(30),
+    };
+    let here = Point::new(120.46, 36.09);
+    let offered = repeats::nearby(store, &repeats, &key, matter, here, now)
+        .await
+        .unwrap()
+        .len();
+    let nearby = timed(|| async {
+        let reports = repeats::nearby(store, &repeats, &key, matter, here, now)
+            .await
+            .unwrap();
+        assert_eq!(reports.len(), offered);
+    })
+    .await;
+    let wide = Repeats {
+        radius_m: 2_000.0,
+        ..repeats
+    };
+    let nearby_wide = timed(|| async {
+        repeats::nearby(store, &wide, &key, matter, here, now)
+            .await
+            .unwrap();
+    })
+    .await;
     println!(
         "{label:<10} ranking of units (October 2026, {counted} tickets due):           {ranking:>7.1} ms"
     );
@@ -337,6 +383,12 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
     );
     println!(
         "{label:<10} drill-down, {unit}'s on-time rate in October ({listed} tickets):          {drill_down:>7.1} ms"
+    );
+    println!(
+        "{label:<10} nearby open reports of matter {matter}, 200 m, 30 days ({offered} offered):     {nearby:>7.1} ms"
+    );
+    println!(
+        "{label:<10} the same within 2 km (the bounding box reads 100 times the area):      {nearby_wide:>7.1} ms"
     );
 }
 
