@@ -139,16 +139,13 @@ pub async fn nearby(
         let Some(status) = Status::parse(&row.status) else {
             continue;
         };
-        let Some(lead) = store.ticket_by_code(&row.tracking_code).await? else {
-            continue;
-        };
         let filed = row.created_at.to_offset(CHINA_OFFSET).date();
         reports.push(NearbyReport {
             reference: key.reference(&row.tracking_code),
             status,
             days_ago: u32::try_from((today - filed).whole_days()).unwrap_or(0),
             distance_m: rough_distance(distance),
-            followers: u32::try_from(store.merged_ids(lead.id).await?.len()).unwrap_or(u32::MAX),
+            followers: u32::try_from(store.merged_ids(row.id).await?.len()).unwrap_or(u32::MAX),
         });
     }
     Ok(reports)

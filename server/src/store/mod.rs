@@ -1175,6 +1175,7 @@ pub struct RatedTicketRow {
 /// A ticket filed near a place: what the similar-reports list shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NearbyRow {
+    pub id: i64,
     pub tracking_code: String,
     pub status: String,
     pub lon: f64,

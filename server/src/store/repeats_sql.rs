@@ -17,7 +17,7 @@ pub(crate) async fn nearby_tickets(
     (west, south, east, north): (f64, f64, f64, f64),
 ) -> StoreResult<Vec<NearbyRow>> {
     let rows = sqlx::query(
-        "SELECT t.tracking_code, t.status, t.lon, t.lat, t.created_at, t.address, \
+        "SELECT t.id, t.tracking_code, t.status, t.lon, t.lat, t.created_at, t.address, \
          m.tracking_code AS merged_code FROM tickets t \
          LEFT JOIN tickets m ON m.id = t.merged_into \
          WHERE t.matter_code = $1 AND t.created_at >= $2 AND t.created_at <= $3 \
@@ -36,6 +36,7 @@ pub(crate) async fn nearby_tickets(
     rows.iter()
         .map(|row| {
             Ok(NearbyRow {
+                id: row.int64("id")?,
                 tracking_code: row.text("tracking_code")?,
                 status: row.text("status")?,
                 lon: row.opt_f64("lon")?.unwrap_or_default(),
