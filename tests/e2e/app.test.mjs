@@ -196,6 +196,9 @@ describe("the apps", () => {
     // Signed out and in again before the answer (asked while signed out) arrives:
     // the sign-in stands.
     await page.getByRole("button", { name: "退出登录" }).click();
+    // Signed out here and on the server before the reload (else the reloaded page
+    // still remembers the account).
+    await page.getByLabel("用户名").waitFor();
     await page.reload();
     await page.getByLabel("用户名").fill("handler");
     await page.getByLabel("密码").fill(server.logins.handler);
