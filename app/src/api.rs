@@ -454,9 +454,10 @@ pub async fn field_tickets() -> Result<QueueResponse, ApiError> {
 }
 
 /// Calls `changed` whenever the ticket `code` changes on the server (a server-sent
-/// events stream; the browser reconnects by itself and is told at once of what it
-/// missed), until the calling component goes away. The stream carries no data: read
-/// the ticket again with its proof.
+/// events stream; the browser reconnects by itself), and each time the stream opens
+/// (the server tells only of changes after connecting, so what happened while it was
+/// away is read then), until the calling component goes away. The stream carries no
+/// data: read the ticket again with its proof.
 pub fn follow_ticket(code: &str, changed: impl Fn() + 'static) {
     use leptos::prelude::{StoredValue, WithValue, on_cleanup};
     use wasm_bindgen::JsCast;
@@ -466,6 +467,7 @@ pub fn follow_ticket(code: &str, changed: impl Fn() + 'static) {
     };
     let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(changed);
     let _ = source.add_event_listener_with_callback("changed", listener.as_ref().unchecked_ref());
+    let _ = source.add_event_listener_with_callback("open", listener.as_ref().unchecked_ref());
     // Kept as long as the component: then the source is closed and the listener freed.
     let kept = StoredValue::new_local((source, listener));
     on_cleanup(move || {

@@ -145,6 +145,31 @@ pub fn prepare(body: Bytes, limits: Limits) -> Result<(Bytes, Sniffed), MediaErr
     Ok((cleaned, sniffed))
 }
 
+/// How long parsing one upload may take before it is refused (a well-formed photo
+/// takes milliseconds; the parser's loops are bounded, this is the second line).
+pub const PARSE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// [`prepare`] on a blocking thread, within [`PARSE_TIME_LIMIT`]: parsing is CPU work
+/// on untrusted bytes and must never hold up the async runtime's threads.
+pub async fn prepare_off_thread(
+    body: Bytes,
+    limits: Limits,
+) -> Result<(Bytes, Sniffed), MediaError> {
+    let work = tokio::task::spawn_blocking(move || prepare(body, limits));
+    match tokio::time::timeout(PARSE_TIME_LIMIT, work).await {
+        Ok(Ok(result)) => result,
+        // A panic in a parser is a refused upload, not a failed server.
+        Ok(Err(_)) => Err(MediaError::Unreadable(
+            "upload",
+            "it could not be parsed".into(),
+        )),
+        Err(_) => Err(MediaError::Unreadable(
+            "upload",
+            "parsing took too long".into(),
+        )),
+    }
+}
+
 fn unreadable(what: &'static str) -> impl Fn(img_parts::Error) -> MediaError {
     move |e| MediaError::Unreadable(what, e.to_string())
 }
@@ -217,37 +242,51 @@ struct BoxAt {
 }
 
 /// The first box of type `kind` among the boxes between `from` and `to`.
+///
+/// Every sum is checked: a 64-bit `largesize` near 2^64 must not wrap `from + size`
+/// back into the file (in an optimised build that looped for ever). Each step moves
+/// on by at least a header, so the walk ends.
 fn find_box(data: &[u8], mut from: usize, to: usize, kind: &[u8; 4]) -> Option<BoxAt> {
-    while from + 8 <= to {
-        let size32 = u32::from_be_bytes(data[from..from + 4].try_into().ok()?) as usize;
+    let to = to.min(data.len());
+    while from.checked_add(8)? <= to {
+        let size32 = u32::from_be_bytes(data.get(from..from + 4)?.try_into().ok()?) as usize;
         let (header, size) = match size32 {
             0 => (8, to - from),
             1 => {
-                let large = u64::from_be_bytes(data.get(from + 8..from + 16)?.try_into().ok()?);
+                let large = data.get(from + 8..from.checked_add(16)?)?;
+                let large = u64::from_be_bytes(large.try_into().ok()?);
                 (16, usize::try_from(large).ok()?)
             }
             n => (8, n),
         };
-        if size < header || from + size > to {
+        let end = from.checked_add(size)?;
+        if size < header || end > to {
             return None;
         }
         if &data[from + 4..from + 8] == kind {
             return Some(BoxAt {
                 body: from + header,
-                end: from + size,
+                end,
             });
         }
-        from += size;
+        from = end;
     }
     None
 }
 
 /// Reads a big-endian unsigned number of `n` bytes (0, 2, 4 or 8) at `*at`.
 fn read_n(data: &[u8], at: &mut usize, n: usize) -> Option<u64> {
-    let bytes = data.get(*at..*at + n)?;
+    let bytes = data.get(*at..at.checked_add(n)?)?;
     *at += n;
     Some(bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
 }
+
+/// At most this many items in `iinf` and `iloc`: a phone's photo has a few dozen
+/// (tiles, thumbnails, metadata); more is an attack on the parser's time.
+const MAX_HEIF_ITEMS: u64 = 4096;
+/// At most this many extents per item and in all (metadata items have one or two).
+const MAX_HEIF_EXTENTS_PER_ITEM: u64 = 64;
+const MAX_HEIF_EXTENTS: usize = 4096;
 
 /// Ids of the items that hold metadata: `Exif`, and `mime` items of XMP.
 fn metadata_item_ids(data: &[u8], iinf: BoxAt) -> Option<Vec<u32>> {
@@ -255,6 +294,9 @@ fn metadata_item_ids(data: &[u8], iinf: BoxAt) -> Option<Vec<u32>> {
     let version = *data.get(at)?;
     at += 4;
     let count = read_n(data, &mut at, if version == 0 { 2 } else { 4 })?;
+    if count > MAX_HEIF_ITEMS {
+        return None;
+    }
     let mut ids = Vec::new();
     for _ in 0..count {
         let infe = find_box(data, at, iinf.end, b"infe")?;
@@ -302,7 +344,11 @@ fn item_extents(
         0
     };
     let count = read_n(data, &mut at, if version < 2 { 2 } else { 4 })?;
+    if count > MAX_HEIF_ITEMS {
+        return None;
+    }
     let mut extents = Vec::new();
+    let mut seen = 0usize;
     for _ in 0..count {
         let id = read_n(data, &mut at, if version < 2 { 2 } else { 4 })?;
         let method = if version == 1 || version == 2 {
@@ -313,8 +359,12 @@ fn item_extents(
         at += 2; // data_reference_index
         let base = read_n(data, &mut at, base_offset_size)?;
         let extent_count = read_n(data, &mut at, 2)?;
+        seen += usize::try_from(extent_count).ok()?;
+        if extent_count > MAX_HEIF_EXTENTS_PER_ITEM || seen > MAX_HEIF_EXTENTS {
+            return None;
+        }
         for _ in 0..extent_count {
-            at += index_size;
+            at = at.checked_add(index_size)?;
             let offset = read_n(data, &mut at, offset_size)?;
             let length = read_n(data, &mut at, length_size)?;
             if !ids.contains(&u32::try_from(id).ok()?) {
@@ -326,7 +376,7 @@ fn item_extents(
                 // Items made from other items hold no bytes of their own.
                 _ => continue,
             };
-            let start = origin + usize::try_from(base.checked_add(offset)?).ok()?;
+            let start = origin.checked_add(usize::try_from(base.checked_add(offset)?).ok()?)?;
             let len = if length == 0 {
                 data.len().checked_sub(start)?
             } else {
@@ -564,5 +614,55 @@ mod tests {
             prepare(Bytes::from(file), LIMITS),
             Err(MediaError::Unreadable(..))
         ));
+    }
+
+    /// A `free` box of size 1 whose 64-bit size wraps the walk back by `back` bytes
+    /// (the review's 48 bytes have `back` 8; 24 wraps to the start of the file).
+    fn wrapping_heif(back: u64) -> Vec<u8> {
+        let mut file = bx(b"ftyp", b"heic\0\0\0\0mif1heic");
+        file.extend_from_slice(&1u32.to_be_bytes());
+        file.extend_from_slice(b"free");
+        file.extend_from_slice(&0u64.wrapping_sub(back).to_be_bytes());
+        file.resize(48, 0);
+        file
+    }
+
+    #[test]
+    fn a_box_size_near_2_64_is_refused_not_wrapped() {
+        for back in [8, 16, 24, 32, 40, 48] {
+            let file = wrapping_heif(back);
+            assert_eq!(file.len(), 48);
+            assert_eq!(
+                find_box(&file, 0, file.len(), b"meta").map(|b| b.body),
+                None,
+                "back {back}"
+            );
+            assert!(
+                matches!(
+                    prepare(Bytes::from(file), LIMITS),
+                    Err(MediaError::Unreadable(..))
+                ),
+                "back {back}"
+            );
+        }
+    }
+
+    #[test]
+    fn caps_the_items_and_extents_an_iloc_may_name() {
+        // iloc v0, offset and length 2 bytes each, one item with 65,535 extents.
+        let mut iloc = vec![0, 0, 0, 0, 0x22, 0x00, 0, 1, 0, 2, 0, 0, 0xFF, 0xFF];
+        iloc.resize(iloc.len() + 65_535 * 4, 0);
+        let data = bx(b"iloc", &iloc);
+        let at = find_box(&data, 0, data.len(), b"iloc").unwrap();
+        assert_eq!(item_extents(&data, at, None, &[2]), None);
+        // The same with two extents is read.
+        let mut iloc = vec![0, 0, 0, 0, 0x22, 0x00, 0, 1, 0, 2, 0, 0, 0, 2];
+        iloc.extend_from_slice(&[0, 1, 0, 2, 0, 4, 0, 1]);
+        let data = bx(b"iloc", &iloc);
+        let at = find_box(&data, 0, data.len(), b"iloc").unwrap();
+        assert_eq!(
+            item_extents(&data, at, None, &[2]),
+            Some(vec![(1, 2), (4, 1)])
+        );
     }
 }

@@ -286,6 +286,40 @@ pub struct RequestView<'a> {
     pub lang: Lang,
 }
 
+/// What names a request to anyone without an api_key: the ticket's row id behind a
+/// prefix. It opens nothing but this public view; the tracking code, which with the
+/// phone's proof opens the whole complaint, is shown only to partners.
+pub fn public_id(ticket_id: i64) -> String {
+    format!("{PUBLIC_ID_PREFIX}{ticket_id}")
+}
+
+const PUBLIC_ID_PREFIX: &str = "r_";
+
+/// Reads a public id back ([`public_id`]); never a tracking code (`_` is not in their
+/// alphabet).
+pub fn parse_public_id(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix(PUBLIC_ID_PREFIX)?;
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A request's `service_request_id`s as asked for: tracking codes count only for a
+/// partner, public ids for anyone; anything else names nothing.
+pub fn named(ids: &[&str], partner: bool) -> (Vec<String>, Vec<i64>) {
+    let mut codes = Vec::new();
+    let mut rows = Vec::new();
+    for id in ids {
+        if let Some(row) = parse_public_id(id) {
+            rows.push(row);
+        } else if partner && let Ok(code) = gridline_core::tracking::TrackingCode::parse(id) {
+            codes.push(code.as_str().to_owned());
+        }
+    }
+    (codes, rows)
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -302,7 +336,7 @@ pub fn request(snapshot: &Snapshot, view: &RequestView<'_>) -> Value {
     let position = |x: Option<f64>| x.map(|x| if view.partner { x } else { round3(x) });
     let notes = view.notes.filter(|note| !note.is_empty());
     json!({
-        "service_request_id": t.tracking_code,
+        "service_request_id": if view.partner { t.tracking_code.clone() } else { public_id(t.id) },
         "status": open_or_closed(t.state.status),
         "status_notes": notes,
         "service_name": matter.map(|m| lang.pick(&m.name_zh, &m.name_en)),

@@ -84,7 +84,7 @@ pub async fn upload(
             "the upload is empty",
         ));
     }
-    let (bytes, sniffed) = media::prepare(body, state.config.media_limits())?;
+    let (bytes, sniffed) = media::prepare_off_thread(body, state.config.media_limits()).await?;
     let size_bytes = bytes.len();
     let id = state
         .media

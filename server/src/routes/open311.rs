@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gridline_core::api::ticket::{Channel, CreateTicketRequest};
-use gridline_core::tracking::TrackingCode;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -239,12 +238,8 @@ async fn list_requests(state: &AppState, params: &Params, format: Format) -> Res
                 format!("at most {IDS_LIMIT} service_request_id at once"),
             ));
         }
-        RequestQuery::Codes(
-            ids.into_iter()
-                .filter_map(|id| TrackingCode::parse(id).ok())
-                .map(|c| c.as_str().to_owned())
-                .collect(),
-        )
+        let (codes, ids) = doc::named(&ids, partner.is_some());
+        RequestQuery::Named { codes, ids }
     } else {
         let mut matters = Vec::new();
         if let Some(codes) = params.get("service_code") {
@@ -378,10 +373,12 @@ async fn one_request(
             "service_request_id not found",
         )
     };
-    let code = TrackingCode::parse(id).map_err(|_| missing())?;
+    // The same 404 for a tracking code asked without an api_key as for one that does
+    // not exist: the public cannot tell whether a code is real.
+    let (codes, ids) = doc::named(&[id], partner.is_some());
     let tickets = state
         .store
-        .open311_requests(&RequestQuery::Codes(vec![code.as_str().to_owned()]))
+        .open311_requests(&RequestQuery::Named { codes, ids })
         .await
         .map_err(|e| internal(format, e))?;
     if tickets.is_empty() {

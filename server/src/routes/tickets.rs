@@ -598,36 +598,41 @@ pub async fn tracking_qr(
 const LIVE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}/events", tag = "tickets",
-    params(("code" = String, Path, description = "tracking code"),
-           ("last-event-id" = Option<String>, Header, description = "the last change seen (EventSource sends it when it reconnects)")),
+    params(("code" = String, Path, description = "tracking code")),
     responses((status = 200, content_type = "text/event-stream",
-        description = "server-sent events: `changed` (data and id: the newest timeline entry's id) as soon as the ticket changes (looked for every second), at once on connecting when it changed since `Last-Event-ID`; then read the ticket with its proof. Carries nothing else, and streams alike for a code that does not exist")))]
+        description = "server-sent events: `changed` (data and id: the newest timeline entry's id) as soon as the ticket changes after connecting (looked for every second); then read the ticket with its proof. Nothing is sent on connecting, whatever `Last-Event-ID` says: the client reads the ticket again when the stream (re)opens. Carries nothing else, and streams alike for a code that does not exist"),
+        (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address made too many wrong proofs")))]
 pub async fn live(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
-) -> axum::response::Sse<
-    impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+) -> AppResult<
+    axum::response::Sse<
+        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
 > {
     use axum::response::sse::{Event, KeepAlive, Sse};
-    // A malformed code streams nothing, like an unknown one: the stream says nothing of
-    // whether a ticket exists.
+    // An address that guessed too many codes or proofs is refused here too.
+    if let Some(wait) = state
+        .proof_limit
+        .blocked_for(&peer.ip().to_string(), std::time::Instant::now())
+    {
+        return Err(AppError::rate_limited("wrong codes or proofs", wait));
+    }
+    // A malformed code streams nothing, like an unknown one. And nothing is sent on
+    // connecting: an event at once for a real code (and silence for an unknown one)
+    // told anyone whether a code exists. Changes after connecting are told.
     let code = TrackingCode::parse(&code)
         .map(|c| c.as_str().to_owned())
         .ok();
-    let seen: i64 = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let stream = futures_util::stream::unfold(
-        (state, code, seen, true),
-        |(state, code, mut seen, mut first)| async move {
+    let seen = match &code {
+        Some(code) => state.store.last_event_id(code).await?.unwrap_or(0),
+        None => 0,
+    };
+    let stream =
+        futures_util::stream::unfold((state, code, seen), |(state, code, mut seen)| async move {
             loop {
-                if !first {
-                    tokio::time::sleep(LIVE_POLL).await;
-                }
-                first = false;
+                tokio::time::sleep(LIVE_POLL).await;
                 let Some(code) = &code else { continue };
                 match state.store.last_event_id(code).await {
                     Ok(Some(last)) if last > seen => {
@@ -636,13 +641,12 @@ pub async fn live(
                             .event("changed")
                             .id(last.to_string())
                             .data(last.to_string());
-                        return Some((Ok(event), (state, Some(code.clone()), seen, first)));
+                        return Some((Ok(event), (state, Some(code.clone()), seen)));
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "live ticket events: the store failed"),
                 }
             }
-        },
-    );
-    Sse::new(stream).keep_alive(KeepAlive::default())
+        });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -1069,8 +1069,9 @@ pub enum TicketFilter {
 /// Which tickets the Open311 server lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestQuery {
-    /// These tracking codes (`service_request_id`), whatever their dates.
-    Codes(Vec<String>),
+    /// These tracking codes (a partner's `service_request_id`s) and these ticket ids
+    /// (the public ones), whatever their dates.
+    Named { codes: Vec<String>, ids: Vec<i64> },
     /// The ticket filed under this client id (an Open311 token).
     ClientId(String),
     /// Filed in `[from, to]`, of any of `matters` (all when empty), open or closed

@@ -65,16 +65,30 @@ fn placeholders(first: usize, count: usize) -> String {
 
 pub(crate) async fn requests(pool: &Pool, query: &RequestQuery) -> StoreResult<Vec<TicketRecord>> {
     let rows = match query {
-        RequestQuery::Codes(codes) if codes.is_empty() => Vec::new(),
-        RequestQuery::Codes(codes) => {
-            let sql = format!(
-                "SELECT {} FROM tickets WHERE tracking_code IN ({}) ORDER BY created_at DESC, id DESC",
-                ticket_columns!(),
+        RequestQuery::Named { codes, ids } if codes.is_empty() && ids.is_empty() => Vec::new(),
+        RequestQuery::Named { codes, ids } => {
+            // An empty IN () is not SQL: a list that cannot match stands in for it.
+            let codes_in = if codes.is_empty() {
+                "NULL".to_owned()
+            } else {
                 placeholders(1, codes.len())
+            };
+            let ids_in = if ids.is_empty() {
+                "NULL".to_owned()
+            } else {
+                placeholders(codes.len() + 1, ids.len())
+            };
+            let sql = format!(
+                "SELECT {} FROM tickets WHERE tracking_code IN ({codes_in}) OR id IN ({ids_in}) \
+                 ORDER BY created_at DESC, id DESC",
+                ticket_columns!(),
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for code in codes {
                 q = q.bind(code);
+            }
+            for id in ids {
+                q = q.bind(id);
             }
             q.fetch_all(pool).await?
         }

@@ -327,3 +327,61 @@ async fn anonymous_uploads_are_limited_per_address() {
     }
     app.stop().await;
 }
+
+/// The review's hostile HEIC: an `ftyp heic` box, then a `free` box of size 1 whose
+/// 64-bit size (2^64 - `back`) wraps an unchecked `from + size` back into the file.
+fn wrapping_heic(back: u64) -> Vec<u8> {
+    let mut file = 24u32.to_be_bytes().to_vec();
+    file.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    file.extend_from_slice(&1u32.to_be_bytes());
+    file.extend_from_slice(b"free");
+    file.extend_from_slice(&0u64.wrapping_sub(back).to_be_bytes());
+    file.resize(48, 0);
+    file
+}
+
+/// Finding 1: each hostile upload is refused within 2 s, and with as many of them in
+/// flight as the machine has cores, `/healthz` still answers within 1 s. (Several
+/// runtime threads, as the real server has: with one, a parser loop would stop the
+/// test's own client too.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_heic_boxes_are_refused_at_once_and_stop_nothing() {
+    use std::time::{Duration, Instant};
+    let app = TestApp::spawn(Db::Sqlite).await.unwrap();
+    for back in [8, 16, 24, 32, 40] {
+        let started = Instant::now();
+        let response = tokio::time::timeout(
+            Duration::from_secs(2),
+            upload(&app, wrapping_heic(back), "image/heic"),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("no answer within 2 s (back {back})"));
+        expect_error(response, 415, "unsupported_media_type").await;
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let uploads: Vec<_> = (0..cores)
+        .map(|i| {
+            let url = app.url("/api/v1/media");
+            let body = wrapping_heic(if i % 2 == 0 { 8 } else { 24 });
+            tokio::spawn(async move {
+                reqwest::Client::new()
+                    .post(url)
+                    .body(body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let health = tokio::time::timeout(Duration::from_secs(1), app.get("/healthz"))
+        .await
+        .expect("/healthz within 1 s while hostile uploads are in flight");
+    assert_eq!(health.status(), 200);
+    for upload in uploads {
+        let status = upload.await.unwrap().unwrap();
+        assert!((400..500).contains(&status), "status {status}");
+    }
+    app.stop().await;
+}

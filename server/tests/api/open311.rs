@@ -261,8 +261,29 @@ async fn the_spec_example_round_trips(app: &TestApp) {
 
     // Anyone else: no words, no address, the position to about 100 m; never the
     // complainant's name or phone, for anyone.
-    let (_, public, _) =
-        both_formats(app, &format!("/open311/v2/requests/{id}.json"), "requests").await;
+    // Without a key the tracking code opens nothing (a 404 like an unknown id): the
+    // public names the request by an opaque id, which opens only this public view.
+    let (status, missing, _) =
+        both_formats(app, &format!("/open311/v2/requests/{id}.json"), "errors").await;
+    assert_error(status, &missing, 404, "service_request_id not found");
+    let row = app.store.ticket_by_code(&id).await.unwrap().unwrap().id;
+    let public_id = format!("r_{row}");
+    let (_, public, _) = both_formats(
+        app,
+        &format!("/open311/v2/requests/{public_id}.json"),
+        "requests",
+    )
+    .await;
+    assert_eq!(public[0]["service_request_id"], public_id.as_str());
+    assert!(
+        !public.to_string().contains(&id),
+        "no tracking code in {public}"
+    );
+    let (_, listed, _) = both_formats(app, "/open311/v2/requests.json", "requests").await;
+    assert!(
+        !listed.to_string().contains(&id),
+        "no tracking code in {listed}"
+    );
     assert!(public[0]["description"].is_null());
     assert!(public[0]["address"].is_null());
     assert_eq!(public[0]["lat"], 37.765);
@@ -414,7 +435,7 @@ async fn lists_filter_by_status_code_and_window(app: &TestApp) {
     // Routed at once: the unit is the agency, with its deadline.
     let (_, value, _) = both_formats(
         app,
-        &format!("/open311/v2/requests/{first}.json"),
+        &format!("/open311/v2/requests/{first}.json?api_key={key}"),
         "requests",
     )
     .await;
@@ -438,7 +459,12 @@ async fn lists_filter_by_status_code_and_window(app: &TestApp) {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
 
-    let (_, all, xml) = both_formats(app, "/open311/v2/requests.json", "requests").await;
+    let (_, all, xml) = both_formats(
+        app,
+        &format!("/open311/v2/requests.json?api_key={key}"),
+        "requests",
+    )
+    .await;
     let ids: Vec<&str> = all
         .as_array()
         .unwrap()
@@ -448,15 +474,19 @@ async fn lists_filter_by_status_code_and_window(app: &TestApp) {
     // Newest first.
     assert_eq!(ids, [second.as_str(), first.as_str()]);
     assert_eq!(xml_fields(&xml, "request", "service_request_id"), ids);
-    let (_, closed, _) =
-        both_formats(app, "/open311/v2/requests.json?status=closed", "requests").await;
+    let (_, closed, _) = both_formats(
+        app,
+        &format!("/open311/v2/requests.json?status=closed&api_key={key}"),
+        "requests",
+    )
+    .await;
     assert_eq!(closed.as_array().unwrap().len(), 1);
     assert_eq!(closed[0]["service_request_id"], first.as_str());
     assert_eq!(closed[0]["status_notes"], "已更换灯泡");
     assert_eq!(closed[0]["extended_attributes"]["detailed_status"], "done");
     let (_, open, _) = both_formats(
         app,
-        "/open311/v2/requests.json?status=open&service_code=0201",
+        &format!("/open311/v2/requests.json?status=open&service_code=0201&api_key={key}"),
         "requests",
     )
     .await;
@@ -464,14 +494,14 @@ async fn lists_filter_by_status_code_and_window(app: &TestApp) {
     assert_eq!(open[0]["service_request_id"], second.as_str());
     let (_, both, _) = both_formats(
         app,
-        "/open311/v2/requests.json?status=open,closed",
+        &format!("/open311/v2/requests.json?status=open,closed&api_key={key}"),
         "requests",
     )
     .await;
     assert_eq!(both.as_array().unwrap().len(), 2);
     let (_, other, _) = both_formats(
         app,
-        "/open311/v2/requests.json?service_code=0301",
+        &format!("/open311/v2/requests.json?service_code=0301&api_key={key}"),
         "requests",
     )
     .await;
@@ -479,12 +509,43 @@ async fn lists_filter_by_status_code_and_window(app: &TestApp) {
     // Ids override every other filter; unknown ones are left out.
     let (_, by_id, _) = both_formats(
         app,
-        &format!("/open311/v2/requests.json?service_request_id={first},NOPE&status=open"),
+        &format!(
+            "/open311/v2/requests.json?service_request_id={first},NOPE&status=open&api_key={key}"
+        ),
         "requests",
     )
     .await;
     assert_eq!(by_id.as_array().unwrap().len(), 1);
     assert_eq!(by_id[0]["service_request_id"], first.as_str());
+    // Without the key, tracking codes name nothing and the list shows opaque ids.
+    let (_, public_by_code, _) = both_formats(
+        app,
+        &format!("/open311/v2/requests.json?service_request_id={first}"),
+        "requests",
+    )
+    .await;
+    assert_eq!(public_by_code, json!([]));
+    let (_, public, _) = both_formats(app, "/open311/v2/requests.json", "requests").await;
+    let public_ids: Vec<&str> = public
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service_request_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(public_ids.len(), 2);
+    for public_id in &public_ids {
+        assert!(public_id.starts_with("r_"), "{public_id}");
+    }
+    let (_, by_public, _) = both_formats(
+        app,
+        &format!(
+            "/open311/v2/requests.json?service_request_id={}",
+            public_ids[1]
+        ),
+        "requests",
+    )
+    .await;
+    assert_eq!(by_public[0]["status_notes"], "已更换灯泡");
 }
 
 crate::both_backends!(
