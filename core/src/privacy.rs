@@ -1,22 +1,16 @@
 //! Masking personal data (phones, names) for every view that does not need it in full:
 //! only the complainant and the staff handling a ticket see it unmasked.
 
-/// `13812345678` -> `138****5678`; short numbers keep only their last two digits.
+/// `13812345678` -> `138********`: the first three digits only (the carrier or the
+/// area), never any of the last four, since those prove a ticket to its complainant
+/// (`tickets::proves`); whatever a screen shows of a phone can never open the ticket.
+/// Numbers shorter than eight digits show nothing but their length.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().filter(|c| !c.is_whitespace()).collect();
     let n = chars.len();
-    if n >= 8 {
-        let head: String = chars[..3].iter().collect();
-        let tail: String = chars[n - 4..].iter().collect();
-        format!("{head}{}{tail}", "*".repeat(n - 7))
-    } else {
-        let keep = n.min(2);
-        format!(
-            "{}{}",
-            "*".repeat(n - keep),
-            chars[n - keep..].iter().collect::<String>()
-        )
-    }
+    let keep = if n >= 8 { 3 } else { 0 };
+    let head: String = chars[..keep].iter().collect();
+    format!("{head}{}", "*".repeat(n - keep))
 }
 
 /// `张三` -> `张*`, `欧阳娜娜` -> `欧***`, `Li Lei` -> `L*****`: the first character only.
@@ -34,12 +28,20 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert_eq!(mask_phone("13812345678"), "138****5678");
-        assert_eq!(mask_phone("138 1234 5678"), "138****5678");
-        assert_eq!(mask_phone("053288886666"), "053*****6666");
-        assert_eq!(mask_phone("12345"), "***45");
-        assert_eq!(mask_phone("1"), "1");
+        assert_eq!(mask_phone("13812345678"), "138********");
+        assert_eq!(mask_phone("138 1234 5678"), "138********");
+        assert_eq!(mask_phone("053288886666"), "053*********");
+        assert_eq!(mask_phone("12345"), "*****");
+        assert_eq!(mask_phone("1"), "*");
         assert_eq!(mask_phone(""), "");
+        // Whatever the length, no digit of the last four is ever shown.
+        for n in 0..=20 {
+            let phone: String = "9876543210".chars().cycle().take(n).collect();
+            let masked = mask_phone(&phone);
+            assert_eq!(masked.chars().count(), n);
+            let tail_from = n.saturating_sub(4);
+            assert!(masked.chars().skip(tail_from).all(|c| c == '*'), "{masked}");
+        }
     }
 
     #[test]

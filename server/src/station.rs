@@ -19,7 +19,7 @@ use gridline_core::api::station::{
     DEVICE_HEADER, DeviceResponse, EnrollmentCodeResponse, SEAL_INFO, Sealed, SealedFilingRequest,
     StationFiling, StationInfo,
 };
-use gridline_core::api::ticket::Channel;
+use gridline_core::api::ticket::{Channel, CreateTicketRequest};
 use hkdf::Hkdf;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::{PublicKey, SecretKey};
@@ -262,7 +262,13 @@ pub async fn file(
         // The counter files each resident's complaint on its own.
         follows: None,
     };
-    tickets::create(store, snapshot, filing.ticket, filer, now).await
+    // The tablet is not the resident's: whatever secret it sealed in, no device may
+    // prove this ticket; the resident proves it with their phone.
+    let ticket = CreateTicketRequest {
+        device_secret: None,
+        ..filing.ticket
+    };
+    tickets::create(store, snapshot, ticket, filer, now).await
 }
 
 #[cfg(test)]

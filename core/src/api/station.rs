@@ -200,7 +200,7 @@ pub struct StationFilingSummary {
     pub matter_code: String,
     /// Masked (`张*`).
     pub contact_name: String,
-    /// Masked (`138****5678`).
+    /// Masked (`138********`: never a digit of the last four, which prove the ticket).
     pub contact_phone: String,
     #[serde(with = "super::timestamp")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]

@@ -231,7 +231,7 @@ pub struct TicketView {
     /// The handling deadline assumed plain weekends for a year without a calendar.
     pub deadline_estimated: bool,
     pub overdue: bool,
-    /// Masked (`张*`, `138****5678`) unless the viewer handles the ticket.
+    /// Masked (`张*`, `138********`) unless the viewer handles the ticket.
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     /// The complainant's rating of the latest resolution; none until rated (a done

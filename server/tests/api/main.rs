@@ -12,6 +12,7 @@ mod forwarding;
 mod health;
 mod media;
 mod open311;
+mod privacy;
 mod push;
 mod reference;
 mod repeats;
