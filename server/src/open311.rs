@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gridline_core::api::reference::{MatterType, RegionLevel};
 use gridline_core::deadline::CHINA_OFFSET;
-use gridline_core::ticket::Status;
+use gridline_core::ticket::{Action, Status};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -318,6 +318,17 @@ pub fn named(ids: &[&str], partner: bool) -> (Vec<String>, Vec<i64>) {
         }
     }
     (codes, rows)
+}
+
+/// Whether a timeline entry is what `status_notes` may carry: a unit's public reply
+/// (taking the ticket on, progress it chose to show, its resolution) with words in it.
+/// Never a resident's words (a rating's comment), nor an internal step.
+pub fn is_public_reply(entry: &gridline_core::api::ticket::TimelineEntry) -> bool {
+    const REPLIES: [Action; 3] = [Action::Accept, Action::Progress, Action::Resolve];
+    entry.public
+        && entry.unit_code.is_some()
+        && !entry.note.trim().is_empty()
+        && REPLIES.iter().any(|a| a.as_str() == entry.kind)
 }
 
 fn round3(x: f64) -> f64 {

@@ -334,7 +334,7 @@ async fn requests_document(
         let notes = timeline
             .iter()
             .rev()
-            .find(|e| e.public)
+            .find(|e| doc::is_public_reply(e))
             .map(|e| e.note.as_str());
         let updated = timeline
             .iter()

@@ -5,7 +5,7 @@
 use gridline_core::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, load_demo, sign_in_as};
+use crate::helpers::{TestApp, act, load_demo, sign_in_as};
 
 const SCHEMAS: &str = include_str!("../fixtures/open311/georeport-v2.schema.json");
 
@@ -553,6 +553,7 @@ crate::both_backends!(
     the_spec_example_round_trips,
     bad_requests_get_the_spec_errors,
     lists_filter_by_status_code_and_window,
+    status_notes_carry_only_the_units_public_replies,
 );
 
 /// A second Gridline server is the department's system: tickets of U-CM are filed
@@ -887,4 +888,70 @@ mod forwarding {
     async fn postgres() {
         there_and_back(Db::Postgres).await;
     }
+}
+
+/// `status_notes` carries the unit's last public reply, for the public and for
+/// partners alike: never a resident's rating comment, nor an internal note (finding 9).
+async fn status_notes_carry_only_the_units_public_replies(app: &TestApp) {
+    load_demo(app).await;
+    let filed = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(&json!({
+            "client_id": "notes-0001",
+            "matter_code": "0201",
+            "description": "小区门口路灯不亮",
+            "lon": 120.41, "lat": 36.069,
+            "contact_phone": "13812345678",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filed.status(), 201);
+    let code = filed.json::<Value>().await.unwrap()["tracking_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    for body in [
+        json!({"action": "accept"}),
+        json!({"action": "resolve", "note": "路灯已更换"}),
+    ] {
+        assert_eq!(act(app, &code, body).await.status(), 200);
+    }
+    let rated = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/tickets/{code}/rating?phone_suffix=5678")))
+        .json(
+            &json!({"satisfaction": "dissatisfied", "comment": "根本没修好，物业电话 13900009999"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), 200);
+    let key = new_key(app, "city-app").await;
+    let only_the_reply = async || {
+        for path in [
+            "/open311/v2/requests.json".to_owned(),
+            format!("/open311/v2/requests.json?api_key={key}"),
+        ] {
+            let (status, listed, xml) = both_formats(app, &path, "requests").await;
+            assert_eq!(status, 200);
+            assert_eq!(listed[0]["status_notes"], "路灯已更换", "{path}: {listed}");
+            assert_eq!(xml_fields(&xml, "request", "status_notes"), ["路灯已更换"]);
+            let text = listed.to_string();
+            for words in ["根本没修好", "13900009999", "dissatisfied", "等配件"] {
+                assert!(!text.contains(words), "{words} in {path}: {text}");
+            }
+        }
+    };
+    // Rated dissatisfied, reopened: the rating is the newest public entry.
+    only_the_reply().await;
+    // Taken on again, the unit writes an internal note and no public word yet.
+    let internal = json!({"action": "progress", "note": "内部：等配件", "public": false});
+    assert_eq!(
+        act(app, &code, json!({"action": "accept"})).await.status(),
+        200
+    );
+    assert_eq!(act(app, &code, internal).await.status(), 200);
+    only_the_reply().await;
 }
