@@ -57,15 +57,9 @@ pub fn items_for(
                 || (!t.disabled
                     && previous_unit.is_some()
                     && t.unit_code.as_deref() == previous_unit))
-                .then(|| NewOutboxItem {
-                    kind: WEBHOOK.into(),
-                    target_id: Some(t.id),
-                    payload: payload.clone(),
-                }),
-            TargetKind::Open311 => newly_taken(t).then(|| NewOutboxItem {
-                kind: crate::open311_forward::OPEN311.into(),
-                target_id: Some(t.id),
-                payload: payload.clone(),
+                .then(|| NewOutboxItem::for_target(WEBHOOK, t.id, payload.clone())),
+            TargetKind::Open311 => newly_taken(t).then(|| {
+                NewOutboxItem::for_target(crate::open311_forward::OPEN311, t.id, payload.clone())
             }),
         })
         .collect()

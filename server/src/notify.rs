@@ -30,6 +30,9 @@ pub const SMS: &str = "sms";
 /// The default body: `{"phone": "…", "text": "…"}`.
 pub const DEFAULT_SMS_TEMPLATE: &str = r#"{"phone":"{phone}","text":"{text}"}"#;
 const MAX_BACKOFF: StdDuration = StdDuration::from_secs(3600);
+/// How many deliveries one process has in flight at once (each with its own 10 s
+/// timeout), so a few slow receivers cannot hold up the rest.
+pub const IN_FLIGHT: usize = 16;
 
 /// What a text message says (the payload of an `sms` item).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -45,6 +48,7 @@ impl Message {
         NewOutboxItem {
             kind: SMS.into(),
             target_id: None,
+            lane: SMS.into(),
             payload: serde_json::to_string(&self).expect("a message serialises"),
         }
     }
@@ -129,31 +133,80 @@ impl Notifier {
         self.sms.is_some()
     }
 
-    /// Delivers every item due at `now`, one after the other; returns how many went out.
-    pub async fn deliver_due(&self, store: &dyn Store, now: OffsetDateTime) -> StoreResult<usize> {
+    /// Delivers every item due at `now`, up to [`IN_FLIGHT`] at once, each on a task
+    /// of its own; returns how many went out. An item waits only for the earlier items
+    /// of its own ticket and lane (the store does not hand it out before), so a
+    /// receiver that is slow or failing holds back nothing but its own later items:
+    /// each delivery has its own timeout and the others go on meanwhile.
+    pub async fn deliver_due(
+        self: &Arc<Self>,
+        store: &crate::SharedStore,
+        now: OffsetDateTime,
+    ) -> StoreResult<usize> {
+        let started = std::time::Instant::now();
+        let mut in_flight = tokio::task::JoinSet::new();
         let mut delivered = 0;
-        while let Some(item) = store.claim_outbox(now, now + self.lease).await? {
-            match self.deliver(store, &item).await {
-                Ok(()) => {
-                    store
-                        .outbox_delivered(item.id, OffsetDateTime::now_utc())
-                        .await?;
-                    delivered += 1;
-                }
-                Err(error) => {
-                    let retry_at = (item.attempts < self.max_attempts).then(|| {
-                        now + Duration::try_from(self.backoff(item.attempts)).unwrap_or(self.lease)
-                    });
-                    if retry_at.is_none() {
-                        tracing::warn!(outbox_id = item.id, kind = %item.kind, %error, "outbox item dead after its last attempt");
-                    } else {
-                        tracing::info!(outbox_id = item.id, kind = %item.kind, %error, "outbox delivery failed; trying again later");
+        let mut exhausted = false;
+        loop {
+            while !exhausted && in_flight.len() < IN_FLIGHT {
+                // The lease runs from when the item is taken, however long this run is.
+                let at = now + started.elapsed();
+                match store.claim_outbox(now, at + self.lease).await? {
+                    Some(item) => {
+                        let (notifier, store) = (Arc::clone(self), Arc::clone(store));
+                        in_flight.spawn(async move {
+                            notifier.attempt(store.as_ref(), item, now).await
+                        });
                     }
-                    store.outbox_failed(item.id, &error, retry_at, now).await?;
+                    None => exhausted = true,
                 }
             }
+            match in_flight.join_next().await {
+                Some(outcome) => {
+                    match outcome {
+                        Ok(went_out) => delivered += usize::from(went_out?),
+                        // Its item stays taken until the lease ends, then is tried again.
+                        Err(e) => tracing::error!(error = %e, "an outbox delivery task failed"),
+                    }
+                    // The item's lane may have its next item ready now.
+                    exhausted = false;
+                }
+                None => return Ok(delivered),
+            }
         }
-        Ok(delivered)
+    }
+
+    /// Delivers one claimed item and records how it went; `true` when it went out.
+    async fn attempt(
+        &self,
+        store: &dyn Store,
+        item: OutboxItem,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        match self.deliver(store, &item).await {
+            Ok(()) => {
+                store
+                    .outbox_delivered(item.id, OffsetDateTime::now_utc())
+                    .await?;
+                Ok(true)
+            }
+            Err(error) => {
+                let failed_at = OffsetDateTime::now_utc().max(now);
+                let retry_at = (item.attempts < self.max_attempts).then(|| {
+                    failed_at
+                        + Duration::try_from(self.backoff(item.attempts)).unwrap_or(self.lease)
+                });
+                if retry_at.is_none() {
+                    tracing::warn!(outbox_id = item.id, kind = %item.kind, %error, "outbox item dead after its last attempt");
+                } else {
+                    tracing::info!(outbox_id = item.id, kind = %item.kind, %error, "outbox delivery failed; trying again later");
+                }
+                store
+                    .outbox_failed(item.id, &error, retry_at, failed_at)
+                    .await?;
+                Ok(false)
+            }
+        }
     }
 
     /// The wait after the `attempts`-th failure: doubling from the base, with jitter
@@ -305,7 +358,7 @@ fn content_type(template: &str) -> &'static str {
 pub async fn run_forever(notifier: Arc<Notifier>, store: crate::SharedStore, every: StdDuration) {
     loop {
         if let Err(e) = notifier
-            .deliver_due(store.as_ref(), OffsetDateTime::now_utc())
+            .deliver_due(&store, OffsetDateTime::now_utc())
             .await
         {
             tracing::warn!(error = %e, "outbox delivery run failed");

@@ -30,6 +30,10 @@ use crate::store::{
     NewEvent, NewOutboxItem, PushSubscription, StaffSubscription, Store, StoreResult, TicketRecord,
 };
 
+/// How many browsers may follow one ticket: each public step is one outbox item per
+/// follower, so a ticket's notifications stay bounded.
+pub const MAX_FOLLOWERS: usize = 10;
+
 /// The outbox kind of a push notification to one subscription.
 pub const PUSH: &str = "push";
 const VAPID_KEY_NAME: &str = "vapid";
@@ -244,6 +248,7 @@ fn item(subscription: &PushSubscription, payload: Payload) -> NewOutboxItem {
     NewOutboxItem {
         kind: PUSH.into(),
         target_id: None,
+        lane: format!("{PUSH}:{}", subscription.id),
         payload: serde_json::to_string(&Item {
             subscription: subscription.id,
             payload,

@@ -12,7 +12,7 @@ use gridline_core::api::push::{
     FollowRequest, PushKeyResponse, PushSubscribed, StaffSubscribeRequest, Subscription, lang,
 };
 use gridline_core::api::ticket::TicketProof;
-use gridline_core::{FieldError, FieldIssue};
+use gridline_core::{ErrorCode, FieldError, FieldIssue};
 
 use super::tickets::{find, proven};
 use crate::auth::CurrentStaff;
@@ -140,6 +140,7 @@ fn checked(
     responses(
         (status = 201, body = PushSubscribed, description = "this browser hears of every public step of the ticket"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket, or not proved"),
+        (status = 409, body = gridline_core::ErrorResponse, description = "conflict: the ticket has as many followers as it may (10)"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a subscription that is not one"),
     ))]
 pub async fn follow(
@@ -154,8 +155,32 @@ pub async fn follow(
     };
     let ticket = find(&state, &request.tracking_code).await.ok();
     let ticket = proven(&state, peer, ticket, &proof, &headers)?;
+    let full = || {
+        AppError::client(
+            ErrorCode::Conflict,
+            format!(
+                "this ticket has {} devices following it already",
+                crate::push::MAX_FOLLOWERS
+            ),
+        )
+    };
+    // Refused before anything is kept; the store checks again as it writes (two at once).
+    let followers = state.store.ticket_followers(ticket.id).await?;
+    if followers.len() >= crate::push::MAX_FOLLOWERS
+        && !followers
+            .iter()
+            .any(|f| f.endpoint == subscription.endpoint)
+    {
+        return Err(full());
+    }
     let id = state.store.save_push_subscription(&subscription).await?;
-    state.store.follow_ticket(id, ticket.id).await?;
+    if !state
+        .store
+        .follow_ticket(id, ticket.id, crate::push::MAX_FOLLOWERS)
+        .await?
+    {
+        return Err(full());
+    }
     Ok((
         StatusCode::CREATED,
         ApiJson(PushSubscribed {

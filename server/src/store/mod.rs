@@ -510,8 +510,9 @@ macro_rules! impl_store_with_common_sql {
                 &self,
                 subscription_id: i64,
                 ticket_id: i64,
-            ) -> $crate::store::StoreResult<()> {
-                common::push::follow(&self.pool, subscription_id, ticket_id).await
+                cap: usize,
+            ) -> $crate::store::StoreResult<bool> {
+                common::push::follow(&self.pool, subscription_id, ticket_id, cap).await
             }
 
             async fn push_subscription(
@@ -787,6 +788,23 @@ pub struct NewOutboxItem {
     pub target_id: Option<i64>,
     /// JSON: what to say (`{"message": "station_filed"}`), never the personal data.
     pub payload: String,
+    /// The items of one ticket and one lane go out in the order they were written, each
+    /// after the one before is delivered (or given up on); lanes do not wait for each
+    /// other. One lane per receiver: `webhook:<target>`, `open311:<target>`, `sms`,
+    /// `push:<subscription>`.
+    pub lane: String,
+}
+
+impl NewOutboxItem {
+    /// An item for a forwarding target, in that target's lane.
+    pub fn for_target(kind: &str, target_id: i64, payload: String) -> NewOutboxItem {
+        NewOutboxItem {
+            kind: kind.to_owned(),
+            target_id: Some(target_id),
+            payload,
+            lane: format!("{kind}:{target_id}"),
+        }
+    }
 }
 
 /// An outbox item taken for delivery.
@@ -1487,7 +1505,14 @@ pub trait Store: Send + Sync + 'static {
     /// Keeps a browser's push subscription (one row per endpoint); returns its id.
     async fn save_push_subscription(&self, subscription: &NewPushSubscription) -> StoreResult<i64>;
     /// The subscription hears of every public change of the ticket from now on.
-    async fn follow_ticket(&self, subscription_id: i64, ticket_id: i64) -> StoreResult<()>;
+    /// Lets a subscription hear of a ticket, unless the ticket has `cap` followers
+    /// already; `true` when it follows the ticket now (also when it did before).
+    async fn follow_ticket(
+        &self,
+        subscription_id: i64,
+        ticket_id: i64,
+        cap: usize,
+    ) -> StoreResult<bool>;
     async fn push_subscription(&self, id: i64) -> StoreResult<Option<PushSubscription>>;
     /// Forgets a subscription the push service no longer knows (404/410).
     async fn delete_push_subscription(&self, id: i64) -> StoreResult<()>;

@@ -1,5 +1,6 @@
 // The outbox: items claimed with a lease (one statement, so of two processes on one
-// PostgreSQL database one wins), delivered or failed. Written once for both backends
+// PostgreSQL database one wins), delivered or failed. An item waits only for the
+// earlier undelivered items of its own ticket and lane (one receiver). Written once for both backends
 // like common_sql.rs (the including module defines `Pool`).
 // Included by sqlite.rs and postgres.rs; not a module of its own.
 
@@ -36,7 +37,7 @@ pub(crate) async fn claim(
                AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
                AND NOT EXISTS (
                    SELECT 1 FROM outbox p
-                   WHERE p.ticket_id = o.ticket_id AND p.id < o.id
+                   WHERE p.ticket_id = o.ticket_id AND p.lane = o.lane AND p.id < o.id
                      AND p.delivered_at IS NULL AND p.dead_at IS NULL)
              ORDER BY o.id LIMIT 1)
            AND (claimed_until IS NULL OR claimed_until <= $1)
@@ -128,14 +129,15 @@ pub(crate) async fn insert_items(
 ) -> StoreResult<()> {
     for item in items {
         sqlx::query(
-            "INSERT INTO outbox (kind, ticket_id, target_id, payload, created_at, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $5, $5)",
+            "INSERT INTO outbox (kind, ticket_id, target_id, payload, created_at, next_attempt_at, lane)
+             VALUES ($1, $2, $3, $4, $5, $5, $6)",
         )
         .bind(&item.kind)
         .bind(ticket_id)
         .bind(item.target_id)
         .bind(&item.payload)
         .bind(stored_time(at))
+        .bind(&item.lane)
         .execute(&mut **tx)
         .await?;
     }

@@ -46,16 +46,31 @@ pub(crate) async fn save(pool: &Pool, s: &NewPushSubscription) -> StoreResult<i6
     row.int64("id")
 }
 
-pub(crate) async fn follow(pool: &Pool, subscription_id: i64, ticket_id: i64) -> StoreResult<()> {
+pub(crate) async fn follow(
+    pool: &Pool,
+    subscription_id: i64,
+    ticket_id: i64,
+    cap: usize,
+) -> StoreResult<bool> {
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX);
     sqlx::query(
-        "INSERT INTO push_follows (subscription_id, ticket_id) VALUES ($1, $2)
+        "INSERT INTO push_follows (subscription_id, ticket_id)
+         SELECT $1, $2 WHERE (SELECT COUNT(*) FROM push_follows WHERE ticket_id = $2) < $3
          ON CONFLICT DO NOTHING",
     )
     .bind(subscription_id)
     .bind(ticket_id)
+    .bind(cap)
     .execute(pool)
     .await?;
-    Ok(())
+    let following = sqlx::query(
+        "SELECT 1 FROM push_follows WHERE subscription_id = $1 AND ticket_id = $2",
+    )
+    .bind(subscription_id)
+    .bind(ticket_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(following.is_some())
 }
 
 pub(crate) async fn by_id(pool: &Pool, id: i64) -> StoreResult<Option<PushSubscription>> {

@@ -382,3 +382,121 @@ async fn dispatch_systems_report_progress_back_signed_and_once(app: &TestApp) {
         .unwrap();
     expect_error(unknown, 404, "not_found").await;
 }
+
+/// A push service that fails: `/fail` answers 500 at once, `/hang` answers nothing for
+/// longer than the server waits.
+async fn failing_push_service() -> String {
+    use axum::http::{StatusCode, Uri};
+    let app = axum::Router::new().fallback(axum::routing::post(|uri: Uri| async move {
+        if uri.path() == "/hang" {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        }
+        StatusCode::INTERNAL_SERVER_ERROR
+    }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+/// Finding 4: a followed ticket whose push service fails (one endpoint answers 500,
+/// another never answers) still gets its unit's webhooks at once; the pushes are tried
+/// again later, in their own lanes.
+mod a_failing_push_service_holds_back_no_webhook {
+    use super::*;
+    use crate::push::{Browser, DEVICE_SECRET, follow};
+
+    #[tokio::test]
+    async fn sqlite() {
+        run(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        run(Db::Postgres).await;
+    }
+
+    async fn run(db: Db) {
+        let receiver = Receiver::new(0);
+        let url = receiver.start().await;
+        let push = failing_push_service().await;
+        let Some(app) = TestApp::spawn_with(db, |c| c.push_allow_loopback = true).await else {
+            return;
+        };
+        forward_street_lights(&app, &url).await;
+        let filed = reqwest::Client::new()
+            .post(app.url("/api/v1/tickets"))
+            .json(&json!({
+                "matter_code": "0201",
+                "description": "路灯不亮",
+                "region_code": "D01-S01-C01-G02",
+                "device_secret": DEVICE_SECRET,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(filed.status(), 201);
+        let code = filed
+            .json::<TicketCreatedResponse>()
+            .await
+            .unwrap()
+            .tracking_code;
+        for path in ["fail", "hang"] {
+            let browser = Browser::new(format!("{push}/{path}"));
+            assert_eq!(
+                follow(&app, &browser, &code, DEVICE_SECRET).await.status(),
+                201
+            );
+        }
+        let handler = sign_in_as(&app, Role::UnitHandler).await;
+        app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+        let started = std::time::Instant::now();
+        for body in [
+            json!({"action": "accept"}),
+            json!({"action": "progress", "note": "已联系路灯所", "public": true}),
+            json!({"action": "resolve", "note": "已更换灯泡"}),
+        ] {
+            let response = app
+                .post_json(&format!("/api/v1/tickets/{code}/actions"), &body)
+                .await;
+            assert_eq!(response.status(), 200, "{body}");
+        }
+        let resolved = || {
+            receiver
+                .delivered()
+                .iter()
+                .any(|d| d.1["kind"] == "resolve")
+        };
+        while !resolved() && started.elapsed() < std::time::Duration::from_secs(10) {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            resolved(),
+            "the resolve webhook arrived within 10 s: {:?}",
+            receiver.delivered()
+        );
+        let kinds: Vec<String> = receiver
+            .delivered()
+            .iter()
+            .map(|d| d.1["kind"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(kinds, ["dispatched", "accept", "progress", "resolve"]);
+        // The pushes are not lost: still waiting in their lanes to be tried again.
+        let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        let pushes: Vec<_> = app
+            .store
+            .outbox_items(ticket.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|row| row.item.kind == "push")
+            .collect();
+        assert_eq!(pushes.len(), 6, "three steps, two followers");
+        assert!(
+            pushes
+                .iter()
+                .all(|row| row.delivered_at.is_none() && row.dead_at.is_none())
+        );
+        app.stop().await;
+    }
+}

@@ -17,17 +17,17 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, TestApp, act, eventually, expect_error, load_demo, sign_in_as, until};
 
-const DEVICE_SECRET: &str = "a-device-secret-of-this-phone";
+pub(crate) const DEVICE_SECRET: &str = "a-device-secret-of-this-phone";
 
 /// A browser's subscription keys, made by the test (as the browser would).
-struct Browser {
+pub(crate) struct Browser {
     secret: p256::SecretKey,
     auth: [u8; 16],
     endpoint: String,
 }
 
 impl Browser {
-    fn new(endpoint: String) -> Browser {
+    pub(crate) fn new(endpoint: String) -> Browser {
         let mut auth = [0u8; 16];
         auth.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..16]);
         Browser {
@@ -186,7 +186,12 @@ async fn file(app: &TestApp, grid: Option<&str>) -> String {
     created.tracking_code
 }
 
-async fn follow(app: &TestApp, browser: &Browser, code: &str, secret: &str) -> reqwest::Response {
+pub(crate) async fn follow(
+    app: &TestApp,
+    browser: &Browser,
+    code: &str,
+    secret: &str,
+) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url("/api/v1/push/subscriptions"))
         .header("x-device-secret", secret)
@@ -330,6 +335,35 @@ async fn bad_subscriptions_are_refused(db: Db) {
         .await
         .unwrap();
     crate::helpers::expect_error(r, 422, "validation_failed").await;
+    // At most ten browsers follow one ticket (each step is one item per follower); one
+    // that follows already may say so again.
+    let browsers: Vec<Browser> = (0..gridline_server::push::MAX_FOLLOWERS)
+        .map(|i| Browser::new(format!("https://push.example.com/{i}")))
+        .collect();
+    for browser in &browsers {
+        assert_eq!(
+            follow(&app, browser, &code, DEVICE_SECRET).await.status(),
+            201
+        );
+    }
+    let one_more = Browser::new("https://push.example.com/one-more".into());
+    expect_error(
+        follow(&app, &one_more, &code, DEVICE_SECRET).await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_eq!(
+        follow(&app, &browsers[0], &code, DEVICE_SECRET)
+            .await
+            .status(),
+        201
+    );
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(
+        app.store.ticket_followers(ticket.id).await.unwrap().len(),
+        gridline_server::push::MAX_FOLLOWERS
+    );
     // Staff subscriptions need a session.
     let r = reqwest::Client::new()
         .post(app.url("/api/v1/push/staff"))
