@@ -42,6 +42,28 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// How many password checks (Argon2, about 19 MiB and tens of milliseconds each) run
+/// at once in this process: as many as it has cores, however many sign-ins arrive.
+fn password_checks() -> &'static tokio::sync::Semaphore {
+    static CHECKS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    CHECKS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// [`verify_password`] on a blocking thread, at most one per core at a time (the rest
+/// wait their turn), so a flood of sign-ins cannot take all memory or threads.
+pub async fn check_password(password: String, stored: String) -> Result<bool, String> {
+    let _turn = password_checks()
+        .acquire()
+        .await
+        .map_err(|e| format!("password checks closed: {e}"))?;
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .map_err(|e| format!("password check failed: {e}"))
+}
+
 /// A hash to verify against when the username is unknown, so that a wrong username
 /// takes as long as a wrong password and does not reveal which accounts exist.
 pub fn decoy_hash() -> &'static str {

@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const PER_ACCOUNT: usize = 5;
 pub const PER_ADDRESS: usize = 20;
+/// The wait told to an attempt refused while others under way fill the limit.
+const PENDING_WAIT: Duration = Duration::from_secs(5);
 /// Keys kept at most (each with at most its limit of instants); beyond, the oldest go.
 const MAX_KEYS: usize = 50_000;
 
@@ -72,9 +74,98 @@ impl Windows {
     }
 }
 
+/// The failures (or hits) of every key, and the attempts under way.
+#[derive(Default)]
+struct Counts {
+    windows: Windows,
+    /// Attempts begun and not yet decided, per key: each counts against the limit
+    /// until it is known not to fail, so attempts made at once cannot pass it together.
+    pending: HashMap<String, usize>,
+}
+
+impl Counts {
+    /// How long until an attempt may begin, if it may not now: the window's wait when
+    /// what is counted reaches a limit; a moment when attempts under way fill it (they
+    /// are decided within a second or two, and may not fail).
+    fn wait(
+        &mut self,
+        keys: &[(String, usize)],
+        window: Duration,
+        now: Instant,
+    ) -> Option<Duration> {
+        keys.iter()
+            .filter_map(|(key, limit)| {
+                if let Some(wait) = self.windows.wait(key, *limit, window, now) {
+                    return Some(wait);
+                }
+                let counted = self
+                    .windows
+                    .recent(key, window, now)
+                    .map_or(0, VecDeque::len);
+                let pending = self.pending.get(key).copied().unwrap_or(0);
+                (counted + pending >= *limit).then_some(PENDING_WAIT)
+            })
+            .max()
+    }
+
+    fn begin(
+        &mut self,
+        keys: &[(String, usize)],
+        window: Duration,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        if let Some(wait) = self.wait(keys, window, now) {
+            return Err(wait);
+        }
+        // Bounded like the windows: a key is pending only while its request runs.
+        for (key, _) in keys {
+            *self.pending.entry(key.clone()).or_default() += 1;
+        }
+        Ok(())
+    }
+
+    fn release(&mut self, keys: &[(String, usize)]) {
+        for (key, _) in keys {
+            if let Some(n) = self.pending.get_mut(key) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.pending.remove(key);
+                }
+            }
+        }
+    }
+}
+
+/// One attempt under way, counted against its keys' limits from its start:
+/// [`Attempt::failed`] counts it for good; dropped otherwise (it did not fail, or an
+/// error came on the way), it counts as nothing.
+pub struct Attempt<'a> {
+    counts: &'a Mutex<Counts>,
+    window: Duration,
+    keys: Vec<(String, usize)>,
+}
+
+impl Attempt<'_> {
+    pub fn failed(self, now: Instant) {
+        let mut counts = self.counts.lock().expect("not poisoned");
+        for (key, limit) in &self.keys {
+            counts.windows.record(key.clone(), *limit, self.window, now);
+        }
+        // Dropping `self` then releases its place among those under way.
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.counts.lock() {
+            counts.release(&self.keys);
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct LoginThrottle {
-    failures: Mutex<Windows>,
+    counts: Mutex<Counts>,
 }
 
 fn account_key(username: &str) -> String {
@@ -86,34 +177,36 @@ fn address_key(address: &str) -> String {
 }
 
 impl LoginThrottle {
-    /// How long until an attempt may be made, if it may not be made now.
-    pub fn blocked_for(&self, username: &str, address: &str, now: Instant) -> Option<Duration> {
-        let mut failures = self.failures.lock().expect("not poisoned");
-        [
+    /// Begins a sign-in for `username` from `address`, or says how long until one may
+    /// be made. The attempt counts against both limits until it is decided, so of 200
+    /// attempts at once for one account at most [`PER_ACCOUNT`] are looked at.
+    pub fn begin(
+        &self,
+        username: &str,
+        address: &str,
+        now: Instant,
+    ) -> Result<Attempt<'_>, Duration> {
+        let keys = vec![
             (account_key(username), PER_ACCOUNT),
             (address_key(address), PER_ADDRESS),
-        ]
-        .into_iter()
-        .filter_map(|(key, limit)| failures.wait(&key, limit, WINDOW, now))
-        .max()
-    }
-
-    pub fn record_failure(&self, username: &str, address: &str, now: Instant) {
-        let mut failures = self.failures.lock().expect("not poisoned");
-        for (key, limit) in [
-            (account_key(username), PER_ACCOUNT),
-            (address_key(address), PER_ADDRESS),
-        ] {
-            failures.record(key, limit, WINDOW, now);
-        }
-    }
-
-    pub fn record_success(&self, username: &str) {
-        self.failures
+        ];
+        self.counts
             .lock()
             .expect("not poisoned")
-            .keys
-            .remove(&account_key(username));
+            .begin(&keys, WINDOW, now)?;
+        Ok(Attempt {
+            counts: &self.counts,
+            window: WINDOW,
+            keys,
+        })
+    }
+
+    /// A right password: the account's failures are forgotten.
+    pub fn succeeded(&self, attempt: Attempt<'_>) {
+        let mut counts = self.counts.lock().expect("not poisoned");
+        counts.windows.keys.remove(&attempt.keys[0].0);
+        drop(counts);
+        drop(attempt);
     }
 }
 
@@ -121,7 +214,7 @@ impl LoginThrottle {
 pub struct RateLimit {
     limit: usize,
     window: Duration,
-    hits: Mutex<Windows>,
+    counts: Mutex<Counts>,
 }
 
 impl RateLimit {
@@ -129,24 +222,47 @@ impl RateLimit {
         RateLimit {
             limit,
             window,
-            hits: Mutex::default(),
+            counts: Mutex::default(),
         }
     }
 
     /// How long until `key` may make another request, if it may not now; counts
     /// nothing (to refuse before looking, and count only what fails).
     pub fn blocked_for(&self, key: &str, now: Instant) -> Option<Duration> {
-        let mut hits = self.hits.lock().expect("not poisoned");
-        hits.wait(key, self.limit, self.window, now)
+        let keys = [(key.to_owned(), self.limit)];
+        self.counts
+            .lock()
+            .expect("not poisoned")
+            .wait(&keys, self.window, now)
+    }
+
+    /// Begins an attempt that counts only if it fails ([`Attempt::failed`]), and
+    /// counts against the limit while it is under way; or says how long until one may
+    /// begin. For failures looked up with an `await` between the check and the count
+    /// (a wrong enrollment code), so attempts at once cannot pass the limit together.
+    pub fn begin(&self, key: &str, now: Instant) -> Result<Attempt<'_>, Duration> {
+        let keys = vec![(key.to_owned(), self.limit)];
+        self.counts
+            .lock()
+            .expect("not poisoned")
+            .begin(&keys, self.window, now)?;
+        Ok(Attempt {
+            counts: &self.counts,
+            window: self.window,
+            keys,
+        })
     }
 
     /// Counts a request for `key`, or says how long until one is allowed.
     pub fn hit(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        let mut hits = self.hits.lock().expect("not poisoned");
-        if let Some(wait) = hits.wait(key, self.limit, self.window, now) {
+        let mut counts = self.counts.lock().expect("not poisoned");
+        let keys = [(key.to_owned(), self.limit)];
+        if let Some(wait) = counts.wait(&keys, self.window, now) {
             return Err(wait);
         }
-        hits.record(key.to_owned(), self.limit, self.window, now);
+        counts
+            .windows
+            .record(key.to_owned(), self.limit, self.window, now);
         Ok(())
     }
 }
@@ -160,19 +276,17 @@ mod tests {
         let t = LoginThrottle::default();
         let start = Instant::now();
         for i in 0..PER_ACCOUNT {
-            assert_eq!(
-                t.blocked_for("worker", "10.0.0.1", start),
-                None,
-                "attempt {i}"
-            );
-            t.record_failure("worker", "10.0.0.1", start);
+            t.begin("worker", "10.0.0.1", start)
+                .unwrap_or_else(|_| panic!("attempt {i}"))
+                .failed(start);
         }
         let wait = t
-            .blocked_for("Worker", "10.0.0.2", start)
+            .begin("Worker", "10.0.0.2", start)
+            .err()
             .expect("blocked, whatever the case or address");
         assert_eq!(wait, WINDOW);
-        assert_eq!(t.blocked_for("someone-else", "10.0.0.2", start), None);
-        assert_eq!(t.blocked_for("worker", "10.0.0.1", start + WINDOW), None);
+        assert!(t.begin("someone-else", "10.0.0.2", start).is_ok());
+        assert!(t.begin("worker", "10.0.0.1", start + WINDOW).is_ok());
     }
 
     #[test]
@@ -180,12 +294,44 @@ mod tests {
         let t = LoginThrottle::default();
         let now = Instant::now();
         for i in 0..PER_ADDRESS {
-            t.record_failure(&format!("user{i}"), "10.0.0.9", now);
+            t.begin(&format!("user{i}"), "10.0.0.9", now)
+                .unwrap()
+                .failed(now);
         }
-        assert!(t.blocked_for("fresh", "10.0.0.9", now).is_some());
-        assert!(t.blocked_for("fresh", "10.0.0.8", now).is_none());
-        t.record_success("user0");
-        assert!(t.blocked_for("user0", "10.0.0.8", now).is_none());
+        assert!(t.begin("fresh", "10.0.0.9", now).is_err());
+        assert!(t.begin("fresh", "10.0.0.8", now).is_ok());
+        for _ in 0..PER_ACCOUNT - 1 {
+            t.begin("user1", "10.0.0.8", now).unwrap().failed(now);
+        }
+        let right = t.begin("user1", "10.0.0.8", now).unwrap();
+        t.succeeded(right);
+        for _ in 0..PER_ACCOUNT {
+            t.begin("user1", "10.0.0.7", now).unwrap().failed(now);
+        }
+    }
+
+    #[test]
+    fn attempts_under_way_count_until_they_are_decided() {
+        let t = LoginThrottle::default();
+        let now = Instant::now();
+        let under_way: Vec<_> = (0..PER_ACCOUNT)
+            .map(|_| t.begin("worker", "10.0.0.1", now).unwrap())
+            .collect();
+        assert_eq!(
+            t.begin("worker", "10.0.0.3", now).err(),
+            Some(PENDING_WAIT),
+            "no sixth attempt while five are under way"
+        );
+        // Decided as not failed (or dropped on an error): their places are free again.
+        drop(under_way);
+        let five: Vec<_> = (0..PER_ACCOUNT)
+            .map(|_| t.begin("worker", "10.0.0.1", now).unwrap())
+            .collect();
+        for attempt in five {
+            attempt.failed(now);
+        }
+        assert_eq!(t.begin("worker", "10.0.0.1", now).err(), Some(WINDOW));
+        assert!(t.counts.lock().unwrap().pending.is_empty());
     }
 
     #[test]
@@ -202,6 +348,23 @@ mod tests {
         let later = start + Duration::from_secs(59);
         assert_eq!(limit.hit("10.0.0.1", later), Err(Duration::from_secs(1)));
         assert_eq!(limit.hit("10.0.0.1", start + window), Ok(()));
+    }
+
+    #[test]
+    fn a_failure_limit_counts_attempts_under_way() {
+        let limit = RateLimit::new(2, Duration::from_secs(60));
+        let now = Instant::now();
+        let (a, b) = (
+            limit.begin("k", now).unwrap(),
+            limit.begin("k", now).unwrap(),
+        );
+        assert_eq!(limit.begin("k", now).err(), Some(PENDING_WAIT));
+        assert_eq!(limit.blocked_for("k", now), Some(PENDING_WAIT));
+        a.failed(now);
+        drop(b);
+        let c = limit.begin("k", now).unwrap();
+        c.failed(now);
+        assert_eq!(limit.begin("k", now).err(), Some(Duration::from_secs(60)));
     }
 
     #[test]

@@ -51,12 +51,11 @@ pub async fn login(
     request.validate().map_err(AppError::Validation)?;
     let address = peer.ip().to_string();
     let started = Instant::now();
-    if let Some(wait) = state
+    // Counted from here: attempts at once cannot pass the limit together.
+    let attempt = state
         .login_throttle
-        .blocked_for(&request.username, &address, started)
-    {
-        return Err(AppError::rate_limited("failed sign-ins", wait));
-    }
+        .begin(&request.username, &address, started)
+        .map_err(|wait| AppError::rate_limited("failed sign-ins", wait))?;
     let record = state
         .store
         .find_staff_by_username(request.username.trim())
@@ -65,24 +64,20 @@ pub async fn login(
         .as_ref()
         .map(|r| r.password_hash.clone())
         .unwrap_or_else(|| auth::decoy_hash().to_owned());
-    let password = request.password;
-    let matches =
-        tokio::task::spawn_blocking(move || auth::verify_password(&password, &stored_hash))
-            .await
-            .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+    let matches = auth::check_password(request.password, stored_hash)
+        .await
+        .map_err(AppError::Internal)?;
     let record = match record {
         Some(record) if matches && !record.disabled => record,
         _ => {
-            state
-                .login_throttle
-                .record_failure(&request.username, &address, started);
+            attempt.failed(Instant::now());
             return Err(AppError::client(
                 ErrorCode::InvalidCredentials,
                 "wrong username or password",
             ));
         }
     };
-    state.login_throttle.record_success(&request.username);
+    state.login_throttle.succeeded(attempt);
     let (token, hash) = auth::new_session_token();
     let ttl = state.session_ttl();
     state

@@ -57,9 +57,11 @@ pub async fn enroll(
     // Only wrong codes count: ten per address in 15 minutes. Past the limit no code is
     // tried, so a right guess among wrong ones is not told apart.
     let address = peer.ip().to_string();
-    if let Some(wait) = state.enroll_limit.blocked_for(&address, Instant::now()) {
-        return Err(AppError::rate_limited("wrong codes", wait));
-    }
+    // Counted from here, so codes tried at once cannot pass the limit together.
+    let attempt = state
+        .enroll_limit
+        .begin(&address, Instant::now())
+        .map_err(|wait| AppError::rate_limited("wrong codes", wait))?;
     let (token, token_hash) = auth::new_session_token();
     let now = OffsetDateTime::now_utc();
     let enrolled = state
@@ -72,8 +74,7 @@ pub async fn enroll(
         )
         .await?;
     let Some(_) = enrolled else {
-        // Refused requests are not counted: checked above.
-        let _ = state.enroll_limit.hit(&address, Instant::now());
+        attempt.failed(Instant::now());
         return Err(AppError::client(
             ErrorCode::NotFound,
             "no such enrollment code (it may be used up or expired; codes last 24 hours)",

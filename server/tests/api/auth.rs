@@ -11,6 +11,7 @@ crate::both_backends!(
     sign_in_me_and_sign_out,
     wrong_or_unknown_credentials_look_the_same,
     failed_sign_ins_are_throttled,
+    wrong_passwords_at_once_stop_at_the_limit,
 );
 
 async fn add_staff(app: &TestApp, username: &str, password: &str) {
@@ -134,4 +135,45 @@ async fn failed_sign_ins_are_throttled(app: &TestApp) {
         "{}",
         body.error.message
     );
+}
+
+/// Finding 6: the limit holds for attempts made at once (it was checked before the
+/// awaited lookup and counted after, so all of them passed the check): of 200 wrong
+/// passwords sent together for one account, at most five are looked at.
+async fn wrong_passwords_at_once_stop_at_the_limit(app: &TestApp) {
+    add_staff(app, "worker10", "right password").await;
+    let client = reqwest::Client::new();
+    let url = app.url("/api/v1/auth/login");
+    let attempts = (0..200).map(|i| {
+        let (client, url) = (client.clone(), url.clone());
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&json!({"username": "worker10", "password": format!("guess {i}")}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    });
+    let mut statuses = Vec::new();
+    for attempt in attempts.collect::<Vec<_>>() {
+        statuses.push(attempt.await.unwrap());
+    }
+    let looked_at = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(looked_at + refused, 200, "{statuses:?}");
+    assert!(
+        (1..=gridline_server::throttle::PER_ACCOUNT).contains(&looked_at),
+        "{looked_at} wrong passwords were checked"
+    );
+    // And the account stays closed to the right password too.
+    let right = json!({"username": "worker10", "password": "right password"});
+    expect_error(
+        app.post_json("/api/v1/auth/login", &right).await,
+        429,
+        "rate_limited",
+    )
+    .await;
 }
