@@ -42,6 +42,8 @@ pub struct AppState {
     pub proof_limit: Arc<crate::throttle::RateLimit>,
     /// Delivers the outbox (text messages).
     pub notifier: Arc<crate::notify::Notifier>,
+    /// Turns `true` when the server begins to shut down: open event streams end then.
+    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// Wrong ticket proofs allowed per address in 15 minutes: enough for typing mistakes,
@@ -70,7 +72,7 @@ impl AppState {
             seal_key: Arc::default(),
             reference_key: Arc::default(),
             notifier,
-
+            closing: Arc::new(tokio::sync::watch::Sender::new(false)),
             enroll_limit: Arc::new(crate::throttle::RateLimit::new(
                 10,
                 std::time::Duration::from_secs(900),
@@ -80,6 +82,15 @@ impl AppState {
                 std::time::Duration::from_secs(900),
             )),
         })
+    }
+
+    /// Resolves once the server begins to shut down (at once if it has).
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + use<> {
+        let mut closing = self.closing.subscribe();
+        async move {
+            // An error means the sender is gone: the server is gone too.
+            let _ = closing.wait_for(|closing| *closing).await;
+        }
     }
 
     /// The station sealing key (kept in the database, made at first use).
@@ -143,6 +154,10 @@ async fn request_id_scope(req: Request, next: Next) -> Response {
     REQUEST_ID.scope(id, next.run(req)).await
 }
 
+/// How long requests in flight may take to finish once shutting down begins; the whole
+/// stop stays within 10 s (a supervisor's usual wait before SIGKILL).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
 /// finish before returning.
 pub async fn serve(
@@ -172,13 +187,29 @@ pub async fn serve(
         state.clone(),
         std::time::Duration::from_secs(state.config.open311_poll_secs.max(1)),
     ));
+    let closing = state.closing.clone();
+    let closed = state.closed();
     let app = build_router(state);
-    let result = axum::serve(
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Open event streams end now, so they do not hold the shutdown up.
+        closing.send_replace(true);
+    });
+    // Whatever else is still in flight gets SHUTDOWN_GRACE, then is cut off.
+    let result = tokio::select! {
+        result = std::future::IntoFuture::into_future(server) => result,
+        () = async move {
+            closed.await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(grace_secs = SHUTDOWN_GRACE.as_secs(), "requests still in flight after the grace period: cut off");
+            Ok(())
+        }
+    };
     job.abort();
     sweep.abort();
     outbox.abort();

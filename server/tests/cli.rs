@@ -236,6 +236,48 @@ fn stations_and_their_tablets_from_the_command_line() {
     assert!(!ok && err.contains("no such station"), "{err}");
 }
 
+/// Finding 8: SIGTERM with live ticket streams open still stops the server, within
+/// 10 s, cleanly.
+#[tokio::test]
+async fn stops_on_sigterm_with_event_streams_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, base) = serve(dir.path(), &[]);
+    let client = reqwest::Client::new();
+    let mut streams = Vec::new();
+    // A well-formed code (looked up every second) and a malformed one.
+    for code in ["ABCD2345", "not-a-code"] {
+        let stream = client
+            .get(format!("{base}/api/v1/tickets/{code}/events"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stream.status(), 200);
+        streams.push(stream);
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let asked = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = server.try_wait().unwrap() {
+            break exit;
+        }
+        if asked.elapsed() > std::time::Duration::from_secs(10) {
+            server.kill().unwrap();
+            panic!("still running 10 s after SIGTERM with event streams open");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(exit.success(), "a clean exit, got {exit}");
+    // The streams were ended by the server, not left hanging.
+    for stream in streams {
+        let body = tokio::time::timeout(std::time::Duration::from_secs(2), stream.text()).await;
+        assert!(body.is_ok(), "the stream ended with the server");
+    }
+}
+
 /// Starts `gridline serve` on `dir`'s data and returns it with its address.
 fn serve(dir: &std::path::Path, extra: &[(&str, &str)]) -> (std::process::Child, String) {
     let mut command = gridline();

@@ -629,6 +629,7 @@ pub async fn live(
         Some(code) => state.store.last_event_id(code).await?.unwrap_or(0),
         None => 0,
     };
+    let closed = state.closed();
     let stream =
         futures_util::stream::unfold((state, code, seen), |(state, code, mut seen)| async move {
             loop {
@@ -648,5 +649,7 @@ pub async fn live(
                 }
             }
         });
+    // The stream ends when the server shuts down (the client reconnects elsewhere).
+    let stream = futures_util::StreamExt::take_until(stream, closed);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
