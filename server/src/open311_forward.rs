@@ -290,6 +290,11 @@ async fn apply(
     else {
         return Ok(false);
     };
+    // The link acts for the unit (or matter) the request was sent for: a ticket moved
+    // to another unit since is that unit's, whatever the old unit's system says.
+    if !target.takes(&ticket) {
+        return Ok(unapplied(target, "the ticket is with another unit now"));
+    }
     let snapshot = state
         .reference
         .get(store)

@@ -879,6 +879,123 @@ mod forwarding {
         a_batch_service_token_is_resolved(Db::Postgres).await;
     }
 
+    /// A unit's own Open311 system: takes one request (`EXT-7`), shows it open until
+    /// `closed` is set, then closed with its note.
+    #[derive(Clone, Default)]
+    struct UnitSystem {
+        closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    impl UnitSystem {
+        async fn start(&self) -> String {
+            use axum::routing::post;
+            use std::sync::atomic::Ordering;
+            let system = self.clone();
+            let app = axum::Router::new().route(
+                "/v2/requests.json",
+                post(|| async { axum::Json(json!([{ "service_request_id": "EXT-7" }])) }).get(
+                    move || {
+                        let closed = system.closed.load(Ordering::SeqCst);
+                        async move {
+                            axum::Json(json!([{
+                                "service_request_id": "EXT-7",
+                                "status": if closed { "closed" } else { "open" },
+                                "status_notes": if closed { "城管已处理完毕" } else { "" },
+                                "service_code": "0201",
+                                "requested_datetime": "2026-11-24T10:00:00+08:00",
+                            }]))
+                        }
+                    },
+                ),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            format!("{base}/v2")
+        }
+    }
+
+    /// Finding 11: the poller acts for the unit the link was made for. A ticket sent to
+    /// U-CM's system and since redispatched to U-HC is not resolved when U-CM's
+    /// system closes its copy.
+    async fn a_link_does_not_act_for_the_unit_that_took_over(db: Db) {
+        let system = UnitSystem::default();
+        let url = system.start().await;
+        let Some((app, target)) = forwarding_to(
+            db,
+            NewForwardTarget {
+                name: "城管局业务系统".into(),
+                url,
+                secret: "unit-key".into(),
+                unit_code: Some("U-CM".into()),
+                matter_code: None,
+                kind: TargetKind::Open311,
+                jurisdiction_id: None,
+                service_code: None,
+            },
+        )
+        .await
+        else {
+            return;
+        };
+        let (code, ticket) = file_here(
+            &app,
+            json!({"matter_code": "0201", "description": "路灯不亮",
+                   "region_code": "D01-S01-C01-G02"}),
+        )
+        .await;
+        let store = app.store.clone();
+        until(|| {
+            let store = store.clone();
+            async move {
+                let link = store.forward_link(target.id, ticket.id).await.unwrap();
+                link.is_some_and(|l| l.service_request_id.is_some())
+            }
+        })
+        .await;
+        // The dispatcher moves it to another unit; then U-CM's system closes its copy.
+        sign_in_as(&app, Role::Dispatcher).await;
+        let moved = app
+            .post_json(
+                &format!("/api/v1/tickets/{code}/actions"),
+                &json!({"action": "redispatch", "unit_code": "U-HC", "note": "不属城管"}),
+            )
+            .await;
+        assert_eq!(moved.status(), 200, "{}", moved.text().await.unwrap());
+        system
+            .closed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        until(|| {
+            let store = store.clone();
+            async move {
+                let link = store.forward_link(target.id, ticket.id).await.unwrap();
+                link.is_some_and(|l| l.status == "closed")
+            }
+        })
+        .await;
+        // Read, and left alone: the ticket stays U-HC's, not resolved in its name.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let here = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(here.lead_unit_code.as_deref(), Some("U-HC"));
+        assert_eq!(here.state.status.as_str(), "dispatched");
+        let timeline = app.store.ticket_timeline(ticket.id).await.unwrap();
+        assert!(
+            timeline.iter().all(|e| e.note != "城管已处理完毕"),
+            "{timeline:?}"
+        );
+        app.stop().await;
+    }
+
+    #[tokio::test]
+    async fn moved_on_sqlite() {
+        a_link_does_not_act_for_the_unit_that_took_over(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn moved_on_postgres() {
+        a_link_does_not_act_for_the_unit_that_took_over(Db::Postgres).await;
+    }
+
     #[tokio::test]
     async fn sqlite() {
         there_and_back(Db::Sqlite).await;
