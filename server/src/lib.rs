@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod deadlines;
 pub mod demo;
+pub mod egress;
 pub mod error;
 pub mod field;
 pub mod forward;

@@ -79,7 +79,11 @@ struct SmsGateway {
 
 /// Delivers outbox items.
 pub struct Notifier {
+    /// For the city's systems (SMS gateway, webhook and Open311 targets).
     client: reqwest::Client,
+    /// For push services: public addresses only (`egress`).
+    push_client: reqwest::Client,
+    push_allow_loopback: bool,
     sms: Option<SmsGateway>,
     public_url: Option<String>,
     max_attempts: u32,
@@ -106,10 +110,9 @@ impl Notifier {
                 authorization: config.sms_authorization.clone().filter(|a| !a.is_empty()),
             });
         Notifier {
-            client: reqwest::Client::builder()
-                .timeout(StdDuration::from_secs(10))
-                .build()
-                .expect("an HTTP client with a timeout builds"),
+            client: crate::egress::target_client(StdDuration::from_secs(10)),
+            push_client: crate::egress::push_client(config.push_allow_loopback),
+            push_allow_loopback: config.push_allow_loopback,
             sms,
             public_url: config.public_url.clone(),
             max_attempts: config.outbox_max_attempts.max(1),
@@ -290,7 +293,8 @@ impl Notifier {
             crate::push::PUSH => {
                 let vapid = self.vapid(store).await.map_err(|e| e.to_string())?;
                 crate::push::deliver(
-                    &self.client,
+                    &self.push_client,
+                    self.push_allow_loopback,
                     vapid,
                     &self.push_subject,
                     store,

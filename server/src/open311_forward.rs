@@ -40,7 +40,10 @@ fn auth(target: &ForwardTarget) -> Vec<(&'static str, String)> {
 /// What the endpoint said when it refused: its spec error's description, if any.
 async fn refusal(response: reqwest::Response, target: &ForwardTarget) -> String {
     let status = response.status();
-    let body = response.text().await.unwrap_or_default();
+    let body = crate::egress::read_capped(response, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     let said = serde_json::from_str::<Value>(&body)
         .ok()
         .and_then(|v| v[0]["description"].as_str().map(str::to_owned))
@@ -106,10 +109,7 @@ pub async fn deliver(
     if !response.status().is_success() {
         return Err(refusal(response, target).await);
     }
-    let answer: Value = response
-        .json()
-        .await
-        .map_err(|e| format!("{} answered what is not JSON: {e}", target.name))?;
+    let answer = json_of(response, target).await?;
     let first = &answer[0];
     let text = |field: &str| {
         first[field]
@@ -155,9 +155,15 @@ async fn get_json(
     if !response.status().is_success() {
         return Err(refusal(response, target).await);
     }
-    response
-        .json()
+    json_of(response, target).await
+}
+
+/// The JSON an endpoint answered, read within [`crate::egress::MAX_BODY`].
+async fn json_of(response: reqwest::Response, target: &ForwardTarget) -> Result<Value, String> {
+    let body = crate::egress::read_capped(response, crate::egress::MAX_BODY)
         .await
+        .map_err(|e| format!("{}: {e}", target.name))?;
+    serde_json::from_slice(&body)
         .map_err(|e| format!("{} answered what is not JSON: {e}", target.name))
 }
 
@@ -362,10 +368,7 @@ async fn act(
 
 /// Polls every `every` until the task is dropped.
 pub async fn poll_forever(state: AppState, every: StdDuration) {
-    let client = reqwest::Client::builder()
-        .timeout(StdDuration::from_secs(20))
-        .build()
-        .expect("an HTTP client with a timeout builds");
+    let client = crate::egress::target_client(StdDuration::from_secs(20));
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -333,6 +333,7 @@ pub enum Sent {
 /// Sends one push item: encrypted for the subscription, signed with VAPID.
 pub async fn deliver(
     client: &reqwest::Client,
+    allow_loopback: bool,
     vapid: &Vapid,
     subject: &str,
     store: &dyn Store,
@@ -358,6 +359,13 @@ pub async fn deliver(
         .ok()
         .filter(|a| a.len() == 16)
         .ok_or("the subscription's auth secret is unusable")?;
+    // Checked again at each delivery: `client` resolves names to public addresses
+    // only, and a literal address must be one.
+    let endpoint = reqwest::Url::parse(&subscription.endpoint)
+        .map_err(|e| format!("the subscription's endpoint is unusable: {e}"))?;
+    if !crate::egress::allowed_push_url(&endpoint, allow_loopback) {
+        return Err("the subscription's endpoint is not on the internet".into());
+    }
     let body = serde_json::to_vec(&item.payload).map_err(|e| e.to_string())?;
     let encrypted = web_push_native::encrypt(body, &key, web_push_native::Auth::from_slice(&auth))
         .map_err(|e| format!("could not encrypt: {e}"))?;

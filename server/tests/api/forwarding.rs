@@ -500,3 +500,77 @@ mod a_failing_push_service_holds_back_no_webhook {
         app.stop().await;
     }
 }
+
+/// Finding 5: a dispatch system's redirect is an answer (a failed delivery), not
+/// followed; and an Open311 endpoint's answer is read within a cap.
+mod redirects_and_big_answers {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        run(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        run(Db::Postgres).await;
+    }
+
+    /// An Open311 endpoint that answers a filing with 2 MiB of JSON.
+    async fn talkative_open311() -> String {
+        let app = axum::Router::new().route(
+            "/v2/requests.json",
+            axum::routing::post(|| async {
+                let filler = "x".repeat(2 * 1024 * 1024);
+                axum::Json(json!([{ "service_request_id": "EXT-1", "notes": filler }]))
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/v2", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        base
+    }
+
+    async fn run(db: Db) {
+        let (port, seen) = crate::push::recorder().await;
+        let Some(app) = TestApp::spawn(db).await else {
+            return;
+        };
+        forward_street_lights(&app, &format!("http://127.0.0.1:{port}/redirect")).await;
+        app.store
+            .add_forward_target(&NewForwardTarget {
+                name: "talkative".into(),
+                url: talkative_open311().await,
+                secret: "key".into(),
+                unit_code: Some("U-CM".into()),
+                matter_code: None,
+                kind: TargetKind::Open311,
+                jurisdiction_id: None,
+                service_code: None,
+            })
+            .await
+            .unwrap();
+        let code = file(&app, "redirected-0001").await;
+        let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+        let store = app.store.clone();
+        crate::helpers::until(|| {
+            let store = store.clone();
+            async move {
+                let rows = store.outbox_items(ticket.id).await.unwrap();
+                rows.len() == 2 && rows.iter().all(|r| r.last_error.is_some())
+            }
+        })
+        .await;
+        let rows = app.store.outbox_items(ticket.id).await.unwrap();
+        let error_of = |kind: &str| {
+            rows.iter()
+                .find(|r| r.item.kind == kind)
+                .and_then(|r| r.last_error.clone())
+                .unwrap()
+        };
+        assert!(error_of("webhook").contains("307"), "{rows:?}");
+        assert!(error_of("open311").contains("over"), "{rows:?}");
+        assert_eq!(*seen.lock().unwrap(), ["/redirect"], "not followed");
+        app.stop().await;
+    }
+}

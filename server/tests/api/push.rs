@@ -312,6 +312,10 @@ async fn bad_subscriptions_are_refused(db: Db) {
         ("http://127.0.0.1:9/x", "subscription.endpoint"),
         ("https://10.0.0.7/push", "subscription.endpoint"),
         ("https://169.254.169.254/latest", "subscription.endpoint"),
+        // Finding 5: IPv4 inside IPv6, and loopback by name.
+        ("https://[::ffff:127.0.0.1]/x", "subscription.endpoint"),
+        ("https://[::ffff:a9fe:a9fe]/latest", "subscription.endpoint"),
+        ("https://localhost./x", "subscription.endpoint"),
         ("not a url", "subscription.endpoint"),
     ] {
         let browser = Browser::new(endpoint.into());
@@ -578,5 +582,178 @@ mod refused {
     #[tokio::test]
     async fn postgres() {
         super::bad_subscriptions_are_refused(Db::Postgres).await;
+    }
+}
+
+/// A server that records the paths it is asked for and answers 201, on every address
+/// of this machine; `/redirect` answers 307 to `/landed`.
+pub(crate) async fn recorder() -> (u16, Arc<Mutex<Vec<String>>>) {
+    use axum::http::{StatusCode, Uri, header};
+    use axum::response::IntoResponse;
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |uri: Uri| {
+        let record = record.clone();
+        async move {
+            record.lock().unwrap().push(uri.path().to_owned());
+            if uri.path() == "/redirect" {
+                (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, "/landed")],
+                )
+                    .into_response()
+            } else {
+                StatusCode::CREATED.into_response()
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (port, seen)
+}
+
+/// Waits until every push item of `ticket` has been tried at least once.
+async fn tried(app: &TestApp, ticket: i64) -> Vec<gridline_server::store::OutboxRow> {
+    let store = app.store.clone();
+    until(|| {
+        let store = store.clone();
+        async move {
+            let rows = store.outbox_items(ticket).await.unwrap();
+            let pushes: Vec<_> = rows.iter().filter(|r| r.item.kind == "push").collect();
+            !pushes.is_empty()
+                && pushes
+                    .iter()
+                    .all(|r| r.last_error.is_some() || r.delivered_at.is_some())
+        }
+    })
+    .await;
+    app.store.outbox_items(ticket).await.unwrap()
+}
+
+/// Finding 5: the address is checked where the connection is made. A subscription
+/// whose name resolves inside the network by the time it is used (here this
+/// machine's own name, which resolves to loopback or a private address; as if the
+/// name's DNS changed after it was accepted) is never called.
+async fn a_name_that_resolves_inside_is_never_called(db: Db) {
+    let host = gethostname();
+    let inside = tokio::net::lookup_host((host.as_str(), 0))
+        .await
+        .map(|found| found.collect::<Vec<_>>())
+        .unwrap_or_default();
+    if inside.is_empty()
+        || inside
+            .iter()
+            .any(|a| gridline_server::egress::public_ip(a.ip()))
+    {
+        eprintln!("skipped: {host} does not resolve inside the network here ({inside:?})");
+        return;
+    }
+    let Some(app) = TestApp::spawn(db).await else {
+        return;
+    };
+    load_demo(&app).await;
+    let (port, seen) = recorder().await;
+    let code = file(&app, Some("D01-S01-C01-G02")).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    // Kept as if it had been accepted: the store, not the API's first check.
+    let browser = Browser::new(format!("http://{host}:{port}/rebound"));
+    let subscription = browser.subscription();
+    let id = app
+        .store
+        .save_push_subscription(&gridline_server::store::NewPushSubscription {
+            endpoint: browser.endpoint.clone(),
+            p256dh: subscription["keys"]["p256dh"].as_str().unwrap().to_owned(),
+            auth: subscription["keys"]["auth"].as_str().unwrap().to_owned(),
+            lang: "zh".into(),
+            staff_id: None,
+        })
+        .await
+        .unwrap();
+    assert!(app.store.follow_ticket(id, ticket.id, 10).await.unwrap());
+    let handler = sign_in_as(&app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    assert_eq!(
+        act(&app, &code, json!({"action": "accept"})).await.status(),
+        200
+    );
+    let rows = tried(&app, ticket.id).await;
+    let push = rows.iter().find(|r| r.item.kind == "push").unwrap();
+    assert!(push.delivered_at.is_none(), "{push:?}");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "called: {:?}",
+        seen.lock().unwrap()
+    );
+    app.stop().await;
+}
+
+fn gethostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".into())
+}
+
+/// Finding 5: a push service's redirect is an answer, not followed.
+async fn redirects_are_not_followed(db: Db) {
+    let Some(app) = TestApp::spawn_with(db, |c| c.push_allow_loopback = true).await else {
+        return;
+    };
+    load_demo(&app).await;
+    let (port, seen) = recorder().await;
+    let code = file(&app, Some("D01-S01-C01-G02")).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    let browser = Browser::new(format!("http://127.0.0.1:{port}/redirect"));
+    assert_eq!(
+        follow(&app, &browser, &code, DEVICE_SECRET).await.status(),
+        201
+    );
+    let handler = sign_in_as(&app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    assert_eq!(
+        act(&app, &code, json!({"action": "accept"})).await.status(),
+        200
+    );
+    let rows = tried(&app, ticket.id).await;
+    let push = rows.iter().find(|r| r.item.kind == "push").unwrap();
+    assert!(
+        push.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("307")),
+        "{push:?}"
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["/redirect"],
+        "the redirect was not followed"
+    );
+    app.stop().await;
+}
+
+mod inside {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        a_name_that_resolves_inside_is_never_called(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        a_name_that_resolves_inside_is_never_called(Db::Postgres).await;
+    }
+}
+
+mod redirects {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        redirects_are_not_followed(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        redirects_are_not_followed(Db::Postgres).await;
     }
 }
