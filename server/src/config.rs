@@ -97,6 +97,12 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_PUSH_ALLOW_LOOPBACK", default_value_t = false)]
     pub push_allow_loopback: bool,
 
+    /// Reverse proxies whose `X-Forwarded-For` names the client (comma-separated
+    /// addresses or networks, e.g. `10.0.0.5,fd00::/8`). Empty (the default): the
+    /// header is ignored and each connection's own address counts.
+    #[arg(long, env = "GRIDLINE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::address::parse_trusted)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// Seconds between two readings of the Open311 endpoints tickets were sent to.
     #[arg(long, env = "GRIDLINE_OPEN311_POLL_SECS", default_value_t = 60)]
     pub open311_poll_secs: u64,
@@ -149,9 +155,23 @@ impl Config {
         }
     }
 
+    /// The session cookie's `Secure` flag: as configured; else as the public address's
+    /// scheme says (https behind a proxy that ends TLS); else on unless listening on
+    /// loopback.
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies
-            .unwrap_or_else(|| !self.addr.ip().is_loopback())
+            .unwrap_or_else(|| match &self.public_url {
+                Some(url) if !url.trim().is_empty() => self.public_https(),
+                _ => !self.addr.ip().is_loopback(),
+            })
+    }
+
+    /// Whether the public address (`GRIDLINE_PUBLIC_URL`) is https: then responses carry
+    /// HSTS.
+    pub fn public_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"))
     }
 
     /// A configuration for tests and tools: defaults, with the given folders.
@@ -175,6 +195,7 @@ impl Config {
             sms_authorization: None,
             push_subject: "mailto:gridline@localhost".into(),
             push_allow_loopback: false,
+            trusted_proxies: Vec::new(),
             open311_poll_secs: 60,
             repeat_radius_meters: 200,
             repeat_days: 30,

@@ -4,6 +4,7 @@
 //! (`routes` for the JSON API, `web` for the app shell) over an [`AppState`] holding the
 //! store; `store` hides SQLite and PostgreSQL behind one trait.
 
+pub mod address;
 pub mod auth;
 pub mod cli;
 pub mod config;

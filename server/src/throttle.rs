@@ -10,9 +10,10 @@
 //!   the address is refused before it is looked at, so a right guess among wrong ones
 //!   cannot be told apart.
 //!
-//! Behind a reverse proxy every request has the proxy's address, so per-address limits
-//! then count all users together; the proxy should throttle too (or a trusted
-//! forwarded-for header be added here).
+//! Addresses are keyed by `address::ClientAddress`: IPv6 by its /64, and behind a
+//! trusted reverse proxy (`GRIDLINE_TRUSTED_PROXIES`) the forwarded client's address.
+//! The maps are bounded in keys. (Sharing them between processes is the scale-out
+//! work's.)
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -57,14 +58,27 @@ impl Windows {
         (times.len() >= limit).then(|| window - now.duration_since(times[0]))
     }
 
-    /// Adds an instant to `key`, keeping at most `limit`; bounded in keys.
+    /// Adds an instant to `key`, keeping at most `limit`; bounded in keys: when full,
+    /// the keys whose window has passed go, and if that is not enough, the tenth heard
+    /// of least recently (memory stays bounded whatever the number of addresses).
     fn record(&mut self, key: String, limit: usize, window: Duration, now: Instant) {
-        if self.keys.len() >= MAX_KEYS {
+        if self.keys.len() >= MAX_KEYS && !self.keys.contains_key(&key) {
             self.keys.retain(|_, times| {
                 times
                     .back()
                     .is_some_and(|t| now.duration_since(*t) < window)
             });
+            if self.keys.len() >= MAX_KEYS {
+                let mut last: Vec<(Instant, String)> = self
+                    .keys
+                    .iter()
+                    .filter_map(|(k, times)| times.back().map(|t| (*t, k.clone())))
+                    .collect();
+                last.sort_unstable();
+                for (_, k) in last.into_iter().take(MAX_KEYS / 10) {
+                    self.keys.remove(&k);
+                }
+            }
         }
         let times = self.keys.entry(key).or_default();
         times.push_back(now);
@@ -301,13 +315,15 @@ mod tests {
         assert!(t.begin("fresh", "10.0.0.9", now).is_err());
         assert!(t.begin("fresh", "10.0.0.8", now).is_ok());
         for _ in 0..PER_ACCOUNT - 1 {
-            t.begin("user1", "10.0.0.8", now).unwrap().failed(now);
+            t.begin("alice", "10.0.0.8", now).unwrap().failed(now);
         }
-        let right = t.begin("user1", "10.0.0.8", now).unwrap();
+        let right = t.begin("alice", "10.0.0.8", now).unwrap();
         t.succeeded(right);
+        // Her failures are forgotten: five more may be tried (from elsewhere).
         for _ in 0..PER_ACCOUNT {
-            t.begin("user1", "10.0.0.7", now).unwrap().failed(now);
+            t.begin("alice", "10.0.0.7", now).unwrap().failed(now);
         }
+        assert!(t.begin("alice", "10.0.0.6", now).is_err());
     }
 
     #[test]
@@ -365,6 +381,33 @@ mod tests {
         let c = limit.begin("k", now).unwrap();
         c.failed(now);
         assert_eq!(limit.begin("k", now).err(), Some(Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn the_keys_kept_are_bounded_however_many_addresses_come() {
+        let limit = RateLimit::new(3, Duration::from_secs(3600));
+        let start = Instant::now();
+        let first = "2001:db8::/64";
+        limit.hit(first, start).unwrap();
+        for i in 0..MAX_KEYS + 5_000 {
+            let at = start + Duration::from_millis(1 + i as u64);
+            limit
+                .hit(
+                    &format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255),
+                    at,
+                )
+                .unwrap();
+        }
+        let counts = limit.counts.lock().unwrap();
+        assert!(
+            counts.windows.keys.len() <= MAX_KEYS,
+            "{}",
+            counts.windows.keys.len()
+        );
+        assert!(
+            !counts.windows.keys.contains_key(first),
+            "the least recent went first"
+        );
     }
 
     #[test]

@@ -207,6 +207,13 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     set_security_headers(response.headers_mut(), &state.shell.csp);
+    if state.config.public_https() {
+        // Served over https at its public address: browsers keep to https for a year.
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     response
 }
 

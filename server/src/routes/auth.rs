@@ -5,16 +5,16 @@
 //! require a JSON body, which a cross-site form cannot send.
 
 use axum::Router;
-use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};
 use gridline_core::ErrorCode;
 use gridline_core::api::auth::{LoginRequest, SessionResponse};
 use time::OffsetDateTime;
 
+use crate::address::ClientAddress;
 use crate::auth::{self, CurrentStaff};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::serve::AppState;
@@ -45,11 +45,10 @@ fn cookie_header(value: String) -> AppResult<HeaderMap> {
     ))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> AppResult<(HeaderMap, ApiJson<SessionResponse>)> {
     request.validate().map_err(AppError::Validation)?;
-    let address = peer.ip().to_string();
     let started = Instant::now();
     // Counted from here: attempts at once cannot pass the limit together.
     let attempt = state

@@ -8,13 +8,14 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, StatusCode};
 use axum::routing::post;
 use gridline_core::ErrorCode;
 use gridline_core::api::media::MediaResponse;
 use time::OffsetDateTime;
 
+use crate::address::ClientAddress;
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::media::{self, MediaError};
@@ -54,7 +55,7 @@ impl From<MediaError> for AppError {
     ))]
 pub async fn upload(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> AppResult<(StatusCode, ApiJson<MediaResponse>)> {
@@ -64,9 +65,7 @@ pub async fn upload(
     let tablet = crate::station::device_of(&state, &headers).await?;
     if staff.is_none()
         && tablet.is_none()
-        && let Err(wait) = state
-            .upload_limit
-            .hit(&peer.ip().to_string(), std::time::Instant::now())
+        && let Err(wait) = state.upload_limit.hit(&address, std::time::Instant::now())
     {
         return Err(AppError::rate_limited("uploads from this address", wait));
     }

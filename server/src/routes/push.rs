@@ -2,7 +2,7 @@
 //! ticket (proved like the ticket's view), a staff member's browser for their queues.
 
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use base64::Engine as _;
@@ -15,6 +15,7 @@ use gridline_core::api::ticket::TicketProof;
 use gridline_core::{ErrorCode, FieldError, FieldIssue};
 
 use super::tickets::{find, proven};
+use crate::address::ClientAddress;
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::serve::AppState;
@@ -132,7 +133,7 @@ fn checked(
     ))]
 pub async fn follow(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ApiJson(request): ApiJson<FollowRequest>,
 ) -> AppResult<(StatusCode, ApiJson<PushSubscribed>)> {
@@ -142,7 +143,7 @@ pub async fn follow(
         phone_suffix: request.phone_suffix.clone(),
     };
     let ticket = find(&state, &request.tracking_code).await.ok();
-    let ticket = proven(&state, peer, ticket, &proof, &headers)?;
+    let ticket = proven(&state, &address, ticket, &proof, &headers)?;
     let full = || {
         AppError::client(
             ErrorCode::Conflict,

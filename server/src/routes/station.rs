@@ -2,11 +2,10 @@
 //! resident (sealed), today's filings (masked); and for admins, enrollment codes, the
 //! list of tablets and revoking one.
 
-use std::net::SocketAddr;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use gridline_core::api::station::{
@@ -19,6 +18,7 @@ use gridline_core::privacy::{mask_name, mask_phone};
 use gridline_core::{ErrorCode, Role};
 use time::OffsetDateTime;
 
+use crate::address::ClientAddress;
 use crate::auth::{self, CurrentStaff};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::serve::AppState;
@@ -50,13 +50,12 @@ async fn require_device(state: &AppState, headers: &HeaderMap) -> AppResult<Stat
     ))]
 pub async fn enroll(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<EnrollRequest>,
 ) -> AppResult<(StatusCode, ApiJson<EnrolledResponse>)> {
     request.validate().map_err(AppError::Validation)?;
     // Only wrong codes count: ten per address in 15 minutes. Past the limit no code is
     // tried, so a right guess among wrong ones is not told apart.
-    let address = peer.ip().to_string();
     // Counted from here, so codes tried at once cannot pass the limit together.
     let attempt = state
         .enroll_limit

@@ -1,9 +1,8 @@
 //! Tickets: filing (any channel), following by tracking code, acting, rating, queues.
 
 use axum::Router;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use gridline_core::api::auth::StaffProfile;
@@ -16,6 +15,7 @@ use gridline_core::tracking::TrackingCode;
 use gridline_core::{ErrorCode, FieldIssue, Role};
 use time::OffsetDateTime;
 
+use crate::address::ClientAddress;
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::serve::AppState;
@@ -92,14 +92,13 @@ pub(super) fn no_such_ticket() -> AppError {
 /// among wrong ones is not told apart.
 pub(super) fn proven(
     state: &AppState,
-    peer: SocketAddr,
+    address: &str,
     ticket: Option<TicketRecord>,
     proof: &TicketProof,
     headers: &axum::http::HeaderMap,
 ) -> AppResult<TicketRecord> {
-    let address = peer.ip().to_string();
     let now = std::time::Instant::now();
-    if let Some(wait) = state.proof_limit.blocked_for(&address, now) {
+    if let Some(wait) = state.proof_limit.blocked_for(address, now) {
         return Err(AppError::rate_limited("wrong codes or proofs", wait));
     }
     let secret = headers
@@ -111,7 +110,7 @@ pub(super) fn proven(
         }
         _ => {
             // Refused requests are not counted: checked above.
-            let _ = state.proof_limit.hit(&address, now);
+            let _ = state.proof_limit.hit(address, now);
             Err(no_such_ticket())
         }
     }
@@ -194,7 +193,7 @@ pub(super) fn filed(ticket: &TicketRecord) -> TicketCreatedResponse {
     responses((status = 200, body = TicketView), (status = 404, body = gridline_core::ErrorResponse)))]
 pub async fn show(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: axum::http::HeaderMap,
     Path(code): Path<String>,
     ApiQuery(proof): ApiQuery<TicketProof>,
@@ -212,7 +211,7 @@ pub async fn show(
             ));
         }
     }
-    let ticket = proven(&state, peer, ticket, &proof, &headers)?;
+    let ticket = proven(&state, &address, ticket, &proof, &headers)?;
     Ok(ApiJson(
         load_view(&state, &ticket, Viewer::Public, now).await?,
     ))
@@ -252,7 +251,7 @@ pub async fn act(
     responses((status = 200, body = TicketView), (status = 409, body = gridline_core::ErrorResponse)))]
 pub async fn rate(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: axum::http::HeaderMap,
     Path(code): Path<String>,
     ApiQuery(proof): ApiQuery<TicketProof>,
@@ -260,7 +259,7 @@ pub async fn rate(
 ) -> AppResult<ApiJson<TicketView>> {
     let ticket = proven(
         &state,
-        peer,
+        &address,
         find(&state, &code).await.ok(),
         &proof,
         &headers,
@@ -380,7 +379,7 @@ pub async fn change_tier(
 /// for anyone who proves the ticket when a public entry shows it.
 pub async fn ticket_media(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: axum::http::HeaderMap,
     Path((code, id)): Path<(String, String)>,
     ApiQuery(proof): ApiQuery<TicketProof>,
@@ -395,7 +394,7 @@ pub async fn ticket_media(
     };
     let ticket = match (staff_handles, ticket) {
         (true, Some(ticket)) => ticket,
-        (_, ticket) => proven(&state, peer, ticket, &proof, &headers)?,
+        (_, ticket) => proven(&state, &address, ticket, &proof, &headers)?,
     };
     let no_such_medium = || AppError::client(ErrorCode::NotFound, "no such medium on this ticket");
     if !gridline_core::api::media::valid_media_id(&id) {
@@ -604,7 +603,7 @@ const LIVE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
         (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address made too many wrong proofs")))]
 pub async fn live(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Path(code): Path<String>,
 ) -> AppResult<
     axum::response::Sse<
@@ -615,7 +614,7 @@ pub async fn live(
     // An address that guessed too many codes or proofs is refused here too.
     if let Some(wait) = state
         .proof_limit
-        .blocked_for(&peer.ip().to_string(), std::time::Instant::now())
+        .blocked_for(&address, std::time::Instant::now())
     {
         return Err(AppError::rate_limited("wrong codes or proofs", wait));
     }

@@ -177,3 +177,45 @@ async fn wrong_passwords_at_once_stop_at_the_limit(app: &TestApp) {
     )
     .await;
 }
+
+/// Finding 13: behind a proxy that ends TLS, the public address's scheme decides the
+/// cookie's `Secure` flag, and https brings HSTS; a plain-http public address neither.
+mod public_https {
+    use super::*;
+    use crate::helpers::Db;
+
+    async fn sign_in(public_url: &str) -> (String, Option<String>) {
+        let url = public_url.to_owned();
+        let app = TestApp::spawn_with(Db::Sqlite, |c| c.public_url = Some(url))
+            .await
+            .unwrap();
+        add_staff(&app, "worker11", "s3cret pass").await;
+        let response = reqwest::Client::new()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"username": "worker11", "password": "s3cret pass"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let cookie = header("set-cookie").unwrap();
+        let hsts = header("strict-transport-security");
+        app.stop().await;
+        (cookie, hsts)
+    }
+
+    #[tokio::test]
+    async fn https_means_secure_cookies_and_hsts() {
+        let (cookie, hsts) = sign_in("https://12345.qingdao.example").await;
+        assert!(cookie.contains("; Secure"), "{cookie}");
+        assert_eq!(hsts.as_deref(), Some("max-age=31536000"));
+        let (cookie, hsts) = sign_in("http://192.0.2.10:8080").await;
+        assert!(!cookie.contains("Secure"), "{cookie}");
+        assert_eq!(hsts, None);
+    }
+}

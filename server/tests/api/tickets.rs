@@ -934,3 +934,64 @@ async fn guessing_a_proof_stops_at_the_limit(app: &TestApp) {
     let response = app.get(&format!("/api/v1/tickets/{code}")).await;
     assert_eq!(response.status(), 200);
 }
+
+/// Finding 7: a forwarded address counts only from a trusted proxy. Without one
+/// configured, `X-Forwarded-For` is anyone's to write and changes nothing; behind a
+/// trusted proxy each forwarded client has its own limit.
+mod forwarded_addresses {
+    use super::*;
+    use crate::helpers::Db;
+
+    async fn wrong_proofs(app: &TestApp, code: &str, forwarded_for: &str, n: usize) -> Vec<u16> {
+        let client = reqwest::Client::new();
+        let mut statuses = Vec::new();
+        for guess in 0..n {
+            let response = client
+                .get(app.url(&format!(
+                    "/api/v1/tickets/{code}?phone_suffix={:04}",
+                    1000 + guess
+                )))
+                .header("x-forwarded-for", forwarded_for)
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    }
+
+    async fn run(db: Db, trusted: bool) {
+        let Some(app) = TestApp::spawn_with(db, |c| {
+            if trusted {
+                c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+            }
+        })
+        .await
+        else {
+            return;
+        };
+        load_demo(&app).await;
+        let (_, created) = file(&app, &street_light("device-forwarded-01")).await;
+        let code = created.tracking_code;
+        let limit = gridline_server::serve::PROOF_FAILURES;
+        let first = wrong_proofs(&app, &code, "203.0.113.1", limit).await;
+        assert!(first.iter().all(|s| *s == 404), "{first:?}");
+        // Another forwarded address: its own limit only behind a trusted proxy.
+        let other = wrong_proofs(&app, &code, "203.0.113.2", 1).await;
+        assert_eq!(other, [if trusted { 404 } else { 429 }]);
+        // A client's own entries left of the proxy's are not believed.
+        let spoofed = wrong_proofs(&app, &code, "198.51.100.9, 203.0.113.1", 1).await;
+        assert_eq!(spoofed, [429]);
+        app.stop().await;
+    }
+
+    #[tokio::test]
+    async fn ignored_without_a_trusted_proxy() {
+        run(Db::Sqlite, false).await;
+    }
+
+    #[tokio::test]
+    async fn read_from_a_trusted_proxy() {
+        run(Db::Sqlite, true).await;
+    }
+}
