@@ -346,8 +346,9 @@ pub async fn ticket(code: &str) -> Result<TicketView, ApiError> {
     get(&format!("/tickets/{}", plain(code))).await
 }
 
-pub async fn queue(view: QueueView) -> Result<QueueResponse, ApiError> {
-    get(&format!("/queue?view={}", view.as_str())).await
+/// One page of a queue: `offset` tickets skipped, `QUEUE_PAGE` at most.
+pub async fn queue(view: QueueView, offset: u32) -> Result<QueueResponse, ApiError> {
+    get(&format!("/queue?view={}&offset={offset}", view.as_str())).await
 }
 
 /// Reports of the same matter type filed near the ticket (staff who handle it).

@@ -55,6 +55,16 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_UPLOADS_PER_HOUR", default_value_t = 200)]
     pub uploads_per_hour: usize,
 
+    /// Bytes of photos and voice notes one address may upload per hour without a staff
+    /// session or a station tablet (besides the count above).
+    #[arg(long, env = "GRIDLINE_UPLOAD_BYTES_PER_HOUR", default_value_t = 100 * 1024 * 1024)]
+    pub upload_bytes_per_hour: usize,
+
+    /// Complaints one address may file per hour without a staff session (a resent
+    /// filing counts too; stations and staff are not counted).
+    #[arg(long, env = "GRIDLINE_FILINGS_PER_HOUR", default_value_t = 30)]
+    pub filings_per_hour: usize,
+
     /// Hours an uploaded photo or voice note that no ticket or field record names is
     /// kept (from its last upload) before it is deleted.
     #[arg(long, env = "GRIDLINE_MEDIA_GRACE_HOURS", default_value_t = 168)]
@@ -188,6 +198,8 @@ impl Config {
             max_image_bytes: 5 * 1024 * 1024,
             max_audio_bytes: 5 * 1024 * 1024,
             uploads_per_hour: 200,
+            upload_bytes_per_hour: 100 * 1024 * 1024,
+            filings_per_hour: 30,
             media_grace_hours: 168,
             public_url: None,
             sms_url: None,

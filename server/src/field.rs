@@ -41,16 +41,26 @@ pub async fn worker_grids(
     Ok(grids)
 }
 
-/// Open tickets in the worker's grids (the app caches them for verification visits).
+/// The most tickets a worker's device caches for verification visits.
+pub const WORKER_TICKETS_MAX: usize = 500;
+
+/// Open tickets in the worker's grids (the app caches them for verification visits),
+/// nearest deadline first, at most [`WORKER_TICKETS_MAX`]; `true` when there are more.
 pub async fn worker_tickets(
     store: &dyn Store,
     snapshot: &Snapshot,
     staff: &StaffProfile,
-) -> AppResult<Vec<TicketRecord>> {
+) -> AppResult<(Vec<TicketRecord>, bool)> {
     let grids = worker_grids(store, snapshot, staff).await?;
-    Ok(store
-        .list_tickets(&TicketFilter::NotClosedInGrids(grids))
-        .await?)
+    let mut tickets = store
+        .list_tickets(
+            &TicketFilter::NotClosedInGrids(grids),
+            crate::store::Page::first(WORKER_TICKETS_MAX + 1),
+        )
+        .await?;
+    let more = tickets.len() > WORKER_TICKETS_MAX;
+    tickets.truncate(WORKER_TICKETS_MAX);
+    Ok((tickets, more))
 }
 
 /// Stores a batch. Each record gets its own result: a refused record does not hold up

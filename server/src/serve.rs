@@ -30,6 +30,10 @@ pub struct AppState {
     pub common_matters: Arc<crate::reference::CommonMatters>,
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
     pub upload_limit: Arc<crate::throttle::RateLimit>,
+    /// Bytes uploaded without a session or a tablet, per address.
+    pub upload_bytes: Arc<crate::throttle::RateLimit>,
+    /// Complaints filed without a session, per address.
+    pub filing_limit: Arc<crate::throttle::RateLimit>,
     pub media: crate::media::MediaStore,
     /// The station sealing key, read (or made) at first use.
     seal_key: Arc<tokio::sync::OnceCell<crate::station::SealKey>>,
@@ -60,6 +64,14 @@ impl AppState {
             config.uploads_per_hour,
             std::time::Duration::from_secs(3600),
         ));
+        let hourly = |limit: usize| {
+            Arc::new(crate::throttle::RateLimit::new(
+                limit,
+                std::time::Duration::from_secs(3600),
+            ))
+        };
+        let upload_bytes = hourly(config.upload_bytes_per_hour);
+        let filing_limit = hourly(config.filings_per_hour);
         Ok(AppState {
             config: Arc::new(config),
             store,
@@ -68,6 +80,8 @@ impl AppState {
             common_matters: Arc::default(),
             login_throttle: Arc::default(),
             upload_limit,
+            upload_bytes,
+            filing_limit,
             media,
             seal_key: Arc::default(),
             reference_key: Arc::default(),

@@ -27,26 +27,62 @@ const PENDING_WAIT: Duration = Duration::from_secs(5);
 /// Keys kept at most (each with at most its limit of instants); beyond, the oldest go.
 const MAX_KEYS: usize = 50_000;
 
-/// The recent instants of each key.
+/// What a key did within the window: when, and how much each time (1 for a request,
+/// the size for bytes), with the sum.
+#[derive(Default)]
+struct Recent {
+    entries: VecDeque<(Instant, u64)>,
+    total: u64,
+}
+
+/// The recent entries of each key.
 #[derive(Default)]
 struct Windows {
-    keys: HashMap<String, VecDeque<Instant>>,
+    keys: HashMap<String, Recent>,
 }
 
 impl Windows {
-    /// The instants of `key` within `window` before `now`, older ones dropped.
-    fn recent(&mut self, key: &str, window: Duration, now: Instant) -> Option<&VecDeque<Instant>> {
-        let times = self.keys.get_mut(key)?;
-        while times
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= window)
+    /// What `key` did within `window` before `now`, older entries dropped.
+    fn recent(&mut self, key: &str, window: Duration, now: Instant) -> Option<&Recent> {
+        let recent = self.keys.get_mut(key)?;
+        while let Some((at, weight)) = recent.entries.front().copied()
+            && now.duration_since(at) >= window
         {
-            times.pop_front();
+            recent.entries.pop_front();
+            recent.total -= weight;
         }
-        Some(times)
+        Some(recent)
     }
 
-    /// How long until `key` may have another instant, if it has `limit` already.
+    /// How long until `key` may add `weight` more, if it may not now (`limit` is the
+    /// most its entries may sum to within the window).
+    fn wait_for(
+        &mut self,
+        key: &str,
+        weight: u64,
+        limit: u64,
+        window: Duration,
+        now: Instant,
+    ) -> Option<Duration> {
+        if weight > limit {
+            return Some(window);
+        }
+        let recent = self.recent(key, window, now)?;
+        if recent.total + weight <= limit {
+            return None;
+        }
+        // The wait until enough of the oldest entries have left the window.
+        let mut left = recent.total;
+        for (at, w) in &recent.entries {
+            left -= w;
+            if left + weight <= limit {
+                return Some(window - now.duration_since(*at));
+            }
+        }
+        Some(window)
+    }
+
+    /// How long until `key` may have another entry, if it has `limit` already.
     fn wait(
         &mut self,
         key: &str,
@@ -54,25 +90,33 @@ impl Windows {
         window: Duration,
         now: Instant,
     ) -> Option<Duration> {
-        let times = self.recent(key, window, now)?;
-        (times.len() >= limit).then(|| window - now.duration_since(times[0]))
+        self.wait_for(key, 1, limit as u64, window, now)
     }
 
-    /// Adds an instant to `key`, keeping at most `limit`; bounded in keys: when full,
-    /// the keys whose window has passed go, and if that is not enough, the tenth heard
-    /// of least recently (memory stays bounded whatever the number of addresses).
-    fn record(&mut self, key: String, limit: usize, window: Duration, now: Instant) {
+    /// Adds an entry of `weight` to `key`, keeping the sum within `limit`; bounded in
+    /// keys: when full, the keys whose window has passed go, and if that is not enough,
+    /// the tenth heard of least recently (memory stays bounded whatever the number of
+    /// addresses).
+    fn record_weight(
+        &mut self,
+        key: String,
+        weight: u64,
+        limit: u64,
+        window: Duration,
+        now: Instant,
+    ) {
         if self.keys.len() >= MAX_KEYS && !self.keys.contains_key(&key) {
-            self.keys.retain(|_, times| {
-                times
+            self.keys.retain(|_, recent| {
+                recent
+                    .entries
                     .back()
-                    .is_some_and(|t| now.duration_since(*t) < window)
+                    .is_some_and(|(t, _)| now.duration_since(*t) < window)
             });
             if self.keys.len() >= MAX_KEYS {
                 let mut last: Vec<(Instant, String)> = self
                     .keys
                     .iter()
-                    .filter_map(|(k, times)| times.back().map(|t| (*t, k.clone())))
+                    .filter_map(|(k, recent)| recent.entries.back().map(|(t, _)| (*t, k.clone())))
                     .collect();
                 last.sort_unstable();
                 for (_, k) in last.into_iter().take(MAX_KEYS / 10) {
@@ -80,11 +124,19 @@ impl Windows {
                 }
             }
         }
-        let times = self.keys.entry(key).or_default();
-        times.push_back(now);
-        while times.len() > limit {
-            times.pop_front();
+        let recent = self.keys.entry(key).or_default();
+        recent.entries.push_back((now, weight));
+        recent.total += weight;
+        while recent.total > limit
+            && let Some((_, w)) = recent.entries.pop_front()
+        {
+            recent.total -= w;
         }
+    }
+
+    /// Adds one entry to `key`, keeping at most `limit`.
+    fn record(&mut self, key: String, limit: usize, window: Duration, now: Instant) {
+        self.record_weight(key, 1, limit as u64, window, now);
     }
 }
 
@@ -115,7 +167,7 @@ impl Counts {
                 let counted = self
                     .windows
                     .recent(key, window, now)
-                    .map_or(0, VecDeque::len);
+                    .map_or(0, |recent| recent.entries.len());
                 let pending = self.pending.get(key).copied().unwrap_or(0);
                 (counted + pending >= *limit).then_some(PENDING_WAIT)
             })
@@ -160,6 +212,11 @@ pub struct Attempt<'a> {
 }
 
 impl Attempt<'_> {
+    /// Counts the attempt for good (a failure, or a new complaint filed).
+    pub fn count(self, now: Instant) {
+        self.failed(now);
+    }
+
     pub fn failed(self, now: Instant) {
         let mut counts = self.counts.lock().expect("not poisoned");
         for (key, limit) in &self.keys {
@@ -277,6 +334,23 @@ impl RateLimit {
         counts
             .windows
             .record(key.to_owned(), self.limit, self.window, now);
+        Ok(())
+    }
+
+    /// Spends `amount` of `key`'s budget (the limit is then a sum, such as bytes), or
+    /// says how long until that much is free again.
+    pub fn spend(&self, key: &str, amount: u64, now: Instant) -> Result<(), Duration> {
+        let mut counts = self.counts.lock().expect("not poisoned");
+        let limit = self.limit as u64;
+        if let Some(wait) = counts
+            .windows
+            .wait_for(key, amount, limit, self.window, now)
+        {
+            return Err(wait);
+        }
+        counts
+            .windows
+            .record_weight(key.to_owned(), amount, limit, self.window, now);
         Ok(())
     }
 }
@@ -408,6 +482,29 @@ mod tests {
             !counts.windows.keys.contains_key(first),
             "the least recent went first"
         );
+    }
+
+    #[test]
+    fn a_budget_is_spent_by_amounts_and_freed_as_they_leave_the_window() {
+        let window = Duration::from_secs(60);
+        let budget = RateLimit::new(100, window);
+        let start = Instant::now();
+        budget.spend("k", 60, start).unwrap();
+        budget
+            .spend("k", 30, start + Duration::from_secs(10))
+            .unwrap();
+        // 90 spent: 20 more waits until the first 60 leave the window.
+        assert_eq!(
+            budget.spend("k", 20, start + Duration::from_secs(20)),
+            Err(Duration::from_secs(40))
+        );
+        assert_eq!(
+            budget.spend("k", 10, start + Duration::from_secs(20)),
+            Ok(())
+        );
+        assert_eq!(budget.spend("k", 101, start), Err(window), "never fits");
+        assert_eq!(budget.spend("other", 100, start), Ok(()));
+        assert_eq!(budget.spend("k", 50, start + window), Ok(()));
     }
 
     #[test]

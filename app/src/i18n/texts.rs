@@ -67,6 +67,8 @@ impl Key {
     pub const QueueOverdue: Key = Key::new("超期督办", "Overdue board");
     pub const QueueEmpty: Key = Key::new("暂无工单。", "No tickets.");
     pub const Refresh: Key = Key::new("刷新", "Refresh");
+    pub const PagePrevious: Key = Key::new("上一页", "Previous page");
+    pub const PageNext: Key = Key::new("下一页", "Next page");
     pub const NotRouted: Key = Key::new("未派单", "Not dispatched");
     pub const HandlingDue: Key = Key::new("办理时限", "Due");
     pub const ResponseDue: Key = Key::new("响应时限", "Response due");

@@ -449,6 +449,40 @@ pub struct QueueQuery {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
     pub view: Option<QueueView>,
+    /// Tickets per page (per view, when no view is named): 1 to [`QUEUE_PAGE_MAX`],
+    /// [`QUEUE_PAGE`] by default.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Tickets skipped (the ones of earlier pages), at most [`QUEUE_OFFSET_MAX`].
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
+/// Tickets per queue page unless asked otherwise.
+pub const QUEUE_PAGE: u32 = 100;
+/// The most tickets one queue page holds.
+pub const QUEUE_PAGE_MAX: u32 = 500;
+/// The most tickets a queue page may skip.
+pub const QUEUE_OFFSET_MAX: u32 = 100_000;
+
+impl QueueQuery {
+    /// The page asked for, or the fields that are out of range.
+    pub fn page(&self) -> Result<(u32, u32), Vec<super::error::FieldError>> {
+        let mut v = super::error::Validator::new();
+        let limit = self.limit.unwrap_or(QUEUE_PAGE);
+        if !(1..=QUEUE_PAGE_MAX).contains(&limit) {
+            v.add("limit", super::error::FieldIssue::Invalid, "1 to 500");
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset > QUEUE_OFFSET_MAX {
+            v.add(
+                "offset",
+                super::error::FieldIssue::Invalid,
+                "at most 100000",
+            );
+        }
+        v.finish().map(|()| (limit, offset))
+    }
 }
 
 /// `GET /api/v1/queue`: the signed-in staff member's work, nearest deadline first.
@@ -456,6 +490,9 @@ pub struct QueueQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueResponse {
     pub tickets: Vec<TicketView>,
+    /// More tickets follow this page: ask again with `offset` moved on by `limit`.
+    #[serde(default)]
+    pub more: bool,
 }
 
 #[cfg(test)]

@@ -112,7 +112,8 @@ pub async fn open_tickets(
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let mut views = Vec::new();
-    for ticket in field::worker_tickets(state.store.as_ref(), &snapshot, &staff.0).await? {
+    let (tickets, more) = field::worker_tickets(state.store.as_ref(), &snapshot, &staff.0).await?;
+    for ticket in tickets {
         let co_units = state.store.co_units(ticket.id).await?;
         let timeline = state.store.ticket_timeline(ticket.id).await?;
         // Workers see what the public sees: masked contact, public entries.
@@ -125,5 +126,8 @@ pub async fn open_tickets(
             now,
         ));
     }
-    Ok(ApiJson(QueueResponse { tickets: views }))
+    Ok(ApiJson(QueueResponse {
+        tickets: views,
+        more,
+    }))
 }

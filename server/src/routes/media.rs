@@ -83,6 +83,19 @@ pub async fn upload(
             "the upload is empty",
         ));
     }
+    // The public's bytes count too: many large uploads from one address wait.
+    if staff.is_none()
+        && tablet.is_none()
+        && let Err(wait) =
+            state
+                .upload_bytes
+                .spend(&address, body.len() as u64, std::time::Instant::now())
+    {
+        return Err(AppError::rate_limited(
+            "bytes uploaded from this address",
+            wait,
+        ));
+    }
     let (bytes, sniffed) = media::prepare_off_thread(body, state.config.media_limits()).await?;
     let size_bytes = bytes.len();
     let id = state

@@ -134,6 +134,7 @@ pub(super) async fn find(state: &AppState, code: &str) -> AppResult<TicketRecord
     ))]
 pub async fn create(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     method: axum::http::Method,
     headers: axum::http::HeaderMap,
     ApiJson(request): ApiJson<CreateTicketRequest>,
@@ -141,6 +142,32 @@ pub async fn create(
     let channel = match CurrentStaff::optional(&state, &method, &headers).await? {
         Some(_) => Channel::Staff,
         None => Channel::Resident,
+    };
+    // The public files at most so many new complaints per address and hour (counted
+    // from the start, so filings at once cannot pass it together). A resend of one
+    // filed before is answered whatever the count: it files nothing.
+    let attempt = match channel {
+        Channel::Resident => match state
+            .filing_limit
+            .begin(&address, std::time::Instant::now())
+        {
+            Ok(attempt) => Some(attempt),
+            Err(wait) => {
+                let filed_before = match &request.client_id {
+                    Some(id) => !state
+                        .store
+                        .open311_requests(&crate::store::RequestQuery::ClientId(id.clone()))
+                        .await?
+                        .is_empty(),
+                    None => false,
+                };
+                if !filed_before {
+                    return Err(AppError::rate_limited("complaints from this address", wait));
+                }
+                None
+            }
+        },
+        _ => None,
     };
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
@@ -161,6 +188,9 @@ pub async fn create(
     }
     let (ticket, new) =
         tickets::create(state.store.as_ref(), &snapshot, request, filer, now).await?;
+    if new && let Some(attempt) = attempt {
+        attempt.count(std::time::Instant::now());
+    }
     Ok(created(ticket, new))
 }
 
@@ -279,6 +309,12 @@ pub async fn queue(
     CurrentStaff(staff): CurrentStaff,
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> AppResult<ApiJson<QueueResponse>> {
+    let (limit, offset) = query.page().map_err(AppError::Validation)?;
+    // One more than asked: whether another page follows.
+    let page = crate::store::Page {
+        limit: limit as usize + 1,
+        offset: offset as usize,
+    };
     let wants = |view: QueueView| query.view.is_none_or(|v| v == view);
     let mut filters = Vec::new();
     if wants(QueueView::Unit) && staff.roles.contains(&Role::UnitHandler) {
@@ -305,8 +341,14 @@ pub async fn queue(
     }
     let now = OffsetDateTime::now_utc();
     let mut views = Vec::new();
+    let mut more = false;
     for filter in filters {
-        for ticket in state.store.list_tickets(&filter).await? {
+        let mut tickets = state.store.list_tickets(&filter, page).await?;
+        if tickets.len() > limit as usize {
+            tickets.truncate(limit as usize);
+            more = true;
+        }
+        for ticket in tickets {
             if views
                 .iter()
                 .any(|v: &TicketView| v.tracking_code == ticket.tracking_code)
@@ -316,7 +358,10 @@ pub async fn queue(
             views.push(staff_view(&state, &ticket, &staff, now).await?);
         }
     }
-    Ok(ApiJson(QueueResponse { tickets: views }))
+    Ok(ApiJson(QueueResponse {
+        tickets: views,
+        more,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/co-units", tag = "tickets", request_body = CoUnitRequest,

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 use crate::store::rows::{self as read, RowExt as _};
 use crate::store::{
-    Created, FieldRecordRow, FieldRevision, FieldSaved, MediaRecord, NewEvent, NewStaff, Notice,
+    Created, FieldRecordRow, Page, FieldRevision, FieldSaved, MediaRecord, NewEvent, NewStaff, Notice,
     ReferenceData, StaffRecord, StoreError, StoreResult, TicketFilter, TicketRecord, TicketVersion,
     attach_responsibilities, calendar_from_years, keywords_to_text, roles_to_text, shape_to_text,
     stored_time,
@@ -785,79 +785,81 @@ pub(crate) async fn save_ticket(
     Ok(true)
 }
 
+/// `$first, $first+1, …` for `n` values bound in order.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) async fn list_tickets(
     pool: &Pool,
     filter: &TicketFilter,
+    page: Page,
 ) -> StoreResult<Vec<TicketRecord>> {
-    let rows = match filter {
+    // Nearest deadline first, tickets without one last; the dispatchers' by age.
+    const BY_DEADLINE: &str = "ORDER BY handling_due IS NULL, handling_due, id";
+    let (condition, values, order): (String, &[String], &str) = match filter {
         TicketFilter::OpenForUnits(units) => {
-            let mut rows = Vec::new();
-            for unit in units {
-                rows.extend(
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "SELECT {} FROM tickets WHERE status IN {OPEN} AND (lead_unit_code = $1
-                             OR id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_code = $1))",
-                        ticket_columns!()
-                    )))
-                    .bind(unit)
-                    .fetch_all(pool)
-                    .await?,
-                );
-            }
-            rows
+            let list = placeholders(1, units.len().max(1));
+            (
+                format!(
+                    "status IN {OPEN} AND (lead_unit_code IN ({list})
+                     OR id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_code IN ({list})))"
+                ),
+                units,
+                BY_DEADLINE,
+            )
         }
-        TicketFilter::ForDispatchers => sqlx::query(concat!(
-            "SELECT ",
-            ticket_columns!(),
-            " FROM tickets WHERE status = 'received' OR return_pending = $1 ORDER BY created_at, id"
-        ))
-        .bind(true)
-        .fetch_all(pool)
-        .await?,
-        TicketFilter::NotClosedInGrids(grids) => {
-            let mut rows = Vec::new();
-            for grid in grids {
-                rows.extend(
-                    sqlx::query(concat!(
-                        "SELECT ",
-                        ticket_columns!(),
-                        " FROM tickets WHERE region_code = $1 AND status <> 'closed'"
-                    ))
-                    .bind(grid)
-                    .fetch_all(pool)
-                    .await?,
-                );
-            }
-            rows
-        }
-        TicketFilter::ReviewPending => {
-            sqlx::query(concat!(
-                "SELECT ",
-                ticket_columns!(),
-                " FROM tickets WHERE status = 'done' AND review_pending = $1"
-            ))
-            .bind(true)
-            .fetch_all(pool)
-            .await?
-        }
-        TicketFilter::Overdue => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM tickets WHERE overdue_at IS NOT NULL AND status IN {OPEN}",
-                ticket_columns!()
-            )))
-            .fetch_all(pool)
-            .await?
-        }
+        TicketFilter::ForDispatchers => (
+            "status = 'received' OR return_pending = TRUE".to_owned(),
+            &[],
+            "ORDER BY created_at, id",
+        ),
+        TicketFilter::NotClosedInGrids(grids) => (
+            format!(
+                "region_code IN ({}) AND status <> 'closed'",
+                placeholders(1, grids.len().max(1))
+            ),
+            grids,
+            BY_DEADLINE,
+        ),
+        TicketFilter::ReviewPending => (
+            "status = 'done' AND review_pending = TRUE".to_owned(),
+            &[],
+            BY_DEADLINE,
+        ),
+        TicketFilter::Overdue => (
+            format!("overdue_at IS NOT NULL AND status IN {OPEN}"),
+            &[],
+            BY_DEADLINE,
+        ),
     };
-    let mut tickets = rows
-        .iter()
-        .map(read::ticket)
-        .collect::<StoreResult<Vec<_>>>()?;
-    if !matches!(filter, TicketFilter::ForDispatchers) {
-        // Nearest deadline first; tickets without one last.
-        tickets.sort_by_key(|t| (t.handling_due.is_none(), t.handling_due, t.id));
+    let wants_values = matches!(
+        filter,
+        TicketFilter::OpenForUnits(_) | TicketFilter::NotClosedInGrids(_)
+    );
+    if wants_values && values.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(tickets)
+    let n = values.len();
+    let sql = format!(
+        "SELECT {} FROM tickets WHERE {condition} {order} LIMIT ${} OFFSET ${}",
+        ticket_columns!(),
+        n + 1,
+        n + 2
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows = query
+        .bind(i64::try_from(page.limit).unwrap_or(i64::MAX))
+        .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(read::ticket).collect()
 }
 
 fn notice_column(notice: Notice) -> &'static str {

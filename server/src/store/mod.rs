@@ -147,8 +147,9 @@ macro_rules! impl_store_with_common_sql {
             async fn list_tickets(
                 &self,
                 filter: &$crate::store::TicketFilter,
+                page: $crate::store::Page,
             ) -> $crate::store::StoreResult<Vec<$crate::store::TicketRecord>> {
-                common::list_tickets(&self.pool, filter).await
+                common::list_tickets(&self.pool, filter, page).await
             }
 
             async fn save_field_revision(
@@ -1084,6 +1085,20 @@ pub enum TicketFilter {
     NotClosedInGrids(Vec<String>),
 }
 
+/// A page of a list: at most `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Page {
+    /// The first `limit` rows.
+    pub fn first(limit: usize) -> Page {
+        Page { limit, offset: 0 }
+    }
+}
+
 /// Which tickets the Open311 server lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestQuery {
@@ -1346,7 +1361,13 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
         outbox: &[NewOutboxItem],
     ) -> StoreResult<bool>;
-    async fn list_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<TicketRecord>>;
+    /// One page of the tickets `filter` selects, in its order (nearest deadline first;
+    /// the dispatchers' oldest first).
+    async fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        page: Page,
+    ) -> StoreResult<Vec<TicketRecord>>;
     /// Stores a revision of a field record once; the record's newest revision moves only
     /// forward.
     async fn save_field_revision(&self, revision: &FieldRevision) -> StoreResult<FieldSaved>;

@@ -385,3 +385,40 @@ async fn hostile_heic_boxes_are_refused_at_once_and_stop_nothing() {
     }
     app.stop().await;
 }
+
+/// Finding 10: the public's uploads are limited in bytes per address too, not only in
+/// count; a staff member's are not.
+#[tokio::test]
+async fn anonymous_uploads_have_a_byte_budget_per_address() {
+    let budget = 3 * PHOTO.len() + PHOTO.len() / 2;
+    let app = TestApp::spawn_with(Db::Sqlite, |c| c.upload_bytes_per_hour = budget)
+        .await
+        .unwrap();
+    for i in 0..3u8 {
+        uploaded(&app, &[PHOTO, &[i]].concat()).await;
+    }
+    // The fourth photo would pass the budget (the count is far from its limit).
+    let error = expect_error(
+        upload(&app, [PHOTO, &[9]].concat(), "image/jpeg").await,
+        429,
+        "rate_limited",
+    )
+    .await;
+    assert!(
+        error.error.message.contains("bytes"),
+        "{}",
+        error.error.message
+    );
+    sign_in_as(&app, Role::GridWorker).await;
+    let token = app.csrf_token().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/api/v1/media"))
+        .header("x-csrf-token", &token)
+        .body([PHOTO, &[10]].concat())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    app.stop().await;
+}

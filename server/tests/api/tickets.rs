@@ -20,6 +20,7 @@ crate::both_backends!(
     the_most_filed_matters_come_first,
     a_live_connection_hears_of_each_change,
     guessing_a_proof_stops_at_the_limit,
+    queues_come_in_pages,
 );
 
 /// A street light out in 青松 grid 2, with a phone number.
@@ -993,5 +994,114 @@ mod forwarded_addresses {
     #[tokio::test]
     async fn read_from_a_trusted_proxy() {
         run(Db::Sqlite, true).await;
+    }
+}
+
+/// Finding 10: the public files at most so many complaints per address and hour
+/// (filings at once included); a resend of one filed before still gets its answer;
+/// staff are not counted.
+#[tokio::test]
+async fn anonymous_filing_is_limited_per_address() {
+    let app = TestApp::spawn_with(crate::helpers::Db::Sqlite, |c| c.filings_per_hour = 5)
+        .await
+        .unwrap();
+    load_demo(&app).await;
+    let filings = (0..12).map(|i| {
+        let (client, url) = (reqwest::Client::new(), app.url("/api/v1/tickets"));
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&street_light(&format!("flood-{i:04}")))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    });
+    let mut statuses = Vec::new();
+    for filing in filings.collect::<Vec<_>>() {
+        statuses.push(filing.await.unwrap());
+    }
+    let filed = statuses.iter().filter(|s| **s == 201).count();
+    assert_eq!(filed, 5, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        7,
+        "{statuses:?}"
+    );
+    // The phone that lost its answer sends one of the five again: the same ticket.
+    let first_filed = (0..12)
+        .map(|i| format!("flood-{i:04}"))
+        .zip(&statuses)
+        .find(|(_, s)| **s == 201)
+        .unwrap()
+        .0;
+    let (status, _) = file(&app, &street_light(&first_filed)).await;
+    assert_eq!(status, 200);
+    let (status, _) = file_raw(&app, &street_light("flood-new")).await;
+    assert_eq!(status, 429);
+    // Staff file on.
+    sign_in_as(&app, Role::Dispatcher).await;
+    let staff = app
+        .post_json("/api/v1/tickets", &street_light("flood-staff"))
+        .await;
+    assert_eq!(staff.status(), 201);
+    app.stop().await;
+}
+
+async fn file_raw(app: &TestApp, body: &Value) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// Finding 10: a queue is read a page at a time, never whole.
+async fn queues_come_in_pages(app: &TestApp) {
+    load_demo(app).await;
+    let mut codes = Vec::new();
+    for i in 0..5 {
+        // Outside every grid: each waits for a dispatcher.
+        let mut body = street_light(&format!("paged-{i:04}"));
+        body["lon"] = json!(100.0);
+        body["lat"] = json!(20.0);
+        codes.push(file(app, &body).await.1.tracking_code);
+    }
+    sign_in_as(app, Role::Dispatcher).await;
+    let page = |query: &'static str| async move {
+        let response = app
+            .get(&format!("/api/v1/queue?view=dispatch{query}"))
+            .await;
+        assert_eq!(response.status(), 200, "{query}");
+        let page: QueueResponse = response.json().await.unwrap();
+        let got: Vec<String> = page
+            .tickets
+            .iter()
+            .map(|t| t.tracking_code.clone())
+            .collect();
+        (got, page.more)
+    };
+    // Oldest first, two at a time.
+    assert_eq!(page("&limit=2").await, (codes[..2].to_vec(), true));
+    assert_eq!(
+        page("&limit=2&offset=2").await,
+        (codes[2..4].to_vec(), true)
+    );
+    assert_eq!(
+        page("&limit=2&offset=4").await,
+        (codes[4..].to_vec(), false)
+    );
+    assert_eq!(page("").await, (codes.clone(), false));
+    for bad in ["limit=0", "limit=501", "offset=100001", "limit=x"] {
+        let response = app.get(&format!("/api/v1/queue?view=dispatch&{bad}")).await;
+        assert!(
+            [400, 422].contains(&response.status().as_u16()),
+            "{bad}: {}",
+            response.status()
+        );
     }
 }

@@ -66,9 +66,11 @@ fn Console() -> impl IntoView {
     };
     let selected = RwSignal::new(first);
     let refresh = RwSignal::new(0u32);
+    // The tickets skipped: the queue comes in pages of QUEUE_PAGE.
+    let offset = RwSignal::new(0u32);
     let queue = LocalResource::new(move || {
         refresh.track();
-        api::queue(selected.get())
+        api::queue(selected.get(), offset.get())
     });
     let tabs = views
         .into_iter()
@@ -79,7 +81,10 @@ fn Console() -> impl IntoView {
                     class="tab"
                     aria-selected=move || (selected.get() == v).to_string()
                     data-testid=format!("tab-{}", v.as_str())
-                    on:click=move |_| selected.set(v)
+                    on:click=move |_| {
+                        offset.set(0);
+                        selected.set(v);
+                    }
                 >
                     {move || i18n.t(view_key(v))}
                 </button>
@@ -99,8 +104,26 @@ fn Console() -> impl IntoView {
                     view! { <p class="empty" data-testid="queue-empty">{move || i18n.t(Key::QueueEmpty)}</p> }.into_any()
                 }
                 Ok(queue) => {
+                    let more = queue.more;
                     let rows = queue.tickets.into_iter().map(|t| view! { <TicketRow ticket=t /> }).collect_view();
-                    view! { <ul class="queue" data-testid="queue">{rows}</ul> }.into_any()
+                    let page = gridline_core::api::ticket::QUEUE_PAGE;
+                    view! {
+                        <ul class="queue" data-testid="queue">{rows}</ul>
+                        <div class="pager">
+                            {(offset.get_untracked() > 0).then(|| view! {
+                                <button class="button small" data-testid="page-previous"
+                                    on:click=move |_| offset.update(|o| *o = o.saturating_sub(page))>
+                                    {move || i18n.t(Key::PagePrevious)}
+                                </button>
+                            })}
+                            {more.then(|| view! {
+                                <button class="button small" data-testid="page-next"
+                                    on:click=move |_| offset.update(|o| *o += page)>
+                                    {move || i18n.t(Key::PageNext)}
+                                </button>
+                            })}
+                        </div>
+                    }.into_any()
                 }
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             })}
