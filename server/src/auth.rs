@@ -198,9 +198,15 @@ impl CurrentStaff {
             return Ok(None);
         };
         let now = OffsetDateTime::now_utc();
+        let born_after = now - state.session_max_age();
         Ok(state
             .store
-            .touch_session(&token_hash(&token), now, now + state.session_ttl())
+            .touch_session(
+                &token_hash(&token),
+                now,
+                now + state.session_ttl(),
+                born_after,
+            )
             .await?
             .map(CurrentStaff))
     }

@@ -38,6 +38,11 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
 
+    /// How long a staff session lasts at most from its sign-in, however often it is
+    /// used, in hours (then signing in again).
+    #[arg(long, env = "GRIDLINE_SESSION_MAX_HOURS", default_value_t = 72)]
+    pub session_max_hours: u32,
+
     /// How often the deadline job looks for warnings and overdue tickets, in seconds.
     #[arg(long, env = "GRIDLINE_DEADLINE_CHECK_SECS", default_value_t = 30)]
     pub deadline_check_secs: u64,
@@ -194,6 +199,7 @@ impl Config {
             json_limit: 64 * 1024,
             secure_cookies: None,
             session_hours: 12,
+            session_max_hours: 72,
             deadline_check_secs: 30,
             max_image_bytes: 5 * 1024 * 1024,
             max_audio_bytes: 5 * 1024 * 1024,

@@ -238,9 +238,8 @@ async fn sync_one(
                         note: f.note.trim().to_owned(),
                         media: f.media.clone(),
                     };
-                    store.append_event(ticket.id, &event).await?;
                     store
-                        .link_field_ticket(device_id, &f.record_id, ticket.id)
+                        .append_field_event(device_id, &f.record_id, ticket.id, &event)
                         .await?;
                     ticket_code = Some(ticket.tracking_code);
                 }

@@ -4,6 +4,12 @@
 //! (`routes` for the JSON API, `web` for the app shell) over an [`AppState`] holding the
 //! store; `store` hides SQLite and PostgreSQL behind one trait.
 
+// The server needs unwinding: a panic in a handler becomes a 500 (CatchPanicLayer),
+// not the end of the process. `[profile.release]` aborts on panic (it is tuned for the
+// wasm apps' size); the server is built with `--profile server`.
+#[cfg(panic = "abort")]
+compile_error!("build the server with `--profile server` (it needs panic = \"unwind\")");
+
 pub mod address;
 pub mod auth;
 pub mod cli;

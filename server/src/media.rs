@@ -175,7 +175,10 @@ fn unreadable(what: &'static str) -> impl Fn(img_parts::Error) -> MediaError {
 }
 
 /// Keeps what decoding needs (JFIF, ICC colour profile, Adobe colour transform) and
-/// drops APP1 (EXIF with GPS, XMP), the other application segments and comments.
+/// drops APP1 (EXIF with GPS, XMP), the other application segments (an APP2 that is
+/// an MPF index of further images too) and comments; then cuts the file at the end of
+/// the image, so nothing after it survives (the secondary images of an MPF file, with
+/// their own EXIF, or anything appended).
 fn strip_jpeg(body: Bytes) -> Result<Bytes, MediaError> {
     let mut jpeg = Jpeg::from_bytes(body).map_err(unreadable("JPEG"))?;
     const APP0: u8 = 0xE0;
@@ -185,9 +188,54 @@ fn strip_jpeg(body: Bytes) -> Result<Bytes, MediaError> {
     jpeg.segments_mut().retain(|segment| {
         let marker = segment.marker();
         let application = (0xE0..=0xEF).contains(&marker);
-        !(marker == COM || (application && ![APP0, APP2, APP14].contains(&marker)))
+        let mpf = marker == APP2 && segment.contents().starts_with(b"MPF\0");
+        !(marker == COM || mpf || (application && ![APP0, APP2, APP14].contains(&marker)))
     });
-    Ok(jpeg.encoder().bytes())
+    let bytes = jpeg.encoder().bytes();
+    Ok(match end_of_image(&bytes) {
+        Some(end) => bytes.slice(..end),
+        None => bytes,
+    })
+}
+
+/// Where the first image of a JPEG ends: just after its EOI marker, found by walking
+/// the segments and then the entropy-coded scans (where a 0xFF byte is followed by 0
+/// or a restart marker, and any other marker is a real one: a segment between
+/// progressive scans is skipped by its length). `None` when it never ends.
+fn end_of_image(jpeg: &[u8]) -> Option<usize> {
+    const EOI: u8 = 0xD9;
+    const SOS: u8 = 0xDA;
+    let length_at = |at: usize| -> Option<usize> {
+        let hi = *jpeg.get(at)?;
+        let lo = *jpeg.get(at.checked_add(1)?)?;
+        Some(usize::from(u16::from_be_bytes([hi, lo])))
+    };
+    let mut at = 2; // after SOI
+    let mut in_scan = false;
+    while at < jpeg.len() {
+        if jpeg[at] != 0xFF {
+            if !in_scan {
+                return None; // not a marker where one must be: leave the file as it is
+            }
+            at += 1;
+            continue;
+        }
+        let marker = *jpeg.get(at + 1)?;
+        match marker {
+            // Stuffed 0xFF, fill bytes and restart markers belong to the scan.
+            0x00 | 0xFF | 0xD0..=0xD7 | 0x01 => at += if marker == 0xFF { 1 } else { 2 },
+            EOI => return Some(at + 2),
+            _ => {
+                let length = length_at(at + 2)?;
+                if length < 2 {
+                    return None;
+                }
+                at = at.checked_add(2 + length)?;
+                in_scan = marker == SOS || in_scan;
+            }
+        }
+    }
+    None
 }
 
 /// Drops EXIF and the text and time chunks (which cameras and editors fill).

@@ -330,15 +330,16 @@ async fn target_and_ticket(
     Ok((target, ticket))
 }
 
-/// The template with `{phone}` and `{text}` filled in, JSON-escaped when the template
-/// is JSON.
+/// The template with `{phone}` and `{text}` filled in: JSON-escaped when the template
+/// is JSON, URL-encoded when it is a form (so a `&` or `=` in the text stays text).
 fn fill(template: &str, phone: &str, text: &str) -> String {
     let escape = |value: &str| {
         if is_json(template) {
             let quoted = serde_json::to_string(value).expect("a string serialises");
             quoted[1..quoted.len() - 1].to_owned()
         } else {
-            value.to_owned()
+            let pair = serde_urlencoded::to_string([("v", value)]).expect("a string encodes");
+            pair["v=".len()..].to_owned()
         }
     };
     template
@@ -385,6 +386,16 @@ mod tests {
         assert_eq!(value["phone"], "13800001111");
         assert_eq!(value["text"], "查询码 \"AB\"\n");
         assert_eq!(fill("to={phone}&msg={text}", "1", "hi"), "to=1&msg=hi");
+        // A form's values are URL-encoded: the text cannot add fields of its own.
+        let form = fill("to={phone}&msg={text}", "13800001111", "码 AB&to=110 =?");
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(&form).unwrap();
+        assert_eq!(
+            fields,
+            [
+                ("to".to_owned(), "13800001111".to_owned()),
+                ("msg".to_owned(), "码 AB&to=110 =?".to_owned())
+            ]
+        );
         assert_eq!(
             content_type("to={phone}"),
             "application/x-www-form-urlencoded"

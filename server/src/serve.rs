@@ -129,6 +129,11 @@ impl AppState {
     pub fn session_ttl(&self) -> time::Duration {
         time::Duration::hours(i64::from(self.config.session_hours))
     }
+
+    /// The longest a session lasts from its sign-in, however often it is used.
+    pub fn session_max_age(&self) -> time::Duration {
+        time::Duration::hours(i64::from(self.config.session_max_hours.max(1)))
+    }
 }
 
 /// The whole application: `/healthz`, the JSON API under `/api`, and the app shell.
@@ -197,6 +202,10 @@ pub async fn serve(
         store.clone(),
         std::time::Duration::from_secs(5),
     ));
+    let sessions = tokio::spawn(purge_sessions_forever(
+        state.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
     let poller = tokio::spawn(crate::open311_forward::poll_forever(
         state.clone(),
         std::time::Duration::from_secs(state.config.open311_poll_secs.max(1)),
@@ -228,8 +237,28 @@ pub async fn serve(
     sweep.abort();
     outbox.abort();
     poller.abort();
+    sessions.abort();
     store.close().await;
     result
+}
+
+/// Deletes expired sessions every `every` (they are refused already; this keeps the
+/// table small), until aborted.
+async fn purge_sessions_forever(state: AppState, every: std::time::Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let now = time::OffsetDateTime::now_utc();
+        match state
+            .store
+            .purge_sessions(now, now - state.session_max_age())
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+            Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
+        }
+    }
 }
 
 /// Resolves on ctrl-c or SIGTERM.

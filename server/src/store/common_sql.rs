@@ -16,10 +16,10 @@ use time::OffsetDateTime;
 
 use crate::store::rows::{self as read, RowExt as _};
 use crate::store::{
-    Created, FieldRecordRow, Page, FieldRevision, FieldSaved, MediaRecord, NewEvent, NewStaff, Notice,
-    ReferenceData, StaffRecord, StoreError, StoreResult, TicketFilter, TicketRecord, TicketVersion,
-    attach_responsibilities, calendar_from_years, keywords_to_text, roles_to_text, shape_to_text,
-    stored_time,
+    Created, FieldRecordRow, FieldRevision, FieldSaved, MediaRecord, NewEvent, NewStaff, Notice,
+    Page, ReferenceData, StaffRecord, StoreError, StoreResult, TicketFilter, TicketRecord,
+    TicketVersion, attach_responsibilities, calendar_from_years, keywords_to_text, roles_to_text,
+    shape_to_text, stored_time,
 };
 
 pub(crate) async fn ping(pool: &Pool) -> StoreResult<()> {
@@ -275,20 +275,36 @@ pub(crate) async fn delete_session(pool: &Pool, token_hash: &[u8]) -> StoreResul
     Ok(())
 }
 
+pub(crate) async fn purge_sessions(
+    pool: &Pool,
+    now: OffsetDateTime,
+    born_after: OffsetDateTime,
+) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR created_at <= $2")
+        .bind(stored_time(now))
+        .bind(stored_time(born_after))
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 pub(crate) async fn touch_session(
     pool: &Pool,
     token_hash: &[u8],
     now: OffsetDateTime,
     new_expiry: OffsetDateTime,
+    born_after: OffsetDateTime,
 ) -> StoreResult<Option<StaffProfile>> {
     let row = sqlx::query(
         "SELECT s.id, s.username, s.display_name, s.roles
          FROM sessions x JOIN staff s ON s.id = x.staff_id
-         WHERE x.token_hash = $1 AND x.expires_at > $2 AND s.disabled = $3",
+         WHERE x.token_hash = $1 AND x.expires_at > $2 AND s.disabled = $3
+           AND x.created_at > $4",
     )
     .bind(token_hash)
     .bind(stored_time(now))
     .bind(false)
+    .bind(stored_time(born_after))
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -446,11 +462,32 @@ pub(crate) async fn save_field_revision(pool: &Pool, r: &FieldRevision) -> Store
     })
 }
 
-pub(crate) async fn append_event(pool: &Pool, ticket_id: i64, event: &NewEvent) -> StoreResult<()> {
+pub(crate) async fn append_field_event(
+    pool: &Pool,
+    device_id: &str,
+    record_id: &str,
+    ticket_id: i64,
+    event: &NewEvent,
+) -> StoreResult<bool> {
     let mut tx = pool.begin().await?;
-    insert_events(&mut tx, ticket_id, event).await?;
+    // Of two syncs at once, one links the record (the other waits for its row, then
+    // finds it linked) and only that one writes the entry.
+    let linked = sqlx::query(
+        "UPDATE field_records SET ticket_id = $1
+         WHERE device_id = $2 AND record_id = $3 AND ticket_id IS NULL",
+    )
+    .bind(ticket_id)
+    .bind(device_id)
+    .bind(record_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if linked {
+        insert_events(&mut tx, ticket_id, event).await?;
+    }
     tx.commit().await?;
-    Ok(())
+    Ok(linked)
 }
 
 pub(crate) async fn link_field_ticket(

@@ -103,12 +103,21 @@ macro_rules! impl_store_with_common_sql {
                 token_hash: &[u8],
                 now: ::time::OffsetDateTime,
                 new_expiry: ::time::OffsetDateTime,
+                born_after: ::time::OffsetDateTime,
             ) -> $crate::store::StoreResult<Option<::gridline_core::api::auth::StaffProfile>> {
-                common::touch_session(&self.pool, token_hash, now, new_expiry).await
+                common::touch_session(&self.pool, token_hash, now, new_expiry, born_after).await
             }
 
             async fn delete_session(&self, token_hash: &[u8]) -> $crate::store::StoreResult<()> {
                 common::delete_session(&self.pool, token_hash).await
+            }
+
+            async fn purge_sessions(
+                &self,
+                now: ::time::OffsetDateTime,
+                born_after: ::time::OffsetDateTime,
+            ) -> $crate::store::StoreResult<u64> {
+                common::purge_sessions(&self.pool, now, born_after).await
             }
 
             async fn create_ticket(
@@ -159,12 +168,14 @@ macro_rules! impl_store_with_common_sql {
                 common::save_field_revision(&self.pool, revision).await
             }
 
-            async fn append_event(
+            async fn append_field_event(
                 &self,
+                device_id: &str,
+                record_id: &str,
                 ticket_id: i64,
                 event: &$crate::store::NewEvent,
-            ) -> $crate::store::StoreResult<()> {
-                common::append_event(&self.pool, ticket_id, event).await
+            ) -> $crate::store::StoreResult<bool> {
+                common::append_field_event(&self.pool, device_id, record_id, ticket_id, event).await
             }
 
             async fn link_field_ticket(
@@ -1330,14 +1341,23 @@ pub trait Store: Send + Sync + 'static {
         staff_id: i64,
         expires_at: OffsetDateTime,
     ) -> StoreResult<()>;
-    /// The staff member of a live session; slides its expiry to `new_expiry`.
+    /// The staff member of a live session (not expired, signed in after `born_after`);
+    /// slides its expiry to `new_expiry`.
     async fn touch_session(
         &self,
         token_hash: &[u8],
         now: OffsetDateTime,
         new_expiry: OffsetDateTime,
+        born_after: OffsetDateTime,
     ) -> StoreResult<Option<StaffProfile>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Deletes the sessions that expired by `now` or were signed in at `born_after`
+    /// or before; returns how many.
+    async fn purge_sessions(
+        &self,
+        now: OffsetDateTime,
+        born_after: OffsetDateTime,
+    ) -> StoreResult<u64>;
 
     /// Stores a new ticket with its first timeline entries; a client id seen before
     /// returns the ticket made then, unchanged.
@@ -1371,9 +1391,16 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a revision of a field record once; the record's newest revision moves only
     /// forward.
     async fn save_field_revision(&self, revision: &FieldRevision) -> StoreResult<FieldSaved>;
-    /// Adds an entry to a ticket's timeline that changes nothing else (a verification
-    /// visit).
-    async fn append_event(&self, ticket_id: i64, event: &NewEvent) -> StoreResult<()>;
+    /// Links a field record to a ticket and adds its entry (a verification visit) to
+    /// the ticket's timeline, in one transaction and once: `false` when the record was
+    /// linked already (the same revision synced twice at once).
+    async fn append_field_event(
+        &self,
+        device_id: &str,
+        record_id: &str,
+        ticket_id: i64,
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
     /// Links a field record to a ticket (a finding reported upward, a verification).
     async fn link_field_ticket(
         &self,

@@ -63,13 +63,12 @@ pub(crate) async fn follow(
     .bind(cap)
     .execute(pool)
     .await?;
-    let following = sqlx::query(
-        "SELECT 1 FROM push_follows WHERE subscription_id = $1 AND ticket_id = $2",
-    )
-    .bind(subscription_id)
-    .bind(ticket_id)
-    .fetch_optional(pool)
-    .await?;
+    let following =
+        sqlx::query("SELECT 1 FROM push_follows WHERE subscription_id = $1 AND ticket_id = $2")
+            .bind(subscription_id)
+            .bind(ticket_id)
+            .fetch_optional(pool)
+            .await?;
     Ok(following.is_some())
 }
 

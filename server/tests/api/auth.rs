@@ -12,6 +12,7 @@ crate::both_backends!(
     wrong_or_unknown_credentials_look_the_same,
     failed_sign_ins_are_throttled,
     wrong_passwords_at_once_stop_at_the_limit,
+    sessions_end_at_their_absolute_lifetime_and_are_purged,
 );
 
 async fn add_staff(app: &TestApp, username: &str, password: &str) {
@@ -218,4 +219,61 @@ mod public_https {
         assert!(!cookie.contains("Secure"), "{cookie}");
         assert_eq!(hsts, None);
     }
+}
+
+/// Finding 17: a session used all the time still ends at its absolute lifetime
+/// (`GRIDLINE_SESSION_MAX_HOURS`), and expired sessions are deleted, not only refused.
+async fn sessions_end_at_their_absolute_lifetime_and_are_purged(app: &TestApp) {
+    add_staff(app, "worker12", "s3cret pass").await;
+    let client = reqwest::Client::new();
+    let response = client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "worker12", "password": "s3cret pass"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let me = || {
+        client
+            .get(app.url("/api/v1/auth/me"))
+            .header("cookie", cookie.clone())
+            .send()
+    };
+    assert_eq!(me().await.unwrap().status(), 200);
+    let token = cookie.split_once('=').unwrap().1;
+    let token_hash = gridline_server::auth::token_hash(token);
+    let now = time::OffsetDateTime::now_utc();
+    let ttl = time::Duration::hours(12);
+    // Used within its idle time, but signed in longer ago than the lifetime allows:
+    // refused (the store is asked as the server asks it).
+    let past_lifetime = now + time::Duration::seconds(1);
+    assert!(
+        app.store
+            .touch_session(&token_hash, now, now + ttl, past_lifetime)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let within = now - time::Duration::hours(72);
+    assert!(
+        app.store
+            .touch_session(&token_hash, now, now + ttl, within)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Purged: the row is gone, and the cookie no longer signs anyone in.
+    assert_eq!(app.store.purge_sessions(now, within).await.unwrap(), 0);
+    assert_eq!(
+        app.store.purge_sessions(now, past_lifetime).await.unwrap(),
+        1
+    );
+    expect_error(me().await.unwrap(), 401, "unauthenticated").await;
 }

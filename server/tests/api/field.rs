@@ -15,6 +15,7 @@ crate::both_backends!(
     newer_revisions_win_whatever_the_order,
     findings_reported_upward_become_one_ticket_and_verifications_go_on_it,
     workers_stay_inside_their_grids,
+    a_visit_synced_twice_at_once_is_one_entry,
 );
 
 const GRID: &str = "D01-S01-C01-G02";
@@ -253,4 +254,35 @@ async fn workers_stay_inside_their_grids(app: &TestApp) {
         )
         .await;
     expect_error(response, 422, "validation_failed").await;
+}
+
+/// Finding 16: a verification visit's entry and its link are written together, so one
+/// revision synced twice at once (two tabs, a retry racing the first answer) is one
+/// entry on the ticket.
+async fn a_visit_synced_twice_at_once_is_one_entry(app: &TestApp) {
+    worker(app).await;
+    let report = finding("finding-raced", 1, "路灯不亮", "report_upward");
+    let code = sync(app, &batch(vec![report])).await.results[0]
+        .ticket_code
+        .clone()
+        .expect("a ticket");
+    let rounds = 6;
+    for round in 0..rounds {
+        let mut visit = finding(&format!("visit-raced-{round}"), 1, "回访", "verification");
+        visit["ticket_code"] = json!(code);
+        let body = batch(vec![visit]);
+        let (a, b) = tokio::join!(sync(app, &body), sync(app, &body));
+        assert_eq!(a.results[0].ticket_code.as_deref(), Some(code.as_str()));
+        assert_eq!(b.results[0].ticket_code.as_deref(), Some(code.as_str()));
+    }
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    let visits = app
+        .store
+        .ticket_timeline(ticket.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "verification")
+        .count();
+    assert_eq!(visits, rounds, "one entry per visit");
 }

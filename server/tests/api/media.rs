@@ -11,6 +11,7 @@ use crate::helpers::{Db, TestApp, expect_error, sign_in_as};
 crate::both_backends!(
     uploads_are_checked_by_content_and_capped,
     stored_photos_have_no_gps,
+    nothing_after_the_image_survives,
     complaints_and_updates_carry_media_shown_only_through_the_ticket,
     media_nothing_names_are_deleted_after_the_grace_period,
 );
@@ -62,6 +63,15 @@ fn photo_with_gps() -> Vec<u8> {
     jpeg.extend(exif);
     jpeg.extend(&PHOTO[2..]);
     jpeg
+}
+
+/// The fixture photo made a different medium: its JFIF vertical density set to `n`
+/// (bytes appended after the image would not do: they are cut off).
+fn photo_variant(n: u8) -> Vec<u8> {
+    let mut photo = PHOTO.to_vec();
+    assert_eq!(&photo[6..11], b"JFIF\0");
+    photo[17] = n;
+    photo
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -192,7 +202,7 @@ async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &
     expect_error(response, 422, "validation_failed").await;
     let response = act(json!({"action": "progress", "note": "已到现场", "media": [png.id]})).await;
     assert_eq!(response.status(), 200);
-    let secret = uploaded(app, &[PHOTO, b"internal"].concat()).await;
+    let secret = uploaded(app, &photo_variant(2)).await;
     let response = act(json!({
         "action": "progress", "note": "内部记录", "public": false, "media": [secret.id]
     }))
@@ -235,7 +245,7 @@ async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &
     // Wrong proof, an internal photo, a medium of no entry: the same 404.
     expect_error(fetch(png.id.clone(), "0000").await, 404, "not_found").await;
     expect_error(fetch(secret.id.clone(), "5678").await, 404, "not_found").await;
-    let stray = uploaded(app, &[PHOTO, b"stray"].concat()).await;
+    let stray = uploaded(app, &photo_variant(3)).await;
     expect_error(fetch(stray.id, "5678").await, 404, "not_found").await;
     // Staff who handle the ticket fetch internal media too.
     let response = app
@@ -298,7 +308,7 @@ async fn anonymous_uploads_are_limited_per_address() {
         .unwrap();
     for i in 0..3u8 {
         // Different bytes each time: the limit counts requests, not media.
-        uploaded(&app, &[PHOTO, &[i]].concat()).await;
+        uploaded(&app, &photo_variant(10 + i)).await;
     }
     let error = expect_error(
         upload(&app, PHOTO.to_vec(), "image/jpeg").await,
@@ -395,11 +405,11 @@ async fn anonymous_uploads_have_a_byte_budget_per_address() {
         .await
         .unwrap();
     for i in 0..3u8 {
-        uploaded(&app, &[PHOTO, &[i]].concat()).await;
+        uploaded(&app, &photo_variant(10 + i)).await;
     }
     // The fourth photo would pass the budget (the count is far from its limit).
     let error = expect_error(
-        upload(&app, [PHOTO, &[9]].concat(), "image/jpeg").await,
+        upload(&app, photo_variant(9), "image/jpeg").await,
         429,
         "rate_limited",
     )
@@ -415,10 +425,40 @@ async fn anonymous_uploads_have_a_byte_budget_per_address() {
         .client
         .post(app.url("/api/v1/media"))
         .header("x-csrf-token", &token)
-        .body([PHOTO, &[10]].concat())
+        .body(photo_variant(20))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
     app.stop().await;
+}
+
+/// Finding 12: what follows a JPEG's end (an MPF file's secondary image with its own
+/// EXIF and GPS, or anything appended) is cut off, and the MPF index is dropped; the
+/// picture itself is kept byte for byte.
+async fn nothing_after_the_image_survives(app: &TestApp) {
+    assert_eq!(
+        &PHOTO[PHOTO.len() - 2..],
+        [0xFF, 0xD9],
+        "the fixture ends at its EOI"
+    );
+    // An MPF index (APP2 "MPF\0") after SOI, then the photo, then a second JPEG whose
+    // EXIF carries GPS, then some more bytes.
+    let mpf = b"MPF\0MM\0*\0\0\0\x08\0\0";
+    let mut file = vec![0xFF, 0xD8, 0xFF, 0xE2];
+    file.extend(u16::try_from(mpf.len() + 2).unwrap().to_be_bytes());
+    file.extend(mpf);
+    file.extend(&PHOTO[2..]);
+    file.extend(photo_with_gps());
+    file.extend(b"trailing words: 36.0667N 120.3826E");
+    let stored = uploaded(app, &file).await;
+    let bytes = app.media.get(&stored.id).await.unwrap();
+    assert!(
+        !contains(&bytes, b"Exif"),
+        "the second image's EXIF is gone"
+    );
+    assert!(!contains(&bytes, b"MPF"), "the MPF index is gone");
+    assert!(!contains(&bytes, b"trailing"), "nothing appended is kept");
+    assert!(contains(&bytes, b"ICC_PROFILE"), "the colour profile stays");
+    assert_eq!(&bytes[..], PHOTO);
 }
