@@ -182,15 +182,23 @@ pub fn set_station_device(token: Option<String>) {
 }
 
 /// Uploads a photo or voice note (its bytes as the body); the server says what it is.
-pub async fn upload_media(blob: &web_sys::Blob) -> Result<MediaResponse, ApiError> {
+/// Only the uploader attaches it: a staff session (its cookie), a station tablet (its
+/// device token), or a resident's device, named by `device_secret`, the secret its
+/// complaint is filed with.
+pub async fn upload_media(
+    blob: &web_sys::Blob,
+    device_secret: Option<&str>,
+) -> Result<MediaResponse, ApiError> {
     let device = STATION_DEVICE.with(|d| d.borrow().clone());
     send_write(|| {
-        let builder = with_csrf(Request::post(&url("/media")))
+        let mut builder = with_csrf(Request::post(&url("/media")))
             .header("content-type", "application/octet-stream");
-        let builder = match &device {
-            Some(token) => builder.header(DEVICE_HEADER, token),
-            None => builder,
-        };
+        if let Some(token) = &device {
+            builder = builder.header(DEVICE_HEADER, token);
+        }
+        if let Some(secret) = device_secret {
+            builder = builder.header(DEVICE_SECRET_HEADER, secret);
+        }
         builder.body(blob.clone()).map_err(|_| ApiError::Network)
     })
     .await

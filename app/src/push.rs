@@ -139,7 +139,9 @@ pub fn NotifyButton(code: String, proof: Proof) -> impl IntoView {
         .into_any()
 }
 
-/// "Notify me of my queue" for the signed-in staff member.
+/// "Notify me of my queue" for the signed-in staff member. The server keeps it for
+/// this session only (it ends at sign-out), so where permission was given before it
+/// subscribes again at once for the new session.
 #[component]
 pub fn StaffNotifyButton() -> impl IntoView {
     let i18n = use_i18n();
@@ -147,7 +149,7 @@ pub fn StaffNotifyButton() -> impl IntoView {
         return ().into_any();
     }
     let state = RwSignal::new(State::initial());
-    let turn_on = move |()| {
+    let turn_on = move || {
         state.set(State::Working);
         leptos::task::spawn_local(async move {
             let result = async {
@@ -159,7 +161,10 @@ pub fn StaffNotifyButton() -> impl IntoView {
             state.set(State::after(result.await));
         });
     };
-    view! { <Notify state turn_on=Callback::new(turn_on) label=Key::StaffNotifyOn on=Key::StaffNotifyEnabled /> }
+    if permission() == NotificationPermission::Granted {
+        turn_on();
+    }
+    view! { <Notify state turn_on=Callback::new(move |()| turn_on()) label=Key::StaffNotifyOn on=Key::StaffNotifyEnabled /> }
         .into_any()
 }
 

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
+use crate::media::Uploader;
 use crate::reference::Snapshot;
 use crate::store::{FieldRevision, FieldSaved, NewEvent, Store, TicketFilter, TicketRecord};
 
@@ -166,13 +167,18 @@ async fn sync_one(
             if !snapshot.matters.contains_key(&f.matter_code) {
                 return Err(refuse(format!("no such matter type {}", f.matter_code)));
             }
-            let found = store.find_media(&f.media).await?;
+            // Only what this worker uploaded (a medium's id alone proves nothing).
+            let found = store
+                .find_media(&f.media, &[Uploader::Staff(staff.id).key()])
+                .await?;
             if let Some(missing) = f
                 .media
                 .iter()
                 .find(|id| !found.iter().any(|m| &m.id == *id))
             {
-                return Err(refuse(format!("medium {missing} is not uploaded yet")));
+                return Err(refuse(format!(
+                    "medium {missing} is not uploaded yet (from this account)"
+                )));
             }
             if let Some(code) = &f.ticket_code {
                 let ticket = store
@@ -221,7 +227,7 @@ async fn sync_one(
     {
         match f.outcome {
             Outcome::ReportUpward => {
-                let ticket = report_upward(store, snapshot, device_id, f, now).await?;
+                let ticket = report_upward(store, snapshot, staff, device_id, f, now).await?;
                 store
                     .link_field_ticket(device_id, &f.record_id, ticket.id)
                     .await?;
@@ -267,6 +273,7 @@ async fn sync_one(
 async fn report_upward(
     store: &dyn Store,
     snapshot: &Snapshot,
+    staff: &StaffProfile,
     device_id: &str,
     f: &Finding,
     now: OffsetDateTime,
@@ -292,7 +299,10 @@ async fn report_upward(
         media: f.media.clone(),
         ..Default::default()
     };
-    let (ticket, _) =
-        crate::tickets::create(store, snapshot, request, Channel::GridWorker, now).await?;
+    let filer = crate::tickets::Filer {
+        uploaders: vec![Uploader::Staff(staff.id)],
+        ..Channel::GridWorker.into()
+    };
+    let (ticket, _) = crate::tickets::create(store, snapshot, request, filer, now).await?;
     Ok(ticket)
 }

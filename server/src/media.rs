@@ -27,6 +27,40 @@ pub enum MediaError {
     TooLarge { kind: &'static str, limit: usize },
 }
 
+/// Who uploaded a medium. Its id is the hash of its bytes, so knowing the id (from a
+/// ticket page, a log, the photo itself) is no proof of having sent it: only an
+/// uploader attaches it to a complaint, an update or a field record. Having the bytes
+/// is enough: whoever uploads the same photo is an uploader of it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uploader {
+    /// A signed-in staff member (in any of their sessions).
+    Staff(i64),
+    /// An enrolled station tablet.
+    Station(i64),
+    /// A resident's device, by the hash of its `device_secret`.
+    Device(String),
+}
+
+impl Uploader {
+    /// The resident device that names itself with `secret`.
+    pub fn device(secret: &str) -> Uploader {
+        Uploader::Device(crate::tickets::secret_hash(secret))
+    }
+
+    /// How it is kept beside the medium.
+    pub fn key(&self) -> String {
+        match self {
+            Uploader::Staff(id) => format!("staff:{id}"),
+            Uploader::Station(id) => format!("station:{id}"),
+            Uploader::Device(hash) => format!("device:{hash}"),
+        }
+    }
+
+    pub fn keys(uploaders: &[Uploader]) -> Vec<String> {
+        uploaders.iter().map(Uploader::key).collect()
+    }
+}
+
 /// What the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sniffed {

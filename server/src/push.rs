@@ -112,6 +112,10 @@ pub struct Payload {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Item {
     subscription: i64,
+    /// For a staff member's queue: whom it was for. Sent only while the subscription is
+    /// still theirs (not after signing out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    staff: Option<i64>,
     #[serde(flatten)]
     payload: Payload,
 }
@@ -244,13 +248,14 @@ impl Audience {
     }
 }
 
-fn item(subscription: &PushSubscription, payload: Payload) -> NewOutboxItem {
+fn item(subscription: &PushSubscription, staff: Option<i64>, payload: Payload) -> NewOutboxItem {
     NewOutboxItem {
         kind: PUSH.into(),
         target_id: None,
         lane: format!("{PUSH}:{}", subscription.id),
         payload: serde_json::to_string(&Item {
             subscription: subscription.id,
+            staff,
             payload,
         })
         .expect("a push item serialises"),
@@ -273,7 +278,8 @@ pub async fn items_for(
         .iter()
         .any(|e| staff_news(ticket, e, matters, true).is_some())
     {
-        store.staff_subscriptions().await?
+        // Sessions expire by the clock on the wall, whatever time the step is at.
+        store.staff_subscriptions(OffsetDateTime::now_utc()).await?
     } else {
         Vec::new()
     };
@@ -286,6 +292,7 @@ pub async fn items_for(
                 let code = &ticket.tracking_code;
                 items.push(item(
                     &member.subscription,
+                    member.subscription.staff_id,
                     Payload {
                         title: if zh {
                             "网格通工单".into()
@@ -316,7 +323,11 @@ pub async fn resident_items(
     let mut items = Vec::new();
     for event in events.iter().filter(|e| e.public) {
         for follower in followers.iter().filter(|f| f.staff_id.is_none()) {
-            items.push(item(follower, for_resident(ticket, event, &follower.lang)));
+            items.push(item(
+                follower,
+                None,
+                for_resident(ticket, event, &follower.lang),
+            ));
         }
     }
     Ok(items)
@@ -349,6 +360,10 @@ pub async fn deliver(
         // Forgotten meanwhile: nothing to send.
         return Ok(Sent::Gone);
     };
+    if item.staff.is_some() && item.staff != subscription.staff_id {
+        // The staff member signed out of that browser meanwhile.
+        return Ok(Sent::Gone);
+    }
     let key = B64
         .decode(&subscription.p256dh)
         .ok()

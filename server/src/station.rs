@@ -253,6 +253,8 @@ pub async fn file(
     }
     let filer = Filer {
         channel: Channel::Station,
+        // What this tablet uploaded, not another's.
+        uploaders: vec![crate::media::Uploader::Station(device.id)],
         station: Some((device.station.id, filing.consent)),
         outbox: if sms {
             vec![crate::notify::Message::StationFiled.sms()]

@@ -20,6 +20,7 @@ use gridline_core::{ErrorCode, FieldError, FieldIssue, Role};
 use time::OffsetDateTime;
 
 use crate::error::{AppError, AppResult};
+use crate::media::Uploader;
 use crate::reference::Snapshot;
 use crate::store::{
     Created, NewEvent, NewOutboxItem, Store, StoreError, TicketRecord, TicketVersion,
@@ -48,21 +49,30 @@ fn event(at: OffsetDateTime, kind: &str, public: bool, note: impl Into<String>) 
     }
 }
 
-/// Checks that the server has every medium `ids` names, and no more photos or voice
-/// notes than one step may carry; refuses the whole request otherwise (nothing is
-/// stored half).
-async fn stored_media(store: &dyn Store, field: &str, ids: &[String]) -> AppResult<Vec<String>> {
+/// Checks that every medium `ids` names is stored and was uploaded by one of
+/// `uploaders`, and that there are no more photos or voice notes than one step may
+/// carry; refuses the whole request otherwise (nothing is stored half). A medium
+/// someone else uploaded is refused as an unknown one: the answer does not tell
+/// whether a photo is on the server.
+async fn stored_media(
+    store: &dyn Store,
+    field: &str,
+    ids: &[String],
+    uploaders: &[Uploader],
+) -> AppResult<Vec<String>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let found = store.find_media(ids).await?;
+    let found = store.find_media(ids, &Uploader::keys(uploaders)).await?;
     let mut errors = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         if !found.iter().any(|m| &m.id == id) {
             errors.push(FieldError {
                 field: format!("{field}[{i}]"),
                 issue: FieldIssue::Invalid,
-                message: "no such medium: upload it first (POST /api/v1/media)".into(),
+                message: "no such medium of yours: upload it first (POST /api/v1/media, \
+                          from the device, session or tablet that files it)"
+                    .into(),
             });
         }
     }
@@ -131,6 +141,8 @@ fn unrouted_note(reason: Unrouted) -> &'static str {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filer {
     pub channel: Channel,
+    /// Who may have uploaded the complaint's media.
+    pub uploaders: Vec<Uploader>,
     pub station: Option<(i64, Consent)>,
     pub outbox: Vec<NewOutboxItem>,
     pub follows: Option<TicketRecord>,
@@ -140,6 +152,7 @@ impl From<Channel> for Filer {
     fn from(channel: Channel) -> Filer {
         Filer {
             channel,
+            uploaders: Vec::new(),
             station: None,
             outbox: Vec::new(),
             follows: None,
@@ -226,7 +239,7 @@ pub async fn create(
         consent: filer.station.map(|(_, consent)| consent),
         merged_into: None,
     };
-    let media = stored_media(store, "media", &request.media).await?;
+    let media = stored_media(store, "media", &request.media, &filer.uploaders).await?;
     let mut events = vec![NewEvent {
         media,
         ..event(now, "received", true, "")
@@ -713,7 +726,13 @@ async fn act_as(
         unit_code: own_unit.or_else(|| target.map(str::to_owned)),
         public: public_step(request.action, request.public),
         note: request.note.trim().to_owned(),
-        media: stored_media(store, "media", &request.media).await?,
+        media: stored_media(
+            store,
+            "media",
+            &request.media,
+            staff_id.map(Uploader::Staff).as_slice(),
+        )
+        .await?,
     };
     transition(
         store,
@@ -900,7 +919,7 @@ pub async fn change_tier(
     save(store, snapshot, ticket, &expected, unit.as_deref(), &event).await
 }
 
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(secret.as_bytes()))
 }

@@ -251,6 +251,42 @@ describe("dispatch", () => {
     await handlerContext.close();
     await dispatcherContext.close();
   });
+
+  test("a staff member's queue notifications last as long as the session", async () => {
+    const context = await desk();
+    const subscription = push.subscription("/dispatcher-desk");
+    await context.addInitScript(fakeSubscription(subscription.endpoint, subscription.keys));
+    await context.grantPermissions(["notifications"], { origin: server.url });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const pushedFor = (code) =>
+      push.received.some((r) => r.path === "/dispatcher-desk" && r.plaintext?.includes(code));
+    const openConsole = async () => {
+      await page.goto(`${server.url}/staff/tickets`);
+      // Allowed before: the console subscribes by itself, no button to press.
+      await page.getByTestId("notify-on").waitFor();
+    };
+    await signInStaff(page, server, "dispatcher");
+    await openConsole();
+    const first = await fileComplaint({ lon: 100.0, lat: 20.0 });
+    await until(() => pushedFor(first), "the push of a ticket entering the queue");
+
+    // Signed out: the server forgets the subscription, nothing more is pushed to it.
+    await page.goto(`${server.url}/staff/`);
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await page.getByLabel("用户名").waitFor();
+    const unheard = await fileComplaint({ lon: 100.0, lat: 20.0 });
+
+    // Signed in again, the console subscribes again for the new session.
+    await signInStaff(page, server, "dispatcher");
+    await openConsole();
+    const again = await fileComplaint({ lon: 100.0, lat: 20.0 });
+    await until(() => pushedFor(again), "the push after signing in again");
+    assert.equal(pushedFor(unheard), false, "nothing pushed while signed out");
+    assert.deepEqual(push.received.filter((r) => r.error), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });
 
 async function openTicketGone(page, code) {

@@ -256,7 +256,12 @@ async fn send_due(database: &Database, outbox: Outbox, force: bool) -> Result<()
 /// Sends one complaint, updating it with the outcome; only a passing failure (to try
 /// again) is returned as an error.
 async fn send_one(database: &Database, complaint: &mut Complaint) -> Result<(), SyncProblem> {
-    sync::upload_media(database, &complaint.request.media).await?;
+    sync::upload_media(
+        database,
+        &complaint.request.media,
+        complaint.request.device_secret.as_deref(),
+    )
+    .await?;
     match api::file_ticket(&complaint.request).await {
         Ok(created) => {
             complaint.state = ComplaintState::Sent;

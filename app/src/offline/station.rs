@@ -274,7 +274,7 @@ async fn send_one(
     token: &str,
     filing: &mut QueuedFiling,
 ) -> Result<(), SyncProblem> {
-    sync::upload_media(database, &filing.media).await?;
+    sync::upload_media(database, &filing.media, None).await?;
     let request = SealedFilingRequest {
         client_id: filing.id.clone(),
         sealed: filing.sealed.clone(),

@@ -201,7 +201,7 @@ async fn send_chunk(
 ) -> Result<(), SyncProblem> {
     // Uploads and records are writes of a signed-in session: its CSRF token first.
     api::ensure_csrf().await.map_err(problem)?;
-    upload_media(database, chunk.iter().flat_map(|e| e.media())).await?;
+    upload_media(database, chunk.iter().flat_map(|e| e.media()), None).await?;
     let request = SyncRequest {
         device_id: device.to_owned(),
         records: chunk.iter().map(|e| e.record.clone()).collect(),
@@ -239,12 +239,15 @@ async fn send_chunk(
     Ok(())
 }
 
-/// Uploads the media among `ids` the server has not confirmed yet. Each upload's id is
-/// the hash of what the server stored, and must be the device's. A few at a time, so a
-/// slow link's round trips overlap instead of idling between photos.
+/// Uploads the media among `ids` the server has not confirmed yet, from the resident's
+/// device named by `device_secret` (staff and tablets are named by their session or
+/// token). Each upload's id is the hash of what the server stored, and must be the
+/// device's. A few at a time, so a slow link's round trips overlap instead of idling
+/// between photos.
 pub async fn upload_media<'a>(
     database: &Database,
     ids: impl IntoIterator<Item = &'a String>,
+    device_secret: Option<&str>,
 ) -> Result<(), SyncProblem> {
     let mut waiting = Vec::new();
     for id in ids {
@@ -257,7 +260,9 @@ pub async fn upload_media<'a>(
         }
     }
     for group in waiting.chunks(PARALLEL_UPLOADS) {
-        let uploads = group.iter().map(|m| api::upload_media(&m.blob));
+        let uploads = group
+            .iter()
+            .map(|m| api::upload_media(&m.blob, device_secret));
         let results = futures_util::future::join_all(uploads).await;
         for (media, result) in group.iter().zip(results) {
             let stored = result.map_err(problem)?;

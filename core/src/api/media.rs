@@ -4,6 +4,11 @@
 //! A medium's id is the SHA-256 (lowercase hex) of the bytes the server stored, after
 //! it removed the image's metadata (EXIF, GPS). Uploading the same bytes again gives
 //! the same id, so a retried upload never makes a second copy.
+//!
+//! Knowing an id is not having sent it: a medium is attached only by whoever uploaded
+//! it, a staff session, a station tablet (its `x-station-device`), or a resident's
+//! device, which names itself with [`super::ticket::DEVICE_SECRET_HEADER`] and files
+//! with the same `device_secret`.
 
 use serde::{Deserialize, Serialize};
 

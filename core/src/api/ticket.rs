@@ -92,6 +92,11 @@ pub struct CreateTicketRequest {
     pub follow: Option<String>,
 }
 
+/// Whether `secret` may be a device's secret: 16 to 128 visible ASCII characters.
+pub fn valid_device_secret(secret: &str) -> bool {
+    (16..=128).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// How long a nearby report's `reference` is (base64url).
 pub const NEARBY_REFERENCE_LEN: usize = 16;
 
@@ -150,7 +155,7 @@ impl CreateTicketRequest {
         }
         super::media::validate_media_ids(&mut v, "media", &self.media);
         if let Some(secret) = &self.device_secret
-            && !((16..=128).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic()))
+            && !valid_device_secret(secret)
         {
             v.add(
                 "device_secret",
@@ -266,7 +271,9 @@ pub struct TicketProof {
     pub phone_suffix: Option<String>,
 }
 
-/// The header that carries the device secret.
+/// The header that carries the device secret: a resident's proof of a ticket filed
+/// from that device, and the name of the device uploading media
+/// (`crate::api::media`). The server keeps only its hash.
 pub const DEVICE_SECRET_HEADER: &str = "x-device-secret";
 
 /// `POST /api/v1/tickets/{code}/actions`.

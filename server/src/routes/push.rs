@@ -67,7 +67,7 @@ fn checked(
     state: &AppState,
     subscription: &Subscription,
     requested_lang: Option<&str>,
-    staff_id: Option<i64>,
+    staff: Option<(i64, Vec<u8>)>,
 ) -> AppResult<NewPushSubscription> {
     let mut v = Validator::new();
     subscription.validate(&mut v);
@@ -118,7 +118,8 @@ fn checked(
             .trim_end_matches('=')
             .to_owned(),
         lang: lang.to_owned(),
-        staff_id,
+        staff_id: staff.as_ref().map(|(id, _)| *id),
+        session_hash: staff.map(|(_, hash)| hash),
     })
 }
 
@@ -181,20 +182,25 @@ pub async fn follow(
 #[utoipa::path(post, path = "/api/v1/push/staff", tag = "push",
     request_body = StaffSubscribeRequest,
     responses(
-        (status = 201, body = PushSubscribed, description = "this browser hears of what enters the staff member's queues"),
+        (status = 201, body = PushSubscribed, description = "this browser hears of what enters the staff member's queues until this session ends (sign-out or expiry)"),
         (status = 401, body = gridline_core::ErrorResponse),
         (status = 422, body = gridline_core::ErrorResponse),
     ))]
 pub async fn staff(
     State(state): State<AppState>,
     CurrentStaff(staff): CurrentStaff,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<StaffSubscribeRequest>,
 ) -> AppResult<(StatusCode, ApiJson<PushSubscribed>)> {
+    // The subscription lasts as long as the session it is made in.
+    let session = crate::auth::session_token(&headers)
+        .map(|token| crate::auth::token_hash(&token))
+        .ok_or_else(AppError::unauthenticated)?;
     let subscription = checked(
         &state,
         &request.subscription,
         request.lang.as_deref(),
-        Some(staff.id),
+        Some((staff.id, session)),
     )?;
     refuse_names_inside(&state, &subscription).await?;
     state.store.save_push_subscription(&subscription).await?;

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use crate::address::ClientAddress;
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::media::Uploader;
 use crate::serve::AppState;
 use crate::store::{TicketFilter, TicketRecord};
 use crate::tickets;
@@ -139,7 +140,8 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     ApiJson(request): ApiJson<CreateTicketRequest>,
 ) -> AppResult<(StatusCode, ApiJson<TicketCreatedResponse>)> {
-    let channel = match CurrentStaff::optional(&state, &method, &headers).await? {
+    let staff = CurrentStaff::optional(&state, &method, &headers).await?;
+    let channel = match staff {
         Some(_) => Channel::Staff,
         None => Channel::Resident,
     };
@@ -172,6 +174,12 @@ pub async fn create(
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let mut filer = tickets::Filer::from(channel);
+    // Media attach when this staff member, or this resident's device, uploaded them.
+    filer.uploaders = match (&staff, &request.device_secret) {
+        (Some(staff), _) => vec![Uploader::Staff(staff.0.id)],
+        (None, Some(secret)) => vec![Uploader::device(secret)],
+        (None, None) => Vec::new(),
+    };
     if let (Some(reference), Some(lon), Some(lat)) = (&request.follow, request.lon, request.lat)
         && gridline_core::api::ticket::valid_reference(reference)
     {

@@ -272,6 +272,7 @@ pub(crate) async fn delete_session(pool: &Pool, token_hash: &[u8]) -> StoreResul
         .bind(token_hash)
         .execute(pool)
         .await?;
+    push::end_staff_sessions(pool).await?;
     Ok(())
 }
 
@@ -285,6 +286,7 @@ pub(crate) async fn purge_sessions(
         .bind(stored_time(born_after))
         .execute(pool)
         .await?;
+    push::end_staff_sessions(pool).await?;
     Ok(done.rows_affected())
 }
 
@@ -548,7 +550,12 @@ pub(crate) async fn field_records(pool: &Pool, staff_id: i64) -> StoreResult<Vec
     Ok(records)
 }
 
-pub(crate) async fn insert_media(pool: &Pool, m: &MediaRecord) -> StoreResult<()> {
+pub(crate) async fn insert_media(
+    pool: &Pool,
+    m: &MediaRecord,
+    uploaders: &[String],
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
     // The id is the content's hash: the same bytes uploaded again are the same medium.
     sqlx::query(
         "INSERT INTO media (id, kind, content_type, size_bytes, created_at, last_uploaded_at)
@@ -560,8 +567,19 @@ pub(crate) async fn insert_media(pool: &Pool, m: &MediaRecord) -> StoreResult<()
     .bind(&m.content_type)
     .bind(m.size_bytes)
     .bind(stored_time(m.created_at))
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    for uploader in uploaders {
+        sqlx::query(
+            "INSERT INTO media_uploaders (media_id, uploader) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&m.id)
+        .bind(uploader)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -601,17 +619,27 @@ pub(crate) async fn delete_orphan_media(
     Ok(deleted)
 }
 
-pub(crate) async fn find_media(pool: &Pool, ids: &[String]) -> StoreResult<Vec<MediaRecord>> {
+pub(crate) async fn find_media(
+    pool: &Pool,
+    ids: &[String],
+    uploaders: &[String],
+) -> StoreResult<Vec<MediaRecord>> {
     let mut found = Vec::with_capacity(ids.len());
     for id in ids {
-        let row = sqlx::query(
-            "SELECT id, kind, content_type, size_bytes, created_at FROM media WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-        if let Some(row) = row {
-            found.push(read::media(&row)?);
+        for uploader in uploaders {
+            let row = sqlx::query(
+                "SELECT m.id, m.kind, m.content_type, m.size_bytes, m.created_at
+                 FROM media m JOIN media_uploaders u ON u.media_id = m.id
+                 WHERE m.id = $1 AND u.uploader = $2",
+            )
+            .bind(id)
+            .bind(uploader)
+            .fetch_optional(pool)
+            .await?;
+            if let Some(row) = row {
+                found.push(read::media(&row)?);
+                break;
+            }
         }
     }
     Ok(found)
@@ -1115,5 +1143,8 @@ pub(crate) async fn set_staff_disabled(
             .await?;
     }
     tx.commit().await?;
+    if disabled {
+        push::end_staff_sessions(pool).await?;
+    }
     Ok(())
 }

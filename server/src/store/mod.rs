@@ -205,15 +205,17 @@ macro_rules! impl_store_with_common_sql {
             async fn insert_media(
                 &self,
                 media: &$crate::store::MediaRecord,
+                uploaders: &[String],
             ) -> $crate::store::StoreResult<()> {
-                common::insert_media(&self.pool, media).await
+                common::insert_media(&self.pool, media, uploaders).await
             }
 
             async fn find_media(
                 &self,
                 ids: &[String],
+                uploaders: &[String],
             ) -> $crate::store::StoreResult<Vec<$crate::store::MediaRecord>> {
-                common::find_media(&self.pool, ids).await
+                common::find_media(&self.pool, ids, uploaders).await
             }
 
             async fn ticket_media(
@@ -547,8 +549,9 @@ macro_rules! impl_store_with_common_sql {
 
             async fn staff_subscriptions(
                 &self,
+                now: ::time::OffsetDateTime,
             ) -> $crate::store::StoreResult<Vec<$crate::store::StaffSubscription>> {
-                common::push::of_staff(&self.pool).await
+                common::push::of_staff(&self.pool, now).await
             }
 
             async fn forward_link(
@@ -1150,6 +1153,9 @@ pub struct NewPushSubscription {
     pub lang: String,
     /// The staff member it belongs to, for their queues.
     pub staff_id: Option<i64>,
+    /// The hash of the session that subscribed it for the staff member: the queue
+    /// notifications end with that session.
+    pub session_hash: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1410,8 +1416,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// The newest revision of each field record of `staff_id`, oldest first.
     async fn field_records(&self, staff_id: i64) -> StoreResult<Vec<FieldRecordRow>>;
-    /// Records a stored medium (nothing happens when it is known already).
-    async fn insert_media(&self, media: &MediaRecord) -> StoreResult<()>;
+    /// Records a stored medium (known already: uploaded again now) and who uploaded it
+    /// (`crate::media::Uploader::key`), in one transaction.
+    async fn insert_media(&self, media: &MediaRecord, uploaders: &[String]) -> StoreResult<()>;
     /// Deletes up to `limit` media rows nothing names, last uploaded before `before`,
     /// and returns their ids (their bytes are the caller's to delete).
     async fn delete_orphan_media(
@@ -1419,8 +1426,13 @@ pub trait Store: Send + Sync + 'static {
         before: OffsetDateTime,
         limit: u32,
     ) -> StoreResult<Vec<String>>;
-    /// The media among `ids` that are stored, in the order of `ids`.
-    async fn find_media(&self, ids: &[String]) -> StoreResult<Vec<MediaRecord>>;
+    /// The media among `ids` that are stored and were uploaded by one of `uploaders`,
+    /// in the order of `ids`.
+    async fn find_media(
+        &self,
+        ids: &[String],
+        uploaders: &[String],
+    ) -> StoreResult<Vec<MediaRecord>>;
     /// A medium on `ticket`'s timeline, and whether any public entry shows it.
     async fn ticket_media(
         &self,
@@ -1566,8 +1578,11 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_push_subscription(&self, id: i64) -> StoreResult<()>;
     /// The subscriptions following a ticket.
     async fn ticket_followers(&self, ticket_id: i64) -> StoreResult<Vec<PushSubscription>>;
-    /// Every enabled staff member's subscriptions, with their roles and units.
-    async fn staff_subscriptions(&self) -> StoreResult<Vec<StaffSubscription>>;
+    /// Every enabled staff member's subscriptions whose session is live at `now`, with
+    /// their roles and units. (A session past its absolute lifetime is purged within
+    /// the hour.)
+    async fn staff_subscriptions(&self, now: OffsetDateTime)
+    -> StoreResult<Vec<StaffSubscription>>;
 
     /// The ticket's link to an Open311 target, once it was sent there.
     async fn forward_link(

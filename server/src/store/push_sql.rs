@@ -26,13 +26,17 @@ fn subscription(row: &impl crate::store::rows::RowExt) -> StoreResult<PushSubscr
 
 pub(crate) async fn save(pool: &Pool, s: &NewPushSubscription) -> StoreResult<i64> {
     // The same browser subscribing again (new keys, another language, a staff member
-    // signing in) updates its one row.
+    // signing in) updates its one row; a resident's follow leaves a staff member's
+    // session on it as it was.
     let row = sqlx::query(
-        "INSERT INTO push_subscriptions (endpoint, p256dh, auth, lang, staff_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO push_subscriptions
+             (endpoint, p256dh, auth, lang, staff_id, session_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth,
              lang = excluded.lang,
-             staff_id = COALESCE(excluded.staff_id, push_subscriptions.staff_id)
+             staff_id = CASE WHEN excluded.session_hash IS NULL
+                 THEN push_subscriptions.staff_id ELSE excluded.staff_id END,
+             session_hash = COALESCE(excluded.session_hash, push_subscriptions.session_hash)
          RETURNING id",
     )
     .bind(&s.endpoint)
@@ -40,6 +44,7 @@ pub(crate) async fn save(pool: &Pool, s: &NewPushSubscription) -> StoreResult<i6
     .bind(&s.auth)
     .bind(&s.lang)
     .bind(s.staff_id)
+    .bind(s.session_hash.as_deref())
     .bind(stored_time(OffsetDateTime::now_utc()))
     .fetch_one(pool)
     .await?;
@@ -108,13 +113,21 @@ pub(crate) async fn followers(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<Pu
     rows.iter().map(subscription).collect()
 }
 
-pub(crate) async fn of_staff(pool: &Pool) -> StoreResult<Vec<StaffSubscription>> {
+/// Staff members' subscriptions whose session is live at `now` (not expired, not
+/// signed out, the account enabled).
+pub(crate) async fn of_staff(
+    pool: &Pool,
+    now: OffsetDateTime,
+) -> StoreResult<Vec<StaffSubscription>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS}, s.roles FROM push_subscriptions p
+         JOIN sessions x ON x.token_hash = p.session_hash AND x.staff_id = p.staff_id
          JOIN staff s ON s.id = p.staff_id
-         WHERE s.disabled = $1 ORDER BY p.id"
+         WHERE s.disabled = $1 AND x.expires_at > $2
+         ORDER BY p.id"
     )))
     .bind(false)
+    .bind(stored_time(now))
     .fetch_all(pool)
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -134,4 +147,29 @@ pub(crate) async fn of_staff(pool: &Pool) -> StoreResult<Vec<StaffSubscription>>
         });
     }
     Ok(out)
+}
+
+/// Ends the queue notifications of the subscriptions made by sessions that are gone
+/// (signed out, expired and purged): the staff member and session are taken off, and a
+/// subscription that then serves nothing (it follows no ticket) is forgotten.
+pub(crate) async fn end_staff_sessions(pool: &Pool) -> StoreResult<u64> {
+    let mut tx = pool.begin().await?;
+    let ended = sqlx::query(
+        "UPDATE push_subscriptions SET staff_id = NULL, session_hash = NULL
+         WHERE staff_id IS NOT NULL
+           AND (session_hash IS NULL
+                OR NOT EXISTS (SELECT 1 FROM sessions x WHERE x.token_hash = session_hash))",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "DELETE FROM push_subscriptions
+         WHERE staff_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM push_follows f WHERE f.subscription_id = id)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
 }

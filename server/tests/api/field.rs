@@ -140,8 +140,14 @@ async fn newer_revisions_win_whatever_the_order(app: &TestApp) {
 async fn findings_reported_upward_become_one_ticket_and_verifications_go_on_it(app: &TestApp) {
     worker(app).await;
     let photo = {
-        let r = reqwest::Client::new()
+        // Uploaded in the worker's session: only they attach it.
+        let r = app
+            .client
             .post(app.url("/api/v1/media"))
+            .header(
+                gridline_core::api::auth::CSRF_HEADER,
+                app.csrf_token().await.unwrap(),
+            )
             .body(include_bytes!("../fixtures/photo.jpg").to_vec())
             .send()
             .await

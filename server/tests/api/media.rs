@@ -14,14 +14,20 @@ crate::both_backends!(
     nothing_after_the_image_survives,
     complaints_and_updates_carry_media_shown_only_through_the_ticket,
     media_nothing_names_are_deleted_after_the_grace_period,
+    media_are_attached_only_by_whoever_uploaded_them,
 );
 
 const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
 const SMALL_PNG: &[u8] = include_bytes!("../fixtures/small.png");
 
+/// The secret of the resident's phone the tests upload and file from.
+const DEVICE: &str = "test-resident-phone-0001";
+
+/// Uploads `bytes` from the resident's phone ([`DEVICE`]).
 async fn upload(app: &TestApp, bytes: Vec<u8>, declared: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url("/api/v1/media"))
+        .header(gridline_core::api::ticket::DEVICE_SECRET_HEADER, DEVICE)
         .header("content-type", declared)
         .body(bytes)
         .send()
@@ -83,6 +89,7 @@ async fn uploads_are_checked_by_content_and_capped(app: &TestApp) {
     let text = b"this is not a photo, whatever its name says".to_vec();
     let response = reqwest::Client::new()
         .post(app.url("/api/v1/media"))
+        .header(gridline_core::api::ticket::DEVICE_SECRET_HEADER, DEVICE)
         .header("content-type", "image/jpeg")
         .header("content-disposition", "attachment; filename=\"photo.jpg\"")
         .body(text)
@@ -154,6 +161,7 @@ fn complaint(client_id: &str, media: &[&str]) -> Value {
         "description": "小区门口路灯不亮",
         "lon": 120.41, "lat": 36.069,
         "contact_phone": "13812345678",
+        "device_secret": DEVICE,
         "media": media,
     })
 }
@@ -163,7 +171,6 @@ async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &
         .await
         .unwrap();
     let photo = uploaded(app, PHOTO).await;
-    let png = uploaded(app, SMALL_PNG).await;
     let client = reqwest::Client::new();
 
     // Naming media the server does not have refuses the whole complaint.
@@ -193,6 +200,7 @@ async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &
     // The unit adds a public progress update with a photo, and an internal one.
     let handler = sign_in_as(app, Role::UnitHandler).await;
     app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    let png = upload_by(app, Uploader::Session, SMALL_PNG).await;
     let act = |body: Value| {
         let path = format!("/api/v1/tickets/{code}/actions");
         async move { app.post_json(&path, &body).await }
@@ -202,7 +210,7 @@ async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &
     expect_error(response, 422, "validation_failed").await;
     let response = act(json!({"action": "progress", "note": "已到现场", "media": [png.id]})).await;
     assert_eq!(response.status(), 200);
-    let secret = uploaded(app, &photo_variant(2)).await;
+    let secret = upload_by(app, Uploader::Session, &photo_variant(2)).await;
     let response = act(json!({
         "action": "progress", "note": "内部记录", "public": false, "media": [secret.id]
     }))
@@ -377,6 +385,7 @@ async fn hostile_heic_boxes_are_refused_at_once_and_stop_nothing() {
             tokio::spawn(async move {
                 reqwest::Client::new()
                     .post(url)
+                    .header(gridline_core::api::ticket::DEVICE_SECRET_HEADER, DEVICE)
                     .body(body)
                     .send()
                     .await
@@ -461,4 +470,170 @@ async fn nothing_after_the_image_survives(app: &TestApp) {
     assert!(!contains(&bytes, b"trailing"), "nothing appended is kept");
     assert!(contains(&bytes, b"ICC_PROFILE"), "the colour profile stays");
     assert_eq!(&bytes[..], PHOTO);
+}
+
+/// A resident's device (by its secret), a staff session or a station tablet uploads.
+enum Uploader<'a> {
+    Device(&'a str),
+    Session,
+    Tablet(&'a str),
+}
+
+async fn upload_by(app: &TestApp, by: Uploader<'_>, bytes: &[u8]) -> MediaResponse {
+    let request = match by {
+        Uploader::Device(secret) => reqwest::Client::new()
+            .post(app.url("/api/v1/media"))
+            .header(gridline_core::api::ticket::DEVICE_SECRET_HEADER, secret),
+        Uploader::Session => app.client.post(app.url("/api/v1/media")).header(
+            gridline_core::api::auth::CSRF_HEADER,
+            app.csrf_token().await.expect("signed in"),
+        ),
+        Uploader::Tablet(token) => reqwest::Client::new()
+            .post(app.url("/api/v1/media"))
+            .header(gridline_core::api::station::DEVICE_HEADER, token),
+    };
+    let response = request.body(bytes.to_vec()).send().await.unwrap();
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+/// A medium's id is the SHA-256 of its bytes: knowing it (from a ticket page, a log,
+/// the photo itself) must not let anyone else put that medium on their complaint or
+/// update. Only the device, staff member or tablet that uploaded it attaches it.
+async fn media_are_attached_only_by_whoever_uploaded_them(app: &TestApp) {
+    use crate::station::{enrolled, filing, issue_code, post_filing, sealed, station_with_code};
+    let client = reqwest::Client::new();
+    let code = station_with_code(app).await; // the reference data, an admin signed in
+    let file = |body: Value| {
+        let client = client.clone();
+        async move {
+            client
+                .post(app.url("/api/v1/tickets"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let with_secret = |client_id: &str, media: &[&str], secret: Option<&str>| {
+        let mut body = complaint(client_id, media);
+        match secret {
+            Some(secret) => body["device_secret"] = json!(secret),
+            None => _ = body.as_object_mut().unwrap().remove("device_secret"),
+        }
+        body
+    };
+
+    // The public names the uploading device: what no one could attach is refused.
+    for secret in [None, Some("short"), Some("has a space in it, so no")] {
+        let mut request = client.post(app.url("/api/v1/media")).body(PHOTO);
+        if let Some(secret) = secret {
+            request = request.header(gridline_core::api::ticket::DEVICE_SECRET_HEADER, secret);
+        }
+        let error = expect_error(request.send().await.unwrap(), 400, "bad_request").await;
+        assert!(
+            error.error.message.contains("x-device-secret"),
+            "{}",
+            error.error.message
+        );
+    }
+
+    // A resident's photo, uploaded from their phone.
+    let mine = "resident-phone-a-secret-0001";
+    let theirs = "someone-elses-phone-secret-02";
+    let photo = upload_by(app, Uploader::Device(mine), &photo_variant(7)).await;
+    // Another device, or no device at all, cannot file with it.
+    for secret in [Some(theirs), None] {
+        let response = file(with_secret("attach-other-1", &[&photo.id], secret)).await;
+        let error = expect_error(response, 422, "validation_failed").await;
+        assert_eq!(error.error.fields[0].field, "media[0]", "{secret:?}");
+    }
+    // The refusal is the one for an unknown id: it does not tell that the photo exists.
+    let unknown = "0".repeat(64);
+    let response = file(with_secret("attach-other-1", &[&unknown], Some(theirs))).await;
+    let unknown_error = expect_error(response, 422, "validation_failed").await;
+    let response = file(with_secret("attach-other-1", &[&photo.id], Some(theirs))).await;
+    let other_error = expect_error(response, 422, "validation_failed").await;
+    assert_eq!(
+        other_error.error.fields[0].message,
+        unknown_error.error.fields[0].message
+    );
+    // The uploading device files with it.
+    let response = file(with_secret("attach-mine-1", &[&photo.id], Some(mine))).await;
+    assert_eq!(response.status(), 201);
+    let ticket = response
+        .json::<TicketCreatedResponse>()
+        .await
+        .unwrap()
+        .tracking_code;
+    // Having the bytes is having the medium: the other device uploads the same photo
+    // itself, and may then file with it.
+    let same = upload_by(app, Uploader::Device(theirs), &photo_variant(7)).await;
+    assert_eq!(same.id, photo.id);
+    let response = file(with_secret("attach-other-2", &[&photo.id], Some(theirs))).await;
+    assert_eq!(response.status(), 201);
+
+    // Staff: one handler's upload is not another handler's, nor a resident's.
+    let first = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(first, "U-CM").await.unwrap();
+    let progress_photo = upload_by(app, Uploader::Session, &photo_variant(8)).await;
+    let response = file(with_secret(
+        "attach-staff-1",
+        &[&progress_photo.id],
+        Some(mine),
+    ))
+    .await;
+    expect_error(response, 422, "validation_failed").await;
+    let second = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(second, "U-CM").await.unwrap();
+    let act = |body: Value| {
+        let path = format!("/api/v1/tickets/{ticket}/actions");
+        async move { app.post_json(&path, &body).await }
+    };
+    assert_eq!(act(json!({"action": "accept"})).await.status(), 200);
+    let progress = |id: &str| json!({"action": "progress", "note": "已到现场", "media": [id]});
+    let error = expect_error(
+        act(progress(&progress_photo.id)).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error.error.fields[0].field, "media[0]");
+    // Nor the resident's photo on the ticket itself.
+    expect_error(act(progress(&photo.id)).await, 422, "validation_failed").await;
+    let own = upload_by(app, Uploader::Session, &photo_variant(9)).await;
+    assert_eq!(act(progress(&own.id)).await.status(), 200);
+
+    // A station tablet: another tablet (of the same station) cannot seal its photo in.
+    sign_in_as(app, Role::Admin).await;
+    let second_code = issue_code(app).await;
+    let counter_1 = enrolled(app, &code).await;
+    let counter_2 = enrolled(app, &second_code).await;
+    let tablet_photo = upload_by(
+        app,
+        Uploader::Tablet(&counter_1.device_token),
+        &photo_variant(10),
+    )
+    .await;
+    let sealed_by = |tablet: &gridline_core::api::station::EnrolledResponse, client_id: &str| {
+        sealed(
+            &tablet.device,
+            client_id,
+            &filing(client_id, std::slice::from_ref(&tablet_photo.id)),
+        )
+    };
+    let response = post_filing(
+        app,
+        &counter_2.device_token,
+        &sealed_by(&counter_2, "station-attach-2"),
+    )
+    .await;
+    expect_error(response, 422, "validation_failed").await;
+    let response = post_filing(
+        app,
+        &counter_1.device_token,
+        &sealed_by(&counter_1, "station-attach-1"),
+    )
+    .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
 }

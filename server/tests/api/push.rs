@@ -667,6 +667,7 @@ async fn a_name_that_resolves_inside_is_never_called(db: Db) {
             auth: subscription["keys"]["auth"].as_str().unwrap().to_owned(),
             lang: "zh".into(),
             staff_id: None,
+            session_hash: None,
         })
         .await
         .unwrap();
@@ -755,5 +756,152 @@ mod redirects {
     #[tokio::test]
     async fn postgres() {
         redirects_are_not_followed(Db::Postgres).await;
+    }
+}
+
+/// The staff subscriptions a push item of `ticket` was made for (by the subscription
+/// id in its payload), once every item of the ticket has been tried.
+async fn pushed_to(app: &TestApp, ticket: i64) -> Vec<i64> {
+    let rows = tried(app, ticket).await;
+    rows.iter()
+        .filter(|r| r.item.kind == "push")
+        .map(|r| {
+            let payload: Value = serde_json::from_str(&r.item.payload).unwrap();
+            payload["subscription"].as_i64().unwrap()
+        })
+        .collect()
+}
+
+/// Makes a handler of the unit U-CM named `name` (first time) and signs the app's
+/// client in as them.
+async fn sign_in_handler(app: &TestApp, name: &str) {
+    if app
+        .store
+        .find_staff_by_username(name)
+        .await
+        .unwrap()
+        .is_none()
+    {
+        let id = app
+            .store
+            .create_staff(&gridline_server::store::NewStaff {
+                username: name.into(),
+                display_name: name.into(),
+                password_hash: gridline_server::auth::hash_password("a test password").unwrap(),
+                roles: vec![Role::UnitHandler],
+            })
+            .await
+            .unwrap();
+        app.store.add_staff_unit(id, "U-CM").await.unwrap();
+    }
+    let r = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": name, "password": "a test password"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+}
+
+async fn subscribe_staff(app: &TestApp, browser: &Browser) -> i64 {
+    let r = app
+        .post_json(
+            "/api/v1/push/staff",
+            &json!({ "subscription": browser.subscription() }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let subscriptions = app
+        .store
+        .staff_subscriptions(time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    subscriptions
+        .iter()
+        .find(|s| s.subscription.endpoint == browser.endpoint)
+        .expect("the browser's subscription is a staff member's")
+        .subscription
+        .id
+}
+
+/// Finding 15: a staff member's queue notifications end with the session that asked
+/// for them: signing out (and a session purged after its lifetime) stops them, and
+/// signing in again on that browser starts them again.
+async fn staff_pushes_end_with_the_session(db: Db) {
+    let service = PushService::default();
+    let origin = service.start().await;
+    let Some(app) = TestApp::spawn_with(db, |c| c.push_allow_loopback = true).await else {
+        return;
+    };
+    load_demo(&app).await;
+    sign_in_handler(&app, "first").await;
+    let desk = Browser::new(format!("{origin}/desk"));
+    let desk_id = subscribe_staff(&app, &desk).await;
+    let code = file(&app, None).await;
+    eventually(|| service.to("/desk").len() == 1).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(pushed_to(&app, ticket.id).await, vec![desk_id]);
+
+    // Signed out: nothing more for that browser. Another handler, signed in on
+    // another browser, still hears of the unit's queue (the control).
+    let r = app.post_json("/api/v1/auth/logout", &json!({})).await;
+    assert_eq!(r.status(), 204);
+    sign_in_handler(&app, "second").await;
+    let other = Browser::new(format!("{origin}/other"));
+    let other_id = subscribe_staff(&app, &other).await;
+    let code = file(&app, None).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(pushed_to(&app, ticket.id).await, vec![other_id]);
+    eventually(|| service.to("/other").len() == 1).await;
+    assert_eq!(service.to("/desk").len(), 1, "nothing after signing out");
+
+    // The first handler signs in again on the desk browser, which subscribes again
+    // (the console does so by itself once notifications are allowed).
+    let r = app.post_json("/api/v1/auth/logout", &json!({})).await;
+    assert_eq!(r.status(), 204);
+    sign_in_handler(&app, "first").await;
+    // Forgotten at sign-out (it served nothing else): a new subscription.
+    let desk_id = subscribe_staff(&app, &desk).await;
+    let code = file(&app, None).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    let mut reached = pushed_to(&app, ticket.id).await;
+    reached.sort_unstable();
+    // The second handler signed out of the other browser: only the desk.
+    assert_eq!(reached, vec![desk_id]);
+    eventually(|| service.to("/desk").len() == 2).await;
+
+    // Sessions past their lifetime are purged: their browsers hear nothing more.
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(30);
+    app.store.purge_sessions(later, later).await.unwrap();
+    assert!(
+        app.store
+            .staff_subscriptions(time::OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let code = file(&app, None).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    let rows = app.store.outbox_items(ticket.id).await.unwrap();
+    assert!(
+        rows.iter().all(|r| r.item.kind != "push"),
+        "no push for a purged session: {rows:?}"
+    );
+    assert_eq!(service.to("/desk").len(), 2);
+    assert_eq!(service.to("/other").len(), 1);
+    app.stop().await;
+}
+
+mod staff_sessions {
+    use crate::helpers::Db;
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::staff_pushes_end_with_the_session(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        super::staff_pushes_end_with_the_session(Db::Postgres).await;
     }
 }

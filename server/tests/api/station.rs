@@ -39,7 +39,7 @@ pub(crate) async fn station_with_code(app: &TestApp) -> String {
     issue_code(app).await
 }
 
-async fn issue_code(app: &TestApp) -> String {
+pub(crate) async fn issue_code(app: &TestApp) -> String {
     let response = app
         .post_json("/api/v1/stations/QS-01/enrollments", &json!({}))
         .await;

@@ -230,7 +230,7 @@ async fn upload_photos(input: NodeRef<leptos::html::Input>) -> Result<Vec<String
             let photo = crate::offline::photo::prepare(&file)
                 .await
                 .unwrap_or_else(|_| file.into());
-            ids.push(api::upload_media(&photo).await?.id);
+            ids.push(api::upload_media(&photo, None).await?.id);
         }
     }
     Ok(ids)
