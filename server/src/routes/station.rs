@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use gridline_core::api::station::{
     DeviceResponse, EnrollRequest, EnrolledResponse, EnrollmentCodeResponse, SealedFilingRequest,
@@ -35,11 +35,23 @@ pub fn router() -> Router<AppState> {
         .route("/stations/devices/{id}/revoke", post(revoke))
 }
 
-/// The tablet the request comes from; refused when it names none, or a revoked one.
-async fn require_device(state: &AppState, headers: &HeaderMap) -> AppResult<StationDevice> {
-    station::device_of(state, headers)
-        .await?
-        .ok_or_else(not_enrolled)
+/// The enrolled, unrevoked tablet the request comes from: refused (403 `device_revoked`)
+/// when it names none, or a revoked one. An extractor, so the tablet is checked before
+/// the body is read: whoever is not a tablet learns nothing of what a filing must hold.
+pub struct CurrentTablet(pub StationDevice);
+
+impl axum::extract::FromRequestParts<AppState> for CurrentTablet {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> AppResult<Self> {
+        station::device_of(state, &parts.headers)
+            .await?
+            .map(CurrentTablet)
+            .ok_or_else(not_enrolled)
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/station/enroll", tag = "stations", request_body = EnrollRequest,
@@ -107,9 +119,8 @@ pub async fn enroll(
     ))]
 pub async fn device(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentTablet(device): CurrentTablet,
 ) -> AppResult<ApiJson<DeviceResponse>> {
-    let device = require_device(&state, &headers).await?;
     let key = state.seal_key().await?;
     Ok(ApiJson(station::device_response(&state, &device, key)))
 }
@@ -125,10 +136,9 @@ pub async fn device(
     ))]
 pub async fn file(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentTablet(device): CurrentTablet,
     ApiJson(request): ApiJson<SealedFilingRequest>,
 ) -> AppResult<(StatusCode, ApiJson<TicketCreatedResponse>)> {
-    let device = require_device(&state, &headers).await?;
     let key = state.seal_key().await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let (ticket, new) = station::file(
@@ -156,9 +166,8 @@ pub async fn file(
     ))]
 pub async fn today(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentTablet(device): CurrentTablet,
 ) -> AppResult<ApiJson<StationFilingsResponse>> {
-    let device = require_device(&state, &headers).await?;
     let midnight = OffsetDateTime::now_utc()
         .to_offset(CHINA_OFFSET)
         .replace_time(time::Time::MIDNIGHT);

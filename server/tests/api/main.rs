@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod auth;
+mod authz;
 mod errors;
 mod field;
 mod forwarding;
@@ -16,7 +17,6 @@ mod privacy;
 mod push;
 mod reference;
 mod repeats;
-mod roles;
 mod shell;
 mod station;
 mod stats;

@@ -1,0 +1,939 @@
+//! The authorization matrix: every endpoint the server routes, called by every kind of
+//! caller (nobody, the resident who filed, an Open311 partner, a dispatch system, station
+//! tablets of this and another station and a revoked one, and staff of each role,
+//! including a worker of another grid and a handler of another unit), with the status
+//! each must get. One table ([`rows`]); the routes are read from the server's own
+//! source (`server/src/routes/`), so an endpoint added without a row fails this test.
+//!
+//! Each caller comes from its own address (the test server trusts 127.0.0.1 as a proxy
+//! and each caller names itself in `X-Forwarded-For`), so one caller's refusals never
+//! count towards another's limits.
+
+use std::collections::BTreeSet;
+
+use gridline_core::Role;
+use gridline_core::api::station::{DEVICE_HEADER, EnrolledResponse, StationDevicesResponse};
+use gridline_core::api::ticket::DEVICE_SECRET_HEADER;
+use gridline_server::store::{NewForwardTarget, NewStation, TargetKind};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, TestApp};
+
+#[tokio::test]
+async fn sqlite() {
+    let app = spawn(Db::Sqlite).await.unwrap();
+    every_caller_gets_what_the_table_says(&app).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn postgres() {
+    let Some(app) = spawn(Db::Postgres).await else {
+        return;
+    };
+    every_caller_gets_what_the_table_says(&app).await;
+    app.stop().await;
+}
+
+async fn spawn(db: Db) -> Option<TestApp> {
+    TestApp::spawn_with(db, |config| {
+        config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        // The followers' push endpoints are on this machine (nothing listens there).
+        config.push_allow_loopback = true;
+    })
+    .await
+}
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    /// The resident who filed the ticket, from the same phone (its device secret).
+    Resident,
+    /// Another system filing through Open311, with its api_key.
+    Partner,
+    /// A dispatch system the unit's tickets are forwarded to, signing its reports.
+    DispatchSystem,
+    /// An enrolled tablet of station QS-01 (the ticket's community).
+    Tablet,
+    /// An enrolled tablet of station QS-02 (another community).
+    OtherTablet,
+    RevokedTablet,
+    /// A grid worker of the ticket's community.
+    Worker,
+    /// A grid worker of another street's grids.
+    OtherWorker,
+    /// A staff member with the station role.
+    StationStaff,
+    /// A handler of U-CM, the unit the ticket is routed to.
+    Handler,
+    /// A handler of U-TR, another unit.
+    OtherHandler,
+    Dispatcher,
+    Supervisor,
+    Admin,
+}
+
+use Who::*;
+
+const EVERYONE: [Who; 15] = [
+    Anonymous,
+    Resident,
+    Partner,
+    DispatchSystem,
+    Tablet,
+    OtherTablet,
+    RevokedTablet,
+    Worker,
+    OtherWorker,
+    StationStaff,
+    Handler,
+    OtherHandler,
+    Dispatcher,
+    Supervisor,
+    Admin,
+];
+
+/// Callers without a staff session.
+const NOT_STAFF: [Who; 7] = [
+    Anonymous,
+    Resident,
+    Partner,
+    DispatchSystem,
+    Tablet,
+    OtherTablet,
+    RevokedTablet,
+];
+
+/// Who may see a ticket whole: the staff who handle it.
+const HANDLE_TICKET: [Who; 4] = [Handler, Dispatcher, Supervisor, Admin];
+const STATS: [Who; 3] = [Dispatcher, Supervisor, Admin];
+const WORKERS: [Who; 2] = [Worker, OtherWorker];
+const TABLETS: [Who; 2] = [Tablet, OtherTablet];
+
+/// The status each caller gets, indexed by `Who as usize`.
+#[derive(Clone)]
+struct Expect([u16; EVERYONE.len()]);
+
+impl Expect {
+    /// Everyone gets `status`.
+    fn all(status: u16) -> Expect {
+        Expect([status; EVERYONE.len()])
+    }
+
+    /// A staff endpoint: `roles` get `ok`, other staff 403, nobody signed in 401.
+    fn staff(roles: &[Who], ok: u16) -> Expect {
+        Expect::all(403).but(&NOT_STAFF, 401).but(roles, ok)
+    }
+
+    /// A ticket that must be proven: `who` get `ok`, everyone else the 404 of an
+    /// unknown ticket.
+    fn proven(who: &[Who], ok: u16) -> Expect {
+        Expect::all(404).but(who, ok)
+    }
+
+    fn but(mut self, who: &[Who], status: u16) -> Expect {
+        for w in who {
+            self.0[*w as usize] = status;
+        }
+        self
+    }
+
+    fn of(&self, who: Who) -> u16 {
+        self.0[who as usize]
+    }
+}
+
+/// One call: the route it exercises (as the router names it), the path and body it
+/// sends, and what each caller gets. In the body and path, `{who}` becomes the caller's
+/// name (for what must differ per caller: client ids, usernames, endpoints).
+struct Row {
+    method: Method,
+    route: &'static str,
+    path: String,
+    body: Body,
+    expect: Expect,
+}
+
+#[derive(Clone)]
+enum Body {
+    None,
+    Json(Value),
+    Bytes(&'static [u8]),
+    Form(&'static str),
+}
+
+fn get(route: &'static str, path: impl Into<String>, expect: Expect) -> Row {
+    Row {
+        method: Method::GET,
+        route,
+        path: path.into(),
+        body: Body::None,
+        expect,
+    }
+}
+
+fn post(route: &'static str, path: impl Into<String>, body: Body, expect: Expect) -> Row {
+    Row {
+        method: Method::POST,
+        route,
+        path: path.into(),
+        body,
+        expect,
+    }
+}
+
+/// What the table refers to: made before the calls.
+struct World {
+    /// The resident's ticket (routed to U-CM, in 青松 grid 2), with a photo.
+    code: String,
+    photo: String,
+    /// Another U-CM ticket, which the dispatch system reports on.
+    forwarded: String,
+    /// A third one, merged into `forwarded` by the first caller allowed.
+    duplicate: String,
+    /// The resident's ticket as the public Open311 list names it.
+    open311_id: String,
+    /// A token of a request filed through Open311.
+    open311_token: String,
+    /// A tablet the admin revokes in the table.
+    spare_tablet: i64,
+    /// The Open311 partner's api_key.
+    partner_key: String,
+}
+
+const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
+const RESIDENT_DEVICE: &str = "authz-resident-phone-01";
+const FORWARD_SECRET: &str = "authz-dispatch-secret";
+const PHONE: &str = "13812345678";
+
+fn rows(w: &World) -> Vec<Row> {
+    let t = format!("/api/v1/tickets/{}", w.code);
+    let complaint = json!({
+        "client_id": "authz-{who}",
+        "matter_code": "0201", "description": "路灯不亮",
+        "lon": 120.41, "lat": 36.069, "contact_phone": "13800002222"
+    });
+    let push = json!({"endpoint": "http://127.0.0.1:9/push/{who}",
+        "keys": {"p256dh": P256DH, "auth": "AAAAAAAAAAAAAAAAAAAAAA"}});
+    let mut rows = vec![
+        get("GET /healthz", "/healthz", Expect::all(200)),
+        get(
+            "GET /api/openapi.json",
+            "/api/openapi.json",
+            Expect::all(200),
+        ),
+        // Sign-in: a wrong password is a wrong password, whoever asks.
+        post(
+            "POST /api/v1/auth/login",
+            "/api/v1/auth/login",
+            Body::Json(json!({"username": "nobody-{who}", "password": "wrong password"})),
+            Expect::all(401),
+        ),
+        get(
+            "GET /api/v1/auth/me",
+            "/api/v1/auth/me",
+            Expect::all(200).but(&NOT_STAFF, 401),
+        ),
+        // Reference data is public.
+        get(
+            "GET /api/v1/catalogue",
+            "/api/v1/catalogue",
+            Expect::all(200),
+        ),
+        get(
+            "GET /api/v1/catalogue/common",
+            "/api/v1/catalogue/common",
+            Expect::all(200),
+        ),
+        get("GET /api/v1/regions", "/api/v1/regions", Expect::all(200)),
+        get("GET /api/v1/units", "/api/v1/units", Expect::all(200)),
+        get("GET /api/v1/calendar", "/api/v1/calendar", Expect::all(200)),
+        get(
+            "GET /api/v1/locate",
+            "/api/v1/locate?lon=120.41&lat=36.069",
+            Expect::all(200),
+        ),
+        get(
+            "GET /api/v1/route",
+            "/api/v1/route?matter=0201&region=D01-S01-C01-G02",
+            Expect::staff(&STATS, 200),
+        ),
+        // Anyone files; a staff member files as staff.
+        post(
+            "POST /api/v1/tickets",
+            "/api/v1/tickets",
+            Body::Json(complaint),
+            Expect::all(201),
+        ),
+        get(
+            "GET /api/v1/nearby",
+            "/api/v1/nearby?matter_code=0201&lon=120.41&lat=36.069",
+            Expect::all(200),
+        ),
+        // The ticket: whole for those who handle it, masked for the resident who
+        // proves it, and for everyone else the same 404 as an unknown code.
+        get(
+            "GET /api/v1/tickets/{code}",
+            &t,
+            Expect::proven(&[Resident], 200).but(&HANDLE_TICKET, 200),
+        ),
+        get(
+            "GET /api/v1/tickets/{code}/media/{id}",
+            format!("{t}/media/{}", w.photo),
+            Expect::proven(&[Resident], 200).but(&HANDLE_TICKET, 200),
+        ),
+        // A QR code of the tracking link is made for any well-formed code, and the
+        // live stream streams alike for any code: neither tells a code exists.
+        get(
+            "GET /api/v1/tickets/{code}/qr.svg",
+            format!("{t}/qr.svg"),
+            Expect::all(200),
+        ),
+        get(
+            "GET /api/v1/tickets/{code}/events",
+            format!("{t}/events"),
+            Expect::all(200),
+        ),
+        // Only the complainant rates (not yet: the ticket is not answered).
+        post(
+            "POST /api/v1/tickets/{code}/rating",
+            format!("{t}/rating"),
+            Body::Json(json!({"satisfaction": "satisfied"})),
+            Expect::proven(&[Resident], 409),
+        ),
+        post(
+            "POST /api/v1/tickets/{code}/actions",
+            format!("{t}/actions"),
+            Body::Json(json!({"action": "supervise", "note": "请加快办理"})),
+            Expect::staff(&[Supervisor], 200),
+        ),
+        post(
+            "POST /api/v1/tickets/{code}/tier",
+            format!("{t}/tier"),
+            Body::Json(json!({"tier_days": 7, "reason": "需协调"})),
+            Expect::staff(&[Dispatcher, Admin], 200),
+        ),
+        // The dispatcher adds the co-unit; the admin, allowed too, finds it there.
+        post(
+            "POST /api/v1/tickets/{code}/co-units",
+            format!("{t}/co-units"),
+            Body::Json(json!({"unit_code": "U-HC"})),
+            Expect::staff(&[Dispatcher], 200).but(&[Admin], 409),
+        ),
+        get(
+            "GET /api/v1/tickets/{code}/similar",
+            format!("{t}/similar"),
+            Expect::staff(&HANDLE_TICKET, 200),
+        ),
+        // The dispatcher merges; the supervisor and admin, allowed too, find it merged.
+        post(
+            "POST /api/v1/tickets/{code}/merge",
+            format!("/api/v1/tickets/{}/merge", w.duplicate),
+            Body::Json(json!({"into": w.forwarded})),
+            Expect::staff(&[Dispatcher], 200).but(&[Supervisor, Admin], 409),
+        ),
+        get(
+            "GET /api/v1/queue",
+            "/api/v1/queue",
+            Expect::staff(&[Handler, OtherHandler, Dispatcher, Supervisor, Admin], 200),
+        ),
+        // Uploads: the public names its device; a revoked tablet is told so.
+        post(
+            "POST /api/v1/media",
+            "/api/v1/media",
+            Body::Bytes(PHOTO),
+            Expect::all(201)
+                .but(&[Anonymous, Partner, DispatchSystem], 400)
+                .but(&[RevokedTablet], 403),
+        ),
+        // The field app's endpoints: grid workers only.
+        post(
+            "POST /api/v1/field/sync",
+            "/api/v1/field/sync",
+            Body::Json(json!({"device_id": "authz-{who}", "records": []})),
+            Expect::staff(&WORKERS, 200),
+        ),
+        get(
+            "GET /api/v1/field/records",
+            "/api/v1/field/records",
+            Expect::staff(&WORKERS, 200),
+        ),
+        get(
+            "GET /api/v1/field/grids",
+            "/api/v1/field/grids",
+            Expect::staff(&WORKERS, 200),
+        ),
+        get(
+            "GET /api/v1/field/tickets",
+            "/api/v1/field/tickets",
+            Expect::staff(&WORKERS, 200),
+        ),
+        // Station tablets: by their device token, not a staff session. Whatever is not
+        // a live tablet is told it is not one (403 device_revoked: the app shows the
+        // enrollment screen), before the body is read.
+        post(
+            "POST /api/v1/station/enroll",
+            "/api/v1/station/enroll",
+            Body::Json(json!({"code": "NOT-A-CODE-{who}", "label": "x"})),
+            Expect::all(404),
+        ),
+        get(
+            "GET /api/v1/station/device",
+            "/api/v1/station/device",
+            Expect::all(403).but(&TABLETS, 200),
+        ),
+        get(
+            "GET /api/v1/station/filings",
+            "/api/v1/station/filings",
+            Expect::all(403).but(&TABLETS, 200),
+        ),
+        post(
+            "POST /api/v1/station/filings",
+            "/api/v1/station/filings",
+            Body::Json(json!({"client_id": "authz-{who}", "sealed": "not sealed"})),
+            Expect::all(403).but(&TABLETS, 422),
+        ),
+        post(
+            "POST /api/v1/stations/{code}/enrollments",
+            "/api/v1/stations/QS-01/enrollments",
+            Body::Json(json!({})),
+            Expect::staff(&[Admin], 201),
+        ),
+        get(
+            "GET /api/v1/stations/devices",
+            "/api/v1/stations/devices",
+            Expect::staff(&[Admin], 200),
+        ),
+        post(
+            "POST /api/v1/stations/devices/{id}/revoke",
+            format!("/api/v1/stations/devices/{}/revoke", w.spare_tablet),
+            Body::Json(json!({})),
+            Expect::staff(&[Admin], 204),
+        ),
+        // Deliveries that failed for good: admins only.
+        get(
+            "GET /api/v1/outbox/dead",
+            "/api/v1/outbox/dead",
+            Expect::staff(&[Admin], 200),
+        ),
+        post(
+            "POST /api/v1/outbox/{id}/requeue",
+            "/api/v1/outbox/999999/requeue",
+            Body::Json(json!({})),
+            Expect::staff(&[Admin], 404),
+        ),
+        // A dispatch system's report counts only when signed with its secret.
+        post(
+            "POST /api/v1/forwarding/{target}/progress",
+            "/api/v1/forwarding/city-management/progress",
+            Body::Json(json!({"tracking_code": w.forwarded, "action": "accept",
+                "note": "已受理"})),
+            Expect::all(401).but(&[DispatchSystem], 200),
+        ),
+        // Push: the key is public; following a ticket needs its proof; the queue's
+        // notifications are for staff.
+        get("GET /api/v1/push/key", "/api/v1/push/key", Expect::all(200)),
+        post(
+            "POST /api/v1/push/subscriptions",
+            "/api/v1/push/subscriptions",
+            Body::Json(json!({"subscription": push, "tracking_code": w.code})),
+            Expect::proven(&[Resident], 201),
+        ),
+        post(
+            "POST /api/v1/push/staff",
+            "/api/v1/push/staff",
+            Body::Json(json!({"subscription": push})),
+            Expect::all(201).but(&NOT_STAFF, 401),
+        ),
+        // Open311: the public reads services and requests under opaque ids; a partner's
+        // api_key files and reads tracking codes.
+        get(
+            "GET /open311/v2/{file}",
+            "/open311/v2/discovery.json",
+            Expect::all(200),
+        ),
+        get(
+            "GET /open311/v2/{file}",
+            "/open311/v2/services.json",
+            Expect::all(200),
+        ),
+        get(
+            "GET /open311/v2/services/{file}",
+            "/open311/v2/services/0201.json",
+            Expect::all(200),
+        ),
+        get(
+            "GET /open311/v2/{file}",
+            "/open311/v2/requests.json",
+            Expect::all(200),
+        ),
+        get(
+            "GET /open311/v2/requests/{file}",
+            format!("/open311/v2/requests/{}.json", w.open311_id),
+            Expect::all(200),
+        ),
+        get(
+            "GET /open311/v2/requests/{file}",
+            format!("/open311/v2/requests/{}.json", w.code),
+            Expect::all(404).but(&[Partner], 200),
+        ),
+        get(
+            "GET /open311/v2/tokens/{file}",
+            format!("/open311/v2/tokens/{}.json", w.open311_token),
+            Expect::all(200),
+        ),
+        post(
+            "POST /open311/v2/{file}",
+            "/open311/v2/requests.json",
+            Body::Form("service_code=0201&lat=36.069&long=120.41&description=%E8%B7%AF%E7%81%AF"),
+            Expect::all(403).but(&[Partner], 201),
+        ),
+    ];
+    for (route, path) in [
+        ("GET /api/v1/stats/rates", "/api/v1/stats/rates"),
+        ("GET /api/v1/stats/ranking", "/api/v1/stats/ranking"),
+        ("GET /api/v1/stats/trend", "/api/v1/stats/trend"),
+        ("GET /api/v1/stats/tickets", "/api/v1/stats/tickets"),
+        ("GET /api/v1/stats/hotspots", "/api/v1/stats/hotspots"),
+        ("GET /api/v1/stats/report", "/api/v1/stats/report"),
+        ("GET /api/v1/stats/report.csv", "/api/v1/stats/report.csv"),
+    ] {
+        rows.push(get(route, path, Expect::staff(&STATS, 200)));
+    }
+    // Last: signing out ends each caller's session.
+    rows.push(post(
+        "POST /api/v1/auth/logout",
+        "/api/v1/auth/logout",
+        Body::None,
+        Expect::all(204),
+    ));
+    rows
+}
+
+/// A P-256 public key as a browser's subscription carries it (uncompressed point).
+const P256DH: &str =
+    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+
+/// The `(method, route)` pairs the server routes, read from `server/src/routes/`: each
+/// `.route("PATH", get(..).post(..))` under the prefix its file is mounted at.
+fn routed() -> BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let prefix = match file.as_str() {
+            "health" => "",
+            "mod" => "/api",
+            "open311" => "/open311/v2",
+            _ => "/api/v1",
+        };
+        let source = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in source.match_indices(".route(") {
+            let call = &source[at + ".route(".len()..];
+            // The call's arguments, up to its closing parenthesis.
+            let mut depth = 1;
+            let end = call
+                .char_indices()
+                .find(|&(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map(|(i, _)| i)
+                .unwrap();
+            let call = &call[..end];
+            let Some(route) = call.split('"').nth(1) else {
+                continue;
+            };
+            let handlers = &call[call.find(',').unwrap()..];
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let calls_it = handlers.match_indices(method).any(|(i, _)| {
+                    handlers[i + method.len()..].starts_with('(')
+                        && !handlers[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                if calls_it {
+                    found.insert(format!("{} {prefix}{route}", method.to_uppercase()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// One caller: its own cookies, address and credentials.
+struct Caller {
+    who: Who,
+    client: reqwest::Client,
+    address: String,
+    csrf: Option<String>,
+    tablet: Option<String>,
+}
+
+impl Caller {
+    fn name(&self) -> String {
+        format!("{:?}", self.who).to_lowercase()
+    }
+
+    async fn call(&self, app: &TestApp, w: &World, row: &Row) -> u16 {
+        let name = self.name();
+        let mut path = row.path.replace("{who}", &name);
+        if self.who == Partner && path.starts_with("/open311/") {
+            let key = &w.partner_key;
+            path.push(if path.contains('?') { '&' } else { '?' });
+            path.push_str(&format!("api_key={key}"));
+        }
+        let mut request = self
+            .client
+            .request(row.method.clone(), app.url(&path))
+            .header("x-forwarded-for", &self.address);
+        if let Some(token) = &self.csrf
+            && row.method == Method::POST
+        {
+            request = request.header(gridline_core::api::auth::CSRF_HEADER, token);
+        }
+        if let Some(token) = &self.tablet {
+            request = request.header(DEVICE_HEADER, token);
+        }
+        if self.who == Resident {
+            request = request.header(DEVICE_SECRET_HEADER, RESIDENT_DEVICE);
+        }
+        let body = match &row.body {
+            Body::None => None,
+            Body::Json(value) => {
+                let text = value.to_string().replace("{who}", &name);
+                request = request.header("content-type", "application/json");
+                Some(text.into_bytes())
+            }
+            Body::Bytes(bytes) => Some(bytes.to_vec()),
+            Body::Form(form) => {
+                request = request.header("content-type", "application/x-www-form-urlencoded");
+                Some(form.as_bytes().to_vec())
+            }
+        };
+        if self.who == DispatchSystem && path.starts_with("/api/v1/forwarding/") {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let text = String::from_utf8(body.clone().unwrap_or_default()).unwrap();
+            request = request
+                .header(gridline_server::forward::TIMESTAMP_HEADER, now.to_string())
+                .header(
+                    gridline_server::forward::SIGNATURE_HEADER,
+                    gridline_server::forward::sign(FORWARD_SECRET, now, &text),
+                )
+                .header("idempotency-key", format!("authz-{}", row.route));
+        } else if path.starts_with("/api/v1/forwarding/") {
+            request = request.header("idempotency-key", format!("authz-{name}"));
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        // The status is all that is read (a live stream is dropped at once).
+        request.send().await.unwrap().status().as_u16()
+    }
+}
+
+async fn every_caller_gets_what_the_table_says(app: &TestApp) {
+    let (world, callers) = setup(app).await;
+    let rows = rows(&world);
+
+    // Every routed endpoint has a row, and every row names a routed endpoint.
+    let covered: BTreeSet<String> = rows
+        .iter()
+        .map(|r| {
+            assert!(
+                r.route.starts_with(&format!("{} ", r.method)),
+                "row {} has method {}",
+                r.route,
+                r.method
+            );
+            r.route.to_owned()
+        })
+        .collect();
+    let routed = routed();
+    assert!(
+        routed.len() >= 50,
+        "the route scan found too few: {routed:?}"
+    );
+    let missing: Vec<_> = routed.difference(&covered).collect();
+    assert!(missing.is_empty(), "endpoints without a row: {missing:?}");
+    let stale: Vec<_> = covered.difference(&routed).collect();
+    assert!(stale.is_empty(), "rows for no endpoint: {stale:?}");
+
+    let mut wrong = Vec::new();
+    for row in &rows {
+        for caller in &callers {
+            let got = caller.call(app, &world, row).await;
+            let expected = row.expect.of(caller.who);
+            if got != expected {
+                wrong.push(format!(
+                    "{:?} {} {}: got {got}, expected {expected}",
+                    caller.who, row.method, row.path
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// The reference data, the stations and tablets, the staff, the tickets, and one
+/// caller per [`Who`].
+async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
+    let store = app.store.as_ref();
+    gridline_server::demo::load_reference_data(store)
+        .await
+        .unwrap();
+    for (code, community) in [("QS-01", "D01-S01-C01"), ("QS-02", "D01-S01-C02")] {
+        store
+            .upsert_station(&NewStation {
+                code: code.into(),
+                name_zh: format!("驿站 {code}"),
+                name_en: format!("Station {code}"),
+                community_code: community.into(),
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .add_forward_target(&NewForwardTarget {
+            name: "city-management".into(),
+            // Nothing listens there: deliveries fail and wait, which is no matter here.
+            url: "http://127.0.0.1:9/hook".into(),
+            secret: FORWARD_SECRET.into(),
+            unit_code: Some("U-CM".into()),
+            matter_code: None,
+            kind: TargetKind::Webhook,
+            jurisdiction_id: None,
+            service_code: None,
+        })
+        .await
+        .unwrap();
+    let (key, hash) = gridline_server::auth::new_session_token();
+    store.add_open311_key("authz-partner", &hash).await.unwrap();
+
+    let mut callers = Vec::new();
+    for (i, who) in EVERYONE.into_iter().enumerate() {
+        callers.push(Caller {
+            who,
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            address: format!("198.51.100.{}", i + 1),
+            csrf: None,
+            tablet: None,
+        });
+    }
+
+    // Staff: each signs in on its own client.
+    let role_of = |who: Who| match who {
+        Worker | OtherWorker => Some(Role::GridWorker),
+        StationStaff => Some(Role::Station),
+        Handler | OtherHandler => Some(Role::UnitHandler),
+        Dispatcher => Some(Role::Dispatcher),
+        Supervisor => Some(Role::Supervisor),
+        Admin => Some(Role::Admin),
+        _ => None,
+    };
+    for caller in &mut callers {
+        let Some(role) = role_of(caller.who) else {
+            continue;
+        };
+        let username = format!("authz-{}", caller.name());
+        let id = store
+            .create_staff(&gridline_server::store::NewStaff {
+                username: username.clone(),
+                display_name: username.clone(),
+                password_hash: gridline_server::auth::hash_password("a test password").unwrap(),
+                roles: vec![role],
+            })
+            .await
+            .unwrap();
+        match caller.who {
+            Worker => store.add_staff_grid(id, "D01-S01-C01").await.unwrap(),
+            OtherWorker => store.add_staff_grid(id, "D01-S02-C01").await.unwrap(),
+            Handler => store.add_staff_unit(id, "U-CM").await.unwrap(),
+            OtherHandler => store.add_staff_unit(id, "U-TR").await.unwrap(),
+            _ => {}
+        }
+        let response = caller
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", &caller.address)
+            .json(&json!({"username": username, "password": "a test password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{:?} signs in", caller.who);
+        let session: gridline_core::api::auth::SessionResponse = response.json().await.unwrap();
+        caller.csrf = Some(session.csrf_token);
+    }
+    let admin = callers.iter().find(|c| c.who == Admin).unwrap();
+    let admin_post = async |path: &str, body: Value| {
+        admin
+            .client
+            .post(app.url(path))
+            .header("x-forwarded-for", &admin.address)
+            .header(
+                gridline_core::api::auth::CSRF_HEADER,
+                admin.csrf.clone().unwrap(),
+            )
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    };
+
+    // Tablets: enrolled with codes the admin issues; one revoked, one spare.
+    let mut tokens = Vec::new();
+    for (station, label) in [
+        ("QS-01", "authz-tablet"),
+        ("QS-02", "authz-other"),
+        ("QS-01", "authz-revoked"),
+        ("QS-01", "authz-spare"),
+    ] {
+        let issued: Value = admin_post(
+            &format!("/api/v1/stations/{station}/enrollments"),
+            json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let enrolled = reqwest::Client::new()
+            .post(app.url("/api/v1/station/enroll"))
+            .header("x-forwarded-for", "198.51.100.200")
+            .json(&json!({"code": issued["code"], "label": label}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(enrolled.status(), 201, "enroll {label}");
+        let enrolled: EnrolledResponse = enrolled.json().await.unwrap();
+        tokens.push(enrolled.device_token);
+    }
+    let devices: StationDevicesResponse = admin
+        .client
+        .get(app.url("/api/v1/stations/devices"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let device = |label: &str| {
+        devices
+            .devices
+            .iter()
+            .find(|d| d.label == label)
+            .unwrap()
+            .id
+    };
+    let revoked = admin_post(
+        &format!(
+            "/api/v1/stations/devices/{}/revoke",
+            device("authz-revoked")
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(revoked.status(), 204);
+    for caller in &mut callers {
+        caller.tablet = match caller.who {
+            Tablet => Some(tokens[0].clone()),
+            OtherTablet => Some(tokens[1].clone()),
+            RevokedTablet => Some(tokens[2].clone()),
+            _ => None,
+        };
+    }
+
+    // The resident's ticket, with a photo from the same phone, and two more.
+    let resident = reqwest::Client::new();
+    let photo: Value = resident
+        .post(app.url("/api/v1/media"))
+        .header(DEVICE_SECRET_HEADER, RESIDENT_DEVICE)
+        .header("x-forwarded-for", "198.51.100.201")
+        .body(PHOTO)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let photo = photo["id"].as_str().unwrap().to_owned();
+    let mut codes = Vec::new();
+    for (i, media) in [vec![photo.clone()], vec![], vec![]]
+        .into_iter()
+        .enumerate()
+    {
+        let filed = resident
+            .post(app.url("/api/v1/tickets"))
+            .header("x-forwarded-for", "198.51.100.201")
+            .json(&json!({
+                "client_id": format!("authz-ticket-{i}"),
+                "matter_code": "0201", "description": "路灯不亮",
+                "lon": 120.41, "lat": 36.069, "contact_phone": PHONE,
+                "device_secret": RESIDENT_DEVICE, "media": media,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(filed.status(), 201);
+        let filed: Value = filed.json().await.unwrap();
+        codes.push(filed["tracking_code"].as_str().unwrap().to_owned());
+    }
+
+    // The public Open311 list names the resident's ticket by an opaque id.
+    let public: Value = reqwest::Client::new()
+        .get(app.url("/open311/v2/requests.json"))
+        .header("x-forwarded-for", "198.51.100.202")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let requests = public.as_array().unwrap();
+    assert!(!requests.is_empty());
+    let open311_id = requests[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!codes.contains(&open311_id), "opaque ids, not codes");
+    let filed: Value = reqwest::Client::new()
+        .post(app.url(&format!("/open311/v2/requests.json?api_key={key}")))
+        .header("x-forwarded-for", "198.51.100.203")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("service_code=0201&lat=36.069&long=120.41&description=%E8%B7%AF%E7%81%AF")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let open311_token = filed[0]["token"]
+        .as_str()
+        .or(filed[0]["service_request_id"].as_str())
+        .unwrap()
+        .to_owned();
+
+    let world = World {
+        code: codes[0].clone(),
+        photo,
+        forwarded: codes[1].clone(),
+        duplicate: codes[2].clone(),
+        open311_id,
+        open311_token,
+        spare_tablet: device("authz-spare"),
+        partner_key: key,
+    };
+    (world, callers)
+}
