@@ -151,25 +151,30 @@ pub(crate) async fn of_staff(
 
 /// Ends the queue notifications of the subscriptions made by sessions that are gone
 /// (signed out, expired and purged): the staff member and session are taken off, and a
-/// subscription that then serves nothing (it follows no ticket) is forgotten.
+/// subscription so ended that serves nothing else (it follows no ticket) is forgotten.
+/// Only those: a resident's subscription is saved before it follows its ticket, and is
+/// not to be taken in between.
 pub(crate) async fn end_staff_sessions(pool: &Pool) -> StoreResult<u64> {
     let mut tx = pool.begin().await?;
-    let ended = sqlx::query(
+    let ended: Vec<i64> = sqlx::query_scalar(
         "UPDATE push_subscriptions SET staff_id = NULL, session_hash = NULL
          WHERE staff_id IS NOT NULL
            AND (session_hash IS NULL
-                OR NOT EXISTS (SELECT 1 FROM sessions x WHERE x.token_hash = session_hash))",
+                OR NOT EXISTS (SELECT 1 FROM sessions x WHERE x.token_hash = session_hash))
+         RETURNING id",
     )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    sqlx::query(
-        "DELETE FROM push_subscriptions
-         WHERE staff_id IS NULL
-           AND NOT EXISTS (SELECT 1 FROM push_follows f WHERE f.subscription_id = id)",
-    )
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    for id in &ended {
+        sqlx::query(
+            "DELETE FROM push_subscriptions
+             WHERE id = $1 AND staff_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM push_follows f WHERE f.subscription_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
-    Ok(ended)
+    Ok(ended.len() as u64)
 }

@@ -905,3 +905,71 @@ mod staff_sessions {
         super::staff_pushes_end_with_the_session(Db::Postgres).await;
     }
 }
+
+/// A resident's subscription is saved before it follows its ticket; a staff member
+/// signing out (or the hourly purge) in between must not take it: only subscriptions
+/// whose staff session ended are forgotten. (Seen on PostgreSQL: the purge at start
+/// took a phone's subscription between its save and its follow, and the follow failed.)
+async fn a_residents_subscription_outlives_staff_sign_outs(db: Db) {
+    let Some(app) = TestApp::spawn(db).await else {
+        return;
+    };
+    load_demo(&app).await;
+    let code = file(&app, None).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    let subscription = |endpoint: &str, staff: Option<(i64, Vec<u8>)>| {
+        gridline_server::store::NewPushSubscription {
+            endpoint: endpoint.into(),
+            p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4".into(),
+            auth: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+            lang: "zh".into(),
+            staff_id: staff.as_ref().map(|(id, _)| *id),
+            session_hash: staff.map(|(_, hash)| hash),
+        }
+    };
+    // A staff member's browser, whose session is gone, and a phone about to follow.
+    let staff = sign_in_as(&app, Role::Dispatcher).await;
+    app.store
+        .save_push_subscription(&subscription(
+            "http://127.0.0.1:9/desk",
+            Some((staff, b"a session signed out".to_vec())),
+        ))
+        .await
+        .unwrap();
+    let phone = app
+        .store
+        .save_push_subscription(&subscription("http://127.0.0.1:9/phone", None))
+        .await
+        .unwrap();
+    app.store
+        .delete_session(b"some other session")
+        .await
+        .unwrap();
+    assert!(app.store.follow_ticket(phone, ticket.id, 10).await.unwrap());
+    let followers = app.store.ticket_followers(ticket.id).await.unwrap();
+    assert_eq!(followers.len(), 1);
+    assert_eq!(followers[0].endpoint, "http://127.0.0.1:9/phone");
+    // The desk's subscription served only the ended session: it is gone.
+    assert!(
+        app.store
+            .staff_subscriptions(time::OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.stop().await;
+}
+
+mod resident_subscriptions {
+    use crate::helpers::Db;
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::a_residents_subscription_outlives_staff_sign_outs(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        super::a_residents_subscription_outlives_staff_sign_outs(Db::Postgres).await;
+    }
+}
