@@ -38,6 +38,7 @@ fn require_worker(staff: &CurrentStaff) -> AppResult<()> {
 
 #[utoipa::path(post, path = "/api/v1/field/sync", tag = "field", request_body = SyncRequest,
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = SyncResponse, description = "one result per record: stored, already_stored or rejected (with why)"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a grid worker"),
         (status = 422, body = gridline_core::ErrorResponse, description = "bad device id or too many records"),
@@ -61,7 +62,9 @@ pub async fn sync(
 }
 
 #[utoipa::path(get, path = "/api/v1/field/records", tag = "field",
-    responses((status = 200, body = RecordsResponse), (status = 403, body = gridline_core::ErrorResponse)))]
+    responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
+        (status = 200, body = RecordsResponse), (status = 403, body = gridline_core::ErrorResponse)))]
 pub async fn records(
     State(state): State<AppState>,
     staff: CurrentStaff,
@@ -86,7 +89,9 @@ pub async fn records(
 }
 
 #[utoipa::path(get, path = "/api/v1/field/grids", tag = "field",
-    responses((status = 200, body = RegionsResponse), (status = 403, body = gridline_core::ErrorResponse)))]
+    responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
+        (status = 200, body = RegionsResponse), (status = 403, body = gridline_core::ErrorResponse)))]
 /// The grids the signed-in worker patrols (the app keeps them for offline use).
 pub async fn grids(
     State(state): State<AppState>,
@@ -103,7 +108,9 @@ pub async fn grids(
 }
 
 #[utoipa::path(get, path = "/api/v1/field/tickets", tag = "field",
-    responses((status = 200, body = QueueResponse), (status = 403, body = gridline_core::ErrorResponse)))]
+    responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
+        (status = 200, body = QueueResponse), (status = 403, body = gridline_core::ErrorResponse)))]
 pub async fn open_tickets(
     State(state): State<AppState>,
     staff: CurrentStaff,

@@ -84,9 +84,74 @@ use crate::serve::AppState;
         stats::report,
         stats::report_csv,
     ),
-    components(schemas(gridline_core::ErrorResponse))
+    components(schemas(gridline_core::ErrorResponse)),
+    modifiers(&CommonErrors)
 )]
 pub struct ApiDoc;
+
+/// The errors any operation may answer, in the one shape, whatever its own annotation
+/// lists: 400 for a query, path or body the server cannot read, 500 for a fault of its
+/// own; and for an operation with a body, 413 over the size limit, 415 for a body that
+/// is not what it takes and 422 for one of another shape. (The authorization matrix test checks that every status
+/// it sees an endpoint answer is documented.)
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Response, ResponseBuilder, content::ContentBuilder};
+        let error = |description: &str| -> RefOr<Response> {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(utoipa::openapi::Ref::from_schema_name(
+                                "ErrorResponse",
+                            )))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let with_body = operation.request_body.is_some();
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description));
+                };
+                add(
+                    "400",
+                    "bad_request: a query, path or body the server cannot read",
+                );
+                add(
+                    "500",
+                    "internal: the server failed (the request id is logged)",
+                );
+                if with_body {
+                    add("413", "payload_too_large: the body is over the limit");
+                    add("415", "unsupported_media_type: not the body this takes");
+                    add(
+                        "422",
+                        "validation_failed: a body of another shape, or invalid values",
+                    );
+                }
+            }
+        }
+    }
+}
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let v1 = Router::new()
@@ -106,11 +171,58 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(state.config.json_limit));
+        .layer(DefaultBodyLimit::max(state.config.json_limit))
+        .layer(axum::middleware::map_response(one_error_shape));
     Router::new()
         .merge(health::router())
         .nest("/api", api)
         .merge(open311::router(state))
+}
+
+/// An error that did not come from our handlers (an extractor's rejection: a path
+/// parameter that is not a number, a body that is not UTF-8) is plain text; it is
+/// answered in the one shape like every other, with its status and its text.
+async fn one_error_shape(response: axum::response::Response) -> axum::response::Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let code = match status.as_u16() {
+        400 => ErrorCode::BadRequest,
+        401 => ErrorCode::Unauthenticated,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        409 => ErrorCode::Conflict,
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        422 => ErrorCode::ValidationFailed,
+        429 => ErrorCode::RateLimited,
+        503 => ErrorCode::Unavailable,
+        _ => ErrorCode::Internal,
+    };
+    let text = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text
+    };
+    let mut answer = if code == ErrorCode::Internal {
+        AppError::Internal(message).into_response()
+    } else {
+        AppError::client(code, message).into_response()
+    };
+    // Keep the status the rejection chose (the codes above map to it; others keep theirs).
+    *answer.status_mut() = status;
+    answer
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
 
 #[utoipa::path(get, path = "/api/v1/outbox/dead", tag = "outbox",
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = DeadItemsResponse, description = "items given up after their last attempt, oldest first"),
         (status = 403, body = gridline_core::ErrorResponse, description = "admins only"),
     ))]
@@ -56,6 +57,7 @@ pub async fn dead(
 #[utoipa::path(post, path = "/api/v1/outbox/{id}/requeue", tag = "outbox",
     params(("id" = i64, Path, description = "the dead item's id")),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 204, description = "back in line, attempts from zero"),
         (status = 403, body = gridline_core::ErrorResponse, description = "admins only"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such dead item"),

@@ -131,6 +131,7 @@ fn checked(
         (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket, or not proved"),
         (status = 409, body = gridline_core::ErrorResponse, description = "conflict: the ticket has as many followers as it may (10)"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a subscription that is not one"),
+        (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address made too many wrong proofs"),
     ))]
 pub async fn follow(
     State(state): State<AppState>,

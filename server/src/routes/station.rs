@@ -195,6 +195,7 @@ pub async fn today(
 #[utoipa::path(post, path = "/api/v1/stations/{code}/enrollments", tag = "stations",
     params(("code" = String, Path, description = "the station's code")),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 201, body = EnrollmentCodeResponse, description = "a one-time code for one tablet, for 24 hours"),
         (status = 403, body = gridline_core::ErrorResponse, description = "admins only"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such station"),
@@ -213,6 +214,7 @@ pub async fn issue_code(
 
 #[utoipa::path(get, path = "/api/v1/stations/devices", tag = "stations",
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = StationDevicesResponse),
         (status = 403, body = gridline_core::ErrorResponse, description = "admins only"),
     ))]
@@ -242,6 +244,7 @@ fn view(device: &StationDevice, now: OffsetDateTime) -> StationDeviceView {
 #[utoipa::path(post, path = "/api/v1/stations/devices/{id}/revoke", tag = "stations",
     params(("id" = i64, Path, description = "the device's id")),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 204, description = "revoked: the tablet can no longer file"),
         (status = 403, body = gridline_core::ErrorResponse, description = "admins only"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such live device"),

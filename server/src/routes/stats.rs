@@ -203,6 +203,7 @@ fn grouped<'a>(
 
 #[utoipa::path(get, path = "/api/v1/stats/rates", tag = "stats", params(RatesQuery),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = RatesResponse, description = "the figures per group, by code, and their total; formulas in docs/evaluation.md"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a date that is not one, or a period that ends before it starts or spans more than 2 years"),
@@ -246,6 +247,7 @@ fn month_label(d: Date) -> String {
 
 #[utoipa::path(get, path = "/api/v1/stats/ranking", tag = "stats", params(RankingQuery),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = RankingResponse, description = "every unit's figures for the month"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a month that is not YYYY-MM"),
@@ -277,6 +279,7 @@ pub async fn ranking(
 
 #[utoipa::path(get, path = "/api/v1/stats/trend", tag = "stats", params(RankingQuery),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = TrendResponse, description = "each unit's rates in the 12 months up to the month"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a month that is not YYYY-MM"),
@@ -335,6 +338,7 @@ fn grids_of(snapshot: &Snapshot, code: &str) -> Vec<String> {
 
 #[utoipa::path(get, path = "/api/v1/stats/tickets", tag = "stats", params(RatedTicketsQuery),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = RatedTicketsResponse, description = "the tickets behind one number of `rates` or `ranking`: exactly those it counts"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a bad period, or a code that is no group of `by`"),
@@ -511,6 +515,7 @@ fn svg_paths<'a>(
 
 #[utoipa::path(get, path = "/api/v1/stats/hotspots", tag = "stats", params(HotspotsQuery),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = HotspotsResponse, description = "tickets received per grid (with its outline) and the rising matter types, against the period just before"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a bad period or street"),
@@ -690,6 +695,7 @@ async fn build_report(
 
 #[utoipa::path(get, path = "/api/v1/stats/report", tag = "stats", params(ReportQuery),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = ReportResponse, description = "the daily report, weekly analysis or monthly bulletin of the district or a street"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a bad date or street"),
@@ -704,6 +710,7 @@ pub async fn report(
 
 #[utoipa::path(get, path = "/api/v1/stats/report.csv", tag = "stats", params(ReportQuery),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, content_type = "text/csv", body = String, description = "the same report as CSV (UTF-8 with a byte-order mark, for spreadsheets)"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a bad date or street"),

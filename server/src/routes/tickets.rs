@@ -132,6 +132,7 @@ pub(super) async fn find(state: &AppState, code: &str) -> AppResult<TicketRecord
         (status = 201, body = TicketCreatedResponse, description = "filed (routed when a unit is responsible)"),
         (status = 200, body = TicketCreatedResponse, description = "this client_id was filed before: the same ticket"),
         (status = 422, body = gridline_core::ErrorResponse),
+        (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address filed GRIDLINE_FILINGS_PER_HOUR complaints within the hour"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -228,7 +229,9 @@ pub(super) fn filed(ticket: &TicketRecord) -> TicketCreatedResponse {
 #[utoipa::path(get, path = "/api/v1/tickets/{code}", tag = "tickets",
     params(("code" = String, Path, description = "tracking code"), TicketProof,
            ("x-device-secret" = Option<String>, Header, description = "the filing device's secret")),
-    responses((status = 200, body = TicketView), (status = 404, body = gridline_core::ErrorResponse)))]
+    responses((status = 200, body = TicketView),
+              (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket, or the proof fails (alike)"),
+              (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address made too many wrong proofs")))]
 pub async fn show(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -258,6 +261,8 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/actions", tag = "tickets", request_body = ActionRequest,
     params(("code" = String, Path, description = "tracking code")),
     responses(
+        (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = TicketView),
         (status = 403, body = gridline_core::ErrorResponse, description = "not yours to do"),
         (status = 409, body = gridline_core::ErrorResponse, description = "not possible in this state"),
@@ -286,7 +291,10 @@ pub async fn act(
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/rating", tag = "tickets", request_body = RatingRequest,
     params(("code" = String, Path, description = "tracking code"), TicketProof,
            ("x-device-secret" = Option<String>, Header, description = "the filing device's secret")),
-    responses((status = 200, body = TicketView), (status = 409, body = gridline_core::ErrorResponse)))]
+    responses((status = 200, body = TicketView),
+              (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket, or the proof fails (alike)"),
+              (status = 409, body = gridline_core::ErrorResponse, description = "not answered yet, or rated already"),
+              (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address made too many wrong proofs")))]
 pub async fn rate(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -311,7 +319,8 @@ pub async fn rate(
 }
 
 #[utoipa::path(get, path = "/api/v1/queue", tag = "tickets", params(QueueQuery),
-    responses((status = 200, body = QueueResponse), (status = 401, body = gridline_core::ErrorResponse)))]
+    responses((status = 200, body = QueueResponse), (status = 401, body = gridline_core::ErrorResponse),
+              (status = 403, body = gridline_core::ErrorResponse, description = "a role without queues (grid workers, stations)")))]
 pub async fn queue(
     State(state): State<AppState>,
     CurrentStaff(staff): CurrentStaff,
@@ -374,7 +383,10 @@ pub async fn queue(
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/co-units", tag = "tickets", request_body = CoUnitRequest,
     params(("code" = String, Path, description = "tracking code")),
-    responses((status = 200, body = TicketView), (status = 403, body = gridline_core::ErrorResponse),
+    responses(
+        (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
+        (status = 200, body = TicketView), (status = 403, body = gridline_core::ErrorResponse),
                (status = 409, body = gridline_core::ErrorResponse)))]
 pub async fn add_co_unit(
     State(state): State<AppState>,
@@ -399,7 +411,10 @@ pub async fn add_co_unit(
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/tier", tag = "tickets", request_body = TierChangeRequest,
     params(("code" = String, Path, description = "tracking code")),
-    responses((status = 200, body = TicketView), (status = 403, body = gridline_core::ErrorResponse),
+    responses(
+        (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
+        (status = 200, body = TicketView), (status = 403, body = gridline_core::ErrorResponse),
                (status = 409, body = gridline_core::ErrorResponse), (status = 422, body = gridline_core::ErrorResponse)))]
 pub async fn change_tier(
     State(state): State<AppState>,
@@ -427,7 +442,8 @@ pub async fn change_tier(
            ("id" = String, Path, description = "the medium's id (SHA-256)"), TicketProof,
            ("x-device-secret" = Option<String>, Header, description = "the filing device's secret")),
     responses((status = 200, description = "the photo or voice note's bytes"),
-              (status = 404, body = gridline_core::ErrorResponse)))]
+              (status = 404, body = gridline_core::ErrorResponse),
+              (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address made too many wrong proofs")))]
 /// A photo or voice note on a ticket's timeline: for staff who handle the ticket, and
 /// for anyone who proves the ticket when a public entry shows it.
 pub async fn ticket_media(
@@ -575,6 +591,7 @@ pub async fn nearby(
     request_body = gridline_core::api::ticket::MergeRequest,
     params(("code" = String, Path, description = "the duplicate's tracking code")),
     responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 200, body = TicketView, description = "the duplicate, closed and following its lead"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not a dispatcher, supervisor or admin"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such ticket (either)"),

@@ -683,6 +683,33 @@ async fn every_caller_gets_what_the_table_says(app: &TestApp) {
         wrong.len(),
         wrong.join("\n")
     );
+
+    // The OpenAPI document lists every JSON API endpoint, and every status the table
+    // expects of it (so a client generated from it knows each answer).
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let mut undocumented = BTreeSet::new();
+    for row in &rows {
+        let path = row.route.split_once(' ').unwrap().1;
+        if !(path.starts_with("/api/v1/") || path == "/healthz") {
+            continue;
+        }
+        let operation = &doc["paths"][path][row.method.as_str().to_lowercase()];
+        if operation.is_null() {
+            undocumented.insert(format!("{}: not in the document", row.route));
+            continue;
+        }
+        for who in EVERYONE {
+            let status = row.expect.of(who).to_string();
+            if operation["responses"][&status].is_null() {
+                undocumented.insert(format!("{}: {status}", row.route));
+            }
+        }
+    }
+    assert!(
+        undocumented.is_empty(),
+        "answers the OpenAPI document does not list:\n{}",
+        undocumented.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }
 
 /// The reference data, the stations and tablets, the staff, the tickets, and one
