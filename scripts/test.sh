@@ -52,9 +52,7 @@ clippy() {
 }
 
 native_tests() {
-    # This also builds target/debug/gridline, which the end-to-end tests start (the
-    # server's integration tests need it). A separate `cargo build` would build the
-    # server and most of its dependencies again, without the tests' features.
+    # This also builds target/debug/gridline, which the CLI tests start.
     cargo test -p gridline-core -p gridline-server
 }
 
@@ -67,8 +65,15 @@ release_build() {
     bash scripts/bundle-size.sh
 }
 
+server_build() {
+    # The end-to-end tests run the binary that is deployed (`scripts/run.sh` builds the
+    # same): optimised, without overflow checks, so hostile input is tried where an
+    # unchecked sum would wrap instead of panicking (tests/e2e/hardening.test.mjs).
+    cargo build --quiet --profile server -p gridline-server --bin gridline
+}
+
 e2e_tests() {
-    node --test --test-reporter=spec tests/e2e/
+    GRIDLINE_BIN="$root/target/server/gridline" node --test --test-reporter=spec tests/e2e/
 }
 
 total_start=$SECONDS
@@ -81,7 +86,6 @@ fmt_check() {
 
 # In CI, what a finished stage built and no later stage reads is removed, so the run
 # needs the disk of its largest stage rather than of all of them (a CI machine ran out).
-# The server binary the end-to-end tests start is a hard link and stays.
 ci_free() {
     if [ "$ci" = "true" ]; then
         rm -rf "$@"
@@ -97,6 +101,8 @@ ci_free target/debug/deps target/debug/build target/debug/.fingerprint
 stage "browser tests (wasm)" browser_tests
 ci_free target/wasm32-unknown-unknown/debug
 stage "release build + size" release_build
+ci_free target/wasm32-unknown-unknown/release
+stage "server build (release)" server_build
 stage "end-to-end (Chromium)" e2e_tests
 
 echo
