@@ -45,9 +45,20 @@ async fn spawn(db: Db) -> Option<TestApp> {
     .await
 }
 
-/// Who calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Who {
+/// Defines [`Who`] and [`EVERYONE`], every caller in the order they call, from one list.
+macro_rules! callers {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Who calls.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Who {
+            $($(#[$doc])* $name,)*
+        }
+
+        const EVERYONE: &[Who] = &[$(Who::$name,)*];
+    };
+}
+
+callers! {
     Anonymous,
     /// The resident who filed the ticket, from the same phone (its device secret).
     Resident,
@@ -76,24 +87,6 @@ enum Who {
 }
 
 use Who::*;
-
-const EVERYONE: [Who; 15] = [
-    Anonymous,
-    Resident,
-    Partner,
-    DispatchSystem,
-    Tablet,
-    OtherTablet,
-    RevokedTablet,
-    Worker,
-    OtherWorker,
-    StationStaff,
-    Handler,
-    OtherHandler,
-    Dispatcher,
-    Supervisor,
-    Admin,
-];
 
 /// Callers without a staff session.
 const NOT_STAFF: [Who; 7] = [
@@ -698,7 +691,7 @@ async fn every_caller_gets_what_the_table_says(app: &TestApp) {
             undocumented.insert(format!("{}: not in the document", row.route));
             continue;
         }
-        for who in EVERYONE {
+        for &who in EVERYONE {
             let status = row.expect.of(who).to_string();
             if operation["responses"][&status].is_null() {
                 undocumented.insert(format!("{}: {status}", row.route));
@@ -748,7 +741,7 @@ async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
     store.add_open311_key("authz-partner", &hash).await.unwrap();
 
     let mut callers = Vec::new();
-    for (i, who) in EVERYONE.into_iter().enumerate() {
+    for (i, &who) in EVERYONE.iter().enumerate() {
         callers.push(Caller {
             who,
             client: reqwest::Client::builder()

@@ -910,12 +910,9 @@ mod staff_sessions {
 /// signing out (or the hourly purge) in between must not take it: only subscriptions
 /// whose staff session ended are forgotten. (Seen on PostgreSQL: the purge at start
 /// took a phone's subscription between its save and its follow, and the follow failed.)
-async fn a_residents_subscription_outlives_staff_sign_outs(db: Db) {
-    let Some(app) = TestApp::spawn(db).await else {
-        return;
-    };
-    load_demo(&app).await;
-    let code = file(&app, None).await;
+async fn a_residents_subscription_outlives_staff_sign_outs(app: &TestApp) {
+    load_demo(app).await;
+    let code = file(app, None).await;
     let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
     let subscription = |endpoint: &str, staff: Option<(i64, Vec<u8>)>| {
         gridline_server::store::NewPushSubscription {
@@ -928,7 +925,7 @@ async fn a_residents_subscription_outlives_staff_sign_outs(db: Db) {
         }
     };
     // A staff member's browser, whose session is gone, and a phone about to follow.
-    let staff = sign_in_as(&app, Role::Dispatcher).await;
+    let staff = sign_in_as(app, Role::Dispatcher).await;
     app.store
         .save_push_subscription(&subscription(
             "http://127.0.0.1:9/desk",
@@ -957,19 +954,6 @@ async fn a_residents_subscription_outlives_staff_sign_outs(db: Db) {
             .unwrap()
             .is_empty()
     );
-    app.stop().await;
 }
 
-mod resident_subscriptions {
-    use crate::helpers::Db;
-
-    #[tokio::test]
-    async fn sqlite() {
-        super::a_residents_subscription_outlives_staff_sign_outs(Db::Sqlite).await;
-    }
-
-    #[tokio::test]
-    async fn postgres() {
-        super::a_residents_subscription_outlives_staff_sign_outs(Db::Postgres).await;
-    }
-}
+crate::both_backends!(a_residents_subscription_outlives_staff_sign_outs);
