@@ -16,6 +16,7 @@ crate::both_backends!(
     findings_reported_upward_become_one_ticket_and_verifications_go_on_it,
     workers_stay_inside_their_grids,
     a_visit_synced_twice_at_once_is_one_entry,
+    photos_named_before_uploaders_were_kept_stay_the_workers,
 );
 
 const GRID: &str = "D01-S01-C01-G02";
@@ -291,4 +292,79 @@ async fn a_visit_synced_twice_at_once_is_one_entry(app: &TestApp) {
         .filter(|e| e.kind == "verification")
         .count();
     assert_eq!(visits, rounds, "one entry per visit");
+}
+
+/// Migration 0024 keeps who uploaded each medium. A finding synced before it names its
+/// photo, and the worker's next revision names it again: the migration's backfill
+/// (run here again on a database that has no uploader for it, as one migrated from
+/// before) makes it the worker's, so the revision is stored, not refused.
+async fn photos_named_before_uploaders_were_kept_stay_the_workers(app: &TestApp) {
+    use sqlx::Connection as _;
+    worker(app).await;
+    let photo = app
+        .client
+        .post(app.url("/api/v1/media"))
+        .header(
+            gridline_core::api::auth::CSRF_HEADER,
+            app.csrf_token().await.unwrap(),
+        )
+        .body(include_bytes!("../fixtures/photo.jpg").to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json::<gridline_core::api::media::MediaResponse>()
+        .await
+        .unwrap()
+        .id;
+    let mut found = finding("finding-old-photo", 1, "井盖松动", "solved_on_spot");
+    found["media"] = json!([photo]);
+    let first = sync(app, &batch(vec![found.clone()])).await;
+    assert_eq!(first.results[0].status, SyncStatus::Stored);
+
+    // As before the migration: nobody is known to have uploaded it.
+    let migration = match app.db {
+        crate::helpers::Db::Sqlite => {
+            include_str!("../../migrations/sqlite/0024_media_uploaders.sql")
+        }
+        crate::helpers::Db::Postgres => {
+            include_str!("../../migrations/postgres/0024_media_uploaders.sql")
+        }
+    };
+    let backfill = &migration[migration.find("-- Media named before").unwrap()..];
+    let run = async |sql: &str| match app.db {
+        crate::helpers::Db::Sqlite => {
+            let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut db)
+                .await
+                .unwrap();
+        }
+        crate::helpers::Db::Postgres => {
+            let mut db = sqlx::PgConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut db)
+                .await
+                .unwrap();
+        }
+    };
+    run("DELETE FROM media_uploaders").await;
+    found["revision"] = json!(2);
+    found["note"] = json!("井盖松动，已固定");
+    let refused = sync(app, &batch(vec![found.clone()])).await;
+    assert_eq!(refused.results[0].status, SyncStatus::Rejected);
+
+    run(backfill).await;
+    found["revision"] = json!(3);
+    let stored = sync(app, &batch(vec![found])).await;
+    assert_eq!(
+        stored.results[0].status,
+        SyncStatus::Stored,
+        "{:?}",
+        stored.results[0].message
+    );
+    assert_eq!(stored.results[0].media, [photo]);
 }
