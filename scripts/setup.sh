@@ -3,7 +3,8 @@
 # registries only, and skips whatever is already there. Source it or run it:
 #
 #   scripts/setup.sh run    # wasm target, Trunk, wasm-bindgen-cli, wasm-opt (npm)
-#   scripts/setup.sh test   # the same, plus Chromium + chromedriver (Debian)
+#   scripts/setup.sh test   # the same, plus Chromium + chromedriver (Debian) and moto
+#                           # (PyPI, an S3 server for the media tests, in .venv-test)
 #
 # Where things go: the wasm target into rustup's toolchain; trunk and wasm-bindgen-cli
 # into cargo's bin folder (~/.cargo/bin); binaryen's wasm-opt and playwright-core into
@@ -13,6 +14,7 @@
 set -euo pipefail
 
 TRUNK_VERSION="0.21.14"
+MOTO_VERSION="5.2.6"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-run}"
 
@@ -81,5 +83,16 @@ if [ "$mode" = "test" ]; then
     browser=$(chromium --version | grep -oE '[0-9]+' | head -n 1)
     driver=$(chromedriver --version | grep -oE '[0-9]+' | head -n 1)
     [ "$browser" = "$driver" ] || die "chromium $browser and chromedriver $driver differ"
+fi
+# 6. An S3-compatible server for the media tests (PyPI moto, pinned, in a project-local
+# venv; scripts/s3.sh starts it).
+if [ "$mode" = "test" ]; then
+    venv="$root/.venv-test"
+    if [ "$("$venv/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ] \
+        || [ ! -x "$venv/bin/moto_server" ]; then
+        say "installing moto[server] $MOTO_VERSION into .venv-test"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+    fi
 fi
 say "tools ready"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: format, lints, unit and API tests on SQLite and PostgreSQL, browser
+# Runs every test: format, lints, unit and API tests on SQLite and PostgreSQL (media
+# also on S3, a local moto server), browser
 # tests in headless Chromium, the release build with its size budget, and end-to-end
 # tests against the real server. Prints how long each stage took.
 #
@@ -40,6 +41,19 @@ postgres() {
         fi
         unset GRIDLINE_TEST_POSTGRES_URL
         echo "!!! PostgreSQL could not be started: its tests will be SKIPPED (never in CI) !!!"
+    fi
+}
+
+s3() {
+    # shellcheck source=scripts/s3.sh
+    source "$root/scripts/s3.sh"
+    if ! s3_setup; then
+        if [ "$ci" = "true" ]; then
+            echo "the S3 server (moto) could not be started, and CI=true does not allow skipping it" >&2
+            return 1
+        fi
+        unset GRIDLINE_TEST_S3_ENDPOINT
+        echo "!!! moto could not be started: the S3 media tests will be SKIPPED (never in CI) !!!"
     fi
 }
 
@@ -96,6 +110,9 @@ ci_free() {
 stage "cargo fmt --check" fmt_check
 stage "cargo clippy" clippy
 stage "postgresql" postgres
+stage "s3 (moto)" s3
+# The S3 server lives as long as this run.
+trap '[ -n "${S3_PID:-}" ] && kill "$S3_PID" 2>/dev/null' EXIT
 stage "unit + API tests" native_tests
 ci_free target/debug/deps target/debug/build target/debug/.fingerprint
 stage "browser tests (wasm)" browser_tests

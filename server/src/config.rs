@@ -25,6 +25,17 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_DIST_DIR", default_value = "./dist")]
     pub dist_dir: PathBuf,
 
+    /// Where photos and voice notes are kept: `file://PATH`, or `s3://BUCKET/PREFIX` with
+    /// the AWS variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+    /// `AWS_ENDPOINT_URL`); default: the `media` folder in the data dir. Never logged.
+    #[arg(long, env = "GRIDLINE_MEDIA_URL", hide_env_values = true)]
+    pub media_url: Option<String>,
+
+    /// The S3 settings (`AWS_*`) for the media store; empty: the process's environment.
+    /// (Tests set their own; never logged.)
+    #[arg(skip)]
+    pub media_settings: Vec<(String, String)>,
+
     /// Largest JSON body accepted, in bytes (larger gets 413).
     #[arg(long, env = "GRIDLINE_JSON_LIMIT", default_value_t = 64 * 1024)]
     pub json_limit: usize,
@@ -158,9 +169,25 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gridline.db").display()))
     }
 
-    /// Where photos and voice notes are stored (a folder in the data dir).
+    /// Where photos and voice notes are stored without `GRIDLINE_MEDIA_URL` (a folder in
+    /// the data dir).
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
+    }
+
+    /// The media store `GRIDLINE_MEDIA_URL` names, or the data dir's folder.
+    pub fn media_store(&self) -> std::io::Result<crate::media::MediaStore> {
+        match self.media_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => {
+                let vars: Vec<(String, String)> = if self.media_settings.is_empty() {
+                    std::env::vars().collect()
+                } else {
+                    self.media_settings.clone()
+                };
+                crate::media::MediaStore::open(url, vars)
+            }
+            _ => crate::media::MediaStore::local(&self.media_dir()),
+        }
     }
 
     pub fn media_limits(&self) -> crate::media::Limits {
@@ -195,6 +222,8 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir,
             database_url: None,
+            media_url: None,
+            media_settings: Vec::new(),
             dist_dir,
             json_limit: 64 * 1024,
             secure_cookies: None,

@@ -22,6 +22,7 @@ pub mod field;
 pub mod forward;
 pub mod import;
 pub mod media;
+pub mod media_store;
 pub mod notify;
 pub mod open311;
 pub mod open311_forward;

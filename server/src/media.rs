@@ -2,19 +2,13 @@
 //! capped in size, images stripped of their metadata (EXIF with GPS, XMP, text chunks),
 //! then stored through `object_store` under the SHA-256 of the stored bytes.
 
-use std::path::Path;
-use std::sync::Arc;
-
+pub use crate::media_store::MediaStore;
 use bytes::Bytes;
 use gridline_core::api::media::MediaKind;
 use img_parts::ImageEXIF;
 use img_parts::jpeg::Jpeg;
 use img_parts::png::Png;
 use img_parts::webp::WebP;
-use object_store::local::LocalFileSystem;
-use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt as _, PutPayload};
-use sha2::{Digest, Sha256};
 
 /// Why an upload is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -468,50 +462,6 @@ fn item_extents(
         }
     }
     Some(extents)
-}
-
-/// Where media bytes live.
-#[derive(Clone)]
-pub struct MediaStore {
-    objects: Arc<dyn ObjectStore>,
-}
-
-impl MediaStore {
-    /// A folder on this machine (created when missing).
-    pub fn local(dir: &Path) -> std::io::Result<MediaStore> {
-        std::fs::create_dir_all(dir)?;
-        let objects = LocalFileSystem::new_with_prefix(dir).map_err(std::io::Error::other)?;
-        Ok(MediaStore {
-            objects: Arc::new(objects),
-        })
-    }
-
-    fn path(id: &str) -> ObjectPath {
-        // Two hex digits of fan-out keep folders small.
-        ObjectPath::from(format!("{}/{id}", &id[..2]))
-    }
-
-    /// Stores `bytes` and returns their id (SHA-256, hex). Storing the same bytes twice
-    /// writes the same object.
-    pub async fn put(&self, bytes: Bytes) -> object_store::Result<String> {
-        let id = hex::encode(Sha256::digest(&bytes));
-        self.objects
-            .put(&Self::path(&id), PutPayload::from(bytes))
-            .await?;
-        Ok(id)
-    }
-
-    pub async fn get(&self, id: &str) -> object_store::Result<Bytes> {
-        self.objects.get(&Self::path(id)).await?.bytes().await
-    }
-
-    /// Deletes the bytes of `id`; gone already is fine.
-    pub async fn delete(&self, id: &str) -> object_store::Result<()> {
-        match self.objects.delete(&Self::path(id)).await {
-            Err(object_store::Error::NotFound { .. }) => Ok(()),
-            other => other,
-        }
-    }
 }
 
 /// Media rows deleted per round of the sweep.

@@ -58,7 +58,7 @@ impl AppState {
     /// Fails when the media folder cannot be made.
     pub fn new(config: Config, store: SharedStore) -> std::io::Result<Self> {
         let shell = Arc::new(web::Shell::load(&config.dist_dir));
-        let media = crate::media::MediaStore::local(&config.media_dir())?;
+        let media = config.media_store()?;
         let notifier = Arc::new(crate::notify::Notifier::from_config(&config));
         let upload_limit = Arc::new(crate::throttle::RateLimit::new(
             config.uploads_per_hour,

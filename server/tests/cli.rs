@@ -542,3 +542,73 @@ fn open311_keys_and_targets_from_the_command_line() {
     );
     assert!(!ok && err.contains("--secret-stdin"), "{err}");
 }
+
+/// `GRIDLINE_MEDIA_URL=s3://…` with the usual AWS variables: the server keeps uploads
+/// in that bucket (the test S3 server, moto), under the URL's prefix, not on its disk.
+/// Skipped without `GRIDLINE_TEST_S3_ENDPOINT`, except in CI.
+#[tokio::test]
+async fn media_go_to_the_s3_bucket_the_environment_names() {
+    let Some(endpoint) = std::env::var("GRIDLINE_TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|e| !e.is_empty())
+    else {
+        assert!(
+            std::env::var("CI").is_ok_and(|v| v != "true") || std::env::var("CI").is_err(),
+            "CI=true but GRIDLINE_TEST_S3_ENDPOINT is not set"
+        );
+        eprintln!("\n!!! SKIPPING S3 test: GRIDLINE_TEST_S3_ENDPOINT is not set !!!\n");
+        return;
+    };
+    let client = reqwest::Client::new();
+    let bucket = format!("gridline-cli-{}", std::process::id());
+    let created = client
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(created.status().is_success());
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, base) = serve(
+        dir.path(),
+        &[
+            ("GRIDLINE_MEDIA_URL", &format!("s3://{bucket}/photos")),
+            ("AWS_ENDPOINT_URL", &endpoint),
+            ("AWS_ACCESS_KEY_ID", "gridline-cli"),
+            ("AWS_SECRET_ACCESS_KEY", "gridline-cli-secret"),
+            ("AWS_REGION", "us-east-1"),
+        ],
+    );
+    let photo = include_bytes!("fixtures/photo.jpg");
+    let uploaded: serde_json::Value = client
+        .post(format!("{base}/api/v1/media"))
+        .header("x-device-secret", "cli-test-phone-0001")
+        .body(photo.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = uploaded["id"].as_str().expect("stored");
+    // The object is in the bucket, under the prefix, by its hash; not on the disk.
+    let settings = [
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "gridline-cli"),
+        ("AWS_SECRET_ACCESS_KEY", "gridline-cli-secret"),
+        ("AWS_REGION", "us-east-1"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    let bucket_store = gridline_server::media::MediaStore::open(
+        &format!("s3://{bucket}/photos"),
+        settings.clone(),
+    )
+    .unwrap();
+    assert_eq!(bucket_store.get(id).await.unwrap().len(), photo.len());
+    let elsewhere =
+        gridline_server::media::MediaStore::open(&format!("s3://{bucket}/other"), settings.clone())
+            .unwrap();
+    assert!(elsewhere.get(id).await.is_err(), "under the URL's prefix");
+    assert!(!dir.path().join("media").join(&id[..2]).exists());
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

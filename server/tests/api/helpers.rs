@@ -99,6 +99,26 @@ fn postgres_admin_url() -> Option<String> {
     }
 }
 
+/// The S3-compatible server the media tests store in (moto, which scripts/test.sh
+/// starts and names in `GRIDLINE_TEST_S3_ENDPOINT`). Without it those tests are skipped
+/// with a loud message, except under `CI=true`, where they fail.
+fn s3_endpoint() -> Option<String> {
+    match std::env::var("GRIDLINE_TEST_S3_ENDPOINT") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!(
+                "CI=true but GRIDLINE_TEST_S3_ENDPOINT is not set: S3 tests may not be skipped in CI"
+            )
+        }
+        _ => {
+            eprintln!(
+                "\n!!! SKIPPING S3 test: GRIDLINE_TEST_S3_ENDPOINT is not set (scripts/test.sh sets it) !!!\n"
+            );
+            None
+        }
+    }
+}
+
 /// Replaces the database name (the path) of a PostgreSQL URL.
 fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url
@@ -166,6 +186,37 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(server),
         })
+    }
+
+    /// A server (on SQLite) whose media live in a fresh bucket of the test S3 server;
+    /// `None` when there is none (locally).
+    pub async fn spawn_on_s3() -> Option<TestApp> {
+        let endpoint = s3_endpoint()?;
+        let bucket = format!("gridline-test-{}", uuid::Uuid::new_v4().simple());
+        // moto takes an unsigned bucket creation.
+        let created = reqwest::Client::new()
+            .put(format!("{endpoint}/{bucket}"))
+            .send()
+            .await
+            .expect("reach the test S3 server");
+        assert!(
+            created.status().is_success(),
+            "create bucket: {}",
+            created.status()
+        );
+        Self::spawn_with(Db::Sqlite, |config| {
+            config.media_url = Some(format!("s3://{bucket}/media"));
+            config.media_settings = [
+                ("AWS_ENDPOINT_URL", endpoint.as_str()),
+                ("AWS_ACCESS_KEY_ID", "gridline-test"),
+                ("AWS_SECRET_ACCESS_KEY", "gridline-test-secret"),
+                ("AWS_REGION", "us-east-1"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        })
+        .await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -346,4 +397,20 @@ pub async fn load_demo(app: &TestApp) {
     gridline_server::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
+}
+
+/// Defines `mod s3 { NAME() }`: each `NAME(app)` on a server whose media live in S3
+/// (SQLite for the rest), beside `both_backends!`'s folder runs.
+#[macro_export]
+macro_rules! on_s3 {
+    ($($name:ident),* $(,)?) => {
+        mod s3 {$(
+            #[tokio::test]
+            async fn $name() {
+                let Some(app) = $crate::helpers::TestApp::spawn_on_s3().await else { return };
+                super::$name(&app).await;
+                app.stop().await;
+            }
+        )*}
+    };
 }

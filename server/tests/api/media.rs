@@ -17,6 +17,16 @@ crate::both_backends!(
     media_are_attached_only_by_whoever_uploaded_them,
 );
 
+// The same media tests with the bytes in an S3-compatible store (moto).
+crate::on_s3!(
+    uploads_are_checked_by_content_and_capped,
+    stored_photos_have_no_gps,
+    nothing_after_the_image_survives,
+    complaints_and_updates_carry_media_shown_only_through_the_ticket,
+    media_nothing_names_are_deleted_after_the_grace_period,
+    media_are_attached_only_by_whoever_uploaded_them,
+);
+
 const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
 const SMALL_PNG: &[u8] = include_bytes!("../fixtures/small.png");
 
