@@ -186,7 +186,7 @@ struct World {
     forwarded: String,
     /// A third one, merged into `forwarded` by the first caller allowed.
     duplicate: String,
-    /// The resident's ticket as the public Open311 list names it.
+    /// One of these tickets as the public Open311 list names it (an opaque id).
     open311_id: String,
     /// A token of a request filed through Open311.
     open311_token: String,
@@ -911,7 +911,7 @@ async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
         codes.push(filed["tracking_code"].as_str().unwrap().to_owned());
     }
 
-    // The public Open311 list names the resident's ticket by an opaque id.
+    // The public Open311 list names the tickets by opaque ids.
     let public: Value = reqwest::Client::new()
         .get(app.url("/open311/v2/requests.json"))
         .header("x-forwarded-for", "198.51.100.202")
@@ -939,11 +939,7 @@ async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
         .json()
         .await
         .unwrap();
-    let open311_token = filed[0]["token"]
-        .as_str()
-        .or(filed[0]["service_request_id"].as_str())
-        .unwrap()
-        .to_owned();
+    let open311_token = filed[0]["token"].as_str().unwrap().to_owned();
 
     let world = World {
         code: codes[0].clone(),
