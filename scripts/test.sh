@@ -31,29 +31,19 @@ stage() {
     echo "===== $name: ${took}s ====="
 }
 
-postgres() {
-    # shellcheck source=scripts/postgres.sh
-    source "$root/scripts/postgres.sh"
-    if ! pg_setup; then
+# Starts a service the tests need with `SETUP` from `scripts/SCRIPT`, which exports
+# `VAR`. In CI it must start; locally its tests are skipped with a loud message.
+service() {
+    local name="$1" script="$2" setup="$3" var="$4"
+    # shellcheck source=/dev/null
+    source "$root/scripts/$script"
+    if ! "$setup"; then
         if [ "$ci" = "true" ]; then
-            echo "PostgreSQL could not be started, and CI=true does not allow skipping it" >&2
+            echo "$name could not be started, and CI=true does not allow skipping it" >&2
             return 1
         fi
-        unset GRIDLINE_TEST_POSTGRES_URL
-        echo "!!! PostgreSQL could not be started: its tests will be SKIPPED (never in CI) !!!"
-    fi
-}
-
-s3() {
-    # shellcheck source=scripts/s3.sh
-    source "$root/scripts/s3.sh"
-    if ! s3_setup; then
-        if [ "$ci" = "true" ]; then
-            echo "the S3 server (moto) could not be started, and CI=true does not allow skipping it" >&2
-            return 1
-        fi
-        unset GRIDLINE_TEST_S3_ENDPOINT
-        echo "!!! moto could not be started: the S3 media tests will be SKIPPED (never in CI) !!!"
+        unset "$var"
+        echo "!!! $name could not be started: its tests will be SKIPPED (never in CI) !!!"
     fi
 }
 
@@ -109,8 +99,8 @@ ci_free() {
 
 stage "cargo fmt --check" fmt_check
 stage "cargo clippy" clippy
-stage "postgresql" postgres
-stage "s3 (moto)" s3
+stage "postgresql" service PostgreSQL postgres.sh pg_setup GRIDLINE_TEST_POSTGRES_URL
+stage "s3 (moto)" service "the S3 server (moto)" s3.sh s3_setup GRIDLINE_TEST_S3_ENDPOINT
 # The S3 server lives as long as this run.
 trap '[ -n "${S3_PID:-}" ] && kill "$S3_PID" 2>/dev/null' EXIT
 stage "unit + API tests" native_tests

@@ -23,13 +23,6 @@ pub struct MediaStore {
     objects: Arc<dyn ObjectStore>,
 }
 
-impl std::fmt::Debug for MediaStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The store's own Debug may print its configuration (credentials included).
-        f.write_str("MediaStore")
-    }
-}
-
 impl MediaStore {
     /// A folder on this machine (created when missing).
     pub fn local(dir: &Path) -> std::io::Result<MediaStore> {

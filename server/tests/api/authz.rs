@@ -200,6 +200,9 @@ const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
 const RESIDENT_DEVICE: &str = "authz-resident-phone-01";
 const FORWARD_SECRET: &str = "authz-dispatch-secret";
 const PHONE: &str = "13812345678";
+/// A street light out, as an Open311 partner files it (form-encoded).
+const OPEN311_FILING: &str =
+    "service_code=0201&lat=36.069&long=120.41&description=%E8%B7%AF%E7%81%AF";
 
 fn rows(w: &World) -> Vec<Row> {
     let t = format!("/api/v1/tickets/{}", w.code);
@@ -480,7 +483,7 @@ fn rows(w: &World) -> Vec<Row> {
         post(
             "POST /open311/v2/{file}",
             "/open311/v2/requests.json",
-            Body::Form("service_code=0201&lat=36.069&long=120.41&description=%E8%B7%AF%E7%81%AF"),
+            Body::Form(OPEN311_FILING),
             Expect::all(403).but(&[Partner], 201),
         ),
     ];
@@ -932,7 +935,7 @@ async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
         .post(app.url(&format!("/open311/v2/requests.json?api_key={key}")))
         .header("x-forwarded-for", "198.51.100.203")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("service_code=0201&lat=36.069&long=120.41&description=%E8%B7%AF%E7%81%AF")
+        .body(OPEN311_FILING)
         .send()
         .await
         .unwrap()

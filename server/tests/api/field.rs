@@ -49,6 +49,25 @@ fn batch(records: Vec<Value>) -> Value {
     json!({"device_id": DEVICE, "records": records})
 }
 
+/// Uploads the fixture photo in the signed-in worker's session (only they attach it);
+/// returns its id.
+async fn upload_photo(app: &TestApp) -> String {
+    app.client
+        .post(app.url("/api/v1/media"))
+        .header(
+            gridline_core::api::auth::CSRF_HEADER,
+            app.csrf_token().await.unwrap(),
+        )
+        .body(include_bytes!("../fixtures/photo.jpg").to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json::<gridline_core::api::media::MediaResponse>()
+        .await
+        .unwrap()
+        .id
+}
+
 async fn sync(app: &TestApp, body: &Value) -> SyncResponse {
     let response = app.post_json("/api/v1/field/sync", body).await;
     assert_eq!(response.status(), 200);
@@ -140,24 +159,7 @@ async fn newer_revisions_win_whatever_the_order(app: &TestApp) {
 
 async fn findings_reported_upward_become_one_ticket_and_verifications_go_on_it(app: &TestApp) {
     worker(app).await;
-    let photo = {
-        // Uploaded in the worker's session: only they attach it.
-        let r = app
-            .client
-            .post(app.url("/api/v1/media"))
-            .header(
-                gridline_core::api::auth::CSRF_HEADER,
-                app.csrf_token().await.unwrap(),
-            )
-            .body(include_bytes!("../fixtures/photo.jpg").to_vec())
-            .send()
-            .await
-            .unwrap();
-        r.json::<gridline_core::api::media::MediaResponse>()
-            .await
-            .unwrap()
-            .id
-    };
+    let photo = upload_photo(app).await;
     let mut report = finding("finding-up", 1, "路灯不亮，已上报", "report_upward");
     report["media"] = json!([photo]);
     let body = batch(vec![report.clone()]);
@@ -301,21 +303,7 @@ async fn a_visit_synced_twice_at_once_is_one_entry(app: &TestApp) {
 async fn photos_named_before_uploaders_were_kept_stay_the_workers(app: &TestApp) {
     use sqlx::Connection as _;
     worker(app).await;
-    let photo = app
-        .client
-        .post(app.url("/api/v1/media"))
-        .header(
-            gridline_core::api::auth::CSRF_HEADER,
-            app.csrf_token().await.unwrap(),
-        )
-        .body(include_bytes!("../fixtures/photo.jpg").to_vec())
-        .send()
-        .await
-        .unwrap()
-        .json::<gridline_core::api::media::MediaResponse>()
-        .await
-        .unwrap()
-        .id;
+    let photo = upload_photo(app).await;
     let mut found = finding("finding-old-photo", 1, "井盖松动", "solved_on_spot");
     found["media"] = json!([photo]);
     let first = sync(app, &batch(vec![found.clone()])).await;

@@ -82,41 +82,31 @@ fn write_fake_dist(dir: &Path) {
     .unwrap();
 }
 
-fn postgres_admin_url() -> Option<String> {
-    match std::env::var("GRIDLINE_TEST_POSTGRES_URL") {
+/// The URL of a service the tests need that scripts/test.sh starts and names in `var`
+/// (`what` it is, for the messages). Without it those tests are skipped with a loud
+/// message, except under `CI=true`, where they fail.
+fn test_service(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!(
-                "CI=true but GRIDLINE_TEST_POSTGRES_URL is not set: PostgreSQL tests may not be skipped in CI"
-            )
+            panic!("CI=true but {var} is not set: {what} tests may not be skipped in CI")
         }
         _ => {
             eprintln!(
-                "\n!!! SKIPPING PostgreSQL test: GRIDLINE_TEST_POSTGRES_URL is not set (scripts/test.sh sets it) !!!\n"
+                "\n!!! SKIPPING {what} test: {var} is not set (scripts/test.sh sets it) !!!\n"
             );
             None
         }
     }
 }
 
-/// The S3-compatible server the media tests store in (moto, which scripts/test.sh
-/// starts and names in `GRIDLINE_TEST_S3_ENDPOINT`). Without it those tests are skipped
-/// with a loud message, except under `CI=true`, where they fail.
+fn postgres_admin_url() -> Option<String> {
+    test_service("GRIDLINE_TEST_POSTGRES_URL", "PostgreSQL")
+}
+
+/// The S3-compatible server the media tests store in (moto).
 fn s3_endpoint() -> Option<String> {
-    match std::env::var("GRIDLINE_TEST_S3_ENDPOINT") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!(
-                "CI=true but GRIDLINE_TEST_S3_ENDPOINT is not set: S3 tests may not be skipped in CI"
-            )
-        }
-        _ => {
-            eprintln!(
-                "\n!!! SKIPPING S3 test: GRIDLINE_TEST_S3_ENDPOINT is not set (scripts/test.sh sets it) !!!\n"
-            );
-            None
-        }
-    }
+    test_service("GRIDLINE_TEST_S3_ENDPOINT", "S3")
 }
 
 /// Replaces the database name (the path) of a PostgreSQL URL.
