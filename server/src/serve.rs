@@ -48,6 +48,8 @@ pub struct AppState {
     pub notifier: Arc<crate::notify::Notifier>,
     /// Turns `true` when the server begins to shut down: open event streams end then.
     pub closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Every change the database commits, fanned out to this process's event streams.
+    pub live: crate::live::Live,
 }
 
 /// Wrong ticket proofs allowed per address in 15 minutes: enough for typing mistakes,
@@ -87,6 +89,7 @@ impl AppState {
             reference_key: Arc::default(),
             notifier,
             closing: Arc::new(tokio::sync::watch::Sender::new(false)),
+            live: crate::live::Live::default(),
             enroll_limit: Arc::new(crate::throttle::RateLimit::new(
                 10,
                 std::time::Duration::from_secs(900),
@@ -189,6 +192,8 @@ pub async fn serve(
     if let Err(e) = state.notifier.vapid(store.as_ref()).await {
         tracing::warn!(error = %e, "the VAPID key could not be read; push waits for the database");
     }
+    // Listening before accepting: a stream opened at once hears what follows.
+    let live = tokio::spawn(state.live.clone().run_forever(store.clone()));
     let every = std::time::Duration::from_secs(state.config.deadline_check_secs.max(1));
     let job = tokio::spawn(crate::deadlines::run_forever(store.clone(), every));
     let sweep = tokio::spawn(crate::media::sweep_forever(
@@ -234,6 +239,7 @@ pub async fn serve(
         }
     };
     job.abort();
+    live.abort();
     sweep.abort();
     outbox.abort();
     poller.abort();

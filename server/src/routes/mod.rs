@@ -7,6 +7,7 @@ mod auth;
 mod field;
 mod forwarding;
 mod health;
+mod live;
 mod media;
 mod open311;
 mod outbox;
@@ -57,7 +58,8 @@ use crate::serve::AppState;
         tickets::similar,
         tickets::merge,
         tickets::nearby,
-        tickets::live,
+        live::ticket_events,
+        live::queue_events,
         media::upload,
         field::sync,
         field::records,
@@ -158,6 +160,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(auth::router())
         .merge(reference::router())
         .merge(tickets::router())
+        .merge(live::router())
         .merge(field::router())
         .merge(station::router())
         .merge(outbox::router())

@@ -35,7 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{code}/qr.svg", get(tracking_qr))
         .route("/tickets/{code}/similar", get(similar))
         .route("/tickets/{code}/merge", post(merge))
-        .route("/tickets/{code}/events", get(live))
         .route("/queue", get(queue))
         .route("/nearby", get(nearby))
 }
@@ -660,65 +659,4 @@ pub async fn tracking_qr(
         svg,
     )
         .into_response())
-}
-
-/// How often a live connection looks for a change (every server process answers from
-/// the database, so a change made by another process is seen too).
-const LIVE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
-
-#[utoipa::path(get, path = "/api/v1/tickets/{code}/events", tag = "tickets",
-    params(("code" = String, Path, description = "tracking code")),
-    responses((status = 200, content_type = "text/event-stream",
-        description = "server-sent events: `changed` (data and id: the newest timeline entry's id) as soon as the ticket changes after connecting (looked for every second); then read the ticket with its proof. Nothing is sent on connecting, whatever `Last-Event-ID` says: the client reads the ticket again when the stream (re)opens. Carries nothing else, and streams alike for a code that does not exist"),
-        (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: this address made too many wrong proofs")))]
-pub async fn live(
-    State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
-    Path(code): Path<String>,
-) -> AppResult<
-    axum::response::Sse<
-        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
-    >,
-> {
-    use axum::response::sse::{Event, KeepAlive, Sse};
-    // An address that guessed too many codes or proofs is refused here too.
-    if let Some(wait) = state
-        .proof_limit
-        .blocked_for(&address, std::time::Instant::now())
-    {
-        return Err(AppError::rate_limited("wrong codes or proofs", wait));
-    }
-    // A malformed code streams nothing, like an unknown one. And nothing is sent on
-    // connecting: an event at once for a real code (and silence for an unknown one)
-    // told anyone whether a code exists. Changes after connecting are told.
-    let code = TrackingCode::parse(&code)
-        .map(|c| c.as_str().to_owned())
-        .ok();
-    let seen = match &code {
-        Some(code) => state.store.last_event_id(code).await?.unwrap_or(0),
-        None => 0,
-    };
-    let closed = state.closed();
-    let stream =
-        futures_util::stream::unfold((state, code, seen), |(state, code, mut seen)| async move {
-            loop {
-                tokio::time::sleep(LIVE_POLL).await;
-                let Some(code) = &code else { continue };
-                match state.store.last_event_id(code).await {
-                    Ok(Some(last)) if last > seen => {
-                        seen = last;
-                        let event = Event::default()
-                            .event("changed")
-                            .id(last.to_string())
-                            .data(last.to_string());
-                        return Some((Ok(event), (state, Some(code.clone()), seen)));
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "live ticket events: the store failed"),
-                }
-            }
-        });
-    // The stream ends when the server shuts down (the client reconnects elsewhere).
-    let stream = futures_util::StreamExt::take_until(stream, closed);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -126,7 +126,7 @@ macro_rules! impl_store_with_common_sql {
                 events: &[$crate::store::NewEvent],
                 outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<$crate::store::Created> {
-                common::create_ticket(&self.pool, ticket, events, outbox).await
+                self.wrote(common::create_ticket(&self.pool, ticket, events, outbox).await)
             }
 
             async fn ticket_by_code(
@@ -150,7 +150,7 @@ macro_rules! impl_store_with_common_sql {
                 event: &$crate::store::NewEvent,
                 outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<bool> {
-                common::save_ticket(&self.pool, ticket, expected, event, outbox).await
+                self.wrote(common::save_ticket(&self.pool, ticket, expected, event, outbox).await)
             }
 
             async fn list_tickets(
@@ -175,7 +175,10 @@ macro_rules! impl_store_with_common_sql {
                 ticket_id: i64,
                 event: &$crate::store::NewEvent,
             ) -> $crate::store::StoreResult<bool> {
-                common::append_field_event(&self.pool, device_id, record_id, ticket_id, event).await
+                self.wrote(
+                    common::append_field_event(&self.pool, device_id, record_id, ticket_id, event)
+                        .await,
+                )
             }
 
             async fn link_field_ticket(
@@ -241,7 +244,9 @@ macro_rules! impl_store_with_common_sql {
                 events: &[$crate::store::NewEvent],
                 outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<bool> {
-                common::record_notice(&self.pool, ticket_id, notice, events, outbox).await
+                self.wrote(
+                    common::record_notice(&self.pool, ticket_id, notice, events, outbox).await,
+                )
             }
 
             async fn add_co_unit(
@@ -250,7 +255,7 @@ macro_rules! impl_store_with_common_sql {
                 unit_code: &str,
                 event: &$crate::store::NewEvent,
             ) -> $crate::store::StoreResult<bool> {
-                common::add_co_unit(&self.pool, ticket_id, unit_code, event).await
+                self.wrote(common::add_co_unit(&self.pool, ticket_id, unit_code, event).await)
             }
 
             async fn co_units(&self, ticket_id: i64) -> $crate::store::StoreResult<Vec<String>> {
@@ -630,8 +635,12 @@ macro_rules! impl_store_with_common_sql {
                 events: &[$crate::store::NewEvent],
                 outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<bool> {
-                common::repeats::merge_ticket(&self.pool, dup, expected, lead_id, events, outbox)
-                    .await
+                self.wrote(
+                    common::repeats::merge_ticket(
+                        &self.pool, dup, expected, lead_id, events, outbox,
+                    )
+                    .await,
+                )
             }
 
             async fn merged_ids(&self, lead_id: i64) -> $crate::store::StoreResult<Vec<i64>> {
@@ -644,7 +653,16 @@ macro_rules! impl_store_with_common_sql {
                 events: &[$crate::store::NewEvent],
                 outbox: &[$crate::store::NewOutboxItem],
             ) -> $crate::store::StoreResult<()> {
-                common::repeats::append_events(&self.pool, ticket_id, events, outbox).await
+                self.wrote(
+                    common::repeats::append_events(&self.pool, ticket_id, events, outbox).await,
+                )
+            }
+
+            async fn hear_changes(
+                &self,
+                hear: &(dyn Fn($crate::store::Heard) + Send + Sync),
+            ) -> $crate::store::StoreResult<()> {
+                self.hear(hear).await
             }
 
             async fn close(&self) {
@@ -654,6 +672,7 @@ macro_rules! impl_store_with_common_sql {
     };
 }
 
+mod live;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -672,6 +691,7 @@ use gridline_core::geo::Polygon;
 use gridline_core::ticket::{Satisfaction, TicketState};
 use time::OffsetDateTime;
 
+pub use live::{CHANNEL as CHANGES_CHANNEL, Change, Heard};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -1661,6 +1681,11 @@ pub trait Store: Send + Sync + 'static {
         events: &[NewEvent],
         outbox: &[NewOutboxItem],
     ) -> StoreResult<()>;
+
+    /// Hears every timeline entry committed from now on, by any process on this
+    /// database, in commit order (see `store/live.rs`), until an error it cannot
+    /// recover from. Run once per process (`crate::live`).
+    async fn hear_changes(&self, hear: &(dyn Fn(Heard) + Send + Sync)) -> StoreResult<()>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

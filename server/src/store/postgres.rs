@@ -64,6 +64,16 @@ impl PostgresStore {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PostgresStore { pool })
     }
+
+    /// Passes a write's result on: the database itself tells of the timeline entries
+    /// committed (a trigger, see `live.rs`).
+    fn wrote<T>(&self, result: StoreResult<T>) -> StoreResult<T> {
+        result
+    }
+
+    async fn hear(&self, hear: &(dyn Fn(super::Heard) + Send + Sync)) -> StoreResult<()> {
+        super::live::hear_postgres(&self.pool, hear).await
+    }
 }
 
 impl_store_with_common_sql!(PostgresStore, Backend::Postgres);

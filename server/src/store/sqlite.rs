@@ -55,6 +55,8 @@ mod common {
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Woken after each commit that added timeline entries (see `live.rs`).
+    written: super::live::Written,
 }
 
 impl SqliteStore {
@@ -73,7 +75,22 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            written: super::live::Written::default(),
+        })
+    }
+
+    /// Passes a write's result on, waking the change reader when it committed.
+    fn wrote<T>(&self, result: StoreResult<T>) -> StoreResult<T> {
+        if result.is_ok() {
+            self.written.wake();
+        }
+        result
+    }
+
+    async fn hear(&self, hear: &(dyn Fn(super::Heard) + Send + Sync)) -> StoreResult<()> {
+        super::live::hear_sqlite(&self.pool, &self.written, hear).await
     }
 }
 

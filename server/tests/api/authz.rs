@@ -335,6 +335,11 @@ fn rows(w: &World) -> Vec<Row> {
             "/api/v1/queue",
             Expect::staff(&[Handler, OtherHandler, Dispatcher, Supervisor, Admin], 200),
         ),
+        get(
+            "GET /api/v1/queue/events",
+            "/api/v1/queue/events",
+            Expect::staff(&[Handler, OtherHandler, Dispatcher, Supervisor, Admin], 200),
+        ),
         // Uploads: the public names its device; a revoked tablet is told so.
         post(
             "POST /api/v1/media",

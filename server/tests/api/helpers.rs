@@ -149,6 +149,27 @@ impl TestApp {
             pg_database = Some((admin, name));
         }
         adjust(&mut config);
+        Some(Self::start(db, config, data_dir, pg_database).await)
+    }
+
+    /// A second server process on this one's database (a deployment of several
+    /// processes): its own memory and listeners, the same data. Stop it first.
+    pub async fn spawn_beside(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().unwrap();
+        let dist = data_dir.path().join("dist");
+        write_fake_dist(&dist);
+        let mut config = Config::for_dirs(data_dir.path().join("data"), dist);
+        std::fs::create_dir_all(&config.data_dir).unwrap();
+        config.database_url = Some(self.database_url.clone());
+        Self::start(self.db, config, data_dir, None).await
+    }
+
+    async fn start(
+        db: Db,
+        config: Config,
+        data_dir: TempDir,
+        pg_database: Option<(String, String)>,
+    ) -> TestApp {
         let database_url = config.database_url();
         let store = store::connect(&database_url).await.expect("open the store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -163,7 +184,7 @@ impl TestApp {
             .cookie_store(true)
             .build()
             .unwrap();
-        Some(TestApp {
+        TestApp {
             db,
             base,
             client,
@@ -175,7 +196,7 @@ impl TestApp {
             pg_database,
             shutdown: Some(tx),
             server: Some(server),
-        })
+        }
     }
 
     /// A server (on SQLite) whose media live in a fresh bucket of the test S3 server;
@@ -358,6 +379,42 @@ pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) -> i64 {
         .await;
     assert_eq!(response.status(), 200, "sign in as {role:?}");
     id
+}
+
+/// A client of its own signed in as a new staff member with `role` handling for
+/// `units` (the app's own client stays as it is).
+pub async fn staff_client(
+    app: &TestApp,
+    role: gridline_core::Role,
+    units: &[&str],
+) -> reqwest::Client {
+    let username = format!("{}-{}", role.as_str(), uuid::Uuid::new_v4().simple());
+    let password = "a test password";
+    let id = app
+        .store
+        .create_staff(&gridline_server::store::NewStaff {
+            username: username.clone(),
+            display_name: role.as_str().into(),
+            password_hash: gridline_server::auth::hash_password(password).unwrap(),
+            roles: vec![role],
+        })
+        .await
+        .unwrap();
+    for unit in units {
+        app.store.add_staff_unit(id, unit).await.unwrap();
+    }
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "sign in as {role:?}");
+    client
 }
 
 /// Polls `done` every 100 ms for up to 30 s (for what a background worker delivers).

@@ -18,13 +18,12 @@ crate::both_backends!(
     dissatisfied_reopens_once_then_a_supervisor_decides,
     a_tracking_qr_code_holds_the_tracking_link,
     the_most_filed_matters_come_first,
-    a_live_connection_hears_of_each_change,
     guessing_a_proof_stops_at_the_limit,
     queues_come_in_pages,
 );
 
 /// A street light out in 青松 grid 2, with a phone number.
-fn street_light(client_id: &str) -> Value {
+pub(crate) fn street_light(client_id: &str) -> Value {
     json!({
         "client_id": client_id,
         "matter_code": "0201",
@@ -36,7 +35,7 @@ fn street_light(client_id: &str) -> Value {
     })
 }
 
-async fn file(app: &TestApp, body: &Value) -> (u16, TicketCreatedResponse) {
+pub(crate) async fn file(app: &TestApp, body: &Value) -> (u16, TicketCreatedResponse) {
     // Filing as a resident: no session.
     let response = reqwest::Client::new()
         .post(app.url("/api/v1/tickets"))
@@ -750,118 +749,6 @@ async fn the_most_filed_matters_come_first(app: &TestApp) {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), codes.len());
-}
-
-/// Reads the next server-sent event's `id` from a live connection, or `None` when none
-/// comes within `wait` (comments, the keep-alives, are skipped).
-async fn next_change(
-    response: &mut reqwest::Response,
-    buffer: &mut String,
-    wait: std::time::Duration,
-) -> Option<i64> {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        if let Some(end) = buffer.find("\n\n") {
-            let event: String = buffer.drain(..end + 2).collect();
-            if let Some(id) = event.lines().find_map(|l| l.strip_prefix("id: ")) {
-                assert!(event.contains("event: changed"), "{event}");
-                return Some(id.parse().unwrap());
-            }
-            continue;
-        }
-        let chunk = tokio::time::timeout_at(deadline, response.chunk())
-            .await
-            .ok()?;
-        buffer.push_str(std::str::from_utf8(&chunk.unwrap().unwrap()).unwrap());
-    }
-}
-
-async fn a_live_connection_hears_of_each_change(app: &TestApp) {
-    load_demo(app).await;
-    let (_, created) = file(app, &street_light("device-live-0001")).await;
-    let code = created.tracking_code.as_str();
-    let handler = sign_in_as(app, Role::UnitHandler).await;
-    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
-    let second = std::time::Duration::from_secs(1);
-    let connect = |last: Option<i64>| {
-        let mut request =
-            reqwest::Client::new().get(app.url(&format!("/api/v1/tickets/{code}/events")));
-        if let Some(last) = last {
-            request = request.header("last-event-id", last.to_string());
-        }
-        request.send()
-    };
-    let mut live = connect(None).await.unwrap();
-    assert_eq!(live.status(), 200);
-    assert!(
-        live.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream")
-    );
-    let mut buffer = String::new();
-    // Nothing on connecting (an event at once would tell that the code exists).
-    assert_eq!(
-        next_change(&mut live, &mut buffer, 2 * second).await,
-        None,
-        "quiet without a change"
-    );
-    let first = app.store.last_event_id(code).await.unwrap().unwrap();
-    assert_eq!(
-        act(app, code, json!({"action": "accept"})).await.status(),
-        200
-    );
-    let accepted = next_change(&mut live, &mut buffer, 3 * second)
-        .await
-        .expect("within 2 s");
-    assert!(accepted > first);
-
-    // Reconnecting with the last change seen: only what came after.
-    drop(live);
-    let mut again = connect(Some(accepted)).await.unwrap();
-    let mut buffer = String::new();
-    assert_eq!(next_change(&mut again, &mut buffer, 2 * second).await, None);
-    let r = act(
-        app,
-        code,
-        json!({"action": "progress", "note": "已联系", "public": true}),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    assert!(
-        next_change(&mut again, &mut buffer, 3 * second)
-            .await
-            .unwrap()
-            > accepted
-    );
-    // Missed while away: not told on reconnecting, whatever Last-Event-ID says (the
-    // app reads the ticket again when its stream opens), so a guessed code and a real
-    // one look alike on connecting.
-    drop(again);
-    let r = act(app, code, json!({"action": "resolve", "note": "已修好"})).await;
-    assert_eq!(r.status(), 200);
-    for last in [Some(accepted), Some(0), None] {
-        let mut back = connect(last).await.unwrap();
-        let mut buffer = String::new();
-        assert_eq!(
-            next_change(&mut back, &mut buffer, second).await,
-            None,
-            "{last:?}"
-        );
-    }
-
-    // An unknown code streams nothing (and says nothing of existing).
-    let mut unknown = reqwest::Client::new()
-        .get(app.url("/api/v1/tickets/ABCD2345/events"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 200);
-    let mut buffer = String::new();
-    assert_eq!(
-        next_change(&mut unknown, &mut buffer, 2 * second).await,
-        None
-    );
 }
 
 /// Guessing the phone's last four digits: after 20 wrong proofs (or unknown codes) from
