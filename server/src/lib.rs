@@ -21,6 +21,7 @@ pub mod error;
 pub mod field;
 pub mod forward;
 pub mod import;
+pub mod limits;
 pub mod live;
 pub mod media;
 pub mod media_store;

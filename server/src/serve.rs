@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::error::REQUEST_ID;
+use crate::limits::{Limit, Logins};
 use crate::{SharedStore, routes, web};
 
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -28,22 +29,22 @@ pub struct AppState {
     pub shell: Arc<web::Shell>,
     pub reference: Arc<crate::reference::ReferenceCache>,
     pub common_matters: Arc<crate::reference::CommonMatters>,
-    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
-    pub upload_limit: Arc<crate::throttle::RateLimit>,
+    pub login_throttle: Arc<Logins>,
+    pub upload_limit: Arc<Limit>,
     /// Bytes uploaded without a session or a tablet, per address.
-    pub upload_bytes: Arc<crate::throttle::RateLimit>,
+    pub upload_bytes: Arc<Limit>,
     /// Complaints filed without a session, per address.
-    pub filing_limit: Arc<crate::throttle::RateLimit>,
+    pub filing_limit: Arc<Limit>,
     pub media: crate::media::MediaStore,
     /// The station sealing key, read (or made) at first use.
     seal_key: Arc<tokio::sync::OnceCell<crate::station::SealKey>>,
     /// The key of nearby reports' references, read (or made) at first use.
     reference_key: Arc<tokio::sync::OnceCell<crate::repeats::ReferenceKey>>,
     /// Failed station enrollments, counted per address.
-    pub enroll_limit: Arc<crate::throttle::RateLimit>,
+    pub enroll_limit: Arc<Limit>,
     /// Failed proofs of a ticket (tracking code with the phone's last four digits or
     /// the device's secret), counted per address.
-    pub proof_limit: Arc<crate::throttle::RateLimit>,
+    pub proof_limit: Arc<Limit>,
     /// Delivers the outbox (text messages).
     pub notifier: Arc<crate::notify::Notifier>,
     /// Turns `true` when the server begins to shut down: open event streams end then.
@@ -62,25 +63,29 @@ impl AppState {
         let shell = Arc::new(web::Shell::load(&config.dist_dir));
         let media = config.media_store()?;
         let notifier = Arc::new(crate::notify::Notifier::from_config(&config));
-        let upload_limit = Arc::new(crate::throttle::RateLimit::new(
-            config.uploads_per_hour,
-            std::time::Duration::from_secs(3600),
-        ));
-        let hourly = |limit: usize| {
-            Arc::new(crate::throttle::RateLimit::new(
+        // Counted in the database when several processes may share it (PostgreSQL).
+        let shared = store.shared_windows();
+        let limit = |scope: &'static str, limit: usize, window: u64| {
+            Arc::new(Limit::new(
+                scope,
                 limit,
-                std::time::Duration::from_secs(3600),
+                std::time::Duration::from_secs(window),
+                shared.clone(),
             ))
         };
-        let upload_bytes = hourly(config.upload_bytes_per_hour);
-        let filing_limit = hourly(config.filings_per_hour);
+        let upload_limit = limit("uploads", config.uploads_per_hour, 3600);
+        let upload_bytes = limit("upload_bytes", config.upload_bytes_per_hour, 3600);
+        let filing_limit = limit("filings", config.filings_per_hour, 3600);
+        let enroll_limit = limit("enrollments", 10, 900);
+        let proof_limit = limit("proofs", PROOF_FAILURES, 900);
+        let login_throttle = Arc::new(Logins::new(shared.clone()));
         Ok(AppState {
             config: Arc::new(config),
             store,
             shell,
             reference: Arc::default(),
             common_matters: Arc::default(),
-            login_throttle: Arc::default(),
+            login_throttle,
             upload_limit,
             upload_bytes,
             filing_limit,
@@ -90,14 +95,8 @@ impl AppState {
             notifier,
             closing: Arc::new(tokio::sync::watch::Sender::new(false)),
             live: crate::live::Live::default(),
-            enroll_limit: Arc::new(crate::throttle::RateLimit::new(
-                10,
-                std::time::Duration::from_secs(900),
-            )),
-            proof_limit: Arc::new(crate::throttle::RateLimit::new(
-                PROOF_FAILURES,
-                std::time::Duration::from_secs(900),
-            )),
+            enroll_limit,
+            proof_limit,
         })
     }
 
@@ -248,8 +247,8 @@ pub async fn serve(
     result
 }
 
-/// Deletes expired sessions every `every` (they are refused already; this keeps the
-/// table small), until aborted.
+/// Deletes expired sessions and limits' past entries every `every` (they count for
+/// nothing already; this keeps the tables small), until aborted.
 async fn purge_sessions_forever(state: AppState, every: std::time::Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
@@ -263,6 +262,11 @@ async fn purge_sessions_forever(state: AppState, every: std::time::Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
             Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
+        }
+        if let Some(windows) = state.store.shared_windows()
+            && let Err(e) = windows.sweep(now).await
+        {
+            tracing::warn!(error = %e, "deleting limits' past entries failed");
         }
     }
 }

@@ -12,8 +12,8 @@
 //!
 //! Addresses are keyed by `address::ClientAddress`: IPv6 by its /64, and behind a
 //! trusted reverse proxy (`GRIDLINE_TRUSTED_PROXIES`) the forwarded client's address.
-//! The maps are bounded in keys. (Sharing them between processes is the scale-out
-//! work's.)
+//! The maps are bounded in keys. Where several processes share a PostgreSQL database,
+//! the counts are kept in it instead (`crate::limits`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -239,11 +239,11 @@ pub struct LoginThrottle {
     counts: Mutex<Counts>,
 }
 
-fn account_key(username: &str) -> String {
+pub(crate) fn account_key(username: &str) -> String {
     format!("user:{}", username.trim().to_lowercase())
 }
 
-fn address_key(address: &str) -> String {
+pub(crate) fn address_key(address: &str) -> String {
     format!("addr:{address}")
 }
 
@@ -295,6 +295,14 @@ impl RateLimit {
             window,
             counts: Mutex::default(),
         }
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    pub fn window(&self) -> Duration {
+        self.window
     }
 
     /// How long until `key` may make another request, if it may not now; counts

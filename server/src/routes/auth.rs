@@ -5,7 +5,6 @@
 //! require a JSON body, which a cross-site form cannot send.
 
 use axum::Router;
-use std::time::Instant;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -49,11 +48,11 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> AppResult<(HeaderMap, ApiJson<SessionResponse>)> {
     request.validate().map_err(AppError::Validation)?;
-    let started = Instant::now();
     // Counted from here: attempts at once cannot pass the limit together.
     let attempt = state
         .login_throttle
-        .begin(&request.username, &address, started)
+        .begin(&request.username, &address)
+        .await?
         .map_err(|wait| AppError::rate_limited("failed sign-ins", wait))?;
     let record = state
         .store
@@ -69,14 +68,14 @@ pub async fn login(
     let record = match record {
         Some(record) if matches && !record.disabled => record,
         _ => {
-            attempt.failed(Instant::now());
+            attempt.failed();
             return Err(AppError::client(
                 ErrorCode::InvalidCredentials,
                 "wrong username or password",
             ));
         }
     };
-    state.login_throttle.succeeded(attempt);
+    state.login_throttle.succeeded(attempt).await?;
     let (token, hash) = auth::new_session_token();
     let ttl = state.session_ttl();
     state

@@ -87,10 +87,7 @@ pub async fn ticket_events(
     Path(code): Path<String>,
 ) -> AppResult<Events> {
     // An address that guessed too many codes or proofs is refused here too.
-    if let Some(wait) = state
-        .proof_limit
-        .blocked_for(&address, std::time::Instant::now())
-    {
+    if let Some(wait) = state.proof_limit.blocked_for(&address).await? {
         return Err(AppError::rate_limited("wrong codes or proofs", wait));
     }
     // Listening before anything else: nothing committed after this answer goes unheard.

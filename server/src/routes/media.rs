@@ -70,7 +70,7 @@ pub async fn upload(
     let uploaders = uploaders(&headers, staff.as_ref().map(|s| s.0.id), tablet.as_ref())?;
     if staff.is_none()
         && tablet.is_none()
-        && let Err(wait) = state.upload_limit.hit(&address, std::time::Instant::now())
+        && let Err(wait) = state.upload_limit.hit(&address).await?
     {
         return Err(AppError::rate_limited("uploads from this address", wait));
     }
@@ -91,10 +91,10 @@ pub async fn upload(
     // The public's bytes count too: many large uploads from one address wait.
     if staff.is_none()
         && tablet.is_none()
-        && let Err(wait) =
-            state
-                .upload_bytes
-                .spend(&address, body.len() as u64, std::time::Instant::now())
+        && let Err(wait) = state
+            .upload_bytes
+            .spend(&address, body.len() as u64)
+            .await?
     {
         return Err(AppError::rate_limited(
             "bytes uploaded from this address",

@@ -145,7 +145,7 @@ pub async fn follow(
         phone_suffix: request.phone_suffix.clone(),
     };
     let ticket = find(&state, &request.tracking_code).await.ok();
-    let ticket = proven(&state, &address, ticket, &proof, &headers)?;
+    let ticket = proven(&state, &address, ticket, &proof, &headers).await?;
     let full = || {
         AppError::client(
             ErrorCode::Conflict,

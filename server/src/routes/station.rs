@@ -2,8 +2,6 @@
 //! resident (sealed), today's filings (masked); and for admins, enrollment codes, the
 //! list of tablets and revoking one.
 
-use std::time::Instant;
-
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -71,7 +69,8 @@ pub async fn enroll(
     // Counted from here, so codes tried at once cannot pass the limit together.
     let attempt = state
         .enroll_limit
-        .begin(&address, Instant::now())
+        .begin(&address)
+        .await?
         .map_err(|wait| AppError::rate_limited("wrong codes", wait))?;
     let (token, token_hash) = auth::new_session_token();
     let now = OffsetDateTime::now_utc();
@@ -85,7 +84,7 @@ pub async fn enroll(
         )
         .await?;
     let Some(_) = enrolled else {
-        attempt.failed(Instant::now());
+        attempt.failed();
         return Err(AppError::client(
             ErrorCode::NotFound,
             "no such enrollment code (it may be used up or expired; codes last 24 hours)",

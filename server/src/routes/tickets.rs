@@ -90,15 +90,14 @@ pub(super) fn no_such_ticket() -> AppError {
 /// Failures are counted per address; past the limit every attempt from there is
 /// refused (429) before the proof is looked at, so a right guess of the four digits
 /// among wrong ones is not told apart.
-pub(super) fn proven(
+pub(super) async fn proven(
     state: &AppState,
     address: &str,
     ticket: Option<TicketRecord>,
     proof: &TicketProof,
     headers: &axum::http::HeaderMap,
 ) -> AppResult<TicketRecord> {
-    let now = std::time::Instant::now();
-    if let Some(wait) = state.proof_limit.blocked_for(address, now) {
+    if let Some(wait) = state.proof_limit.blocked_for(address).await? {
         return Err(AppError::rate_limited("wrong codes or proofs", wait));
     }
     let secret = headers
@@ -110,7 +109,7 @@ pub(super) fn proven(
         }
         _ => {
             // Refused requests are not counted: checked above.
-            let _ = state.proof_limit.hit(address, now);
+            let _refused = state.proof_limit.hit(address).await?;
             Err(no_such_ticket())
         }
     }
@@ -149,10 +148,7 @@ pub async fn create(
     // from the start, so filings at once cannot pass it together). A resend of one
     // filed before is answered whatever the count: it files nothing.
     let attempt = match channel {
-        Channel::Resident => match state
-            .filing_limit
-            .begin(&address, std::time::Instant::now())
-        {
+        Channel::Resident => match state.filing_limit.begin(&address).await? {
             Ok(attempt) => Some(attempt),
             Err(wait) => {
                 let filed_before = match &request.client_id {
@@ -197,7 +193,7 @@ pub async fn create(
     let (ticket, new) =
         tickets::create(state.store.as_ref(), &snapshot, request, filer, now).await?;
     if new && let Some(attempt) = attempt {
-        attempt.count(std::time::Instant::now());
+        attempt.count();
     }
     Ok(created(ticket, new))
 }
@@ -251,7 +247,7 @@ pub async fn show(
             ));
         }
     }
-    let ticket = proven(&state, &address, ticket, &proof, &headers)?;
+    let ticket = proven(&state, &address, ticket, &proof, &headers).await?;
     Ok(ApiJson(
         load_view(&state, &ticket, Viewer::Public, now).await?,
     ))
@@ -308,7 +304,8 @@ pub async fn rate(
         find(&state, &code).await.ok(),
         &proof,
         &headers,
-    )?;
+    )
+    .await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
@@ -462,7 +459,7 @@ pub async fn ticket_media(
     };
     let ticket = match (staff_handles, ticket) {
         (true, Some(ticket)) => ticket,
-        (_, ticket) => proven(&state, &address, ticket, &proof, &headers)?,
+        (_, ticket) => proven(&state, &address, ticket, &proof, &headers).await?,
     };
     let no_such_medium = || AppError::client(ErrorCode::NotFound, "no such medium on this ticket");
     if !gridline_core::api::media::valid_media_id(&id) {

@@ -665,6 +665,10 @@ macro_rules! impl_store_with_common_sql {
                 self.hear(hear).await
             }
 
+            fn shared_windows(&self) -> Option<::std::sync::Arc<dyn $crate::store::SharedWindows>> {
+                self.windows()
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -672,6 +676,7 @@ macro_rules! impl_store_with_common_sql {
     };
 }
 
+mod limits;
 mod live;
 mod postgres;
 mod rows;
@@ -691,7 +696,8 @@ use gridline_core::geo::Polygon;
 use gridline_core::ticket::{Satisfaction, TicketState};
 use time::OffsetDateTime;
 
-pub use live::{CHANNEL as CHANGES_CHANNEL, Change, Heard};
+pub use limits::{Entry as LimitEntry, SharedWindows};
+pub use live::{Change, Heard};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -1686,6 +1692,10 @@ pub trait Store: Send + Sync + 'static {
     /// database, in commit order (see `store/live.rs`), until an error it cannot
     /// recover from. Run once per process (`crate::live`).
     async fn hear_changes(&self, hear: &(dyn Fn(Heard) + Send + Sync)) -> StoreResult<()>;
+
+    /// Where limits are counted for every process (PostgreSQL); `None` where one process
+    /// owns the database and counts in memory (SQLite).
+    fn shared_windows(&self) -> Option<Arc<dyn SharedWindows>>;
 
     /// Closes the pool (tests drop their database afterwards).
     async fn close(&self);

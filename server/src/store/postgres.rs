@@ -71,6 +71,11 @@ impl PostgresStore {
         result
     }
 
+    /// Several processes may share the database: limits are counted in it.
+    fn windows(&self) -> Option<std::sync::Arc<dyn super::SharedWindows>> {
+        Some(super::limits::PgWindows::shared(self.pool.clone()))
+    }
+
     async fn hear(&self, hear: &(dyn Fn(super::Heard) + Send + Sync)) -> StoreResult<()> {
         super::live::hear_postgres(&self.pool, hear).await
     }

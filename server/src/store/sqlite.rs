@@ -89,6 +89,11 @@ impl SqliteStore {
         result
     }
 
+    /// One process owns the file: limits are counted in its memory.
+    fn windows(&self) -> Option<std::sync::Arc<dyn super::SharedWindows>> {
+        None
+    }
+
     async fn hear(&self, hear: &(dyn Fn(super::Heard) + Send + Sync)) -> StoreResult<()> {
         super::live::hear_sqlite(&self.pool, &self.written, hear).await
     }

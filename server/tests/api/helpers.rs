@@ -154,13 +154,14 @@ impl TestApp {
 
     /// A second server process on this one's database (a deployment of several
     /// processes): its own memory and listeners, the same data. Stop it first.
-    pub async fn spawn_beside(&self) -> TestApp {
+    pub async fn spawn_beside(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().unwrap();
         let dist = data_dir.path().join("dist");
         write_fake_dist(&dist);
         let mut config = Config::for_dirs(data_dir.path().join("data"), dist);
         std::fs::create_dir_all(&config.data_dir).unwrap();
         config.database_url = Some(self.database_url.clone());
+        adjust(&mut config);
         Self::start(self.db, config, data_dir, None).await
     }
 

@@ -198,7 +198,7 @@ async fn a_change_through_one_process_is_heard_on_another() {
     let Some(a) = TestApp::spawn(Db::Postgres).await else {
         return;
     };
-    let b = a.spawn_beside().await;
+    let b = a.spawn_beside(|_| {}).await;
     load_demo(&a).await;
     let (_, created) = file(&a, &street_light("device-two-processes")).await;
     let code = created.tracking_code.as_str();

@@ -18,6 +18,7 @@ mod privacy;
 mod push;
 mod reference;
 mod repeats;
+mod scale;
 mod shell;
 mod station;
 mod stats;
