@@ -294,6 +294,10 @@ mod tests {
             wait_after(&[entry(30, 1), entry(10, 1)], 1, 2, window, now),
             Duration::from_secs(30)
         );
-        assert_eq!(wait_after(&recent, 101, 100, window, now), window, "never fits");
+        assert_eq!(
+            wait_after(&recent, 101, 100, window, now),
+            window,
+            "never fits"
+        );
     }
 }

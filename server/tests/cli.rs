@@ -2,12 +2,12 @@
 //! request id, a clean stop on SIGTERM, accounts, stations, and forwarding that survives
 //! a killed process.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-fn gridline() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gridline"))
-}
+use common::{gridline, serve};
 
 #[test]
 fn help_lists_the_subcommands_and_settings() {
@@ -244,7 +244,7 @@ async fn stops_on_sigterm_with_event_streams_open() {
     let (mut server, base) = serve(dir.path(), &[]);
     let client = reqwest::Client::new();
     let mut streams = Vec::new();
-    // A well-formed code (looked up every second) and a malformed one.
+    // A well-formed code and a malformed one.
     for code in ["ABCD2345", "not-a-code"] {
         let stream = client
             .get(format!("{base}/api/v1/tickets/{code}/events"))
@@ -278,43 +278,12 @@ async fn stops_on_sigterm_with_event_streams_open() {
     }
 }
 
-/// Starts `gridline serve` on `dir`'s data and returns it with its address.
-fn serve(dir: &std::path::Path, extra: &[(&str, &str)]) -> (std::process::Child, String) {
-    let mut command = gridline();
-    command
-        .arg("serve")
-        .env("GRIDLINE_ADDR", "127.0.0.1:0")
-        .env("GRIDLINE_DATA_DIR", dir)
-        .env("GRIDLINE_DIST_DIR", dir.join("dist"))
-        .env_remove("GRIDLINE_DATABASE_URL")
-        .env("GRIDLINE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    for (key, value) in extra {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let base = loop {
-        line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "server exited");
-        if let Some(rest) = line.trim().strip_prefix("Gridline is running at ") {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep reading: a closed pipe would fail the server's next line of output.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    (child, base)
-}
-
 /// The server is killed while a webhook is in flight and started again: every change
 /// still arrives, and the receiver, deduplicating by `Idempotency-Key`, counts each
 /// once.
 #[tokio::test]
 async fn killed_mid_delivery_nothing_is_lost_nor_doubled() {
     use std::collections::BTreeSet;
-    use std::io::Write;
     use std::sync::{Arc, Mutex};
 
     // The receiver: every request's key; the very first answer takes 10 seconds (the
@@ -343,32 +312,9 @@ async fn killed_mid_delivery_nothing_is_lost_nor_doubled() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap().to_owned();
     let admin = |args: &[&str], stdin: Option<&str>| {
-        let mut child = gridline()
-            .args(args)
-            .env("GRIDLINE_DATA_DIR", dir.path())
-            .env_remove("GRIDLINE_DATABASE_URL")
-            .env("GRIDLINE_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        common::admin(&[("GRIDLINE_DATA_DIR", &data_dir)], args, stdin)
     };
     admin(&["seed-demo"], None);
     admin(
