@@ -468,10 +468,20 @@ pub async fn field_tickets() -> Result<QueueResponse, ApiError> {
 /// away is read then), until the calling component goes away. The stream carries no
 /// data: read the ticket again with its proof.
 pub fn follow_ticket(code: &str, changed: impl Fn() + 'static) {
+    follow(&format!("/tickets/{}/events", plain(code)), changed);
+}
+
+/// Calls `changed` whenever a ticket in the signed-in staff member's queues changes,
+/// and each time the stream (re)opens, until the calling component goes away.
+pub fn follow_queues(changed: impl Fn() + 'static) {
+    follow("/queue/events", changed);
+}
+
+/// Listens to the event stream at `path` under the API, as [`follow_ticket`] says.
+fn follow(path: &str, changed: impl Fn() + 'static) {
     use leptos::prelude::{StoredValue, WithValue, on_cleanup};
     use wasm_bindgen::JsCast;
-    let url = format!("{API_PREFIX}/tickets/{}/events", plain(code));
-    let Ok(source) = web_sys::EventSource::new(&url) else {
+    let Ok(source) = web_sys::EventSource::new(&url(path)) else {
         return;
     };
     let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(changed);

@@ -252,6 +252,51 @@ describe("dispatch", () => {
     await dispatcherContext.close();
   });
 
+  test("the unit's queue and ticket pages follow changes live, and say so where someone types", async () => {
+    const staff = await desk();
+    const queue = await staff.newPage();
+    const errors = watchErrors(queue);
+    await signInStaff(queue, server, "handler");
+    await queue.goto(`${server.url}/staff/tickets`);
+    await queue.getByTestId("tab-unit").waitFor();
+    // A new complaint enters the open queue by itself.
+    const code = await fileComplaint();
+    const row = queue.locator(`.queue-row[data-code="${code}"]`);
+    await row.getByText("已派单").waitFor({ timeout: 3000 });
+
+    // A page of the ticket only looked at, while a colleague accepts it on another desk.
+    const watching = await staff.newPage();
+    await watching.goto(`${server.url}/staff/tickets/${code}`);
+    await watching.getByTestId("status").getByText("已派单").waitFor();
+    const colleague = await desk();
+    const other = await colleague.newPage();
+    await signInStaff(other, server, "handler");
+    await other.goto(`${server.url}/staff/tickets/${code}`);
+    await act(other, "accept");
+    // The queue and the page show it at once.
+    await row.getByText("已签收").waitFor({ timeout: 3000 });
+    await watching.getByTestId("status").getByText("已签收").waitFor({ timeout: 3000 });
+
+    // Where a note is being typed, the page keeps it and says the ticket changed, until
+    // asked to refresh.
+    await watching.locator('[data-action="progress"]').click();
+    const note = watching.getByTestId("action-form").getByLabel("说明");
+    await note.fill("正在联系路灯所");
+    await act(other, "progress", async (form) => {
+      await form.getByLabel("说明").fill("已到现场");
+    });
+    await watching.getByTestId("ticket-changed").waitFor({ timeout: 3000 });
+    assert.equal(await note.inputValue(), "正在联系路灯所");
+    await watching.getByTestId("status").getByText("已签收").waitFor();
+    await watching.getByTestId("ticket-changed").getByRole("button", { name: "刷新" }).click();
+    await watching.getByTestId("status").getByText("办理中").waitFor();
+    assert.equal(await watching.getByTestId("ticket-changed").count(), 0);
+    await row.getByText("办理中").waitFor({ timeout: 3000 });
+    assert.deepEqual(errors, []);
+    await colleague.close();
+    await staff.close();
+  });
+
   test("a staff member's queue notifications last as long as the session", async () => {
     const context = await desk();
     const subscription = push.subscription("/dispatcher-desk");

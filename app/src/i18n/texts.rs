@@ -67,6 +67,10 @@ impl Key {
     pub const QueueOverdue: Key = Key::new("超期督办", "Overdue board");
     pub const QueueEmpty: Key = Key::new("暂无工单。", "No tickets.");
     pub const Refresh: Key = Key::new("刷新", "Refresh");
+    pub const TicketChanged: Key = Key::new(
+        "此工单刚有新的变化，请刷新后再操作。",
+        "This ticket has just changed: refresh it before you act on it.",
+    );
     pub const PagePrevious: Key = Key::new("上一页", "Previous page");
     pub const PageNext: Key = Key::new("下一页", "Next page");
     pub const NotRouted: Key = Key::new("未派单", "Not dispatched");

@@ -72,6 +72,20 @@ fn Console() -> impl IntoView {
         refresh.track();
         api::queue(selected.get(), offset.get())
     });
+    // Live: a ticket of these queues changed; changes close together read it once.
+    let waiting = StoredValue::new(false);
+    api::follow_queues(move || {
+        if !waiting.get_value() {
+            waiting.set_value(true);
+            set_timeout(
+                move || {
+                    waiting.set_value(false);
+                    refresh.update(|n| *n += 1);
+                },
+                std::time::Duration::from_millis(300),
+            );
+        }
+    });
     let tabs = views
         .into_iter()
         .map(|v| {

@@ -25,13 +25,37 @@ pub fn StaffTicketPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let ticket = RwSignal::new(None::<Result<TicketView, ApiError>>);
+    // Changed on the server while someone types here: said, not redrawn under them.
+    let stale = RwSignal::new(false);
+    let load = move |code: String| {
+        stale.set(false);
+        leptos::task::spawn_local(async move { ticket.set(Some(api::ticket(&code).await)) });
+    };
     Effect::new(move |_| {
         let code = code();
-        leptos::task::spawn_local(async move { ticket.set(Some(api::ticket(&code).await)) });
+        load(code.clone());
+        // Live: read again when it changes (and when the stream opens), unless a form
+        // of this page is being filled in.
+        let again = code.clone();
+        api::follow_ticket(&code, move || {
+            if editing() {
+                stale.set(true);
+            } else {
+                load(again.clone());
+            }
+        });
     });
     view! {
         <section class="page ticket-page">
             <h1>{move || i18n.t(Key::TicketTitle)}</h1>
+            {move || stale.get().then(|| view! {
+                <p class="notice changed" role="status" data-testid="ticket-changed">
+                    {move || i18n.t(Key::TicketChanged)} " "
+                    <button class="button small" on:click=move |_| load(code())>
+                        {move || i18n.t(Key::Refresh)}
+                    </button>
+                </p>
+            })}
             <RequireRole roles=CONSOLE_ROLES>
                 {move || match ticket.get() {
                     None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
@@ -41,6 +65,39 @@ pub fn StaffTicketPage() -> impl IntoView {
             </RequireRole>
         </section>
     }
+}
+
+/// Whether a form on the ticket is being filled in: a field in it has the focus or
+/// holds text typed.
+fn editing() -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let inside = |element: &web_sys::Element| {
+        element
+            .closest("[data-testid=ticket] form")
+            .ok()
+            .flatten()
+            .is_some()
+    };
+    if document.active_element().is_some_and(|e| {
+        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") && inside(&e)
+    }) {
+        return true;
+    }
+    let Ok(fields) = document.query_selector_all(
+        "[data-testid=ticket] form textarea, [data-testid=ticket] form input[type=text]",
+    ) else {
+        return false;
+    };
+    (0..fields.length())
+        .filter_map(|i| fields.item(i))
+        .any(|field| {
+            js_sys::Reflect::get(&field, &"value".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .is_some_and(|v| !v.trim().is_empty())
+        })
 }
 
 #[component]
