@@ -7,6 +7,10 @@
 #              (needs scripts/build-app.sh and the debug server binary; several minutes)
 #   stats:     the evaluation figures over 1,000,000 tickets on SQLite and PostgreSQL
 #              (PostgreSQL started by scripts/postgres.sh; several minutes)
+#   intake:    filing throughput, 1 and 2 processes on PostgreSQL, SQLite beside a bare
+#              axum + SQLite floor (scripts/bench-intake.sh; wrk from Debian)
+#   live:      5,000 (or $2) open event streams on one process, PostgreSQL then SQLite:
+#              idle database work, memory per stream, change-to-last-stream latency
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,6 +24,15 @@ case "$what" in
         source scripts/postgres.sh
         pg_setup || echo "PostgreSQL could not be started: SQLite only"
         cargo run --quiet --profile server -p gridline-server --example bench_stats ;;
+    intake) bash scripts/bench-intake.sh ;;
+    live)
+        # shellcheck source=scripts/postgres.sh
+        source scripts/postgres.sh
+        pg_setup || echo "PostgreSQL could not be started: SQLite only"
+        cargo build --quiet --profile server -p gridline-server --bin gridline
+        # Each stream is a socket on both ends.
+        ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+        cargo run --quiet --profile server -p gridline-server --example bench_live -- "${2:-5000}" ;;
     sync) cargo build --quiet -p gridline-server --bin gridline && node tests/bench/sync.mjs "${2:-both}" ;;
-    *) echo "usage: scripts/bench.sh [reference|bundle|stats|sync [loopback|throttled]]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [reference|bundle|stats|intake|live [STREAMS]|sync [loopback|throttled]]" >&2; exit 2 ;;
 esac
