@@ -98,8 +98,8 @@ total, parts = 0.0, []
 for name in names:
     text = open(f"{work}/{name}.txt").read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    p50 = re.search(r"50%\s+(\S+)", text).group(1)
-    p99 = re.search(r"99%\s+(\S+)", text).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors = re.search(r"Socket errors: (.*)", text)
     total += rps
