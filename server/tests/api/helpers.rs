@@ -360,26 +360,34 @@ pub async fn act(app: &TestApp, code: &str, body: serde_json::Value) -> reqwest:
 /// Creates a staff account with `role` and signs the app's client in as it; returns
 /// the account's id.
 pub async fn sign_in_as(app: &TestApp, role: gridline_core::Role) -> i64 {
+    let (username, id) = new_staff(app, role).await;
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"username": username, "password": STAFF_PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "sign in as {role:?}");
+    id
+}
+
+/// The password of the staff accounts the tests make.
+const STAFF_PASSWORD: &str = "a test password";
+
+/// A new staff account with `role`: its username and id.
+async fn new_staff(app: &TestApp, role: gridline_core::Role) -> (String, i64) {
     let username = format!("{}-{}", role.as_str(), uuid::Uuid::new_v4().simple());
-    let password = "a test password";
     let id = app
         .store
         .create_staff(&gridline_server::store::NewStaff {
             username: username.clone(),
             display_name: role.as_str().into(),
-            password_hash: gridline_server::auth::hash_password(password).unwrap(),
+            password_hash: gridline_server::auth::hash_password(STAFF_PASSWORD).unwrap(),
             roles: vec![role],
         })
         .await
         .unwrap();
-    let response = app
-        .post_json(
-            "/api/v1/auth/login",
-            &serde_json::json!({"username": username, "password": password}),
-        )
-        .await;
-    assert_eq!(response.status(), 200, "sign in as {role:?}");
-    id
+    (username, id)
 }
 
 /// A client of its own signed in as a new staff member with `role` handling for
@@ -389,18 +397,7 @@ pub async fn staff_client(
     role: gridline_core::Role,
     units: &[&str],
 ) -> reqwest::Client {
-    let username = format!("{}-{}", role.as_str(), uuid::Uuid::new_v4().simple());
-    let password = "a test password";
-    let id = app
-        .store
-        .create_staff(&gridline_server::store::NewStaff {
-            username: username.clone(),
-            display_name: role.as_str().into(),
-            password_hash: gridline_server::auth::hash_password(password).unwrap(),
-            roles: vec![role],
-        })
-        .await
-        .unwrap();
+    let (username, id) = new_staff(app, role).await;
     for unit in units {
         app.store.add_staff_unit(id, unit).await.unwrap();
     }
@@ -410,7 +407,7 @@ pub async fn staff_client(
         .unwrap();
     let response = client
         .post(app.url("/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": username, "password": password}))
+        .json(&serde_json::json!({"username": username, "password": STAFF_PASSWORD}))
         .send()
         .await
         .unwrap();
