@@ -183,9 +183,17 @@ async fn two_processes_share_one_database_and_one_bucket() {
         ("GRIDLINE_OUTBOX_RETRY_SECS", "1"),
         ("GRIDLINE_FILINGS_PER_HOUR", "4"),
     ];
-    admin(&env, &["seed-demo"], None);
+    // The operator's commands keep their files (the demo logins) in a folder of their
+    // own, not in the working directory.
+    let admin_dir = tempfile::tempdir().unwrap();
+    let env_admin = [
+        env.as_slice(),
+        &[("GRIDLINE_DATA_DIR", admin_dir.path().to_str().unwrap())],
+    ]
+    .concat();
+    admin(&env_admin, &["seed-demo"], None);
     admin(
-        &env,
+        &env_admin,
         &[
             "forward",
             "add",
@@ -200,7 +208,7 @@ async fn two_processes_share_one_database_and_one_bucket() {
     );
     let password = "a long enough password";
     admin(
-        &env,
+        &env_admin,
         &[
             "user",
             "add",

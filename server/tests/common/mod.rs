@@ -42,6 +42,10 @@ pub fn serve(dir: &std::path::Path, extra: &[(&str, &str)]) -> (std::process::Ch
 /// Runs an operator's command (`gridline ARGS`) with `env`, `stdin` typed in; its
 /// output, after checking it succeeded.
 pub fn admin(env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> String {
+    assert!(
+        env.iter().any(|(k, _)| *k == "GRIDLINE_DATA_DIR"),
+        "name a data folder: the default (./data) is in the source tree"
+    );
     let mut command = gridline();
     command
         .args(args)
