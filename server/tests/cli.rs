@@ -110,28 +110,10 @@ async fn serves_logs_json_with_request_ids_and_stops_on_sigterm() {
 
 #[test]
 fn user_add_and_list_from_the_command_line() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
     let run = |args: &[&str], stdin: Option<&str>| {
-        let mut child = gridline()
-            .args(args)
-            .env("GRIDLINE_DATA_DIR", dir.path())
-            .env_remove("GRIDLINE_DATABASE_URL")
-            .env("GRIDLINE_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        child.wait_with_output().unwrap()
+        common::run(&[("GRIDLINE_DATA_DIR", &data)], args, stdin)
     };
     assert!(run(&["seed-demo"], None).status.success());
     let out = run(
@@ -169,14 +151,9 @@ fn user_add_and_list_from_the_command_line() {
 #[test]
 fn stations_and_their_tablets_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
     let run = |args: &[&str]| {
-        let out = gridline()
-            .args(args)
-            .env("GRIDLINE_DATA_DIR", dir.path())
-            .env_remove("GRIDLINE_DATABASE_URL")
-            .env("GRIDLINE_LOG", "warn")
-            .output()
-            .unwrap();
+        let out = common::run(&[("GRIDLINE_DATA_DIR", &data)], args, None);
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -404,25 +381,9 @@ async fn killed_mid_delivery_nothing_is_lost_nor_doubled() {
 #[test]
 fn open311_keys_and_targets_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
     let run = |args: &[&str], stdin: &str| {
-        use std::io::Write as _;
-        let mut child = gridline()
-            .args(args)
-            .env("GRIDLINE_DATA_DIR", dir.path())
-            .env_remove("GRIDLINE_DATABASE_URL")
-            .env("GRIDLINE_LOG", "warn")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = common::run(&[("GRIDLINE_DATA_DIR", &data)], args, Some(stdin));
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -39,9 +39,9 @@ pub fn serve(dir: &std::path::Path, extra: &[(&str, &str)]) -> (std::process::Ch
     (child, base)
 }
 
-/// Runs an operator's command (`gridline ARGS`) with `env`, `stdin` typed in; its
-/// output, after checking it succeeded.
-pub fn admin(env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> String {
+/// Runs an operator's command (`gridline ARGS`) with `env` (which must name a data
+/// folder) and `stdin` typed in; what it printed and how it ended.
+pub fn run(env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> std::process::Output {
     assert!(
         env.iter().any(|(k, _)| *k == "GRIDLINE_DATA_DIR"),
         "name a data folder: the default (./data) is in the source tree"
@@ -66,7 +66,12 @@ pub fn admin(env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> String
             .write_all(input.as_bytes())
             .unwrap();
     }
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Like [`run`], for a command that must succeed: what it printed.
+pub fn admin(env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> String {
+    let out = run(env, args, stdin);
     assert!(
         out.status.success(),
         "gridline {args:?}: {}",
