@@ -404,7 +404,7 @@ async fn main() {
     let url = format!("sqlite://{}?mode=rwc", file.display());
     let store = store::connect(&url).await.unwrap();
     if refill {
-        gridline_server::demo::load_reference_data(store.as_ref())
+        gridline_server::catalogue::demo::load_reference_data(store.as_ref())
             .await
             .unwrap();
     }
@@ -441,7 +441,7 @@ async fn main() {
         None => panic!("a database URL ends in its database"),
     };
     let store = store::connect(&url).await.unwrap();
-    gridline_server::demo::load_reference_data(store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(store.as_ref())
         .await
         .unwrap();
     let pool = sqlx::PgPool::connect(&url).await.unwrap();

@@ -6,10 +6,13 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
+use crate::auth::users;
+use crate::catalogue::demo;
+use crate::catalogue::import::{self, ImportError, ImportKind};
 use crate::config::Config;
-use crate::import::{self, ImportError, ImportKind};
+use crate::http as serve;
+use crate::store;
 use crate::telemetry::LogFormat;
-use crate::{demo, serve, store, users};
 use gridline_core::Role;
 
 #[derive(Debug, Parser)]

@@ -102,7 +102,7 @@ pub struct Config {
 
     /// The gateway's request body, with `{phone}` and `{text}` filled in (JSON-escaped
     /// when the template is JSON; sent as a form otherwise).
-    #[arg(long, env = "GRIDLINE_SMS_TEMPLATE", default_value = crate::notify::DEFAULT_SMS_TEMPLATE)]
+    #[arg(long, env = "GRIDLINE_SMS_TEMPLATE", default_value = crate::outbox::DEFAULT_SMS_TEMPLATE)]
     pub sms_template: String,
 
     /// An `Authorization` header value for the gateway (never logged).
@@ -126,7 +126,7 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (comma-separated
     /// addresses or networks, e.g. `10.0.0.5,fd00::/8`). Empty (the default): the
     /// header is ignored and each connection's own address counts.
-    #[arg(long, env = "GRIDLINE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::address::parse_trusted)]
+    #[arg(long, env = "GRIDLINE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::limits::address::parse_trusted)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Seconds between two readings of the Open311 endpoints tickets were sent to.
@@ -238,7 +238,7 @@ impl Config {
             media_grace_hours: 168,
             public_url: None,
             sms_url: None,
-            sms_template: crate::notify::DEFAULT_SMS_TEMPLATE.into(),
+            sms_template: crate::outbox::DEFAULT_SMS_TEMPLATE.into(),
             sms_authorization: None,
             push_subject: "mailto:gridline@localhost".into(),
             push_allow_loopback: false,

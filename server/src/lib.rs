@@ -10,42 +10,32 @@
 #[cfg(panic = "abort")]
 compile_error!("build the server with `--profile server` (it needs panic = \"unwind\")");
 
-pub mod address;
 pub mod auth;
+pub mod catalogue;
 pub mod cli;
 pub mod config;
-pub mod deadlines;
-pub mod demo;
+pub mod dispatch;
 pub mod egress;
 pub mod error;
 pub mod field;
-pub mod forward;
-pub mod import;
+pub mod http;
 pub mod limits;
 pub mod live;
 pub mod media;
-pub mod media_store;
-pub mod notify;
 pub mod open311;
-pub mod open311_forward;
+pub mod outbox;
 pub mod push;
-pub mod reference;
 pub mod repeats;
-pub mod report_csv;
-pub mod routes;
-pub mod serve;
 pub mod station;
+pub mod stats;
 pub mod store;
 pub mod telemetry;
-pub mod throttle;
 pub mod tickets;
-pub mod users;
-pub mod web;
 
 use std::sync::Arc;
 
 pub use config::Config;
-pub use serve::{AppState, build_router, serve};
+pub use http::{AppState, build_router, serve};
 pub use store::Store;
 
 /// The store as the handlers share it.

@@ -2,7 +2,7 @@
 //! an account) did within a limit's window, as rows of `rate_entries` (migration 0025).
 //! A key's check and its new entry are one transaction under an advisory lock on the
 //! key, so two processes cannot both take the last place. On SQLite one process owns
-//! the database and counts in memory (`crate::throttle`).
+//! the database and counts in memory (`crate::limits::throttle`).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Staff accounts as `gridline user …` manages them.
 
 use gridline_core::Role;
-use gridline_server::users::{self, Grant, UserError};
+use gridline_server::auth::users::{self, Grant, UserError};
 use serde_json::json;
 
 use crate::helpers::{TestApp, expect_error};
@@ -9,7 +9,7 @@ use crate::helpers::{TestApp, expect_error};
 crate::both_backends!(accounts_are_added_granted_and_disabled);
 
 async fn accounts_are_added_granted_and_disabled(app: &TestApp) {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
     let store = app.store.as_ref();

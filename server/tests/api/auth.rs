@@ -115,7 +115,7 @@ async fn wrong_or_unknown_credentials_look_the_same(app: &TestApp) {
 async fn failed_sign_ins_are_throttled(app: &TestApp) {
     add_staff(app, "worker9", "right password").await;
     let wrong = json!({"username": "worker9", "password": "wrong password"});
-    for _ in 0..gridline_server::throttle::PER_ACCOUNT {
+    for _ in 0..gridline_server::limits::throttle::PER_ACCOUNT {
         expect_error(
             app.post_json("/api/v1/auth/login", &wrong).await,
             401,
@@ -166,7 +166,7 @@ async fn wrong_passwords_at_once_stop_at_the_limit(app: &TestApp) {
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!(looked_at + refused, 200, "{statuses:?}");
     assert!(
-        (1..=gridline_server::throttle::PER_ACCOUNT).contains(&looked_at),
+        (1..=gridline_server::limits::throttle::PER_ACCOUNT).contains(&looked_at),
         "{looked_at} wrong passwords were checked"
     );
     // And the account stays closed to the right password too.

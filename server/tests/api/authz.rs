@@ -621,10 +621,13 @@ impl Caller {
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
             let text = String::from_utf8(body.clone().unwrap_or_default()).unwrap();
             request = request
-                .header(gridline_server::forward::TIMESTAMP_HEADER, now.to_string())
                 .header(
-                    gridline_server::forward::SIGNATURE_HEADER,
-                    gridline_server::forward::sign(FORWARD_SECRET, now, &text),
+                    gridline_server::outbox::webhook::TIMESTAMP_HEADER,
+                    now.to_string(),
+                )
+                .header(
+                    gridline_server::outbox::webhook::SIGNATURE_HEADER,
+                    gridline_server::outbox::webhook::sign(FORWARD_SECRET, now, &text),
                 )
                 .header("idempotency-key", format!("authz-{}", row.route));
         } else if path.starts_with("/api/v1/forwarding/") {
@@ -717,7 +720,7 @@ async fn every_caller_gets_what_the_table_says(app: &TestApp) {
 /// caller per [`Who`].
 async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
     let store = app.store.as_ref();
-    gridline_server::demo::load_reference_data(store)
+    gridline_server::catalogue::demo::load_reference_data(store)
         .await
         .unwrap();
     for (code, community) in [("QS-01", "D01-S01-C01"), ("QS-02", "D01-S01-C02")] {

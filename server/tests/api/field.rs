@@ -23,7 +23,7 @@ const GRID: &str = "D01-S01-C01-G02";
 const DEVICE: &str = "device-0123456789";
 
 async fn worker(app: &TestApp) -> i64 {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
     let id = sign_in_as(app, Role::GridWorker).await;

@@ -94,7 +94,7 @@ impl Receiver {
 }
 
 async fn forward_street_lights(app: &TestApp, url: &str) {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
     app.store
@@ -201,7 +201,7 @@ mod changes_arrive_once_in_order_signed {
         let now = time::OffsetDateTime::now_utc();
         for seen in receiver.seen.lock().unwrap().iter() {
             let verify = |secret: &str| {
-                gridline_server::forward::verify(
+                gridline_server::outbox::webhook::verify(
                     secret,
                     seen.timestamp,
                     &seen.body,
@@ -272,7 +272,7 @@ async fn report(
         .header("x-gridline-timestamp", timestamp.to_string())
         .header(
             "x-gridline-signature",
-            gridline_server::forward::sign(secret, timestamp, &body),
+            gridline_server::outbox::webhook::sign(secret, timestamp, &body),
         )
         .body(body)
         .send()

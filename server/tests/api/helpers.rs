@@ -178,7 +178,7 @@ impl TestApp {
         let state = AppState::new(config, store.clone()).expect("make the media folder");
         let media = state.media.clone();
         let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(gridline_server::serve(listener, state, async {
+        let server = tokio::spawn(gridline_server::http::serve(listener, state, async {
             let _ = rx.await;
         }));
         let client = reqwest::Client::builder()
@@ -439,7 +439,7 @@ pub async fn until<F: std::future::Future<Output = bool>>(mut done: impl FnMut()
 
 /// Loads the demo's reference data (catalogue, regions, units) into the app's store.
 pub async fn load_demo(app: &TestApp) {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
 }

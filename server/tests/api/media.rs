@@ -177,7 +177,7 @@ fn complaint(client_id: &str, media: &[&str]) -> Value {
 }
 
 async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &TestApp) {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
     let photo = uploaded(app, PHOTO).await;
@@ -273,7 +273,7 @@ async fn complaints_and_updates_carry_media_shown_only_through_the_ticket(app: &
 }
 
 async fn media_nothing_names_are_deleted_after_the_grace_period(app: &TestApp) {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
     let named = uploaded(app, PHOTO).await;

@@ -286,7 +286,7 @@ async fn residents_and_staff_are_pushed(db: Db) {
     assert_eq!(news.url, format!("/staff/tickets/{second}"));
     // The deadline warning too (the job run at a time past the warning).
     let later = time::OffsetDateTime::now_utc() + time::Duration::days(30);
-    gridline_server::deadlines::run_once(app.store.as_ref(), later)
+    gridline_server::dispatch::deadlines::run_once(app.store.as_ref(), later)
         .await
         .unwrap();
     eventually(|| {

@@ -5,7 +5,7 @@ use gridline_core::Role;
 use gridline_core::api::reference::{
     CatalogueResponse, LocateResponse, RegionLevel, RegionsResponse, RouteResponse, UnitsResponse,
 };
-use gridline_server::import::{self, ImportError, ImportKind};
+use gridline_server::catalogue::import::{self, ImportError, ImportKind};
 
 use crate::helpers::{TestApp, expect_error, load_demo, sign_in_as};
 
@@ -25,14 +25,14 @@ async fn demo_reference_data_is_served(app: &TestApp) {
     assert!(empty.matter_types.is_empty());
 
     // `gridline serve --demo` on an empty database: reference data and six logins.
-    let logins = gridline_server::demo::seed_if_empty(app.store.as_ref())
+    let logins = gridline_server::catalogue::demo::seed_if_empty(app.store.as_ref())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(logins.len(), 6);
     // A second run changes nothing.
     assert!(
-        gridline_server::demo::seed_if_empty(app.store.as_ref())
+        gridline_server::catalogue::demo::seed_if_empty(app.store.as_ref())
             .await
             .unwrap()
             .is_none()

@@ -29,7 +29,7 @@ async fn a_limit_reached_through_one_process_holds_through_the_other() {
             .send()
     };
     // Wrong proofs: ten through each process reach the limit of twenty.
-    for i in 0..gridline_server::serve::PROOF_FAILURES {
+    for i in 0..gridline_server::http::PROOF_FAILURES {
         let app = if i % 2 == 0 { &a } else { &b };
         assert_eq!(view(app, "0000").await.unwrap().status(), 404, "guess {i}");
     }
@@ -44,7 +44,7 @@ async fn a_limit_reached_through_one_process_holds_through_the_other() {
             .json(&json!({"username": "nobody", "password": "wrong password"}))
             .send()
     };
-    for i in 0..gridline_server::throttle::PER_ACCOUNT {
+    for i in 0..gridline_server::limits::throttle::PER_ACCOUNT {
         assert_eq!(login(&a).await.unwrap().status(), 401, "attempt {i}");
     }
     expect_error(login(&b).await.unwrap(), 429, "rate_limited").await;

@@ -23,7 +23,7 @@ const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
 /// The demo reference data and one station in 青松社区; returns a fresh enrollment
 /// code issued by an admin through the API.
 pub(crate) async fn station_with_code(app: &TestApp) -> String {
-    gridline_server::demo::load_reference_data(app.store.as_ref())
+    gridline_server::catalogue::demo::load_reference_data(app.store.as_ref())
         .await
         .unwrap();
     app.store

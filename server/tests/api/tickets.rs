@@ -3,7 +3,7 @@
 
 use gridline_core::Role;
 use gridline_core::api::ticket::{QueueResponse, TicketCreatedResponse, TicketView};
-use gridline_server::deadlines;
+use gridline_server::dispatch::deadlines;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, act, expect_error, load_demo, sign_in_as};
@@ -861,7 +861,7 @@ mod forwarded_addresses {
         load_demo(&app).await;
         let (_, created) = file(&app, &street_light("device-forwarded-01")).await;
         let code = created.tracking_code;
-        let limit = gridline_server::serve::PROOF_FAILURES;
+        let limit = gridline_server::http::PROOF_FAILURES;
         let first = wrong_proofs(&app, &code, "203.0.113.1", limit).await;
         assert!(first.iter().all(|s| *s == 404), "{first:?}");
         // Another forwarded address: its own limit only behind a trusted proxy.

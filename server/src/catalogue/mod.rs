@@ -1,0 +1,4 @@
+pub mod cache;
+pub mod demo;
+pub mod import;
+pub mod routes;

@@ -1,0 +1,309 @@
+//! The HTTP server: shared state, the router with its layers, graceful shutdown.
+
+pub mod api;
+pub mod health;
+pub mod web;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderName;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use self::api as routes;
+use crate::SharedStore;
+use crate::config::Config;
+use crate::error::REQUEST_ID;
+use crate::limits::{Limit, Logins};
+
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: SharedStore,
+    pub shell: Arc<web::Shell>,
+    pub reference: Arc<crate::catalogue::cache::ReferenceCache>,
+    pub common_matters: Arc<crate::catalogue::cache::CommonMatters>,
+    pub login_throttle: Arc<Logins>,
+    pub upload_limit: Arc<Limit>,
+    /// Bytes uploaded without a session or a tablet, per address.
+    pub upload_bytes: Arc<Limit>,
+    /// Complaints filed without a session, per address.
+    pub filing_limit: Arc<Limit>,
+    pub media: crate::media::MediaStore,
+    /// The station sealing key, read (or made) at first use.
+    seal_key: Arc<tokio::sync::OnceCell<crate::station::SealKey>>,
+    /// The key of nearby reports' references, read (or made) at first use.
+    reference_key: Arc<tokio::sync::OnceCell<crate::repeats::ReferenceKey>>,
+    /// Failed station enrollments, counted per address.
+    pub enroll_limit: Arc<Limit>,
+    /// Failed proofs of a ticket (tracking code with the phone's last four digits or
+    /// the device's secret), counted per address.
+    pub proof_limit: Arc<Limit>,
+    /// Delivers the outbox (text messages).
+    pub notifier: Arc<crate::outbox::Notifier>,
+    /// Turns `true` when the server begins to shut down: open event streams end then.
+    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Every change the database commits, fanned out to this process's event streams.
+    pub live: crate::live::Live,
+}
+
+/// Wrong ticket proofs allowed per address in 15 minutes: enough for typing mistakes,
+/// far too few to guess four digits (10,000).
+pub const PROOF_FAILURES: usize = 20;
+
+impl AppState {
+    /// Fails when the media folder cannot be made.
+    pub fn new(config: Config, store: SharedStore) -> std::io::Result<Self> {
+        let shell = Arc::new(web::Shell::load(&config.dist_dir));
+        let media = config.media_store()?;
+        let notifier = Arc::new(crate::outbox::Notifier::from_config(&config));
+        // Counted in the database when several processes may share it (PostgreSQL).
+        let shared = store.shared_windows();
+        let limit = |scope: &'static str, limit: usize, window: u64| {
+            Arc::new(Limit::new(
+                scope,
+                limit,
+                std::time::Duration::from_secs(window),
+                shared.clone(),
+            ))
+        };
+        let upload_limit = limit("uploads", config.uploads_per_hour, 3600);
+        let upload_bytes = limit("upload_bytes", config.upload_bytes_per_hour, 3600);
+        let filing_limit = limit("filings", config.filings_per_hour, 3600);
+        let enroll_limit = limit("enrollments", 10, 900);
+        let proof_limit = limit("proofs", PROOF_FAILURES, 900);
+        let login_throttle = Arc::new(Logins::new(shared.clone()));
+        Ok(AppState {
+            config: Arc::new(config),
+            store,
+            shell,
+            reference: Arc::default(),
+            common_matters: Arc::default(),
+            login_throttle,
+            upload_limit,
+            upload_bytes,
+            filing_limit,
+            media,
+            seal_key: Arc::default(),
+            reference_key: Arc::default(),
+            notifier,
+            closing: Arc::new(tokio::sync::watch::Sender::new(false)),
+            live: crate::live::Live::default(),
+            enroll_limit,
+            proof_limit,
+        })
+    }
+
+    /// Resolves once the server begins to shut down (at once if it has).
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + use<> {
+        let mut closing = self.closing.subscribe();
+        async move {
+            // An error means the sender is gone: the server is gone too.
+            let _ = closing.wait_for(|closing| *closing).await;
+        }
+    }
+
+    /// The station sealing key (kept in the database, made at first use).
+    pub async fn seal_key(&self) -> crate::error::AppResult<&crate::station::SealKey> {
+        self.seal_key
+            .get_or_try_init(|| crate::station::SealKey::load(self.store.as_ref()))
+            .await
+    }
+
+    /// The key of nearby reports' references (kept in the database, made at first use).
+    pub async fn reference_key(&self) -> crate::error::AppResult<&crate::repeats::ReferenceKey> {
+        self.reference_key
+            .get_or_try_init(|| crate::repeats::ReferenceKey::load(self.store.as_ref()))
+            .await
+    }
+
+    /// What makes reports the same problem.
+    pub fn repeats(&self) -> crate::repeats::Repeats {
+        crate::repeats::Repeats::of(&self.config)
+    }
+
+    pub fn session_ttl(&self) -> time::Duration {
+        time::Duration::hours(i64::from(self.config.session_hours))
+    }
+
+    /// The longest a session lasts from its sign-in, however often it is used.
+    pub fn session_max_age(&self) -> time::Duration {
+        time::Duration::hours(i64::from(self.config.session_max_hours.max(1)))
+    }
+}
+
+/// The whole application: `/healthz`, the JSON API under `/api`, and the app shell.
+pub fn build_router(state: AppState) -> Router {
+    Router::new()
+        .merge(routes::router(&state))
+        .merge(web::router(&state))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
+        .layer(middleware::from_fn(request_id_scope))
+        .layer(CatchPanicLayer::custom(web::panic_response))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req
+                .headers()
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            // The path only: query strings may carry personal data.
+            tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Makes the request id available to error responses (see `error::REQUEST_ID`).
+async fn request_id_scope(req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    REQUEST_ID.scope(id, next.run(req)).await
+}
+
+/// How long requests in flight may take to finish once shutting down begins; the whole
+/// stop stays within 10 s (a supervisor's usual wait before SIGKILL).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
+/// finish before returning.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.store.clone();
+    // The VAPID key pair is made at the first start (and read at every later one).
+    if let Err(e) = state.notifier.vapid(store.as_ref()).await {
+        tracing::warn!(error = %e, "the VAPID key could not be read; push waits for the database");
+    }
+    // Listening before accepting: a stream opened at once hears what follows.
+    let live = tokio::spawn(state.live.clone().run_forever(store.clone()));
+    let every = std::time::Duration::from_secs(state.config.deadline_check_secs.max(1));
+    let job = tokio::spawn(crate::dispatch::deadlines::run_forever(
+        store.clone(),
+        every,
+    ));
+    let sweep = tokio::spawn(crate::media::sweep_forever(
+        store.clone(),
+        state.media.clone(),
+        std::time::Duration::from_secs(3600),
+        time::Duration::hours(i64::from(state.config.media_grace_hours)),
+    ));
+    let outbox = tokio::spawn(crate::outbox::run_forever(
+        state.notifier.clone(),
+        store.clone(),
+        std::time::Duration::from_secs(5),
+    ));
+    let sessions = tokio::spawn(purge_sessions_forever(
+        state.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
+    let poller = tokio::spawn(crate::outbox::open311::poll_forever(
+        state.clone(),
+        std::time::Duration::from_secs(state.config.open311_poll_secs.max(1)),
+    ));
+    let closing = state.closing.clone();
+    let closed = state.closed();
+    let app = build_router(state);
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Open event streams end now, so they do not hold the shutdown up.
+        closing.send_replace(true);
+    });
+    // Whatever else is still in flight gets SHUTDOWN_GRACE, then is cut off.
+    let result = tokio::select! {
+        result = std::future::IntoFuture::into_future(server) => result,
+        () = async move {
+            closed.await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(grace_secs = SHUTDOWN_GRACE.as_secs(), "requests still in flight after the grace period: cut off");
+            Ok(())
+        }
+    };
+    job.abort();
+    live.abort();
+    sweep.abort();
+    outbox.abort();
+    poller.abort();
+    sessions.abort();
+    store.close().await;
+    result
+}
+
+/// Deletes expired sessions and limits' past entries every `every` (they count for
+/// nothing already; this keeps the tables small), until aborted.
+async fn purge_sessions_forever(state: AppState, every: std::time::Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let now = time::OffsetDateTime::now_utc();
+        match state
+            .store
+            .purge_sessions(now, now - state.session_max_age())
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+            Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
+        }
+        if let Some(windows) = state.store.shared_windows()
+            && let Err(e) = windows.sweep(now).await
+        {
+            tracing::warn!(error = %e, "deleting limits' past entries failed");
+        }
+    }
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

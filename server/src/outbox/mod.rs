@@ -1,0 +1,428 @@
+//! What leaves the system, delivered from the outbox: text messages to residents
+//! through the city's SMS gateway (a station's filing tells the resident its tracking
+//! code), signed webhooks to forwarding targets (`forward`) and Web Push
+//! notifications (`push`).
+//!
+//! The gateway is whatever HTTP endpoint the city's SMS provider offers: the server
+//! POSTs the body template (`GRIDLINE_SMS_TEMPLATE`, JSON by default) with `{phone}`
+//! and `{text}` filled in (JSON-escaped), an optional `Authorization` header
+//! (`GRIDLINE_SMS_AUTHORIZATION`, never logged) and an `Idempotency-Key` naming the
+//! outbox item, so a gateway that dedups never sends a retried message twice. Any 2xx
+//! is delivered; anything else is tried again later, exponentially later with jitter
+//! (from `GRIDLINE_OUTBOX_RETRY_SECS`, at most an hour), and after
+//! `GRIDLINE_OUTBOX_MAX_ATTEMPTS` the item is dead, kept with its last error.
+//!
+//! Items are written in the same transaction as the ticket they concern and name it;
+//! the message is made from the ticket when it is sent, in Chinese.
+
+pub mod open311;
+pub mod progress;
+pub mod routes;
+pub mod webhook;
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use time::{Duration, OffsetDateTime};
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::store::{NewOutboxItem, OutboxItem, Store, StoreResult, TicketRecord};
+
+/// The kind of outbox item that is a text message to the ticket's contact phone.
+pub const SMS: &str = "sms";
+/// The default body: `{"phone": "…", "text": "…"}`.
+pub const DEFAULT_SMS_TEMPLATE: &str = r#"{"phone":"{phone}","text":"{text}"}"#;
+const MAX_BACKOFF: StdDuration = StdDuration::from_secs(3600);
+/// How many deliveries one process has in flight at once (each with its own 10 s
+/// timeout), so a few slow receivers cannot hold up the rest.
+pub const IN_FLIGHT: usize = 16;
+
+/// What a text message says (the payload of an `sms` item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "message")]
+pub enum Message {
+    /// A station filed for the resident: the tracking code and how to follow it.
+    StationFiled,
+}
+
+impl Message {
+    /// The outbox item that sends this message to the ticket's contact phone.
+    pub fn sms(self) -> NewOutboxItem {
+        NewOutboxItem {
+            kind: SMS.into(),
+            target_id: None,
+            lane: SMS.into(),
+            payload: serde_json::to_string(&self).expect("a message serialises"),
+        }
+    }
+
+    fn text(self, ticket: &TicketRecord, public_url: Option<&str>) -> String {
+        match self {
+            Message::StationFiled => {
+                let code = &ticket.tracking_code;
+                let follow = match public_url {
+                    Some(url) => format!("，查看进度：{}/track/{code}", url.trim_end_matches('/')),
+                    None => String::new(),
+                };
+                format!(
+                    "【网格通】您的诉求已受理，查询码 {code}。凭查询码和本手机号后四位可查询办理进度{follow}。"
+                )
+            }
+        }
+    }
+}
+
+/// The city's SMS gateway.
+#[derive(Debug, Clone)]
+struct SmsGateway {
+    url: String,
+    template: String,
+    authorization: Option<String>,
+}
+
+/// Delivers outbox items.
+pub struct Notifier {
+    /// For the city's systems (SMS gateway, webhook and Open311 targets).
+    client: reqwest::Client,
+    /// For push services: public addresses only (`egress`).
+    push_client: reqwest::Client,
+    push_allow_loopback: bool,
+    sms: Option<SmsGateway>,
+    public_url: Option<String>,
+    max_attempts: u32,
+    retry_base: StdDuration,
+    /// How long a process holds an item it is delivering before another may take it
+    /// (a process that died mid-delivery frees its items after this).
+    lease: Duration,
+    /// Woken when an item is written, so it goes out at once.
+    pub wake: Notify,
+    /// The VAPID key pair, read (or made) at first use.
+    vapid: tokio::sync::OnceCell<crate::push::Vapid>,
+    push_subject: String,
+}
+
+impl Notifier {
+    pub fn from_config(config: &Config) -> Notifier {
+        let sms = config
+            .sms_url
+            .as_ref()
+            .filter(|url| !url.is_empty())
+            .map(|url| SmsGateway {
+                url: url.clone(),
+                template: config.sms_template.clone(),
+                authorization: config.sms_authorization.clone().filter(|a| !a.is_empty()),
+            });
+        Notifier {
+            client: crate::egress::target_client(StdDuration::from_secs(10)),
+            push_client: crate::egress::push_client(config.push_allow_loopback),
+            push_allow_loopback: config.push_allow_loopback,
+            sms,
+            public_url: config.public_url.clone(),
+            max_attempts: config.outbox_max_attempts.max(1),
+            retry_base: StdDuration::from_secs(config.outbox_retry_secs.max(1)),
+            lease: Duration::seconds(i64::from(config.outbox_lease_secs.max(1))),
+            wake: Notify::new(),
+            vapid: tokio::sync::OnceCell::new(),
+            push_subject: config.push_subject.clone(),
+        }
+    }
+
+    /// The server's VAPID key pair (kept in the database, made at first start).
+    pub async fn vapid(&self, store: &dyn Store) -> crate::error::AppResult<&crate::push::Vapid> {
+        self.vapid
+            .get_or_try_init(|| crate::push::Vapid::load(store))
+            .await
+    }
+
+    /// Whether text messages are sent (a gateway is configured).
+    pub fn sms_enabled(&self) -> bool {
+        self.sms.is_some()
+    }
+
+    /// Delivers every item due at `now`, up to [`IN_FLIGHT`] at once, each on a task
+    /// of its own; returns how many went out. An item waits only for the earlier items
+    /// of its own ticket and lane (the store does not hand it out before), so a
+    /// receiver that is slow or failing holds back nothing but its own later items:
+    /// each delivery has its own timeout and the others go on meanwhile.
+    pub async fn deliver_due(
+        self: &Arc<Self>,
+        store: &crate::SharedStore,
+        now: OffsetDateTime,
+    ) -> StoreResult<usize> {
+        let started = std::time::Instant::now();
+        let mut in_flight = tokio::task::JoinSet::new();
+        let mut delivered = 0;
+        let mut exhausted = false;
+        loop {
+            while !exhausted && in_flight.len() < IN_FLIGHT {
+                // The lease runs from when the item is taken, however long this run is.
+                let at = now + started.elapsed();
+                match store.claim_outbox(now, at + self.lease).await? {
+                    Some(item) => {
+                        let (notifier, store) = (Arc::clone(self), Arc::clone(store));
+                        in_flight.spawn(async move {
+                            notifier.attempt(store.as_ref(), item, now).await
+                        });
+                    }
+                    None => exhausted = true,
+                }
+            }
+            match in_flight.join_next().await {
+                Some(outcome) => {
+                    match outcome {
+                        Ok(went_out) => delivered += usize::from(went_out?),
+                        // Its item stays taken until the lease ends, then is tried again.
+                        Err(e) => tracing::error!(error = %e, "an outbox delivery task failed"),
+                    }
+                    // The item's lane may have its next item ready now.
+                    exhausted = false;
+                }
+                None => return Ok(delivered),
+            }
+        }
+    }
+
+    /// Delivers one claimed item and records how it went; `true` when it went out.
+    async fn attempt(
+        &self,
+        store: &dyn Store,
+        item: OutboxItem,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        match self.deliver(store, &item).await {
+            Ok(()) => {
+                store
+                    .outbox_delivered(item.id, OffsetDateTime::now_utc())
+                    .await?;
+                Ok(true)
+            }
+            Err(error) => {
+                let failed_at = OffsetDateTime::now_utc().max(now);
+                let retry_at = (item.attempts < self.max_attempts).then(|| {
+                    failed_at
+                        + Duration::try_from(self.backoff(item.attempts)).unwrap_or(self.lease)
+                });
+                if retry_at.is_none() {
+                    tracing::warn!(outbox_id = item.id, kind = %item.kind, %error, "outbox item dead after its last attempt");
+                } else {
+                    tracing::info!(outbox_id = item.id, kind = %item.kind, %error, "outbox delivery failed; trying again later");
+                }
+                store
+                    .outbox_failed(item.id, &error, retry_at, failed_at)
+                    .await?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// The wait after the `attempts`-th failure: doubling from the base, with jitter
+    /// (0.5 to 1.5 times), at most an hour.
+    fn backoff(&self, attempts: u32) -> StdDuration {
+        let doubled = self
+            .retry_base
+            .saturating_mul(1u32 << attempts.saturating_sub(1).min(16))
+            .min(MAX_BACKOFF);
+        let jitter = 0.5 + f64::from(OsRng.next_u32()) / f64::from(u32::MAX);
+        doubled.mul_f64(jitter).min(MAX_BACKOFF)
+    }
+
+    async fn deliver(&self, store: &dyn Store, item: &OutboxItem) -> Result<(), String> {
+        match item.kind.as_str() {
+            SMS => {
+                let Some(gateway) = &self.sms else {
+                    return Err("no SMS gateway is configured (GRIDLINE_SMS_URL)".into());
+                };
+                let message: Message = serde_json::from_str(&item.payload)
+                    .map_err(|e| format!("unreadable payload: {e}"))?;
+                let ticket_id = item.ticket_id.ok_or("an SMS without a ticket")?;
+                let ticket = store
+                    .ticket_by_id(ticket_id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("its ticket is gone")?;
+                let phone = ticket
+                    .contact_phone
+                    .as_deref()
+                    .ok_or("the ticket has no phone")?;
+                let text = message.text(&ticket, self.public_url.as_deref());
+                let body = fill(&gateway.template, phone, &text);
+                let mut request = self
+                    .client
+                    .post(&gateway.url)
+                    .header("content-type", content_type(&gateway.template))
+                    .header("idempotency-key", format!("gridline-outbox-{}", item.id))
+                    .body(body);
+                if let Some(authorization) = &gateway.authorization {
+                    request = request.header("authorization", authorization);
+                }
+                let response = request.send().await.map_err(|e| {
+                    // The URL may carry a key: say what failed without it.
+                    format!("the SMS gateway did not answer ({})", e.without_url())
+                })?;
+                if response.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!("the SMS gateway answered {}", response.status()))
+                }
+            }
+            crate::outbox::webhook::WEBHOOK => {
+                let (target, ticket) = target_and_ticket(store, item).await?;
+                let body = crate::outbox::webhook::body(&item.payload, &ticket)?;
+                let timestamp = OffsetDateTime::now_utc().unix_timestamp();
+                let response = self
+                    .client
+                    .post(&target.url)
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", format!("gridline-outbox-{}", item.id))
+                    .header(
+                        crate::outbox::webhook::TIMESTAMP_HEADER,
+                        timestamp.to_string(),
+                    )
+                    .header(
+                        crate::outbox::webhook::SIGNATURE_HEADER,
+                        crate::outbox::webhook::sign(&target.secret, timestamp, &body),
+                    )
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| format!("{} did not answer ({})", target.name, e.without_url()))?;
+                if response.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!("{} answered {}", target.name, response.status()))
+                }
+            }
+            crate::outbox::open311::OPEN311 => {
+                let (target, ticket) = target_and_ticket(store, item).await?;
+                crate::outbox::open311::deliver(&self.client, store, &target, &ticket).await
+            }
+            crate::push::PUSH => {
+                let vapid = self.vapid(store).await.map_err(|e| e.to_string())?;
+                crate::push::deliver(
+                    &self.push_client,
+                    self.push_allow_loopback,
+                    vapid,
+                    &self.push_subject,
+                    store,
+                    &item.payload,
+                )
+                .await
+                .map(|_| ())
+            }
+            other => Err(format!("unknown outbox kind {other}")),
+        }
+    }
+}
+
+/// The forwarding target and the ticket an item names.
+async fn target_and_ticket(
+    store: &dyn Store,
+    item: &OutboxItem,
+) -> Result<(crate::store::ForwardTarget, TicketRecord), String> {
+    let target_id = item.target_id.ok_or("a forwarding item without a target")?;
+    let target = store
+        .forward_targets()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|t| t.id == target_id)
+        .ok_or("its forwarding target is gone")?;
+    let ticket_id = item.ticket_id.ok_or("a forwarding item without a ticket")?;
+    let ticket = store
+        .ticket_by_id(ticket_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("its ticket is gone")?;
+    Ok((target, ticket))
+}
+
+/// The template with `{phone}` and `{text}` filled in: JSON-escaped when the template
+/// is JSON, URL-encoded when it is a form (so a `&` or `=` in the text stays text).
+fn fill(template: &str, phone: &str, text: &str) -> String {
+    let escape = |value: &str| {
+        if is_json(template) {
+            let quoted = serde_json::to_string(value).expect("a string serialises");
+            quoted[1..quoted.len() - 1].to_owned()
+        } else {
+            let pair = serde_urlencoded::to_string([("v", value)]).expect("a string encodes");
+            pair["v=".len()..].to_owned()
+        }
+    };
+    template
+        .replace("{phone}", &escape(phone))
+        .replace("{text}", &escape(text))
+}
+
+fn is_json(template: &str) -> bool {
+    template.trim_start().starts_with(['{', '['])
+}
+
+fn content_type(template: &str) -> &'static str {
+    if is_json(template) {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    }
+}
+
+/// Delivers what is due now, every `every` and whenever woken, until aborted.
+pub async fn run_forever(notifier: Arc<Notifier>, store: crate::SharedStore, every: StdDuration) {
+    loop {
+        if let Err(e) = notifier
+            .deliver_due(&store, OffsetDateTime::now_utc())
+            .await
+        {
+            tracing::warn!(error = %e, "outbox delivery run failed");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {},
+            () = notifier.wake.notified() => {},
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_filled_and_escaped_for_json() {
+        let body = fill(DEFAULT_SMS_TEMPLATE, "13800001111", "查询码 \"AB\"\n");
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value["phone"], "13800001111");
+        assert_eq!(value["text"], "查询码 \"AB\"\n");
+        assert_eq!(fill("to={phone}&msg={text}", "1", "hi"), "to=1&msg=hi");
+        // A form's values are URL-encoded: the text cannot add fields of its own.
+        let form = fill("to={phone}&msg={text}", "13800001111", "码 AB&to=110 =?");
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(&form).unwrap();
+        assert_eq!(
+            fields,
+            [
+                ("to".to_owned(), "13800001111".to_owned()),
+                ("msg".to_owned(), "码 AB&to=110 =?".to_owned())
+            ]
+        );
+        assert_eq!(
+            content_type("to={phone}"),
+            "application/x-www-form-urlencoded"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let mut config = Config::for_dirs("d".into(), "d".into());
+        config.outbox_retry_secs = 30;
+        let notifier = Notifier::from_config(&config);
+        for attempts in 1..=5u32 {
+            let wait = notifier.backoff(attempts).as_secs_f64();
+            let base = 30.0 * f64::from(1u32 << (attempts - 1));
+            assert!(
+                (base * 0.5..=base * 1.5).contains(&wait),
+                "{attempts}: {wait}"
+            );
+        }
+        assert!(notifier.backoff(30) <= MAX_BACKOFF);
+    }
+}

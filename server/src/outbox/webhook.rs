@@ -1,0 +1,138 @@
+//! Forwarding tickets into dispatch systems (a department's work-order system, a 12345
+//! platform) as signed webhooks.
+//!
+//! A forwarding target takes the tickets dispatched to its unit, or those of its matter
+//! type. Every change of such a ticket (filed, dispatched, accepted, progress, resolved,
+//! rated, …) becomes an outbox item in the change's own transaction: delivered in order
+//! per ticket, retried, exactly the change's facts (what happened, the status after it,
+//! the unit) with the ticket's current details added when it is sent.
+//!
+//! The receiver checks a request like this (documented in docs/api.md):
+//! `X-Gridline-Signature: v1=<hex HMAC-SHA256(secret, "<X-Gridline-Timestamp>.<body>")>`;
+//! `Idempotency-Key` is the same on every retry of one change.
+
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use time::OffsetDateTime;
+
+use crate::store::{ForwardTarget, NewEvent, NewOutboxItem, TargetKind, TicketRecord};
+
+/// The outbox kind of a webhook to a forwarding target.
+pub const WEBHOOK: &str = "webhook";
+pub const SIGNATURE_HEADER: &str = "x-gridline-signature";
+pub const TIMESTAMP_HEADER: &str = "x-gridline-timestamp";
+
+/// The webhooks a change of `ticket` (its timeline entry `event`) sends: one to each
+/// target that takes the ticket now, or took it before the change (`previous_unit`,
+/// when it was dispatched elsewhere).
+pub fn items_for(
+    targets: &[ForwardTarget],
+    ticket: &TicketRecord,
+    previous_unit: Option<&str>,
+    name: &str,
+    event: &NewEvent,
+) -> Vec<NewOutboxItem> {
+    let payload = json!({
+        "event": name,
+        "kind": event.kind,
+        "at": crate::store::stored_time(event.at).format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "status": ticket.state.status.as_str(),
+        "lead_unit_code": ticket.lead_unit_code,
+        "note": if event.public { event.note.as_str() } else { "" },
+        "tracking_code": ticket.tracking_code,
+    })
+    .to_string();
+    // An Open311 endpoint gets the ticket once: when it is filed, or when it is
+    // dispatched to the target's unit (it has no way to take each change).
+    let newly_taken = |t: &ForwardTarget| {
+        t.takes(ticket)
+            && (name == "ticket.created"
+                || (t.unit_code.is_some() && previous_unit != ticket.lead_unit_code.as_deref()))
+    };
+    targets
+        .iter()
+        .filter_map(|t| match t.kind {
+            TargetKind::Webhook => (t.takes(ticket)
+                || (!t.disabled
+                    && previous_unit.is_some()
+                    && t.unit_code.as_deref() == previous_unit))
+                .then(|| NewOutboxItem::for_target(WEBHOOK, t.id, payload.clone())),
+            TargetKind::Open311 => newly_taken(t).then(|| {
+                NewOutboxItem::for_target(crate::outbox::open311::OPEN311, t.id, payload.clone())
+            }),
+        })
+        .collect()
+}
+
+/// The body sent: the change, and the ticket as it is now (the receiver handles it, so
+/// it gets the contact details).
+pub fn body(payload: &str, ticket: &TicketRecord) -> Result<String, String> {
+    let mut value: Value =
+        serde_json::from_str(payload).map_err(|e| format!("unreadable payload: {e}"))?;
+    value["ticket"] = json!({
+        "tracking_code": ticket.tracking_code,
+        "channel": ticket.channel.as_str(),
+        "matter_code": ticket.matter_code,
+        "region_code": ticket.region_code,
+        "lon": ticket.lon,
+        "lat": ticket.lat,
+        "address": ticket.address,
+        "description": ticket.description,
+        "contact_name": ticket.contact_name,
+        "contact_phone": ticket.contact_phone,
+        "status": ticket.state.status.as_str(),
+        "lead_unit_code": ticket.lead_unit_code,
+        "tier_days": ticket.tier.working_days(),
+        "handling_due": ticket.handling_due.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
+    });
+    Ok(value.to_string())
+}
+
+/// `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
+pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(format!("{timestamp}.{body}").as_bytes());
+    format!("v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Checks a signature made by [`sign`], in constant time, and that its timestamp is
+/// within `window_secs` of `now` (a replayed old request is refused).
+pub fn verify(
+    secret: &str,
+    timestamp: i64,
+    body: &str,
+    signature: &str,
+    now: OffsetDateTime,
+    window_secs: i64,
+) -> bool {
+    use subtle::ConstantTimeEq;
+    if (now.unix_timestamp() - timestamp).abs() > window_secs {
+        return false;
+    }
+    let expected = sign(secret, timestamp, body);
+    expected.as_bytes().ct_eq(signature.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_verify_only_unaltered_and_fresh() {
+        let now = OffsetDateTime::now_utc();
+        let t = now.unix_timestamp();
+        let signature = sign("s3cret", t, r#"{"a":1}"#);
+        assert!(signature.starts_with("v1=") && signature.len() == 3 + 64);
+        assert!(verify("s3cret", t, r#"{"a":1}"#, &signature, now, 300));
+        assert!(!verify("s3cret", t, r#"{"a":2}"#, &signature, now, 300));
+        assert!(!verify("other", t, r#"{"a":1}"#, &signature, now, 300));
+        assert!(!verify("s3cret", t + 1, r#"{"a":1}"#, &signature, now, 300));
+        let old = sign("s3cret", t - 600, "{}");
+        assert!(
+            !verify("s3cret", t - 600, "{}", &old, now, 300),
+            "outside the window"
+        );
+    }
+}
