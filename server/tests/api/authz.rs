@@ -3,7 +3,7 @@
 //! tablets of this and another station and a revoked one, and staff of each role,
 //! including a worker of another grid and a handler of another unit), with the status
 //! each must get. One table ([`rows`]); the routes are read from the server's own
-//! source (`server/src/routes/`), so an endpoint added without a row fails this test.
+//! source (every `.route(` under `server/src/`), so an endpoint added without a row fails this test.
 //!
 //! Each caller comes from its own address (the test server trusts 127.0.0.1 as a proxy
 //! and each caller names itself in `X-Forwarded-For`), so one caller's refusals never
@@ -517,18 +517,24 @@ fn rows(w: &World) -> Vec<Row> {
 const P256DH: &str =
     "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
 
-/// The `(method, route)` pairs the server routes, read from `server/src/routes/`: each
+/// The `(method, route)` pairs the server routes, read from every `.route(` under `server/src/`: each
 /// `.route("PATH", get(..).post(..))` under the prefix its file is mounted at.
 fn routed() -> BTreeSet<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut found = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let file = path.file_stem().unwrap().to_str().unwrap().to_owned();
+    for path in rust_files(&src) {
+        let file = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
         let prefix = match file.as_str() {
-            "health" => "",
-            "mod" => "/api",
-            "open311" => "/open311/v2",
+            // The app shell's pages, not the API.
+            "http/web.rs" => continue,
+            "http/health.rs" => "",
+            "http/api.rs" => "/api",
+            "open311/routes.rs" => "/open311/v2",
             _ => "/api/v1",
         };
         let source = std::fs::read_to_string(&path).unwrap();
@@ -565,6 +571,20 @@ fn routed() -> BTreeSet<String> {
         }
     }
     found
+}
+
+/// Every Rust file under `dir`, in its folders too.
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// One caller: its own cookies, address and credentials.
