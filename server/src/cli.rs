@@ -408,7 +408,7 @@ async fn station_command(
                 return Err(CliError::Refused(format!("no such community: {community}")));
             }
             store
-                .upsert_station(&store::NewStation {
+                .upsert_station(&crate::station::store::NewStation {
                     code: code.clone(),
                     name_zh,
                     name_en,
@@ -542,16 +542,16 @@ async fn forward_command(
                 return Err(CliError::Refused("the api_key is empty".into()));
             }
             store
-                .add_forward_target(&store::NewForwardTarget {
+                .add_forward_target(&crate::outbox::store::NewForwardTarget {
                     name: name.clone(),
                     url,
                     secret: secret.clone(),
                     unit_code: unit,
                     matter_code: matter,
                     kind: if open311 {
-                        store::TargetKind::Open311
+                        crate::outbox::store::TargetKind::Open311
                     } else {
-                        store::TargetKind::Webhook
+                        crate::outbox::store::TargetKind::Webhook
                     },
                     jurisdiction_id,
                     service_code,

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use gridline_core::{ErrorCode, ErrorResponse, FieldError};
 use serde::de::DeserializeOwned;
 
-use crate::store::StoreError;
+use crate::store::shared::StoreError;
 
 tokio::task_local! {
     /// The id of the request being handled (set by `serve::request_id_scope`).

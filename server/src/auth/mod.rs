@@ -5,6 +5,7 @@
 //! Sessions slide: each use extends them by the configured idle time.
 
 pub mod routes;
+pub mod store;
 pub mod users;
 
 use std::sync::OnceLock;

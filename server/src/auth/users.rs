@@ -6,7 +6,9 @@ use gridline_core::Role;
 use gridline_core::api::reference::RegionLevel;
 
 use crate::auth;
-use crate::store::{NewStaff, StaffRecord, Store, StoreError};
+use crate::auth::store::{NewStaff, StaffRecord};
+use crate::store::Store;
+use crate::store::shared::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {

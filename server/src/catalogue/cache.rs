@@ -13,7 +13,7 @@ use gridline_core::routing::RoutingTable;
 use tokio::sync::RwLock;
 
 use crate::Store;
-use crate::store::{StoreError, StoreResult};
+use crate::store::shared::{StoreError, StoreResult};
 
 /// One consistent view of the reference data.
 pub struct Snapshot {

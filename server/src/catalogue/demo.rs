@@ -9,8 +9,10 @@ use std::path::Path;
 use gridline_core::Role;
 
 use crate::auth;
+use crate::auth::store::NewStaff;
 use crate::catalogue::import::{self, ImportError, ImportKind};
-use crate::store::{NewStaff, NewStation, Store};
+use crate::station::store::NewStation;
+use crate::store::Store;
 
 /// (username, display name, role)
 const STAFF: &[(&str, &str, Role)] = &[

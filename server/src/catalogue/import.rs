@@ -19,7 +19,9 @@ use gridline_core::geo::{Point, Polygon};
 use gridline_core::routing::RoutingTable;
 use serde::Deserialize;
 
-use crate::store::{ReferenceData, Store, StoreError};
+use crate::catalogue::store::ReferenceData;
+use crate::store::Store;
+use crate::store::shared::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {

@@ -2,3 +2,4 @@ pub mod cache;
 pub mod demo;
 pub mod import;
 pub mod routes;
+pub mod store;

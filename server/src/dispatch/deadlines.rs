@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::store::{NewEvent, Notice, Store, StoreResult};
+use crate::store::Store;
+use crate::store::shared::StoreResult;
+use crate::tickets::store::{NewEvent, Notice};
 
 /// How many notices one run recorded, by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

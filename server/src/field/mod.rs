@@ -3,6 +3,7 @@
 //! become tickets (once), verification visits go on the ticket they checked (once).
 
 pub mod routes;
+pub mod store;
 
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::field::{
@@ -17,8 +18,10 @@ use time::OffsetDateTime;
 
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
+use crate::field::store::{FieldRevision, FieldSaved};
 use crate::media::Uploader;
-use crate::store::{FieldRevision, FieldSaved, NewEvent, Store, TicketFilter, TicketRecord};
+use crate::store::Store;
+use crate::tickets::store::{NewEvent, TicketFilter, TicketRecord};
 
 /// The grids `staff` patrols: those granted, and every grid under a granted street or
 /// community.
@@ -58,7 +61,7 @@ pub async fn worker_tickets(
     let mut tickets = store
         .list_tickets(
             &TicketFilter::NotClosedInGrids(grids),
-            crate::store::Page::first(WORKER_TICKETS_MAX + 1),
+            crate::tickets::store::Page::first(WORKER_TICKETS_MAX + 1),
         )
         .await?;
     let more = tickets.len() > WORKER_TICKETS_MAX;
@@ -238,7 +241,7 @@ async fn sync_one(
             Outcome::Verification => {
                 if let Some(ticket) = verified_ticket {
                     let event = NewEvent {
-                        at: crate::store::stored_time(now),
+                        at: crate::store::shared::stored_time(now),
                         kind: "verification".into(),
                         staff_id: Some(staff.id),
                         unit_code: None,

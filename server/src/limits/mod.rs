@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 use crate::error::AppResult;
-use crate::store::{LimitEntry, SharedWindows};
+use crate::store::limits::{Entry as LimitEntry, SharedWindows};
 use throttle::{LoginThrottle, RateLimit};
 
 /// Refused: how long until the key may try again.

@@ -4,6 +4,7 @@
 
 pub mod objects;
 pub mod routes;
+pub mod store;
 
 pub use crate::media::objects::MediaStore;
 use bytes::Bytes;

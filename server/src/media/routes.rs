@@ -22,8 +22,9 @@ use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::http::AppState;
 use crate::limits::address::ClientAddress;
+use crate::media::store::MediaRecord;
 use crate::media::{self, MediaError, Uploader};
-use crate::store::{MediaRecord, StationDevice};
+use crate::station::store::StationDevice;
 
 pub fn router(state: &AppState) -> Router<AppState> {
     // The body may be as large as the larger cap; each kind's own cap is checked after
@@ -117,7 +118,7 @@ pub async fn upload(
                 kind: sniffed.kind,
                 content_type: sniffed.content_type.to_owned(),
                 size_bytes: i64::try_from(size_bytes).unwrap_or(i64::MAX),
-                created_at: crate::store::stored_time(OffsetDateTime::now_utc()),
+                created_at: crate::store::shared::stored_time(OffsetDateTime::now_utc()),
             },
             &Uploader::keys(&uploaders),
         )

@@ -7,6 +7,7 @@
 //! out of XML.
 
 pub mod routes;
+pub mod store;
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +19,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::catalogue::cache::Snapshot;
-use crate::store::TicketRecord;
+use crate::tickets::store::TicketRecord;
 
 /// The two formats of the spec, chosen by the path's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

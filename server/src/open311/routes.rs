@@ -20,8 +20,9 @@ use time::{Duration, OffsetDateTime};
 use crate::catalogue::cache::Snapshot;
 use crate::error::AppError;
 use crate::http::AppState;
+use crate::open311::store::RequestQuery;
 use crate::open311::{self as doc, Format, Lang, Open311Error, RequestView};
-use crate::store::{RequestQuery, TicketRecord};
+use crate::tickets::store::TicketRecord;
 use crate::tickets::{self, Filer};
 
 /// The longest span `start_date`..`end_date` may cover, and the default window.

@@ -18,6 +18,7 @@
 pub mod open311;
 pub mod progress;
 pub mod routes;
+pub mod store;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -28,7 +29,10 @@ use time::{Duration, OffsetDateTime};
 use tokio::sync::Notify;
 
 use crate::config::Config;
-use crate::store::{NewOutboxItem, OutboxItem, Store, StoreResult, TicketRecord};
+use crate::outbox::store::{NewOutboxItem, OutboxItem};
+use crate::store::Store;
+use crate::store::shared::StoreResult;
+use crate::tickets::store::TicketRecord;
 
 /// The kind of outbox item that is a text message to the ticket's contact phone.
 pub const SMS: &str = "sms";
@@ -320,7 +324,7 @@ impl Notifier {
 async fn target_and_ticket(
     store: &dyn Store,
     item: &OutboxItem,
-) -> Result<(crate::store::ForwardTarget, TicketRecord), String> {
+) -> Result<(crate::outbox::store::ForwardTarget, TicketRecord), String> {
     let target_id = item.target_id.ok_or("a forwarding item without a target")?;
     let target = store
         .forward_targets()

@@ -17,7 +17,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::http::AppState;
-use crate::store::{ForwardLink, ForwardTarget, Store, TargetKind, TicketRecord};
+use crate::outbox::store::{ForwardLink, ForwardTarget, TargetKind};
+use crate::store::Store;
+use crate::tickets::store::TicketRecord;
 
 /// The outbox kind of a ticket to send to an Open311 target.
 pub const OPEN311: &str = "open311";
@@ -298,7 +300,7 @@ async fn apply(
     };
     // The link acts for the unit (or matter) the request was sent for: a ticket moved
     // to another unit since is that unit's, whatever the old unit's system says.
-    if !target.takes(&ticket) {
+    if !target.takes(&ticket.matter_code, ticket.lead_unit_code.as_deref()) {
         return Ok(unapplied(target, "the ticket is with another unit now"));
     }
     let snapshot = state

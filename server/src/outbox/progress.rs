@@ -82,7 +82,7 @@ pub async fn progress(
         .store
         .ticket_by_code(code.as_str())
         .await?
-        .filter(|t| target.takes(t))
+        .filter(|t| target.takes(&t.matter_code, t.lead_unit_code.as_deref()))
         .ok_or_else(not_found)?;
     let request = report.into_action().map_err(AppError::Validation)?;
     if !state.store.record_inbound(target.id, &key, now).await? {

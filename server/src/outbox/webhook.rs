@@ -16,7 +16,8 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use crate::store::{ForwardTarget, NewEvent, NewOutboxItem, TargetKind, TicketRecord};
+use crate::outbox::store::{ForwardTarget, NewOutboxItem, TargetKind};
+use crate::tickets::store::{NewEvent, TicketRecord};
 
 /// The outbox kind of a webhook to a forwarding target.
 pub const WEBHOOK: &str = "webhook";
@@ -36,7 +37,7 @@ pub fn items_for(
     let payload = json!({
         "event": name,
         "kind": event.kind,
-        "at": crate::store::stored_time(event.at).format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "at": crate::store::shared::stored_time(event.at).format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "status": ticket.state.status.as_str(),
         "lead_unit_code": ticket.lead_unit_code,
         "note": if event.public { event.note.as_str() } else { "" },
@@ -46,14 +47,14 @@ pub fn items_for(
     // An Open311 endpoint gets the ticket once: when it is filed, or when it is
     // dispatched to the target's unit (it has no way to take each change).
     let newly_taken = |t: &ForwardTarget| {
-        t.takes(ticket)
+        t.takes(&ticket.matter_code, ticket.lead_unit_code.as_deref())
             && (name == "ticket.created"
                 || (t.unit_code.is_some() && previous_unit != ticket.lead_unit_code.as_deref()))
     };
     targets
         .iter()
         .filter_map(|t| match t.kind {
-            TargetKind::Webhook => (t.takes(ticket)
+            TargetKind::Webhook => (t.takes(&ticket.matter_code, ticket.lead_unit_code.as_deref())
                 || (!t.disabled
                     && previous_unit.is_some()
                     && t.unit_code.as_deref() == previous_unit))

@@ -11,6 +11,7 @@
 //! forgets a subscription the push service answers 404 or 410 for.
 
 pub mod routes;
+pub mod store;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -28,9 +29,11 @@ use time::OffsetDateTime;
 use crate::error::{AppError, AppResult};
 /// The catalogue by code (for the matter's name in staff notifications).
 pub type Matters = std::collections::HashMap<String, gridline_core::api::reference::MatterType>;
-use crate::store::{
-    NewEvent, NewOutboxItem, PushSubscription, StaffSubscription, Store, StoreResult, TicketRecord,
-};
+use crate::outbox::store::NewOutboxItem;
+use crate::push::store::{PushSubscription, StaffSubscription};
+use crate::store::Store;
+use crate::store::shared::StoreResult;
+use crate::tickets::store::{NewEvent, TicketRecord};
 
 /// How many browsers may follow one ticket: each public step is one outbox item per
 /// follower, so a ticket's notifications stay bounded.

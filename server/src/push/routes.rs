@@ -18,7 +18,7 @@ use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::http::AppState;
 use crate::limits::address::ClientAddress;
-use crate::store::NewPushSubscription;
+use crate::push::store::NewPushSubscription;
 use crate::tickets::routes::{find, proven};
 
 pub fn router() -> Router<AppState> {

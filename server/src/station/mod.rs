@@ -9,6 +9,7 @@
 //! database (`server_keys`), the same for every server process.
 
 pub mod routes;
+pub mod store;
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -31,7 +32,9 @@ use time::{Duration, OffsetDateTime};
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::http::AppState;
-use crate::store::{StationDevice, StationRecord, Store, TicketRecord};
+use crate::station::store::{StationDevice, StationRecord};
+use crate::store::Store;
+use crate::tickets::store::TicketRecord;
 use crate::tickets::{self, Filer};
 
 /// The name the sealing key is kept under.
@@ -72,7 +75,7 @@ pub async fn issue_code(
         .find(|s| s.code == station_code)
         .ok_or_else(|| AppError::client(ErrorCode::NotFound, "no such station"))?;
     let code = new_enrollment_code();
-    let expires_at = crate::store::stored_time(now + ENROLLMENT_TTL);
+    let expires_at = crate::store::shared::stored_time(now + ENROLLMENT_TTL);
     let device_id = store
         .issue_enrollment(station.id, &code_hash(&code), expires_at)
         .await?;

@@ -20,8 +20,8 @@ use crate::auth::{self, CurrentStaff};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::http::AppState;
 use crate::limits::address::ClientAddress;
+use crate::station::store::StationDevice;
 use crate::station::{self, not_enrolled};
-use crate::store::StationDevice;
 
 pub fn router() -> Router<AppState> {
     Router::new()

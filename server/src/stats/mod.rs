@@ -1,2 +1,3 @@
 pub mod csv;
 pub mod routes;
+pub mod store;

@@ -27,7 +27,7 @@ use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::AppState;
-use crate::store::{IntakeRow, RateGrouping, RateRow, RateScope};
+use crate::stats::store::{IntakeRow, RateGrouping, RateRow, RateScope};
 use crate::tickets::field_error;
 
 pub fn router() -> Router<AppState> {

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use super::StoreResult;
+use super::shared::StoreResult;
 
 /// One thing a key did: when, and how much (1 for a request, the size for bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

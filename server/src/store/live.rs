@@ -17,7 +17,7 @@ use std::sync::Arc;
 use sqlx::Row as _;
 use tokio::sync::Notify;
 
-use super::StoreResult;
+use super::shared::StoreResult;
 
 /// The PostgreSQL channel the trigger notifies on.
 pub const CHANNEL: &str = "gridline_changes";

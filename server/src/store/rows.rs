@@ -16,10 +16,12 @@ use time::OffsetDateTime;
 
 use gridline_core::api::media::MediaKind;
 
-use super::{
-    MediaRecord, ResponsibilityRow, StaffRecord, StationDevice, StationRecord, StoreError,
-    StoreResult, TicketRecord, level_from_text, roles_from_text,
-};
+use crate::auth::store::{StaffRecord, roles_from_text};
+use crate::catalogue::store::{ResponsibilityRow, level_from_text};
+use crate::media::store::MediaRecord;
+use crate::station::store::{StationDevice, StationRecord};
+use crate::store::shared::{StoreError, StoreResult};
+use crate::tickets::store::TicketRecord;
 
 pub(crate) trait RowExt {
     fn text(&self, column: &str) -> StoreResult<String>;
@@ -164,7 +166,7 @@ fn corrupt<T>(what: &str, value: impl std::fmt::Debug) -> StoreResult<T> {
     Err(StoreError::Corrupt(format!("unknown {what} {value:?}")))
 }
 
-/// Columns: those of `ticket_columns!` in common_sql.rs.
+/// Columns: those of `ticket_columns!` in store/shared_sql.rs.
 pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
     let status = row.text("status")?;
     let channel = row.text("channel")?;
@@ -262,7 +264,7 @@ pub(crate) fn media(row: &impl RowExt) -> StoreResult<MediaRecord> {
     })
 }
 
-/// Columns: `station_columns!` in stations_sql.rs.
+/// Columns: `station_columns!` in station/sql.rs.
 pub(crate) fn station(row: &impl RowExt) -> StoreResult<StationRecord> {
     Ok(StationRecord {
         id: row.int64("id")?,
@@ -273,7 +275,7 @@ pub(crate) fn station(row: &impl RowExt) -> StoreResult<StationRecord> {
     })
 }
 
-/// Columns: `device_columns!` in stations_sql.rs.
+/// Columns: `device_columns!` in station/sql.rs.
 pub(crate) fn station_device(row: &impl RowExt) -> StoreResult<StationDevice> {
     Ok(StationDevice {
         id: row.int64("device_id")?,

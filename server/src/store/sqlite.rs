@@ -7,49 +7,69 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{Backend, StoreResult};
+use super::shared::StoreResult;
 
-/// The SQL shared with the other backend.
-mod common {
+/// The queries, written once for both backends: what they share, then each feature's.
+mod sql {
     type Pool = sqlx::sqlite::SqlitePool;
     type Db = sqlx::Sqlite;
-    include!("common_sql.rs");
+    type This = crate::store::sqlite::SqliteStore;
+    const BACKEND: crate::store::shared::Backend = crate::store::shared::Backend::Sqlite;
+    include!("shared_sql.rs");
 
-    /// Stations, their tablets and the server's keys (inside `common` for its macros).
-    pub(crate) mod stations {
-        type Pool = super::Pool;
-        include!("stations_sql.rs");
+    pub(crate) mod catalogue {
+        use super::{Pool, This};
+        include!("../catalogue/sql.rs");
     }
 
-    /// What must leave the system, delivered with retries.
+    pub(crate) mod auth {
+        use super::{Pool, This};
+        include!("../auth/sql.rs");
+    }
+
+    pub(crate) mod tickets {
+        use super::{Db, Pool, This};
+        include!("../tickets/sql.rs");
+    }
+
+    pub(crate) mod field {
+        use super::{Pool, This};
+        include!("../field/sql.rs");
+    }
+
+    pub(crate) mod media {
+        use super::{Pool, This};
+        include!("../media/sql.rs");
+    }
+
+    pub(crate) mod station {
+        use super::{Pool, This};
+        include!("../station/sql.rs");
+    }
+
     pub(crate) mod outbox {
-        type Pool = super::Pool;
-        type Db = super::Db;
-        include!("outbox_sql.rs");
+        use super::{Db, Pool, This};
+        include!("../outbox/sql.rs");
     }
 
-    /// The Open311 server's keys and ticket queries.
     pub(crate) mod open311 {
-        type Pool = super::Pool;
-        include!("open311_sql.rs");
+        use super::{Pool, This};
+        include!("../open311/sql.rs");
     }
 
-    /// Web Push subscriptions.
     pub(crate) mod push {
-        type Pool = super::Pool;
-        include!("push_sql.rs");
+        use super::{Pool, This};
+        include!("../push/sql.rs");
     }
 
-    /// The evaluation figures.
     pub(crate) mod stats {
-        type Pool = super::Pool;
-        include!("stats_sql.rs");
+        use super::{Pool, This};
+        include!("../stats/sql.rs");
     }
 
-    /// Similar reports and merging them (重复诉求).
     pub(crate) mod repeats {
-        type Pool = super::Pool;
-        include!("repeats_sql.rs");
+        use super::{Pool, This};
+        include!("../repeats/sql.rs");
     }
 }
 
@@ -90,13 +110,11 @@ impl SqliteStore {
     }
 
     /// One process owns the file: limits are counted in its memory.
-    fn windows(&self) -> Option<std::sync::Arc<dyn super::SharedWindows>> {
+    fn windows(&self) -> Option<std::sync::Arc<dyn super::limits::SharedWindows>> {
         None
     }
 
-    async fn hear(&self, hear: &(dyn Fn(super::Heard) + Send + Sync)) -> StoreResult<()> {
+    async fn hear(&self, hear: &(dyn Fn(super::live::Heard) + Send + Sync)) -> StoreResult<()> {
         super::live::hear_sqlite(&self.pool, &self.written, hear).await
     }
 }
-
-impl_store_with_common_sql!(SqliteStore, Backend::Sqlite);

@@ -3,6 +3,7 @@
 //! personal data masked for everyone who does not handle the ticket.
 
 pub mod routes;
+pub mod store;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use gridline_core::api::auth::StaffProfile;
@@ -24,9 +25,10 @@ use time::OffsetDateTime;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::media::Uploader;
-use crate::store::{
-    Created, NewEvent, NewOutboxItem, Store, StoreError, TicketRecord, TicketVersion,
-};
+use crate::outbox::store::NewOutboxItem;
+use crate::store::Store;
+use crate::store::shared::StoreError;
+use crate::tickets::store::{Created, NewEvent, TicketRecord, TicketVersion};
 
 /// Share of the handling time after which the unit is warned.
 pub const WARN_FRACTION: f64 = 0.75;
@@ -202,7 +204,7 @@ pub async fn create(
             matter.code, matter.tier_days
         ))
     })?;
-    let now = crate::store::stored_time(now);
+    let now = crate::store::shared::stored_time(now);
     let clean = |s: Option<String>| s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let mut ticket = TicketRecord {
         id: 0,
@@ -527,7 +529,7 @@ async fn outbox_for(
     ticket: &TicketRecord,
     previous_unit: Option<&str>,
     event: &NewEvent,
-) -> AppResult<Vec<crate::store::NewOutboxItem>> {
+) -> AppResult<Vec<crate::outbox::store::NewOutboxItem>> {
     let targets = store.forward_targets().await?;
     let mut outbox =
         crate::outbox::webhook::items_for(&targets, ticket, previous_unit, "ticket.updated", event);
@@ -631,7 +633,7 @@ pub async fn merge(
     if !store.merged_ids(dup.id).await?.is_empty() {
         return refuse("other tickets follow this one; merge them the other way round");
     }
-    let now = crate::store::stored_time(now);
+    let now = crate::store::shared::stored_time(now);
     let expected = TicketVersion::of(&dup);
     let previous_unit = dup.lead_unit_code.clone();
     let mut merged = dup;
@@ -719,7 +721,7 @@ async fn act_as(
     request: ActionRequest,
     now: OffsetDateTime,
 ) -> AppResult<TicketRecord> {
-    let now = crate::store::stored_time(now);
+    let now = crate::store::shared::stored_time(now);
     let target = request.unit_code.as_deref().map(str::trim);
     let event = NewEvent {
         at: now,
@@ -774,7 +776,7 @@ pub async fn rate(
             "this resolution has been rated already",
         ));
     }
-    let now = crate::store::stored_time(now);
+    let now = crate::store::shared::stored_time(now);
     let outcome = RatingOutcome::of(rating.satisfaction, ticket.reopen_count);
     let expected = TicketVersion::of(&ticket);
     ticket.state = expected.state.rate(outcome).map_err(refusal)?;
@@ -852,7 +854,12 @@ pub async fn add_co_unit(
     let event = NewEvent {
         staff_id: Some(staff.id),
         unit_code: Some(unit.to_owned()),
-        ..event(crate::store::stored_time(now), "co_unit_added", false, "")
+        ..event(
+            crate::store::shared::stored_time(now),
+            "co_unit_added",
+            false,
+            "",
+        )
     };
     if !store.add_co_unit(ticket.id, unit, &event).await? {
         return Err(AppError::client(
@@ -884,7 +891,7 @@ pub async fn change_tier(
             "the tier can change while a unit is handling the ticket",
         ));
     };
-    let now = crate::store::stored_time(now);
+    let now = crate::store::shared::stored_time(now);
     let due = deadlines(
         &snapshot.calendar,
         CHINA_OFFSET,

@@ -20,8 +20,8 @@ use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::http::AppState;
 use crate::limits::address::ClientAddress;
 use crate::media::Uploader;
-use crate::store::{TicketFilter, TicketRecord};
 use crate::tickets;
+use crate::tickets::store::{TicketFilter, TicketRecord};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -154,7 +154,9 @@ pub async fn create(
                 let filed_before = match &request.client_id {
                     Some(id) => !state
                         .store
-                        .open311_requests(&crate::store::RequestQuery::ClientId(id.clone()))
+                        .open311_requests(&crate::open311::store::RequestQuery::ClientId(
+                            id.clone(),
+                        ))
                         .await?
                         .is_empty(),
                     None => false,
@@ -324,7 +326,7 @@ pub async fn queue(
 ) -> AppResult<ApiJson<QueueResponse>> {
     let (limit, offset) = query.page().map_err(AppError::Validation)?;
     // One more than asked: whether another page follows.
-    let page = crate::store::Page {
+    let page = crate::tickets::store::Page {
         limit: limit as usize + 1,
         offset: offset as usize,
     };

@@ -2,7 +2,8 @@
 
 use gridline_core::Role;
 use gridline_core::api::auth::SessionResponse;
-use gridline_server::store::{self, NewStaff};
+use gridline_server::auth::store::NewStaff;
+use gridline_server::store::{self};
 use serde_json::json;
 
 use crate::helpers::{TestApp, expect_error};

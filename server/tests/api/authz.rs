@@ -14,7 +14,8 @@ use std::collections::BTreeSet;
 use gridline_core::Role;
 use gridline_core::api::station::{DEVICE_HEADER, EnrolledResponse, StationDevicesResponse};
 use gridline_core::api::ticket::DEVICE_SECRET_HEADER;
-use gridline_server::store::{NewForwardTarget, NewStation, TargetKind};
+use gridline_server::outbox::store::{NewForwardTarget, TargetKind};
+use gridline_server::station::store::NewStation;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -801,7 +802,7 @@ async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
         };
         let username = format!("authz-{}", caller.name());
         let id = store
-            .create_staff(&gridline_server::store::NewStaff {
+            .create_staff(&gridline_server::auth::store::NewStaff {
                 username: username.clone(),
                 display_name: username.clone(),
                 password_hash: gridline_server::auth::hash_password("a test password").unwrap(),

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use gridline_core::Role;
 use gridline_core::api::ticket::TicketCreatedResponse;
-use gridline_server::store::{NewForwardTarget, TargetKind};
+use gridline_server::outbox::store::{NewForwardTarget, TargetKind};
 use serde_json::{Value, json};
 
 use crate::helpers::{Db, TestApp, eventually, sign_in_as};

@@ -379,7 +379,7 @@ async fn new_staff(app: &TestApp, role: gridline_core::Role) -> (String, i64) {
     let username = format!("{}-{}", role.as_str(), uuid::Uuid::new_v4().simple());
     let id = app
         .store
-        .create_staff(&gridline_server::store::NewStaff {
+        .create_staff(&gridline_server::auth::store::NewStaff {
             username: username.clone(),
             display_name: role.as_str().into(),
             password_hash: gridline_server::auth::hash_password(STAFF_PASSWORD).unwrap(),

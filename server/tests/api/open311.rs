@@ -560,7 +560,7 @@ crate::both_backends!(
 /// there through its Open311 server, and what its unit does comes back here.
 mod forwarding {
     use gridline_core::Role;
-    use gridline_server::store::{NewForwardTarget, TargetKind};
+    use gridline_server::outbox::store::{NewForwardTarget, TargetKind};
     use serde_json::json;
 
     use crate::helpers::{Db, TestApp, load_demo, sign_in_as, until};
@@ -570,7 +570,7 @@ mod forwarding {
     async fn forwarding_to(
         db: Db,
         target: NewForwardTarget,
-    ) -> Option<(TestApp, gridline_server::store::ForwardTarget)> {
+    ) -> Option<(TestApp, gridline_server::outbox::store::ForwardTarget)> {
         let app = TestApp::spawn_with(db, |c| {
             c.open311_poll_secs = 1;
             c.outbox_retry_secs = 1;
@@ -586,7 +586,7 @@ mod forwarding {
     async fn file_here(
         app: &TestApp,
         body: serde_json::Value,
-    ) -> (String, gridline_server::store::TicketRecord) {
+    ) -> (String, gridline_server::tickets::store::TicketRecord) {
         let response = reqwest::Client::new()
             .post(app.url("/api/v1/tickets"))
             .json(&body)
@@ -726,7 +726,7 @@ mod forwarding {
         assert_eq!(sent.len(), 1, "{sent:?}");
         let filed_there = department
             .store
-            .open311_requests(&gridline_server::store::RequestQuery::Window {
+            .open311_requests(&gridline_server::open311::store::RequestQuery::Window {
                 matters: Vec::new(),
                 from: time::OffsetDateTime::now_utc() - time::Duration::hours(1),
                 to: time::OffsetDateTime::now_utc() + time::Duration::hours(1),

@@ -614,7 +614,7 @@ pub(crate) async fn recorder() -> (u16, Arc<Mutex<Vec<String>>>) {
 }
 
 /// Waits until every push item of `ticket` has been tried at least once.
-async fn tried(app: &TestApp, ticket: i64) -> Vec<gridline_server::store::OutboxRow> {
+async fn tried(app: &TestApp, ticket: i64) -> Vec<gridline_server::outbox::store::OutboxRow> {
     let store = app.store.clone();
     until(|| {
         let store = store.clone();
@@ -661,7 +661,7 @@ async fn a_name_that_resolves_inside_is_never_called(db: Db) {
     let subscription = browser.subscription();
     let id = app
         .store
-        .save_push_subscription(&gridline_server::store::NewPushSubscription {
+        .save_push_subscription(&gridline_server::push::store::NewPushSubscription {
             endpoint: browser.endpoint.clone(),
             p256dh: subscription["keys"]["p256dh"].as_str().unwrap().to_owned(),
             auth: subscription["keys"]["auth"].as_str().unwrap().to_owned(),
@@ -784,7 +784,7 @@ async fn sign_in_handler(app: &TestApp, name: &str) {
     {
         let id = app
             .store
-            .create_staff(&gridline_server::store::NewStaff {
+            .create_staff(&gridline_server::auth::store::NewStaff {
                 username: name.into(),
                 display_name: name.into(),
                 password_hash: gridline_server::auth::hash_password("a test password").unwrap(),
@@ -915,7 +915,7 @@ async fn a_residents_subscription_outlives_staff_sign_outs(app: &TestApp) {
     let code = file(app, None).await;
     let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
     let subscription = |endpoint: &str, staff: Option<(i64, Vec<u8>)>| {
-        gridline_server::store::NewPushSubscription {
+        gridline_server::push::store::NewPushSubscription {
             endpoint: endpoint.into(),
             p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4".into(),
             auth: "AAAAAAAAAAAAAAAAAAAAAA".into(),

@@ -36,14 +36,14 @@ async fn similar_reports_are_near_recent_and_of_the_same_kind(app: &TestApp) {
     let _other_kind = file(app, "0302", lon, lat).await;
     // Filed 40 days ago at the same place: too long ago to be the same problem.
     let template = app.store.ticket_by_code(&first).await.unwrap().unwrap();
-    let aged = gridline_server::store::TicketRecord {
+    let aged = gridline_server::tickets::store::TicketRecord {
         id: 0,
         tracking_code: "OLDREP01".into(),
         client_id: None,
         created_at: template.created_at - time::Duration::days(40),
         ..template.clone()
     };
-    let received = gridline_server::store::NewEvent {
+    let received = gridline_server::tickets::store::NewEvent {
         at: aged.created_at,
         kind: "received".into(),
         staff_id: None,

@@ -7,7 +7,7 @@ use gridline_core::api::station::{
     StationDevicesResponse, StationFilingsResponse,
 };
 use gridline_core::api::ticket::{Channel, TicketCreatedResponse};
-use gridline_server::store::NewStation;
+use gridline_server::station::store::NewStation;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, eventually, expect_error, sign_in_as};

@@ -10,7 +10,7 @@ use gridline_core::api::stats::{
 };
 use gridline_core::stats::{Measure, RateCounts, Rates, TicketFacts};
 use gridline_core::ticket::Satisfaction;
-use gridline_server::store::{NewEvent, TicketRecord, TicketVersion};
+use gridline_server::tickets::store::{NewEvent, TicketRecord, TicketVersion};
 use serde_json::json;
 use time::OffsetDateTime;
 use time::macros::datetime;

@@ -1,15 +1,13 @@
 // The outbox: items claimed with a lease (one statement, so of two processes on one
 // PostgreSQL database one wins), delivered or failed. An item waits only for the
 // earlier undelivered items of its own ticket and lane (one receiver). Written once for both backends
-// like common_sql.rs (the including module defines `Pool`).
-// Included by sqlite.rs and postgres.rs; not a module of its own.
+// like every feature's `sql.rs` (the including module defines `Pool`).
+// Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use crate::outbox::store::{ForwardLink, ForwardTarget, NewForwardTarget, OutboxItem, OutboxRow};
+use crate::store::shared::{StoreError, StoreResult, stored_time};
 use sqlx::Row as _;
 use time::OffsetDateTime;
-
-use crate::store::{
-    ForwardTarget, NewForwardTarget, OutboxItem, OutboxRow, StoreError, StoreResult, stored_time,
-};
 
 fn item(row: &impl crate::store::rows::RowExt) -> StoreResult<OutboxItem> {
     let attempts = row.int32("attempts")?;
@@ -105,26 +103,11 @@ pub(crate) async fn of_ticket(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<Ou
     rows.iter().map(outbox_row).collect()
 }
 
-pub(crate) async fn ticket_by_id(
-    pool: &Pool,
-    id: i64,
-) -> StoreResult<Option<crate::store::TicketRecord>> {
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        ticket_columns!(),
-        " FROM tickets WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    row.as_ref().map(crate::store::rows::ticket).transpose()
-}
-
 /// Inserts outbox items for `ticket_id` inside a ticket's own transaction.
 pub(crate) async fn insert_items(
     tx: &mut sqlx::Transaction<'_, Db>,
     ticket_id: i64,
-    items: &[crate::store::NewOutboxItem],
+    items: &[crate::outbox::store::NewOutboxItem],
     at: OffsetDateTime,
 ) -> StoreResult<()> {
     for item in items {
@@ -154,15 +137,15 @@ fn target(row: &impl crate::store::rows::RowExt) -> StoreResult<ForwardTarget> {
         unit_code: row.opt_text("unit_code")?,
         matter_code: row.opt_text("matter_code")?,
         disabled: row.flag("disabled")?,
-        kind: crate::store::TargetKind::parse(&kind)
+        kind: crate::outbox::store::TargetKind::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("forwarding kind {kind:?}")))?,
         jurisdiction_id: row.opt_text("jurisdiction_id")?,
         service_code: row.opt_text("service_code")?,
     })
 }
 
-fn link(row: &impl crate::store::rows::RowExt) -> StoreResult<crate::store::ForwardLink> {
-    Ok(crate::store::ForwardLink {
+fn link(row: &impl crate::store::rows::RowExt) -> StoreResult<crate::outbox::store::ForwardLink> {
+    Ok(crate::outbox::store::ForwardLink {
         target_id: row.int64("target_id")?,
         ticket_id: row.int64("ticket_id")?,
         service_request_id: row.opt_text("service_request_id")?,
@@ -178,7 +161,7 @@ pub(crate) async fn link_of(
     pool: &Pool,
     target_id: i64,
     ticket_id: i64,
-) -> StoreResult<Option<crate::store::ForwardLink>> {
+) -> StoreResult<Option<crate::outbox::store::ForwardLink>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {LINK_COLUMNS} FROM forward_links WHERE target_id = $1 AND ticket_id = $2"
     )))
@@ -189,7 +172,10 @@ pub(crate) async fn link_of(
     row.as_ref().map(link).transpose()
 }
 
-pub(crate) async fn add_link(pool: &Pool, l: &crate::store::ForwardLink) -> StoreResult<bool> {
+pub(crate) async fn add_link(
+    pool: &Pool,
+    l: &crate::outbox::store::ForwardLink,
+) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO forward_links
              (target_id, ticket_id, service_request_id, token, status, status_notes, created_at)
@@ -210,7 +196,7 @@ pub(crate) async fn add_link(pool: &Pool, l: &crate::store::ForwardLink) -> Stor
 pub(crate) async fn open_links(
     pool: &Pool,
     target_id: i64,
-) -> StoreResult<Vec<crate::store::ForwardLink>> {
+) -> StoreResult<Vec<crate::outbox::store::ForwardLink>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {LINK_COLUMNS} FROM forward_links WHERE target_id = $1 AND status = 'open'
          ORDER BY ticket_id"
@@ -223,8 +209,8 @@ pub(crate) async fn open_links(
 
 pub(crate) async fn update_link(
     pool: &Pool,
-    before: &crate::store::ForwardLink,
-    after: &crate::store::ForwardLink,
+    before: &crate::outbox::store::ForwardLink,
+    after: &crate::outbox::store::ForwardLink,
 ) -> StoreResult<bool> {
     // `IS NOT DISTINCT FROM` would be PostgreSQL only; COALESCE compares NULLs alike.
     let done = sqlx::query(
@@ -341,4 +327,90 @@ pub(crate) async fn forget_inbound(pool: &Pool, target_id: i64, key: &str) -> St
         .execute(pool)
         .await?;
     Ok(())
+}
+
+#[async_trait::async_trait]
+impl crate::outbox::store::OutboxStore for This {
+    async fn claim_outbox(
+        &self,
+        now: ::time::OffsetDateTime,
+        lease_until: ::time::OffsetDateTime,
+    ) -> StoreResult<Option<OutboxItem>> {
+        claim(&self.pool, now, lease_until).await
+    }
+
+    async fn outbox_delivered(&self, id: i64, now: ::time::OffsetDateTime) -> StoreResult<()> {
+        delivered(&self.pool, id, now).await
+    }
+
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<::time::OffsetDateTime>,
+        now: ::time::OffsetDateTime,
+    ) -> StoreResult<()> {
+        failed(&self.pool, id, error, retry_at, now).await
+    }
+
+    async fn outbox_items(&self, ticket_id: i64) -> StoreResult<Vec<OutboxRow>> {
+        of_ticket(&self.pool, ticket_id).await
+    }
+
+    async fn record_inbound(
+        &self,
+        target_id: i64,
+        key: &str,
+        now: ::time::OffsetDateTime,
+    ) -> StoreResult<bool> {
+        record_inbound(&self.pool, target_id, key, now).await
+    }
+
+    async fn forget_inbound(&self, target_id: i64, key: &str) -> StoreResult<()> {
+        forget_inbound(&self.pool, target_id, key).await
+    }
+
+    async fn dead_outbox(&self) -> StoreResult<Vec<OutboxRow>> {
+        dead(&self.pool).await
+    }
+
+    async fn requeue_outbox(&self, id: i64, now: ::time::OffsetDateTime) -> StoreResult<bool> {
+        requeue(&self.pool, id, now).await
+    }
+
+    async fn add_forward_target(&self, target: &NewForwardTarget) -> StoreResult<i64> {
+        add_target(&self.pool, target).await
+    }
+
+    async fn forward_targets(&self) -> StoreResult<Vec<ForwardTarget>> {
+        targets(&self.pool).await
+    }
+
+    async fn set_forward_target_disabled(&self, name: &str, disabled: bool) -> StoreResult<bool> {
+        set_target_disabled(&self.pool, name, disabled).await
+    }
+
+    async fn forward_link(
+        &self,
+        target_id: i64,
+        ticket_id: i64,
+    ) -> StoreResult<Option<ForwardLink>> {
+        link_of(&self.pool, target_id, ticket_id).await
+    }
+
+    async fn add_forward_link(&self, link: &ForwardLink) -> StoreResult<bool> {
+        add_link(&self.pool, link).await
+    }
+
+    async fn open_forward_links(&self, target_id: i64) -> StoreResult<Vec<ForwardLink>> {
+        open_links(&self.pool, target_id).await
+    }
+
+    async fn update_forward_link(
+        &self,
+        before: &ForwardLink,
+        after: &ForwardLink,
+    ) -> StoreResult<bool> {
+        update_link(&self.pool, before, after).await
+    }
 }

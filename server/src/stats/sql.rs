@@ -1,20 +1,18 @@
 // The evaluation figures (issue 8): counts behind the rates, per lead unit, grid and
 // matter type, for tickets whose handling deadline is in a period; the tickets behind
 // any of those counts; tickets received per grid and matter type. Written once for
-// both backends like common_sql.rs (the including module defines `Pool`).
-// Included by sqlite.rs and postgres.rs; not a module of its own.
+// both backends like every feature's `sql.rs` (the including module defines `Pool`).
+// Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 //
 // The aggregate and the drill-down list are built from the same conditions, so the
 // tickets listed behind a number are exactly the ones it counts.
 
+use crate::stats::store::{IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow};
+use crate::store::rows::RowExt as _;
+use crate::store::shared::{StoreResult, stored_time};
 use gridline_core::stats::{Measure, RateCounts};
 use gridline_core::ticket::Satisfaction;
 use time::OffsetDateTime;
-
-use crate::store::rows::RowExt as _;
-use crate::store::{
-    IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow, StoreResult, stored_time,
-};
 
 /// `$NOW` stands for the parameter holding the time the figures are read at.
 const CONDITIONS: [(&str, &str); 10] = [
@@ -301,4 +299,35 @@ pub(crate) async fn intake_counts(
             })
         })
         .collect()
+}
+
+#[async_trait::async_trait]
+impl crate::stats::store::StatsStore for This {
+    async fn rate_counts(
+        &self,
+        bounds: &[::time::OffsetDateTime],
+        now: ::time::OffsetDateTime,
+        grouping: RateGrouping,
+    ) -> StoreResult<Vec<RateRow>> {
+        rate_counts(&self.pool, bounds, now, grouping).await
+    }
+
+    async fn rated_tickets(
+        &self,
+        from: ::time::OffsetDateTime,
+        to: ::time::OffsetDateTime,
+        now: ::time::OffsetDateTime,
+        scope: &RateScope,
+        measure: ::gridline_core::stats::Measure,
+        limit: u32,
+    ) -> StoreResult<(u64, Vec<RatedTicketRow>)> {
+        rated_tickets(&self.pool, from, to, now, scope, measure, limit).await
+    }
+
+    async fn intake_counts(
+        &self,
+        bounds: &[::time::OffsetDateTime],
+    ) -> StoreResult<Vec<IntakeRow>> {
+        intake_counts(&self.pool, bounds).await
+    }
 }

@@ -1,11 +1,12 @@
 // The Open311 GeoReport v2 server's keys and its queries over tickets. Written once for
-// both backends like common_sql.rs (the including module defines `Pool`).
-// Included by sqlite.rs and postgres.rs; not a module of its own.
+// both backends like every feature's `sql.rs` (the including module defines `Pool`).
+// Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
-use time::OffsetDateTime;
-
+use crate::open311::store::{Open311Key, RequestQuery};
 use crate::store::rows::RowExt as _;
-use crate::store::{Open311Key, RequestQuery, StoreError, StoreResult, TicketRecord, stored_time};
+use crate::store::shared::{StoreError, StoreResult, stored_time};
+use crate::tickets::store::TicketRecord;
+use time::OffsetDateTime;
 
 pub(crate) async fn add_key(pool: &Pool, name: &str, key_hash: &[u8]) -> StoreResult<i64> {
     let row = sqlx::query(
@@ -138,4 +139,27 @@ pub(crate) async fn requests(pool: &Pool, query: &RequestQuery) -> StoreResult<V
         }
     };
     rows.iter().map(crate::store::rows::ticket).collect()
+}
+
+#[async_trait::async_trait]
+impl crate::open311::store::Open311Store for This {
+    async fn add_open311_key(&self, name: &str, key_hash: &[u8]) -> StoreResult<i64> {
+        add_key(&self.pool, name, key_hash).await
+    }
+
+    async fn open311_key(&self, key_hash: &[u8]) -> StoreResult<Option<String>> {
+        key_name(&self.pool, key_hash).await
+    }
+
+    async fn open311_keys(&self) -> StoreResult<Vec<Open311Key>> {
+        keys(&self.pool).await
+    }
+
+    async fn revoke_open311_key(&self, name: &str) -> StoreResult<bool> {
+        revoke_key(&self.pool, name).await
+    }
+
+    async fn open311_requests(&self, query: &RequestQuery) -> StoreResult<Vec<TicketRecord>> {
+        requests(&self.pool, query).await
+    }
 }

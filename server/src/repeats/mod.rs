@@ -3,6 +3,8 @@
 //! (`tickets::merge`); residents about to file see the open ones near them, named by an
 //! opaque reference, and may follow one instead of having theirs handled again.
 
+pub mod store;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use gridline_core::api::ticket::{NEARBY_REFERENCE_LEN, NearbyReport};
@@ -16,7 +18,10 @@ use time::{Duration, OffsetDateTime};
 
 use crate::config::Config;
 use crate::error::AppResult;
-use crate::store::{NearbyRow, Store, StoreResult, TicketRecord};
+use crate::repeats::store::NearbyRow;
+use crate::store::Store;
+use crate::store::shared::StoreResult;
+use crate::tickets::store::TicketRecord;
 
 /// What makes reports the same problem: the server's settings.
 #[derive(Debug, Clone, Copy)]

@@ -1,15 +1,13 @@
 // Web Push subscriptions: residents' devices following tickets, staff members' browsers
-// for their queues. Written once for both backends like common_sql.rs (the including
+// for their queues. Written once for both backends like every feature's `sql.rs` (the including
 // module defines `Pool`).
-// Included by sqlite.rs and postgres.rs; not a module of its own.
+// Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
-use time::OffsetDateTime;
-
+use crate::auth::store::roles_from_text;
+use crate::push::store::{NewPushSubscription, PushSubscription, StaffSubscription};
 use crate::store::rows::RowExt as _;
-use crate::store::{
-    NewPushSubscription, PushSubscription, StaffSubscription, StoreResult, roles_from_text,
-    stored_time,
-};
+use crate::store::shared::{StoreResult, stored_time};
+use time::OffsetDateTime;
 
 const COLUMNS: &str = "p.id, p.endpoint, p.p256dh, p.auth, p.lang, p.staff_id";
 
@@ -177,4 +175,39 @@ pub(crate) async fn end_staff_sessions(pool: &Pool) -> StoreResult<u64> {
     }
     tx.commit().await?;
     Ok(ended.len() as u64)
+}
+
+#[async_trait::async_trait]
+impl crate::push::store::PushStore for This {
+    async fn save_push_subscription(&self, subscription: &NewPushSubscription) -> StoreResult<i64> {
+        save(&self.pool, subscription).await
+    }
+
+    async fn follow_ticket(
+        &self,
+        subscription_id: i64,
+        ticket_id: i64,
+        cap: usize,
+    ) -> StoreResult<bool> {
+        follow(&self.pool, subscription_id, ticket_id, cap).await
+    }
+
+    async fn push_subscription(&self, id: i64) -> StoreResult<Option<PushSubscription>> {
+        by_id(&self.pool, id).await
+    }
+
+    async fn delete_push_subscription(&self, id: i64) -> StoreResult<()> {
+        delete(&self.pool, id).await
+    }
+
+    async fn ticket_followers(&self, ticket_id: i64) -> StoreResult<Vec<PushSubscription>> {
+        followers(&self.pool, ticket_id).await
+    }
+
+    async fn staff_subscriptions(
+        &self,
+        now: ::time::OffsetDateTime,
+    ) -> StoreResult<Vec<StaffSubscription>> {
+        of_staff(&self.pool, now).await
+    }
 }

@@ -1,13 +1,13 @@
 // Similar reports (重复诉求) and merging duplicates into the ticket that leads the
-// problem (issue 8). Written once for both backends like common_sql.rs (the including
+// problem (issue 8). Written once for both backends like every feature's `sql.rs` (the including
 // module defines `Pool`). Included by sqlite.rs and postgres.rs; not a module of its own.
 
-use time::OffsetDateTime;
-
+use crate::outbox::store::NewOutboxItem;
+use crate::repeats::store::NearbyRow;
 use crate::store::rows::RowExt as _;
-use crate::store::{
-    NearbyRow, NewEvent, NewOutboxItem, StoreResult, TicketRecord, TicketVersion, stored_time,
-};
+use crate::store::shared::{StoreResult, stored_time};
+use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
+use time::OffsetDateTime;
 
 pub(crate) async fn nearby_tickets(
     pool: &Pool,
@@ -81,7 +81,7 @@ pub(crate) async fn merge_ticket(
         return Ok(false);
     }
     for event in events {
-        super::insert_events(&mut tx, dup.id, event).await?;
+        super::tickets::insert_events(&mut tx, dup.id, event).await?;
     }
     let at = events
         .first()
@@ -100,22 +100,30 @@ pub(crate) async fn merged_ids(pool: &Pool, lead_id: i64) -> StoreResult<Vec<i64
     rows.iter().map(|row| row.int64("id")).collect()
 }
 
-/// Adds timeline entries (and their outbox items) to a ticket without changing it: a
-/// merged ticket hears of its lead's steps.
-pub(crate) async fn append_events(
-    pool: &Pool,
-    ticket_id: i64,
-    events: &[NewEvent],
-    outbox: &[NewOutboxItem],
-) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
-    for event in events {
-        super::insert_events(&mut tx, ticket_id, event).await?;
+#[async_trait::async_trait]
+impl crate::repeats::store::RepeatStore for This {
+    async fn nearby_tickets(
+        &self,
+        matter_code: &str,
+        from: ::time::OffsetDateTime,
+        to: ::time::OffsetDateTime,
+        bounds: (f64, f64, f64, f64),
+    ) -> StoreResult<Vec<NearbyRow>> {
+        nearby_tickets(&self.pool, matter_code, from, to, bounds).await
     }
-    let at = events
-        .first()
-        .map_or_else(OffsetDateTime::now_utc, |e| e.at);
-    super::outbox::insert_items(&mut tx, ticket_id, outbox, at).await?;
-    tx.commit().await?;
-    Ok(())
+
+    async fn merge_ticket(
+        &self,
+        dup: &TicketRecord,
+        expected: &TicketVersion,
+        lead_id: i64,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool> {
+        self.wrote(merge_ticket(&self.pool, dup, expected, lead_id, events, outbox).await)
+    }
+
+    async fn merged_ids(&self, lead_id: i64) -> StoreResult<Vec<i64>> {
+        merged_ids(&self.pool, lead_id).await
+    }
 }

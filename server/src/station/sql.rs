@@ -1,14 +1,13 @@
 // Community stations, their tablets, and the server's own keys; written once for both
-// backends like common_sql.rs (the including module defines `Pool`).
-// Included by sqlite.rs and postgres.rs; not a module of its own.
+// backends like every feature's `sql.rs` (the including module defines `Pool`).
+// Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use crate::station::store::{NewStation, StationDevice, StationRecord};
+use crate::store::rows as read;
+use crate::store::shared::{StoreResult, stored_time};
+use crate::tickets::store::TicketRecord;
 use sqlx::Row as _;
 use time::OffsetDateTime;
-
-use crate::store::rows as read;
-use crate::store::{
-    NewStation, StationDevice, StationRecord, StoreResult, TicketRecord, stored_time,
-};
 
 macro_rules! station_columns {
     () => {
@@ -162,20 +161,60 @@ pub(crate) async fn station_tickets(
     rows.iter().map(read::ticket).collect()
 }
 
-pub(crate) async fn server_key(pool: &Pool, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
-    // The first process to start keeps its key; every later one reads that one.
-    sqlx::query(
-        "INSERT INTO server_keys (name, secret, created_at) VALUES ($1, $2, $3)
-         ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .bind(candidate)
-    .bind(stored_time(OffsetDateTime::now_utc()))
-    .execute(pool)
-    .await?;
-    let row = sqlx::query("SELECT secret FROM server_keys WHERE name = $1")
-        .bind(name)
-        .fetch_one(pool)
-        .await?;
-    Ok(row.try_get("secret")?)
+#[async_trait::async_trait]
+impl crate::station::store::StationStore for This {
+    async fn upsert_station(&self, station: &NewStation) -> StoreResult<i64> {
+        upsert_station(&self.pool, station).await
+    }
+
+    async fn list_stations(&self) -> StoreResult<Vec<StationRecord>> {
+        list_stations(&self.pool).await
+    }
+
+    async fn issue_enrollment(
+        &self,
+        station_id: i64,
+        code_hash: &[u8],
+        expires_at: ::time::OffsetDateTime,
+    ) -> StoreResult<i64> {
+        issue_enrollment(&self.pool, station_id, code_hash, expires_at).await
+    }
+
+    async fn enroll_device(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        label: &str,
+        now: ::time::OffsetDateTime,
+    ) -> StoreResult<Option<i64>> {
+        enroll_device(&self.pool, code_hash, token_hash, label, now).await
+    }
+
+    async fn touch_device(
+        &self,
+        token_hash: &[u8],
+        now: ::time::OffsetDateTime,
+    ) -> StoreResult<Option<StationDevice>> {
+        touch_device(&self.pool, token_hash, now).await
+    }
+
+    async fn list_station_devices(&self) -> StoreResult<Vec<StationDevice>> {
+        list_station_devices(&self.pool).await
+    }
+
+    async fn revoke_device(
+        &self,
+        device_id: i64,
+        now: ::time::OffsetDateTime,
+    ) -> StoreResult<bool> {
+        revoke_device(&self.pool, device_id, now).await
+    }
+
+    async fn station_tickets(
+        &self,
+        station_id: i64,
+        since: ::time::OffsetDateTime,
+    ) -> StoreResult<Vec<TicketRecord>> {
+        station_tickets(&self.pool, station_id, since).await
+    }
 }

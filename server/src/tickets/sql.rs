@@ -1,0 +1,558 @@
+// TicketStore: the queries, written once for both backends (the including module
+// defines `Pool`, `Db` and `This`, the backend's store).
+// Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
+
+use super::{OPEN, opt_time, placeholders};
+use crate::outbox::store::NewOutboxItem;
+use crate::store::rows::{self as read, RowExt as _};
+use crate::store::shared::{StoreError, StoreResult, stored_time};
+use crate::tickets::store::{
+    Created, NewEvent, Notice, Page, TicketFilter, TicketRecord, TicketVersion,
+};
+use gridline_core::api::ticket::TimelineEntry;
+use gridline_core::ticket::Satisfaction;
+use sqlx::Row as _;
+use time::OffsetDateTime;
+
+/// Writes one timeline entry and links the media it names, in the caller's transaction.
+pub(crate) async fn insert_events(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    ticket_id: i64,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let row = sqlx::query(
+        "INSERT INTO ticket_events (ticket_id, at, kind, staff_id, unit_code, public, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id",
+    )
+    .bind(ticket_id)
+    .bind(stored_time(event.at))
+    .bind(&event.kind)
+    .bind(event.staff_id)
+    .bind(&event.unit_code)
+    .bind(event.public)
+    .bind(&event.note)
+    .fetch_one(&mut *conn)
+    .await?;
+    let event_id: i64 = row.try_get("id")?;
+    for (position, media_id) in event.media.iter().enumerate() {
+        sqlx::query("INSERT INTO event_media (event_id, media_id, position) VALUES ($1, $2, $3)")
+            .bind(event_id)
+            .bind(media_id)
+            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_write(e, "this medium on this entry"))?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn create_ticket(
+    pool: &Pool,
+    t: &TicketRecord,
+    events: &[NewEvent],
+    outbox: &[crate::outbox::store::NewOutboxItem],
+) -> StoreResult<Created> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO tickets (tracking_code, client_id, channel, matter_code, region_code, lon, lat,
+             address, description, contact_name, contact_phone, status, return_pending,
+             lead_unit_code, tier_days, urgent, created_at, dispatched_at, response_due, warn_at,
+             handling_due, deadline_estimated, device_secret_hash, station_id, consent, closed_at,
+             merged_into)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27)
+         ON CONFLICT (client_id) DO NOTHING
+         RETURNING id",
+    )
+    .bind(&t.tracking_code)
+    .bind(&t.client_id)
+    .bind(t.channel.as_str())
+    .bind(&t.matter_code)
+    .bind(&t.region_code)
+    .bind(t.lon)
+    .bind(t.lat)
+    .bind(&t.address)
+    .bind(&t.description)
+    .bind(&t.contact_name)
+    .bind(&t.contact_phone)
+    .bind(t.state.status.as_str())
+    .bind(t.state.return_pending)
+    .bind(&t.lead_unit_code)
+    .bind(i32::from(t.tier.working_days()))
+    .bind(t.urgent)
+    .bind(stored_time(t.created_at))
+    .bind(opt_time(t.dispatched_at))
+    .bind(opt_time(t.response_due))
+    .bind(opt_time(t.warn_at))
+    .bind(opt_time(t.handling_due))
+    .bind(t.deadline_estimated)
+    .bind(&t.device_secret_hash)
+    .bind(t.station_id)
+    .bind(t.consent.map(gridline_core::api::station::Consent::as_str))
+    .bind(opt_time(t.closed_at))
+    .bind(t.merged_into)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(|e| StoreError::from_write(e, "a ticket with this tracking code"))?;
+    let Some(row) = row else {
+        // The client id was seen before: hand back that ticket.
+        drop(tx);
+        let existing = sqlx::query(concat!(
+            "SELECT ",
+            ticket_columns!(),
+            " FROM tickets WHERE client_id = $1"
+        ))
+        .bind(&t.client_id)
+        .fetch_one(pool)
+        .await?;
+        return Ok(Created::Existing(read::ticket(&existing)?));
+    };
+    let id: i64 = row.try_get("id")?;
+    for event in events {
+        insert_events(&mut tx, id, event).await?;
+    }
+    super::outbox::insert_items(&mut tx, id, outbox, t.created_at).await?;
+    tx.commit().await?;
+    Ok(Created::New(TicketRecord { id, ..t.clone() }))
+}
+
+pub(crate) async fn ticket_by_code(pool: &Pool, code: &str) -> StoreResult<Option<TicketRecord>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        ticket_columns!(),
+        " FROM tickets WHERE tracking_code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(read::ticket).transpose()
+}
+
+pub(crate) async fn last_event_id(pool: &Pool, tracking_code: &str) -> StoreResult<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT MAX(e.id) AS last FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+         WHERE t.tracking_code = $1",
+    )
+    .bind(tracking_code)
+    .fetch_one(pool)
+    .await?;
+    Ok(row.try_get("last")?)
+}
+
+pub(crate) async fn ticket_timeline(
+    pool: &Pool,
+    ticket_id: i64,
+) -> StoreResult<Vec<TimelineEntry>> {
+    let rows = sqlx::query(
+        "SELECT id, at, kind, unit_code, public, note FROM ticket_events WHERE ticket_id = $1
+         ORDER BY id",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    let media = sqlx::query(
+        "SELECT em.event_id, m.id, m.kind, m.content_type, m.size_bytes, m.created_at
+         FROM event_media em
+         JOIN ticket_events e ON e.id = em.event_id
+         JOIN media m ON m.id = em.media_id
+         WHERE e.ticket_id = $1
+         ORDER BY em.event_id, em.position",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    let mut media_of = std::collections::HashMap::<i64, Vec<_>>::new();
+    for row in &media {
+        media_of
+            .entry(row.int64("event_id")?)
+            .or_default()
+            .push(read::media(row)?.as_ref());
+    }
+    rows.iter()
+        .map(|row| {
+            let mut entry = read::timeline_entry(row)?;
+            entry.media = media_of.remove(&row.int64("id")?).unwrap_or_default();
+            Ok(entry)
+        })
+        .collect()
+}
+
+pub(crate) async fn save_ticket(
+    pool: &Pool,
+    t: &TicketRecord,
+    expected: &TicketVersion,
+    event: &NewEvent,
+    outbox: &[crate::outbox::store::NewOutboxItem],
+) -> StoreResult<bool> {
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE tickets SET status = $1, return_pending = $2, lead_unit_code = $3, tier_days = $4,
+             dispatched_at = $5, response_due = $6, warn_at = $7, handling_due = $8,
+             deadline_estimated = $9, responded_at = $10, resolved_at = $11, closed_at = $12,
+             warned_at = $13, response_overdue_at = $14, overdue_at = $15, satisfaction = $16,
+             reopen_count = $17, review_pending = $18
+         WHERE id = $19 AND status = $20 AND return_pending = $21
+             AND (satisfaction IS NOT NULL) = $22 AND reopen_count = $23",
+    )
+    .bind(t.state.status.as_str())
+    .bind(t.state.return_pending)
+    .bind(&t.lead_unit_code)
+    .bind(i32::from(t.tier.working_days()))
+    .bind(opt_time(t.dispatched_at))
+    .bind(opt_time(t.response_due))
+    .bind(opt_time(t.warn_at))
+    .bind(opt_time(t.handling_due))
+    .bind(t.deadline_estimated)
+    .bind(opt_time(t.responded_at))
+    .bind(opt_time(t.resolved_at))
+    .bind(opt_time(t.closed_at))
+    .bind(opt_time(t.warned_at))
+    .bind(opt_time(t.response_overdue_at))
+    .bind(opt_time(t.overdue_at))
+    .bind(t.satisfaction.map(Satisfaction::as_str))
+    .bind(i64::from(t.reopen_count))
+    .bind(t.review_pending)
+    .bind(t.id)
+    .bind(expected.state.status.as_str())
+    .bind(expected.state.return_pending)
+    .bind(expected.rated)
+    .bind(i64::from(expected.reopen_count))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Ok(false);
+    }
+    insert_events(&mut tx, t.id, event).await?;
+    super::outbox::insert_items(&mut tx, t.id, outbox, event.at).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(crate) async fn list_tickets(
+    pool: &Pool,
+    filter: &TicketFilter,
+    page: Page,
+) -> StoreResult<Vec<TicketRecord>> {
+    // Nearest deadline first, tickets without one last; the dispatchers' by age.
+    const BY_DEADLINE: &str = "ORDER BY handling_due IS NULL, handling_due, id";
+    let (condition, values, order): (String, &[String], &str) = match filter {
+        TicketFilter::OpenForUnits(units) => {
+            let list = placeholders(1, units.len().max(1));
+            (
+                format!(
+                    "status IN {OPEN} AND (lead_unit_code IN ({list})
+                     OR id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_code IN ({list})))"
+                ),
+                units,
+                BY_DEADLINE,
+            )
+        }
+        TicketFilter::ForDispatchers => (
+            "status = 'received' OR return_pending = TRUE".to_owned(),
+            &[],
+            "ORDER BY created_at, id",
+        ),
+        TicketFilter::NotClosedInGrids(grids) => (
+            format!(
+                "region_code IN ({}) AND status <> 'closed'",
+                placeholders(1, grids.len().max(1))
+            ),
+            grids,
+            BY_DEADLINE,
+        ),
+        TicketFilter::ReviewPending => (
+            "status = 'done' AND review_pending = TRUE".to_owned(),
+            &[],
+            BY_DEADLINE,
+        ),
+        TicketFilter::Overdue => (
+            format!("overdue_at IS NOT NULL AND status IN {OPEN}"),
+            &[],
+            BY_DEADLINE,
+        ),
+    };
+    let wants_values = matches!(
+        filter,
+        TicketFilter::OpenForUnits(_) | TicketFilter::NotClosedInGrids(_)
+    );
+    if wants_values && values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = values.len();
+    let sql = format!(
+        "SELECT {} FROM tickets WHERE {condition} {order} LIMIT ${} OFFSET ${}",
+        ticket_columns!(),
+        n + 1,
+        n + 2
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows = query
+        .bind(i64::try_from(page.limit).unwrap_or(i64::MAX))
+        .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(read::ticket).collect()
+}
+
+fn notice_column(notice: Notice) -> &'static str {
+    match notice {
+        Notice::Warning => "warned_at",
+        Notice::ResponseOverdue => "response_overdue_at",
+        Notice::Overdue => "overdue_at",
+    }
+}
+
+pub(crate) async fn due_notices(
+    pool: &Pool,
+    notice: Notice,
+    now: OffsetDateTime,
+) -> StoreResult<Vec<i64>> {
+    let condition = match notice {
+        Notice::Warning => format!("status IN {OPEN} AND warn_at <= $1 AND warned_at IS NULL"),
+        Notice::ResponseOverdue => {
+            "status = 'dispatched' AND response_due <= $1 AND response_overdue_at IS NULL"
+                .to_owned()
+        }
+        Notice::Overdue => {
+            format!("status IN {OPEN} AND handling_due <= $1 AND overdue_at IS NULL")
+        }
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM tickets WHERE {condition} ORDER BY id"
+    )))
+    .bind(stored_time(now))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<i64, _>("id")?))
+        .collect()
+}
+
+pub(crate) async fn record_notice(
+    pool: &Pool,
+    ticket_id: i64,
+    notice: Notice,
+    events: &[NewEvent],
+    outbox: &[crate::outbox::store::NewOutboxItem],
+) -> StoreResult<bool> {
+    let at = events
+        .first()
+        .map(|e| e.at)
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    let column = notice_column(notice);
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE tickets SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+    )))
+    .bind(stored_time(at))
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Ok(false);
+    }
+    for event in events {
+        insert_events(&mut tx, ticket_id, event).await?;
+    }
+    // Due now, whatever time the job was run for.
+    super::outbox::insert_items(
+        &mut tx,
+        ticket_id,
+        outbox,
+        OffsetDateTime::now_utc().min(at),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(crate) async fn add_co_unit(
+    pool: &Pool,
+    ticket_id: i64,
+    unit_code: &str,
+    event: &NewEvent,
+) -> StoreResult<bool> {
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO ticket_co_units (ticket_id, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(ticket_id)
+    .bind(unit_code)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted != 1 {
+        return Ok(false);
+    }
+    insert_events(&mut tx, ticket_id, event).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(crate) async fn most_filed_matters(
+    pool: &Pool,
+    since: OffsetDateTime,
+    limit: u32,
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT matter_code FROM tickets WHERE created_at >= $1
+         GROUP BY matter_code ORDER BY COUNT(*) DESC, matter_code LIMIT $2",
+    )
+    .bind(stored_time(since))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("matter_code")?))
+        .collect()
+}
+
+pub(crate) async fn co_units(pool: &Pool, ticket_id: i64) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT unit_code FROM ticket_co_units WHERE ticket_id = $1 ORDER BY unit_code",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("unit_code")?))
+        .collect()
+}
+
+pub(crate) async fn ticket_by_id(
+    pool: &Pool,
+    id: i64,
+) -> StoreResult<Option<crate::tickets::store::TicketRecord>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        ticket_columns!(),
+        " FROM tickets WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(crate::store::rows::ticket).transpose()
+}
+
+/// Adds timeline entries (and their outbox items) to a ticket without changing it: a
+/// merged ticket hears of its lead's steps.
+pub(crate) async fn append_events(
+    pool: &Pool,
+    ticket_id: i64,
+    events: &[NewEvent],
+    outbox: &[NewOutboxItem],
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    for event in events {
+        insert_events(&mut tx, ticket_id, event).await?;
+    }
+    let at = events
+        .first()
+        .map_or_else(OffsetDateTime::now_utc, |e| e.at);
+    super::outbox::insert_items(&mut tx, ticket_id, outbox, at).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl crate::tickets::store::TicketStore for This {
+    async fn create_ticket(
+        &self,
+        ticket: &TicketRecord,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<Created> {
+        self.wrote(create_ticket(&self.pool, ticket, events, outbox).await)
+    }
+
+    async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>> {
+        ticket_by_code(&self.pool, tracking_code).await
+    }
+
+    async fn ticket_by_id(&self, id: i64) -> StoreResult<Option<TicketRecord>> {
+        ticket_by_id(&self.pool, id).await
+    }
+
+    async fn last_event_id(&self, tracking_code: &str) -> StoreResult<Option<i64>> {
+        last_event_id(&self.pool, tracking_code).await
+    }
+
+    async fn ticket_timeline(
+        &self,
+        ticket_id: i64,
+    ) -> StoreResult<Vec<::gridline_core::api::ticket::TimelineEntry>> {
+        ticket_timeline(&self.pool, ticket_id).await
+    }
+
+    async fn save_ticket(
+        &self,
+        ticket: &TicketRecord,
+        expected: &TicketVersion,
+        event: &NewEvent,
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool> {
+        self.wrote(save_ticket(&self.pool, ticket, expected, event, outbox).await)
+    }
+
+    async fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        page: Page,
+    ) -> StoreResult<Vec<TicketRecord>> {
+        list_tickets(&self.pool, filter, page).await
+    }
+
+    async fn due_notices(
+        &self,
+        notice: Notice,
+        now: ::time::OffsetDateTime,
+    ) -> StoreResult<Vec<i64>> {
+        due_notices(&self.pool, notice, now).await
+    }
+
+    async fn record_notice(
+        &self,
+        ticket_id: i64,
+        notice: Notice,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool> {
+        self.wrote(record_notice(&self.pool, ticket_id, notice, events, outbox).await)
+    }
+
+    async fn add_co_unit(
+        &self,
+        ticket_id: i64,
+        unit_code: &str,
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        self.wrote(add_co_unit(&self.pool, ticket_id, unit_code, event).await)
+    }
+
+    async fn co_units(&self, ticket_id: i64) -> StoreResult<Vec<String>> {
+        co_units(&self.pool, ticket_id).await
+    }
+
+    async fn most_filed_matters(
+        &self,
+        since: ::time::OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<String>> {
+        most_filed_matters(&self.pool, since, limit).await
+    }
+
+    async fn append_events(
+        &self,
+        ticket_id: i64,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<()> {
+        self.wrote(append_events(&self.pool, ticket_id, events, outbox).await)
+    }
+}

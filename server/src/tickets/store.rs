@@ -1,0 +1,226 @@
+//! Tickets as stored: the records and the `TicketStore` trait. Its queries are in `sql.rs`,
+//! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
+
+use crate::outbox::store::NewOutboxItem;
+use crate::store::shared::StoreResult;
+use async_trait::async_trait;
+use gridline_core::api::station::Consent;
+use gridline_core::api::ticket::{Channel, TimelineEntry};
+use gridline_core::deadline::Tier;
+use gridline_core::ticket::{Satisfaction, TicketState};
+use time::OffsetDateTime;
+
+/// A ticket as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRecord {
+    pub id: i64,
+    pub tracking_code: String,
+    pub client_id: Option<String>,
+    pub channel: Channel,
+    pub matter_code: String,
+    pub region_code: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub address: String,
+    pub description: String,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    /// SHA-256 (hex) of the filing device's secret.
+    pub device_secret_hash: Option<String>,
+    pub state: TicketState,
+    pub lead_unit_code: Option<String>,
+    pub tier: Tier,
+    pub urgent: bool,
+    pub created_at: OffsetDateTime,
+    pub dispatched_at: Option<OffsetDateTime>,
+    pub response_due: Option<OffsetDateTime>,
+    /// When to warn the unit (a share of the handling time, see `deadlines`).
+    pub warn_at: Option<OffsetDateTime>,
+    pub handling_due: Option<OffsetDateTime>,
+    pub deadline_estimated: bool,
+    pub responded_at: Option<OffsetDateTime>,
+    pub resolved_at: Option<OffsetDateTime>,
+    pub closed_at: Option<OffsetDateTime>,
+    pub warned_at: Option<OffsetDateTime>,
+    pub response_overdue_at: Option<OffsetDateTime>,
+    pub overdue_at: Option<OffsetDateTime>,
+    /// The complainant's rating of the latest resolution (cleared when reopened).
+    pub satisfaction: Option<Satisfaction>,
+    /// How often it was reopened after being done.
+    pub reopen_count: u32,
+    /// Rated dissatisfied after a reopening: a supervisor decides (不满意复核).
+    pub review_pending: bool,
+    /// The community station that filed it on a resident's behalf.
+    pub station_id: Option<i64>,
+    /// How that resident agreed (station filings only).
+    pub consent: Option<Consent>,
+    /// The ticket it was merged into (it follows that one's steps).
+    pub merged_into: Option<i64>,
+}
+
+/// What a ticket was when it was read: a change is saved only if it still is (someone
+/// else may have acted meanwhile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketVersion {
+    pub state: TicketState,
+    pub rated: bool,
+    pub reopen_count: u32,
+}
+
+impl TicketVersion {
+    pub fn of(ticket: &TicketRecord) -> TicketVersion {
+        TicketVersion {
+            state: ticket.state,
+            rated: ticket.satisfaction.is_some(),
+            reopen_count: ticket.reopen_count,
+        }
+    }
+}
+
+/// A new entry on a ticket's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub at: OffsetDateTime,
+    pub kind: String,
+    pub staff_id: Option<i64>,
+    pub unit_code: Option<String>,
+    pub public: bool,
+    pub note: String,
+    /// Media ids (already stored) this entry shows, in order.
+    pub media: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    New(TicketRecord),
+    /// The client id was seen before: the ticket made then.
+    Existing(TicketRecord),
+}
+
+/// What the deadline job notices, once per ticket each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A share of the handling time has passed (预警).
+    Warning,
+    /// Not accepted within the response time.
+    ResponseOverdue,
+    /// Not resolved by the handling deadline (超期).
+    Overdue,
+}
+
+impl Notice {
+    pub const ALL: [Notice; 3] = [Notice::Warning, Notice::ResponseOverdue, Notice::Overdue];
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Notice::Warning => "deadline_warning",
+            Notice::ResponseOverdue => "response_overdue",
+            Notice::Overdue => "overdue",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketFilter {
+    /// Open tickets led or co-handled by any of these units, nearest deadline first.
+    OpenForUnits(Vec<String>),
+    /// Waiting for a dispatcher: not routed, or a return request to decide.
+    ForDispatchers,
+    /// Open and past the handling deadline.
+    Overdue,
+    /// Done and rated dissatisfied after a reopening: for supervisors.
+    ReviewPending,
+    /// Not closed, in any of these grids (a grid worker's, cached for verification).
+    NotClosedInGrids(Vec<String>),
+}
+
+/// A page of a list: at most `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Page {
+    /// The first `limit` rows.
+    pub fn first(limit: usize) -> Page {
+        Page { limit, offset: 0 }
+    }
+}
+
+/// Tickets, their timelines and their deadline notices.
+#[async_trait]
+pub trait TicketStore: Send + Sync {
+    /// Stores a new ticket with its first timeline entries; a client id seen before
+    /// returns the ticket made then, unchanged.
+    async fn create_ticket(
+        &self,
+        ticket: &TicketRecord,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<Created>;
+
+    async fn ticket_by_code(&self, tracking_code: &str) -> StoreResult<Option<TicketRecord>>;
+
+    async fn ticket_by_id(&self, id: i64) -> StoreResult<Option<TicketRecord>>;
+
+    /// The id of the newest entry on a ticket's timeline (`None`: no such ticket).
+    async fn last_event_id(&self, tracking_code: &str) -> StoreResult<Option<i64>>;
+
+    async fn ticket_timeline(&self, ticket_id: i64) -> StoreResult<Vec<TimelineEntry>>;
+
+    /// Writes a ticket's changed state and one timeline entry, if the ticket is still as
+    /// `expected` (someone else may have acted meanwhile); false when it was not.
+    async fn save_ticket(
+        &self,
+        ticket: &TicketRecord,
+        expected: &TicketVersion,
+        event: &NewEvent,
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool>;
+
+    /// One page of the tickets `filter` selects, in its order (nearest deadline first;
+    /// the dispatchers' oldest first).
+    async fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        page: Page,
+    ) -> StoreResult<Vec<TicketRecord>>;
+
+    /// Tickets for which `notice` is due at `now` and not yet recorded.
+    async fn due_notices(&self, notice: Notice, now: OffsetDateTime) -> StoreResult<Vec<i64>>;
+
+    /// Records `notice` once: false when it was recorded already (by another process).
+    async fn record_notice(
+        &self,
+        ticket_id: i64,
+        notice: Notice,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool>;
+
+    /// Adds a co-handling unit with its timeline entry; false when it was one already.
+    async fn add_co_unit(
+        &self,
+        ticket_id: i64,
+        unit_code: &str,
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
+
+    async fn co_units(&self, ticket_id: i64) -> StoreResult<Vec<String>>;
+
+    /// The matter types most filed since `since`, most first.
+    async fn most_filed_matters(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<String>>;
+
+    /// Adds timeline entries and their outbox items to a ticket without changing it.
+    async fn append_events(
+        &self,
+        ticket_id: i64,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<()>;
+}
