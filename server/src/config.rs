@@ -1,10 +1,11 @@
 //! Configuration: every setting comes from a `GRIDLINE_*` environment variable (or the
 //! matching flag), with defaults that run on a laptop.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Args;
+use ipnet::IpNet;
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -102,7 +103,7 @@ pub struct Config {
 
     /// The gateway's request body, with `{phone}` and `{text}` filled in (JSON-escaped
     /// when the template is JSON; sent as a form otherwise).
-    #[arg(long, env = "GRIDLINE_SMS_TEMPLATE", default_value = crate::outbox::DEFAULT_SMS_TEMPLATE)]
+    #[arg(long, env = "GRIDLINE_SMS_TEMPLATE", default_value = DEFAULT_SMS_TEMPLATE)]
     pub sms_template: String,
 
     /// An `Authorization` header value for the gateway (never logged).
@@ -126,7 +127,7 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (comma-separated
     /// addresses or networks, e.g. `10.0.0.5,fd00::/8`). Empty (the default): the
     /// header is ignored and each connection's own address counts.
-    #[arg(long, env = "GRIDLINE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::limits::address::parse_trusted)]
+    #[arg(long, env = "GRIDLINE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_trusted)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Seconds between two readings of the Open311 endpoints tickets were sent to.
@@ -175,28 +176,6 @@ impl Config {
         self.data_dir.join("media")
     }
 
-    /// The media store `GRIDLINE_MEDIA_URL` names, or the data dir's folder.
-    pub fn media_store(&self) -> std::io::Result<crate::media::MediaStore> {
-        match self.media_url.as_deref().map(str::trim) {
-            Some(url) if !url.is_empty() => {
-                let vars: Vec<(String, String)> = if self.media_settings.is_empty() {
-                    std::env::vars().collect()
-                } else {
-                    self.media_settings.clone()
-                };
-                crate::media::MediaStore::open(url, vars)
-            }
-            _ => crate::media::MediaStore::local(&self.media_dir()),
-        }
-    }
-
-    pub fn media_limits(&self) -> crate::media::Limits {
-        crate::media::Limits {
-            image_bytes: self.max_image_bytes,
-            audio_bytes: self.max_audio_bytes,
-        }
-    }
-
     /// The session cookie's `Secure` flag: as configured; else as the public address's
     /// scheme says (https behind a proxy that ends TLS); else on unless listening on
     /// loopback.
@@ -238,7 +217,7 @@ impl Config {
             media_grace_hours: 168,
             public_url: None,
             sms_url: None,
-            sms_template: crate::outbox::DEFAULT_SMS_TEMPLATE.into(),
+            sms_template: DEFAULT_SMS_TEMPLATE.into(),
             sms_authorization: None,
             push_subject: "mailto:gridline@localhost".into(),
             push_allow_loopback: false,
@@ -253,4 +232,15 @@ impl Config {
             station_staff_idle_minutes: gridline_core::api::station::STAFF_IDLE_MINUTES,
         }
     }
+}
+
+/// The text-message gateway's default body: `{"phone": "…", "text": "…"}`.
+pub const DEFAULT_SMS_TEMPLATE: &str = r#"{"phone":"{phone}","text":"{text}"}"#;
+
+/// Reads one entry of `GRIDLINE_TRUSTED_PROXIES`: an address or a network.
+pub fn parse_trusted(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an address nor a network (10.0.0.0/8)"))
 }

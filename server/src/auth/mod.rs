@@ -8,12 +8,13 @@ pub mod routes;
 pub mod store;
 pub mod users;
 
-use std::sync::OnceLock;
-
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+use std::sync::OnceLock;
+
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use gridline_core::api::auth::StaffProfile;
@@ -21,10 +22,32 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 
+use crate::auth::store::StaffStore;
+use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use crate::http::AppState;
 
 pub const SESSION_COOKIE: &str = "gridline_session";
+
+/// What checking a staff session needs: the staff store and the sessions' lifetimes.
+/// Handlers reach it through the extractor ([`CurrentStaff`]) or from their state.
+#[derive(Clone)]
+pub struct Sessions {
+    store: Arc<dyn StaffStore>,
+    /// Each use extends a session by this much.
+    pub ttl: Duration,
+    /// The longest a session lasts from its sign-in, however often it is used.
+    pub max_age: Duration,
+}
+
+impl Sessions {
+    pub fn new(store: Arc<dyn StaffStore>, config: &Config) -> Sessions {
+        Sessions {
+            store,
+            ttl: Duration::hours(i64::from(config.session_hours)),
+            max_age: Duration::hours(i64::from(config.session_max_hours.max(1))),
+        }
+    }
+}
 
 /// Hashes a password with Argon2id (the crate's default parameters, OWASP's minimum).
 /// CPU-heavy: call from `spawn_blocking` in request paths.
@@ -178,11 +201,11 @@ impl CurrentStaff {
     /// live session the request carries, if any; a write with a session must carry its
     /// CSRF token.
     pub async fn optional(
-        state: &AppState,
+        sessions: &Sessions,
         method: &Method,
         headers: &HeaderMap,
     ) -> AppResult<Option<CurrentStaff>> {
-        let staff = CurrentStaff::from_headers(state, headers).await?;
+        let staff = CurrentStaff::from_headers(sessions, headers).await?;
         if staff.is_some()
             && let Some(token) = session_token(headers)
         {
@@ -195,35 +218,40 @@ impl CurrentStaff {
     /// that session's expiry). For reads; writes go through `optional` or the
     /// extractor, which check the CSRF token.
     pub async fn from_headers(
-        state: &AppState,
+        sessions: &Sessions,
         headers: &HeaderMap,
     ) -> AppResult<Option<CurrentStaff>> {
         let Some(token) = session_token(headers) else {
             return Ok(None);
         };
         let now = OffsetDateTime::now_utc();
-        let born_after = now - state.session_max_age();
-        Ok(state
+        let born_after = now - sessions.max_age;
+        Ok(sessions
             .store
-            .touch_session(
-                &token_hash(&token),
-                now,
-                now + state.session_ttl(),
-                born_after,
-            )
+            .touch_session(&token_hash(&token), now, now + sessions.ttl, born_after)
             .await?
             .map(CurrentStaff))
     }
 }
 
-impl FromRequestParts<AppState> for CurrentStaff {
+impl<S> FromRequestParts<S> for CurrentStaff
+where
+    S: Send + Sync,
+    Sessions: FromRef<S>,
+{
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        CurrentStaff::optional(state, &parts.method, &parts.headers)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> AppResult<Self> {
+        CurrentStaff::optional(&Sessions::from_ref(state), &parts.method, &parts.headers)
             .await?
             .ok_or_else(AppError::unauthenticated)
     }
+}
+
+/// How a resident's device secret is kept with what it filed and uploaded (hex SHA-256):
+/// the device proves it by the secret, the database holds only this.
+pub fn device_secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use time::OffsetDateTime;
 
 use crate::auth::{self, CurrentStaff};
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
-use crate::limits::address::ClientAddress;
+use crate::http::address::ClientAddress;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -77,7 +77,7 @@ pub async fn login(
     };
     state.login_throttle.succeeded(attempt).await?;
     let (token, hash) = auth::new_session_token();
-    let ttl = state.session_ttl();
+    let ttl = state.sessions.ttl;
     state
         .store
         .create_session(&hash, record.profile.id, OffsetDateTime::now_utc() + ttl)
@@ -105,7 +105,7 @@ pub async fn logout(
     request_headers: HeaderMap,
 ) -> AppResult<(axum::http::StatusCode, HeaderMap)> {
     // A live session is ended only by a request that carries its CSRF token.
-    CurrentStaff::optional(&state, &method, &request_headers).await?;
+    CurrentStaff::optional(&state.sessions, &method, &request_headers).await?;
     if let Some(token) = auth::session_token(&request_headers) {
         state
             .store

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
-use crate::http::AppState;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::{field, tickets};
 
 /// A sync batch may be larger than other JSON bodies (up to 100 records, patrol

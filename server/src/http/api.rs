@@ -12,8 +12,8 @@ use gridline_core::api::API_PREFIX;
 use utoipa::OpenApi;
 
 use crate::error::AppError;
-use crate::http::AppState;
 use crate::http::health;
+use crate::http::state::AppState;
 use crate::outbox::progress as forwarding;
 use crate::{
     auth::routes as auth, catalogue::routes as reference, field::routes as field,

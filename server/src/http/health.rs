@@ -7,7 +7,7 @@ use gridline_core::ErrorCode;
 use gridline_core::api::health::HealthResponse;
 
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))

@@ -1,11 +1,12 @@
 //! The HTTP server: shared state, the router with its layers, graceful shutdown.
 
+pub mod address;
 pub mod api;
 pub mod health;
+pub mod state;
 pub mod web;
 
 use std::future::Future;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
@@ -19,137 +20,18 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use self::api as routes;
-use crate::SharedStore;
-use crate::config::Config;
+pub use self::state::{AppState, PROOF_FAILURES};
 use crate::error::REQUEST_ID;
-use crate::limits::{Limit, Logins};
 
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub store: SharedStore,
-    pub shell: Arc<web::Shell>,
-    pub reference: Arc<crate::catalogue::cache::ReferenceCache>,
-    pub common_matters: Arc<crate::catalogue::cache::CommonMatters>,
-    pub login_throttle: Arc<Logins>,
-    pub upload_limit: Arc<Limit>,
-    /// Bytes uploaded without a session or a tablet, per address.
-    pub upload_bytes: Arc<Limit>,
-    /// Complaints filed without a session, per address.
-    pub filing_limit: Arc<Limit>,
-    pub media: crate::media::MediaStore,
-    /// The station sealing key, read (or made) at first use.
-    seal_key: Arc<tokio::sync::OnceCell<crate::station::SealKey>>,
-    /// The key of nearby reports' references, read (or made) at first use.
-    reference_key: Arc<tokio::sync::OnceCell<crate::repeats::ReferenceKey>>,
-    /// Failed station enrollments, counted per address.
-    pub enroll_limit: Arc<Limit>,
-    /// Failed proofs of a ticket (tracking code with the phone's last four digits or
-    /// the device's secret), counted per address.
-    pub proof_limit: Arc<Limit>,
-    /// Delivers the outbox (text messages).
-    pub notifier: Arc<crate::outbox::Notifier>,
-    /// Turns `true` when the server begins to shut down: open event streams end then.
-    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
-    /// Every change the database commits, fanned out to this process's event streams.
-    pub live: crate::live::Live,
-}
-
-/// Wrong ticket proofs allowed per address in 15 minutes: enough for typing mistakes,
-/// far too few to guess four digits (10,000).
-pub const PROOF_FAILURES: usize = 20;
-
-impl AppState {
-    /// Fails when the media folder cannot be made.
-    pub fn new(config: Config, store: SharedStore) -> std::io::Result<Self> {
-        let shell = Arc::new(web::Shell::load(&config.dist_dir));
-        let media = config.media_store()?;
-        let notifier = Arc::new(crate::outbox::Notifier::from_config(&config));
-        // Counted in the database when several processes may share it (PostgreSQL).
-        let shared = store.shared_windows();
-        let limit = |scope: &'static str, limit: usize, window: u64| {
-            Arc::new(Limit::new(
-                scope,
-                limit,
-                std::time::Duration::from_secs(window),
-                shared.clone(),
-            ))
-        };
-        let upload_limit = limit("uploads", config.uploads_per_hour, 3600);
-        let upload_bytes = limit("upload_bytes", config.upload_bytes_per_hour, 3600);
-        let filing_limit = limit("filings", config.filings_per_hour, 3600);
-        let enroll_limit = limit("enrollments", 10, 900);
-        let proof_limit = limit("proofs", PROOF_FAILURES, 900);
-        let login_throttle = Arc::new(Logins::new(shared.clone()));
-        Ok(AppState {
-            config: Arc::new(config),
-            store,
-            shell,
-            reference: Arc::default(),
-            common_matters: Arc::default(),
-            login_throttle,
-            upload_limit,
-            upload_bytes,
-            filing_limit,
-            media,
-            seal_key: Arc::default(),
-            reference_key: Arc::default(),
-            notifier,
-            closing: Arc::new(tokio::sync::watch::Sender::new(false)),
-            live: crate::live::Live::default(),
-            enroll_limit,
-            proof_limit,
-        })
-    }
-
-    /// Resolves once the server begins to shut down (at once if it has).
-    pub fn closed(&self) -> impl Future<Output = ()> + Send + use<> {
-        let mut closing = self.closing.subscribe();
-        async move {
-            // An error means the sender is gone: the server is gone too.
-            let _ = closing.wait_for(|closing| *closing).await;
-        }
-    }
-
-    /// The station sealing key (kept in the database, made at first use).
-    pub async fn seal_key(&self) -> crate::error::AppResult<&crate::station::SealKey> {
-        self.seal_key
-            .get_or_try_init(|| crate::station::SealKey::load(self.store.as_ref()))
-            .await
-    }
-
-    /// The key of nearby reports' references (kept in the database, made at first use).
-    pub async fn reference_key(&self) -> crate::error::AppResult<&crate::repeats::ReferenceKey> {
-        self.reference_key
-            .get_or_try_init(|| crate::repeats::ReferenceKey::load(self.store.as_ref()))
-            .await
-    }
-
-    /// What makes reports the same problem.
-    pub fn repeats(&self) -> crate::repeats::Repeats {
-        crate::repeats::Repeats::of(&self.config)
-    }
-
-    pub fn session_ttl(&self) -> time::Duration {
-        time::Duration::hours(i64::from(self.config.session_hours))
-    }
-
-    /// The longest a session lasts from its sign-in, however often it is used.
-    pub fn session_max_age(&self) -> time::Duration {
-        time::Duration::hours(i64::from(self.config.session_max_hours.max(1)))
-    }
-}
 
 /// The whole application: `/healthz`, the JSON API under `/api`, and the app shell.
 pub fn build_router(state: AppState) -> Router {
     Router::new()
         .merge(routes::router(&state))
-        .merge(web::router(&state))
+        .merge(web::router(state.shell.clone()))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.shell.clone(),
             web::security_headers,
         ))
         .layer(middleware::from_fn(request_id_scope))
@@ -218,8 +100,12 @@ pub async fn serve(
         state.clone(),
         std::time::Duration::from_secs(3600),
     ));
-    let poller = tokio::spawn(crate::outbox::open311::poll_forever(
-        state.clone(),
+    let poller = tokio::spawn(crate::outbox::poll::poll_forever(
+        crate::outbox::poll::Poller {
+            store: state.store.clone(),
+            reference: state.reference.clone(),
+            notifier: state.notifier.clone(),
+        },
         std::time::Duration::from_secs(state.config.open311_poll_secs.max(1)),
     ));
     let closing = state.closing.clone();
@@ -264,7 +150,7 @@ async fn purge_sessions_forever(state: AppState, every: std::time::Duration) {
         let now = time::OffsetDateTime::now_utc();
         match state
             .store
-            .purge_sessions(now, now - state.session_max_age())
+            .purge_sessions(now, now - state.sessions.max_age)
             .await
         {
             Ok(0) => {}

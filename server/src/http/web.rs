@@ -25,7 +25,7 @@ use gridline_core::{ErrorCode, ErrorResponse};
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
-use crate::http::AppState;
+use std::sync::Arc;
 
 /// The apps besides the resident app (at `/`): where each lives, under the dist folder
 /// and in URLs.
@@ -38,10 +38,12 @@ pub struct Shell {
     /// The other apps' shells, in the order of [`APP_PREFIXES`].
     app_html: Vec<Option<String>>,
     csp: HeaderValue,
+    /// Served over https at its public address: browsers are told to keep to https.
+    hsts: bool,
 }
 
 impl Shell {
-    pub fn load(dist_dir: &Path) -> Shell {
+    pub fn load(dist_dir: &Path, hsts: bool) -> Shell {
         let read = |path: PathBuf| {
             let html = std::fs::read_to_string(&path).ok();
             if html.is_none() {
@@ -69,6 +71,7 @@ impl Shell {
             resident_html,
             app_html,
             csp,
+            hsts,
         }
     }
 
@@ -125,10 +128,11 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    let assets = ServeDir::new(&state.shell.dist_dir)
+/// The apps' shells and assets; any state the rest of the router has.
+pub fn router<S: Clone + Send + Sync + 'static>(shell: Arc<Shell>) -> Router<S> {
+    let assets = ServeDir::new(&shell.dist_dir)
         .append_index_html_on_directories(false)
-        .fallback(get(spa_fallback).with_state(state.clone()));
+        .fallback(get(spa_fallback).with_state(shell.clone()));
     let mut router = Router::new()
         .route("/", get(index))
         .route("/index.html", get(index));
@@ -141,10 +145,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
     router
         .fallback_service(assets)
         .layer(middleware::from_fn(cache_headers))
+        .with_state(shell)
 }
 
-async fn index(State(state): State<AppState>, uri: Uri) -> Response {
-    match state.shell.html_for(uri.path()) {
+async fn index(State(shell): State<Arc<Shell>>, uri: Uri) -> Response {
+    match shell.html_for(uri.path()) {
         Some(html) => Html(html.clone()).into_response(),
         None => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -156,12 +161,12 @@ async fn index(State(state): State<AppState>, uri: Uri) -> Response {
 
 /// Paths of the app's own routes get the shell; a missing file (a path whose last
 /// segment has an extension) is a plain 404, so a broken asset link fails visibly.
-async fn spa_fallback(State(state): State<AppState>, uri: Uri) -> Response {
+async fn spa_fallback(State(shell): State<Arc<Shell>>, uri: Uri) -> Response {
     let last = uri.path().rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    index(State(state), uri).await
+    index(State(shell), uri).await
 }
 
 /// Trunk's hashed names (`name-0123456789abcdef.css`, `name-…_bg.wasm`) never change
@@ -204,11 +209,15 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 }
 
 /// Adds the policy and the other protective headers to every response.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(shell): State<Arc<Shell>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(req).await;
-    set_security_headers(response.headers_mut(), &state.shell.csp);
-    if state.config.public_https() {
-        // Served over https at its public address: browsers keep to https for a year.
+    set_security_headers(response.headers_mut(), &shell.csp);
+    if shell.hsts {
+        // Browsers keep to https for a year.
         response.headers_mut().insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),

@@ -8,7 +8,6 @@
 //! does not fail takes its entry back. A process that dies mid-attempt leaves it
 //! counted until its window passes, which errs on the side of the limit.
 
-pub mod address;
 pub mod throttle;
 
 use std::sync::Arc;

@@ -15,8 +15,8 @@ use gridline_core::tracking::TrackingCode;
 
 use crate::auth::CurrentStaff;
 use crate::error::{AppError, AppResult};
-use crate::http::AppState;
-use crate::limits::address::ClientAddress;
+use crate::http::address::ClientAddress;
+use crate::http::state::AppState;
 use crate::live::{Interest, Listener, Told};
 
 pub fn router() -> Router<AppState> {

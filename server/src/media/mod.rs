@@ -42,7 +42,7 @@ pub enum Uploader {
 impl Uploader {
     /// The resident device that names itself with `secret`.
     pub fn device(secret: &str) -> Uploader {
-        Uploader::Device(crate::tickets::secret_hash(secret))
+        Uploader::Device(crate::auth::device_secret_hash(secret))
     }
 
     /// How it is kept beside the medium.
@@ -150,6 +150,14 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The configured caps.
+    pub fn from_config(config: &crate::config::Config) -> Limits {
+        Limits {
+            image_bytes: config.max_image_bytes,
+            audio_bytes: config.max_audio_bytes,
+        }
+    }
+
     /// The larger of the two: what the request body may be at most.
     pub fn body_bytes(&self) -> usize {
         self.image_bytes.max(self.audio_bytes)

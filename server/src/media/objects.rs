@@ -8,6 +8,7 @@
 //! S3 is spoken through `object_store`'s AWS client over the server's own `reqwest`
 //! (see [`ReqwestConnector`]), so no second HTTP and TLS stack is built in.
 
+use crate::config::Config;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,6 +25,21 @@ pub struct MediaStore {
 }
 
 impl MediaStore {
+    /// The media store `GRIDLINE_MEDIA_URL` names, or the data folder's `media`.
+    pub fn from_config(config: &Config) -> std::io::Result<MediaStore> {
+        match config.media_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => {
+                let vars: Vec<(String, String)> = if config.media_settings.is_empty() {
+                    std::env::vars().collect()
+                } else {
+                    config.media_settings.clone()
+                };
+                MediaStore::open(url, vars)
+            }
+            _ => MediaStore::local(&config.media_dir()),
+        }
+    }
+
     /// A folder on this machine (created when missing).
     pub fn local(dir: &Path) -> std::io::Result<MediaStore> {
         std::fs::create_dir_all(dir)?;

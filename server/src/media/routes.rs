@@ -20,8 +20,8 @@ use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
-use crate::limits::address::ClientAddress;
+use crate::http::address::ClientAddress;
+use crate::http::state::AppState;
 use crate::media::store::MediaRecord;
 use crate::media::{self, MediaError, Uploader};
 use crate::station::store::StationDevice;
@@ -29,7 +29,7 @@ use crate::station::store::StationDevice;
 pub fn router(state: &AppState) -> Router<AppState> {
     // The body may be as large as the larger cap; each kind's own cap is checked after
     // the bytes say what they are.
-    let limit = state.config.media_limits().body_bytes();
+    let limit = media::Limits::from_config(&state.config).body_bytes();
     Router::new()
         .route("/media", post(upload))
         .layer(DefaultBodyLimit::max(limit))
@@ -66,8 +66,8 @@ pub async fn upload(
 ) -> AppResult<(StatusCode, ApiJson<MediaResponse>)> {
     // Staff and enrolled station tablets are accountable for what they upload (a
     // revoked tablet is refused); the public is counted by address.
-    let staff = CurrentStaff::optional(&state, &Method::POST, &headers).await?;
-    let tablet = crate::station::device_of(&state, &headers).await?;
+    let staff = CurrentStaff::optional(&state.sessions, &Method::POST, &headers).await?;
+    let tablet = crate::station::device_of(state.store.as_ref(), &headers).await?;
     let uploaders = uploaders(&headers, staff.as_ref().map(|s| s.0.id), tablet.as_ref())?;
     if staff.is_none()
         && tablet.is_none()
@@ -102,7 +102,8 @@ pub async fn upload(
             wait,
         ));
     }
-    let (bytes, sniffed) = media::prepare_off_thread(body, state.config.media_limits()).await?;
+    let (bytes, sniffed) =
+        media::prepare_off_thread(body, media::Limits::from_config(&state.config)).await?;
     let size_bytes = bytes.len();
     let id = state
         .media

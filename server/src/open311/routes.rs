@@ -19,7 +19,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::catalogue::cache::Snapshot;
 use crate::error::AppError;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::open311::store::RequestQuery;
 use crate::open311::{self as doc, Format, Lang, Open311Error, RequestView};
 use crate::tickets::store::TicketRecord;

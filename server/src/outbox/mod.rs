@@ -16,6 +16,7 @@
 //! the message is made from the ticket when it is sent, in Chinese.
 
 pub mod open311;
+pub mod poll;
 pub mod progress;
 pub mod routes;
 pub mod store;
@@ -36,8 +37,6 @@ use crate::tickets::store::TicketRecord;
 
 /// The kind of outbox item that is a text message to the ticket's contact phone.
 pub const SMS: &str = "sms";
-/// The default body: `{"phone": "…", "text": "…"}`.
-pub const DEFAULT_SMS_TEMPLATE: &str = r#"{"phone":"{phone}","text":"{text}"}"#;
 const MAX_BACKOFF: StdDuration = StdDuration::from_secs(3600);
 /// How many deliveries one process has in flight at once (each with its own 10 s
 /// timeout), so a few slow receivers cannot hold up the rest.
@@ -393,7 +392,11 @@ mod tests {
 
     #[test]
     fn templates_are_filled_and_escaped_for_json() {
-        let body = fill(DEFAULT_SMS_TEMPLATE, "13800001111", "查询码 \"AB\"\n");
+        let body = fill(
+            crate::config::DEFAULT_SMS_TEMPLATE,
+            "13800001111",
+            "查询码 \"AB\"\n",
+        );
         let value: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(value["phone"], "13800001111");
         assert_eq!(value["text"], "查询码 \"AB\"\n");

@@ -11,7 +11,7 @@ use gridline_core::tracking::TrackingCode;
 use time::OffsetDateTime;
 
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::outbox::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::tickets;
 

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -16,8 +16,8 @@ use gridline_core::{ErrorCode, FieldError, FieldIssue};
 
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
-use crate::limits::address::ClientAddress;
+use crate::http::address::ClientAddress;
+use crate::http::state::AppState;
 use crate::push::store::NewPushSubscription;
 use crate::tickets::routes::{find, proven};
 

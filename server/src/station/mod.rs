@@ -19,8 +19,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use gridline_core::ErrorCode;
 use gridline_core::api::station::{
-    DEVICE_HEADER, DeviceResponse, EnrollmentCodeResponse, SEAL_INFO, Sealed, SealedFilingRequest,
-    StationFiling, StationInfo,
+    DEVICE_HEADER, EnrollmentCodeResponse, SEAL_INFO, Sealed, SealedFilingRequest, StationFiling,
 };
 use gridline_core::api::ticket::{Channel, CreateTicketRequest};
 use hkdf::Hkdf;
@@ -31,8 +30,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
-use crate::http::AppState;
-use crate::station::store::{StationDevice, StationRecord};
+use crate::station::store::{StationDevice, StationStore};
 use crate::store::Store;
 use crate::tickets::store::TicketRecord;
 use crate::tickets::{self, Filer};
@@ -185,27 +183,6 @@ pub fn seal(public_key: &str, plaintext: &[u8]) -> Result<Sealed, SealError> {
     })
 }
 
-/// The station as its tablets see it.
-pub fn info(state: &AppState, station: &StationRecord, key: &SealKey) -> StationInfo {
-    StationInfo {
-        code: station.code.clone(),
-        name_zh: station.name_zh.clone(),
-        name_en: station.name_en.clone(),
-        community_code: station.community_code.clone(),
-        seal_key: key.public_key().to_owned(),
-        resident_idle_seconds: state.config.station_idle_seconds,
-        staff_idle_minutes: state.config.station_staff_idle_minutes,
-        texts_residents: state.notifier.sms_enabled(),
-    }
-}
-
-pub fn device_response(state: &AppState, device: &StationDevice, key: &SealKey) -> DeviceResponse {
-    DeviceResponse {
-        device_id: device.id,
-        station: info(state, &device.station, key),
-    }
-}
-
 /// The refusal for a tablet that is not (or no longer) enrolled.
 pub fn not_enrolled() -> AppError {
     AppError::client(
@@ -216,13 +193,15 @@ pub fn not_enrolled() -> AppError {
 
 /// The enrolled, unrevoked tablet a request comes from, if it names one; a request
 /// naming a revoked or unknown token is refused.
-pub async fn device_of(state: &AppState, headers: &HeaderMap) -> AppResult<Option<StationDevice>> {
+pub async fn device_of(
+    store: &dyn StationStore,
+    headers: &HeaderMap,
+) -> AppResult<Option<StationDevice>> {
     let Some(token) = headers.get(DEVICE_HEADER) else {
         return Ok(None);
     };
     let token = token.to_str().map_err(|_| not_enrolled())?;
-    let device = state
-        .store
+    let device = store
         .touch_device(&crate::auth::token_hash(token), OffsetDateTime::now_utc())
         .await?
         .ok_or_else(not_enrolled)?;

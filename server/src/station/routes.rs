@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use gridline_core::api::station::{
     DeviceResponse, EnrollRequest, EnrolledResponse, EnrollmentCodeResponse, SealedFilingRequest,
     StationDeviceView, StationDevicesResponse, StationFilingSummary, StationFilingsResponse,
+    StationInfo,
 };
 use gridline_core::api::ticket::TicketCreatedResponse;
 use gridline_core::deadline::CHINA_OFFSET;
@@ -18,10 +19,10 @@ use time::OffsetDateTime;
 
 use crate::auth::{self, CurrentStaff};
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::AppState;
-use crate::limits::address::ClientAddress;
-use crate::station::store::StationDevice;
-use crate::station::{self, not_enrolled};
+use crate::http::address::ClientAddress;
+use crate::http::state::AppState;
+use crate::station::store::{StationDevice, StationRecord};
+use crate::station::{self, SealKey, not_enrolled};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -45,7 +46,7 @@ impl axum::extract::FromRequestParts<AppState> for CurrentTablet {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> AppResult<Self> {
-        station::device_of(state, &parts.headers)
+        station::device_of(state.store.as_ref(), &parts.headers)
             .await?
             .map(CurrentTablet)
             .ok_or_else(not_enrolled)
@@ -105,7 +106,7 @@ pub async fn enroll(
         StatusCode::CREATED,
         ApiJson(EnrolledResponse {
             device_token: token,
-            device: station::device_response(&state, &device, key),
+            device: device_response(&state, &device, key),
         }),
     ))
 }
@@ -121,7 +122,7 @@ pub async fn device(
     CurrentTablet(device): CurrentTablet,
 ) -> AppResult<ApiJson<DeviceResponse>> {
     let key = state.seal_key().await?;
-    Ok(ApiJson(station::device_response(&state, &device, key)))
+    Ok(ApiJson(device_response(&state, &device, key)))
 }
 
 #[utoipa::path(post, path = "/api/v1/station/filings", tag = "stations",
@@ -270,5 +271,26 @@ pub async fn revoke(
             ErrorCode::NotFound,
             "no such device, or it is revoked already",
         ))
+    }
+}
+
+/// The station as its tablets see it.
+fn info(state: &AppState, station: &StationRecord, key: &SealKey) -> StationInfo {
+    StationInfo {
+        code: station.code.clone(),
+        name_zh: station.name_zh.clone(),
+        name_en: station.name_en.clone(),
+        community_code: station.community_code.clone(),
+        seal_key: key.public_key().to_owned(),
+        resident_idle_seconds: state.config.station_idle_seconds,
+        staff_idle_minutes: state.config.station_staff_idle_minutes,
+        texts_residents: state.notifier.sms_enabled(),
+    }
+}
+
+fn device_response(state: &AppState, device: &StationDevice, key: &SealKey) -> DeviceResponse {
+    DeviceResponse {
+        device_id: device.id,
+        station: info(state, &device.station, key),
     }
 }

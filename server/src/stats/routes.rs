@@ -26,7 +26,7 @@ use time::{Date, Duration, Month, OffsetDateTime, Time};
 use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::stats::store::{IntakeRow, RateGrouping, RateRow, RateScope};
 use crate::tickets::field_error;
 

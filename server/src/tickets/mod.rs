@@ -219,7 +219,10 @@ pub async fn create(
         description: request.description.trim().to_owned(),
         contact_name: clean(request.contact_name),
         contact_phone: clean(request.contact_phone),
-        device_secret_hash: request.device_secret.as_deref().map(secret_hash),
+        device_secret_hash: request
+            .device_secret
+            .as_deref()
+            .map(crate::auth::device_secret_hash),
         state: TicketState::NEW,
         lead_unit_code: None,
         tier,
@@ -928,11 +931,6 @@ pub async fn change_tier(
     save(store, snapshot, ticket, &expected, unit.as_deref(), &event).await
 }
 
-pub(crate) fn secret_hash(secret: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
 /// Whether a public viewer proved they may see `ticket`: the last four digits of its
 /// contact phone, or the filing device's secret.
 pub fn proves(
@@ -950,7 +948,7 @@ pub fn proves(
         _ => false,
     };
     let by_device = match (device_secret, &ticket.device_secret_hash) {
-        (Some(secret), Some(hash)) => secret_hash(secret) == *hash,
+        (Some(secret), Some(hash)) => crate::auth::device_secret_hash(secret) == *hash,
         _ => false,
     };
     by_phone || by_device

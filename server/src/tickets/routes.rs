@@ -17,8 +17,8 @@ use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
-use crate::http::AppState;
-use crate::limits::address::ClientAddress;
+use crate::http::address::ClientAddress;
+use crate::http::state::AppState;
 use crate::media::Uploader;
 use crate::tickets;
 use crate::tickets::store::{TicketFilter, TicketRecord};
@@ -139,7 +139,7 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     ApiJson(request): ApiJson<CreateTicketRequest>,
 ) -> AppResult<(StatusCode, ApiJson<TicketCreatedResponse>)> {
-    let staff = CurrentStaff::optional(&state, &method, &headers).await?;
+    let staff = CurrentStaff::optional(&state.sessions, &method, &headers).await?;
     let channel = match staff {
         Some(_) => Channel::Staff,
         None => Channel::Resident,
@@ -240,7 +240,8 @@ pub async fn show(
     let ticket = find(&state, &code).await.ok();
     let now = OffsetDateTime::now_utc();
     if let Some(ticket) = &ticket
-        && let Some(CurrentStaff(staff)) = CurrentStaff::from_headers(&state, &headers).await?
+        && let Some(CurrentStaff(staff)) =
+            CurrentStaff::from_headers(&state.sessions, &headers).await?
     {
         let rights = tickets::rights(state.store.as_ref(), &staff, ticket).await?;
         if rights.handles {
@@ -453,7 +454,10 @@ pub async fn ticket_media(
 ) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
     let ticket = find(&state, &code).await.ok();
-    let staff_handles = match (&ticket, CurrentStaff::from_headers(&state, &headers).await?) {
+    let staff_handles = match (
+        &ticket,
+        CurrentStaff::from_headers(&state.sessions, &headers).await?,
+    ) {
         (Some(ticket), Some(CurrentStaff(staff))) => {
             tickets::handles(state.store.as_ref(), &staff, ticket).await?
         }

@@ -15,7 +15,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use ipnet::IpNet;
 
-use crate::http::AppState;
+use crate::http::state::AppState;
 
 /// The key a request is counted under in the per-address limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,17 +91,10 @@ pub fn limit_key(ip: IpAddr) -> String {
     }
 }
 
-/// Reads one entry of `GRIDLINE_TRUSTED_PROXIES`: an address or a network.
-pub fn parse_trusted(text: &str) -> Result<IpNet, String> {
-    let text = text.trim();
-    text.parse::<IpNet>()
-        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
-        .map_err(|_| format!("{text:?} is neither an address nor a network (10.0.0.0/8)"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::parse_trusted;
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
