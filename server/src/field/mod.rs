@@ -304,10 +304,10 @@ async fn report_upward(
         media: f.media.clone(),
         ..Default::default()
     };
-    let filer = crate::tickets::Filer {
+    let filer = crate::tickets::filing::Filer {
         uploaders: vec![Uploader::Staff(staff.id)],
         ..Channel::GridWorker.into()
     };
-    let (ticket, _) = crate::tickets::create(store, snapshot, request, filer, now).await?;
+    let (ticket, _) = crate::tickets::filing::create(store, snapshot, request, filer, now).await?;
     Ok(ticket)
 }

@@ -124,7 +124,7 @@ pub async fn open_tickets(
         let co_units = state.store.co_units(ticket.id).await?;
         let timeline = state.store.ticket_timeline(ticket.id).await?;
         // Workers see what the public sees: masked contact, public entries.
-        views.push(tickets::view(
+        views.push(tickets::view::view(
             &ticket,
             co_units,
             timeline,

@@ -23,7 +23,7 @@ use crate::http::state::AppState;
 use crate::open311::store::RequestQuery;
 use crate::open311::{self as doc, Format, Lang, Open311Error, RequestView};
 use crate::tickets::store::TicketRecord;
-use crate::tickets::{self, Filer};
+use crate::tickets::{self, filing::Filer};
 
 /// The longest span `start_date`..`end_date` may cover, and the default window.
 const WINDOW_DAYS: i64 = 90;
@@ -525,7 +525,7 @@ async fn file_request(
         follow: None,
     };
     let now = OffsetDateTime::now_utc();
-    let (ticket, _) = tickets::create(
+    let (ticket, _) = tickets::filing::create(
         state.store.as_ref(),
         &snapshot,
         request,

@@ -218,10 +218,15 @@ async fn act(
         unit_code: None,
         media: Vec::new(),
     };
-    let ticket =
-        crate::tickets::act_for_lead_unit(state.store.as_ref(), snapshot, ticket, request, now)
-            .await
-            .map_err(|e| e.to_string())?;
+    let ticket = crate::tickets::actions::act_for_lead_unit(
+        state.store.as_ref(),
+        snapshot,
+        ticket,
+        request,
+        now,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     state.notifier.wake.notify_one();
     Ok(ticket)
 }

@@ -90,7 +90,9 @@ pub async fn progress(
         return Ok(ApiJson(crate::tickets::routes::filed(&ticket)));
     }
     let snapshot = state.reference.get(state.store.as_ref()).await?;
-    match tickets::act_for_lead_unit(state.store.as_ref(), &snapshot, ticket, request, now).await {
+    match tickets::actions::act_for_lead_unit(state.store.as_ref(), &snapshot, ticket, request, now)
+        .await
+    {
         Ok(ticket) => {
             tracing::info!(target = %target.name, "progress reported by a dispatch system");
             state.notifier.wake.notify_one();

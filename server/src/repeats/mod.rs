@@ -1,6 +1,6 @@
 //! The same problem reported again (重复诉求): reports of one matter type filed near
 //! each other within a period. Staff see them as similar reports and merge duplicates
-//! (`tickets::merge`); residents about to file see the open ones near them, named by an
+//! (`tickets::merge::merge`); residents about to file see the open ones near them, named by an
 //! opaque reference, and may follow one instead of having theirs handled again.
 
 pub mod store;

@@ -33,7 +33,7 @@ use crate::error::{AppError, AppResult};
 use crate::station::store::{StationDevice, StationStore};
 use crate::store::Store;
 use crate::tickets::store::TicketRecord;
-use crate::tickets::{self, Filer};
+use crate::tickets::{self, filing::Filer};
 
 /// The name the sealing key is kept under.
 const SEAL_KEY_NAME: &str = "station_seal_p256";
@@ -254,7 +254,7 @@ pub async fn file(
         device_secret: None,
         ..filing.ticket
     };
-    tickets::create(store, snapshot, ticket, filer, now).await
+    tickets::filing::create(store, snapshot, ticket, filer, now).await
 }
 
 #[cfg(test)]

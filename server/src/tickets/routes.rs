@@ -45,7 +45,7 @@ enum Viewer {
     Public,
     /// A signed-in staff member: the whole ticket and their actions if they handle it,
     /// masked like the public otherwise.
-    Staff(tickets::Rights),
+    Staff(tickets::access::Rights),
 }
 
 /// The view of `ticket` with its co-units and timeline, as `viewer` may see it.
@@ -61,7 +61,7 @@ async fn load_view(
     };
     let co_units = state.store.co_units(ticket.id).await?;
     let timeline = state.store.ticket_timeline(ticket.id).await?;
-    Ok(tickets::view(
+    Ok(tickets::view::view(
         ticket, co_units, timeline, full, actions, now,
     ))
 }
@@ -73,7 +73,7 @@ async fn staff_view(
     staff: &StaffProfile,
     now: OffsetDateTime,
 ) -> AppResult<TicketView> {
-    let rights = tickets::rights(state.store.as_ref(), staff, ticket).await?;
+    let rights = tickets::access::rights(state.store.as_ref(), staff, ticket).await?;
     load_view(state, ticket, Viewer::Staff(rights), now).await
 }
 
@@ -104,7 +104,7 @@ pub(crate) async fn proven(
         .get(DEVICE_SECRET_HEADER)
         .and_then(|v| v.to_str().ok());
     match ticket {
-        Some(ticket) if tickets::proves(&ticket, proof.phone_suffix.as_deref(), secret) => {
+        Some(ticket) if tickets::view::proves(&ticket, proof.phone_suffix.as_deref(), secret) => {
             Ok(ticket)
         }
         _ => {
@@ -171,7 +171,7 @@ pub async fn create(
     };
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
-    let mut filer = tickets::Filer::from(channel);
+    let mut filer = tickets::filing::Filer::from(channel);
     // Media attach when this staff member, or this resident's device, uploaded them.
     filer.uploaders = match (&staff, &request.device_secret) {
         (Some(staff), _) => vec![Uploader::Staff(staff.0.id)],
@@ -193,7 +193,7 @@ pub async fn create(
         .await?;
     }
     let (ticket, new) =
-        tickets::create(state.store.as_ref(), &snapshot, request, filer, now).await?;
+        tickets::filing::create(state.store.as_ref(), &snapshot, request, filer, now).await?;
     if new && let Some(attempt) = attempt {
         attempt.count();
     }
@@ -243,7 +243,7 @@ pub async fn show(
         && let Some(CurrentStaff(staff)) =
             CurrentStaff::from_headers(&state.sessions, &headers).await?
     {
-        let rights = tickets::rights(state.store.as_ref(), &staff, ticket).await?;
+        let rights = tickets::access::rights(state.store.as_ref(), &staff, ticket).await?;
         if rights.handles {
             return Ok(ApiJson(
                 load_view(&state, ticket, Viewer::Staff(rights), now).await?,
@@ -274,7 +274,7 @@ pub async fn act(
     let ticket = find(&state, &code).await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
-    let ticket = tickets::act(
+    let ticket = tickets::actions::act(
         state.store.as_ref(),
         &snapshot,
         ticket,
@@ -311,7 +311,8 @@ pub async fn rate(
     .await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
-    let ticket = tickets::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
+    let ticket =
+        tickets::actions::rate(state.store.as_ref(), &snapshot, ticket, request, now).await?;
     Ok(ApiJson(
         load_view(&state, &ticket, Viewer::Public, now).await?,
     ))
@@ -396,7 +397,7 @@ pub async fn add_co_unit(
     let ticket = find(&state, &code).await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
-    tickets::add_co_unit(
+    tickets::dispatching::add_co_unit(
         state.store.as_ref(),
         &snapshot,
         &ticket,
@@ -424,7 +425,7 @@ pub async fn change_tier(
     let ticket = find(&state, &code).await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
-    let ticket = tickets::change_tier(
+    let ticket = tickets::dispatching::change_tier(
         state.store.as_ref(),
         &snapshot,
         ticket,
@@ -459,7 +460,7 @@ pub async fn ticket_media(
         CurrentStaff::from_headers(&state.sessions, &headers).await?,
     ) {
         (Some(ticket), Some(CurrentStaff(staff))) => {
-            tickets::handles(state.store.as_ref(), &staff, ticket).await?
+            tickets::access::handles(state.store.as_ref(), &staff, ticket).await?
         }
         _ => false,
     };
@@ -515,7 +516,7 @@ pub async fn similar(
     Path(code): Path<String>,
 ) -> AppResult<ApiJson<gridline_core::api::ticket::SimilarResponse>> {
     let ticket = find(&state, &code).await?;
-    if !tickets::handles(state.store.as_ref(), &staff, &ticket).await? {
+    if !tickets::access::handles(state.store.as_ref(), &staff, &ticket).await? {
         return Err(AppError::client(
             ErrorCode::Forbidden,
             "you do not handle this ticket",
@@ -611,7 +612,8 @@ pub async fn merge(
     let lead = find(&state, &request.into).await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
-    let dup = tickets::merge(state.store.as_ref(), &snapshot, dup, &lead, &staff, now).await?;
+    let dup =
+        tickets::merge::merge(state.store.as_ref(), &snapshot, dup, &lead, &staff, now).await?;
     Ok(ApiJson(staff_view(&state, &dup, &staff, now).await?))
 }
 

@@ -1,0 +1,236 @@
+//! Filing a complaint from any channel: validated, given its tracking code, routed at
+//! once to the one responsible unit where the catalogue and the grid name one (else left
+//! for a dispatcher), its deadlines set, and its first timeline entries and outbox items
+//! written with it in one transaction.
+use crate::catalogue::cache::Snapshot;
+use crate::tickets::{dispatch_to, stored_media};
+
+use crate::error::{AppError, AppResult};
+
+use crate::media::Uploader;
+
+use crate::outbox::store::NewOutboxItem;
+
+use crate::store::Store;
+
+use crate::store::shared::StoreError;
+
+use crate::tickets::merge_entries;
+
+use crate::tickets::store::{Created, NewEvent, TicketRecord};
+
+use crate::tickets::{event, field_error};
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+
+use gridline_core::api::station::Consent;
+
+use gridline_core::api::ticket::{Channel, CreateTicketRequest};
+
+use gridline_core::deadline::Tier;
+
+use gridline_core::geo::Point;
+
+use gridline_core::routing::{Route, Unrouted};
+
+use gridline_core::ticket::{Action, Actor, Status, TicketState};
+
+use gridline_core::tracking::TrackingCode;
+
+use time::OffsetDateTime;
+
+fn new_tracking_code() -> TrackingCode {
+    TrackingCode::generate(|| {
+        let mut b = [0u8; 1];
+        OsRng.fill_bytes(&mut b);
+        b[0]
+    })
+}
+
+fn unrouted_note(reason: Unrouted) -> &'static str {
+    match reason {
+        Unrouted::NoResponsibleUnit => "no unit is responsible: waiting for a dispatcher",
+        Unrouted::UnknownMatter => "unknown matter type: waiting for a dispatcher",
+        Unrouted::UnknownRegion => "no grid known: waiting for a dispatcher",
+    }
+}
+
+/// Who files a ticket: the channel, for a station which one and how the resident
+/// consented, what must leave the system once it is stored (in the same transaction),
+/// and the open report of the same problem the complaint follows, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filer {
+    pub channel: Channel,
+    /// Who may have uploaded the complaint's media.
+    pub uploaders: Vec<Uploader>,
+    pub station: Option<(i64, Consent)>,
+    pub outbox: Vec<NewOutboxItem>,
+    pub follows: Option<TicketRecord>,
+}
+
+impl From<Channel> for Filer {
+    fn from(channel: Channel) -> Filer {
+        Filer {
+            channel,
+            uploaders: Vec::new(),
+            station: None,
+            outbox: Vec::new(),
+            follows: None,
+        }
+    }
+}
+
+/// Files a ticket. Returns it and whether it is new (false: the client id was seen).
+/// A complaint that follows an open report of the same matter type is filed merged
+/// into it: closed here, out of every queue and deadline, and told of that report's
+/// steps (`tell_merged`).
+pub async fn create(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    request: CreateTicketRequest,
+    filer: impl Into<Filer>,
+    now: OffsetDateTime,
+) -> AppResult<(TicketRecord, bool)> {
+    let filer = filer.into();
+    request.validate().map_err(AppError::Validation)?;
+    let matter = snapshot
+        .matters
+        .get(request.matter_code.trim())
+        .ok_or_else(|| field_error("matter_code", "no such matter type"))?;
+    let grid = match (&request.region_code, request.lon.zip(request.lat)) {
+        (Some(code), _) => {
+            let is_grid = snapshot
+                .regions
+                .get(code)
+                .is_some_and(|r| r.level == gridline_core::api::reference::RegionLevel::Grid);
+            if !is_grid {
+                return Err(field_error("region_code", "no such grid"));
+            }
+            Some(code.clone())
+        }
+        (None, Some((lon, lat))) => snapshot
+            .locator
+            .locate(Point::new(lon, lat))
+            .map(str::to_owned),
+        (None, None) => None,
+    };
+    let tier = Tier::from_working_days(matter.tier_days).ok_or_else(|| {
+        AppError::Internal(format!(
+            "matter {} has tier {}",
+            matter.code, matter.tier_days
+        ))
+    })?;
+    let now = crate::store::shared::stored_time(now);
+    let clean = |s: Option<String>| s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let mut ticket = TicketRecord {
+        id: 0,
+        tracking_code: String::new(),
+        client_id: request.client_id.clone(),
+        channel: filer.channel,
+        matter_code: matter.code.clone(),
+        region_code: grid.clone(),
+        lon: request.lon,
+        lat: request.lat,
+        address: request.address.trim().to_owned(),
+        description: request.description.trim().to_owned(),
+        contact_name: clean(request.contact_name),
+        contact_phone: clean(request.contact_phone),
+        device_secret_hash: request
+            .device_secret
+            .as_deref()
+            .map(crate::auth::device_secret_hash),
+        state: TicketState::NEW,
+        lead_unit_code: None,
+        tier,
+        urgent: matter.urgent,
+        created_at: now,
+        dispatched_at: None,
+        response_due: None,
+        warn_at: None,
+        handling_due: None,
+        deadline_estimated: false,
+        responded_at: None,
+        resolved_at: None,
+        closed_at: None,
+        warned_at: None,
+        response_overdue_at: None,
+        overdue_at: None,
+        satisfaction: None,
+        reopen_count: 0,
+        review_pending: false,
+        station_id: filer.station.map(|(id, _)| id),
+        consent: filer.station.map(|(_, consent)| consent),
+        merged_into: None,
+    };
+    let media = stored_media(store, "media", &request.media, &filer.uploaders).await?;
+    let mut events = vec![NewEvent {
+        media,
+        ..event(now, "received", true, "")
+    }];
+    let follows = filer
+        .follows
+        .as_ref()
+        .filter(|lead| lead.matter_code == ticket.matter_code);
+    if let Some(lead) = follows {
+        ticket.state.status = Status::Closed;
+        ticket.closed_at = Some(now);
+        ticket.merged_into = Some(lead.id);
+        events.extend(merge_entries(now, None, lead));
+    } else {
+        let route = match &grid {
+            Some(grid) => snapshot.routing.route(&ticket.matter_code, grid),
+            None => Route::Unrouted(Unrouted::UnknownRegion),
+        };
+        match route {
+            Route::Unit(unit) => {
+                ticket.state = ticket
+                    .state
+                    .apply(Actor::System, Action::Dispatch)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                dispatch_to(&mut ticket, &unit, snapshot, now)?;
+                events.push(NewEvent {
+                    unit_code: Some(unit),
+                    ..event(now, "dispatched", true, "")
+                });
+            }
+            Route::Unrouted(reason) => {
+                events.push(event(now, "queued", false, unrouted_note(reason)));
+            }
+        }
+    }
+    // Dispatch systems and staff hear of a complaint that follows another through
+    // that one, not of it.
+    let announced = follows.is_none();
+    let targets = if announced {
+        store.forward_targets().await?
+    } else {
+        Vec::new()
+    };
+    // A collision of random codes is rare (31^7); try a few.
+    for _ in 0..4 {
+        ticket.tracking_code = new_tracking_code().to_string();
+        let mut outbox = filer.outbox.clone();
+        let last = events.last().expect("a received entry at least");
+        outbox.extend(crate::outbox::webhook::items_for(
+            &targets,
+            &ticket,
+            None,
+            "ticket.created",
+            last,
+        ));
+        // Staff whose queue it enters (it has no followers yet).
+        if announced {
+            outbox
+                .extend(crate::push::items_for(store, &snapshot.matters, &ticket, &events).await?);
+        }
+        match store.create_ticket(&ticket, &events, &outbox).await {
+            Ok(Created::New(t)) => return Ok((t, true)),
+            Ok(Created::Existing(t)) => return Ok((t, false)),
+            Err(StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Internal(
+        "could not find a free tracking code".into(),
+    ))
+}
