@@ -1,0 +1,219 @@
+//! Hotspots (热点): where complaints of a street's grids came from in a period, drawn as
+//! the grids' own shapes (SVG paths, north up), with the matter types and grids that rose
+//! or fell against the period before.
+
+use crate::auth::CurrentStaff;
+use crate::catalogue::cache::Snapshot;
+use crate::error::{ApiJson, ApiQuery, AppResult};
+use crate::http::state::AppState;
+use crate::stats::figures::{STATS_ROLES, checked, date_text, day, grids_of, today};
+use crate::stats::store::IntakeRow;
+use crate::tickets::field_error;
+use axum::extract::State;
+use gridline_core::api::reference::{Region, RegionLevel};
+use gridline_core::api::stats::{Change, GridHeat, HotspotsQuery, HotspotsResponse};
+use gridline_core::geo::Polygon;
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+
+/// The district (the one region without a parent) or a street named by the query.
+pub(crate) fn scope_region<'a>(
+    snapshot: &'a Snapshot,
+    street: &Option<String>,
+) -> AppResult<&'a Region> {
+    match street.as_deref().map(str::trim) {
+        Some(code) => snapshot
+            .regions
+            .get(code)
+            .filter(|r| r.level == RegionLevel::Street)
+            .ok_or_else(|| field_error("street", "no street has this code")),
+        None => {
+            let mut roots = snapshot
+                .regions
+                .values()
+                .filter(|r| r.parent_code.is_none());
+            match (roots.next(), roots.next()) {
+                (Some(root), None) => Ok(root),
+                _ => Err(field_error(
+                    "street",
+                    "the regions have no single root; name a street",
+                )),
+            }
+        }
+    }
+}
+
+/// Intake in the scope's grids: `[previous, current]` per key.
+pub(crate) fn intake_by<K: Ord>(
+    rows: &[IntakeRow],
+    in_scope: impl Fn(&IntakeRow) -> bool,
+    key: impl Fn(&IntakeRow) -> K,
+) -> BTreeMap<K, [u64; 2]> {
+    let mut out: BTreeMap<K, [u64; 2]> = BTreeMap::new();
+    for r in rows.iter().filter(|r| in_scope(r) && r.period < 2) {
+        out.entry(key(r)).or_default()[r.period] += r.tickets;
+    }
+    out
+}
+
+pub(crate) fn change(code: String, zh: String, en: String, counts: [u64; 2]) -> Change {
+    Change {
+        code,
+        name_zh: zh,
+        name_en: en,
+        previous: counts[0],
+        current: counts[1],
+    }
+}
+
+pub(crate) fn matter_change(snapshot: &Snapshot, code: &str, counts: [u64; 2]) -> Change {
+    let matter = snapshot.matters.get(code);
+    change(
+        code.to_owned(),
+        matter.map(|m| m.name_zh.clone()).unwrap_or_default(),
+        matter.map(|m| m.name_en.clone()).unwrap_or_default(),
+        counts,
+    )
+}
+
+/// The grids' outlines as SVG paths: longitude scaled by the cosine of the middle
+/// latitude (so shapes keep their proportions), north up, 1000 units wide.
+pub(crate) fn svg_paths<'a>(
+    shapes: impl IntoIterator<Item = (&'a str, &'a [Polygon])>,
+) -> (String, BTreeMap<&'a str, String>) {
+    let shapes: Vec<(&str, &[Polygon])> = shapes.into_iter().collect();
+    let points = || {
+        shapes
+            .iter()
+            .flat_map(|(_, polygons)| polygons.iter())
+            .flat_map(|p| p.outer.iter())
+    };
+    let (mut west, mut east, mut south, mut north) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for p in points() {
+        west = west.min(p.lon);
+        east = east.max(p.lon);
+        south = south.min(p.lat);
+        north = north.max(p.lat);
+    }
+    if west > east {
+        return ("0 0 1000 1000".into(), BTreeMap::new());
+    }
+    let squeeze = ((south + north) / 2.0).to_radians().cos();
+    let width = ((east - west) * squeeze).max(f64::EPSILON);
+    let height = (north - south).max(f64::EPSILON);
+    let scale = 1000.0 / width.max(height);
+    let project = |lon: f64, lat: f64| ((lon - west) * squeeze * scale, (north - lat) * scale);
+    let ring = |points: &[gridline_core::geo::Point]| {
+        let mut d = String::new();
+        for (i, p) in points.iter().enumerate() {
+            let (x, y) = project(p.lon, p.lat);
+            d.push_str(&format!("{}{x:.1} {y:.1} ", if i == 0 { "M" } else { "L" }));
+        }
+        d.push('Z');
+        d
+    };
+    let paths = shapes
+        .iter()
+        .map(|(code, polygons)| {
+            let d = polygons
+                .iter()
+                .flat_map(|p| std::iter::once(&p.outer).chain(p.holes.iter()))
+                .map(|r| ring(r))
+                .collect::<Vec<_>>()
+                .join(" ");
+            (*code, d)
+        })
+        .collect();
+    let view_box = format!(
+        "0 0 {:.0} {:.0}",
+        (width * scale).ceil(),
+        (height * scale).ceil()
+    );
+    (view_box, paths)
+}
+
+#[utoipa::path(get, path = "/api/v1/stats/hotspots", tag = "stats", params(HotspotsQuery),
+    responses(
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
+        (status = 200, body = HotspotsResponse, description = "tickets received per grid (with its outline) and the rising matter types, against the period just before"),
+        (status = 403, body = gridline_core::ErrorResponse, description = "not a supervisor, dispatcher or admin"),
+        (status = 422, body = gridline_core::ErrorResponse, description = "a bad period or street"),
+    ))]
+pub async fn hotspots(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiQuery(query): ApiQuery<HotspotsQuery>,
+) -> AppResult<ApiJson<HotspotsResponse>> {
+    staff.require_any(STATS_ROLES)?;
+    let now = OffsetDateTime::now_utc();
+    let to = match &query.to {
+        Some(text) => day("to", text)?,
+        None => today(now) + Duration::days(1),
+    };
+    let from = match &query.from {
+        Some(text) => day("from", text)?,
+        None => to - Duration::days(30),
+    };
+    let (from, to) = checked(from, to)?;
+    let previous = from - (to - from);
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let scope = scope_region(&snapshot, &query.street)?;
+    let grids = grids_of(&snapshot, &scope.code);
+    let counted = state.store.intake_counts(&[previous, from, to]).await?;
+    let in_scope = |r: &IntakeRow| {
+        r.region_code
+            .as_ref()
+            .is_some_and(|g| grids.binary_search(g).is_ok())
+    };
+    let per_grid = intake_by(&counted, in_scope, |r| {
+        r.region_code.clone().unwrap_or_default()
+    });
+    let per_matter = intake_by(&counted, in_scope, |r| r.matter_code.clone());
+    let (view_box, paths) = svg_paths(grids.iter().filter_map(|g| {
+        snapshot
+            .shapes
+            .get(g)
+            .map(|polygons| (g.as_str(), polygons.as_slice()))
+    }));
+    let mut total = [0u64; 2];
+    for counts in per_grid.values() {
+        total[0] += counts[0];
+        total[1] += counts[1];
+    }
+    let mut rising: Vec<Change> = per_matter
+        .iter()
+        .filter(|(_, c)| c[1] > c[0])
+        .map(|(code, c)| matter_change(&snapshot, code, *c))
+        .collect();
+    rising.sort_by(|a, b| {
+        (b.current - b.previous)
+            .cmp(&(a.current - a.previous))
+            .then(b.current.cmp(&a.current))
+            .then(a.code.cmp(&b.code))
+    });
+    rising.truncate(10);
+    Ok(ApiJson(HotspotsResponse {
+        from: date_text(from),
+        to: date_text(to),
+        previous_from: date_text(previous),
+        scope: scope.code.clone(),
+        view_box,
+        grids: grids
+            .iter()
+            .map(|g| {
+                let region = &snapshot.regions[g];
+                GridHeat {
+                    change: change(
+                        g.clone(),
+                        region.name_zh.clone(),
+                        region.name_en.clone(),
+                        per_grid.get(g).copied().unwrap_or_default(),
+                    ),
+                    path: paths.get(g.as_str()).cloned().unwrap_or_default(),
+                }
+            })
+            .collect(),
+        rising,
+        total: change("*".into(), "合计".into(), "Total".into(), total),
+    }))
+}
