@@ -85,7 +85,7 @@ pub async fn serve(
         store.clone(),
         every,
     ));
-    let sweep = tokio::spawn(crate::media::sweep_forever(
+    let sweep = tokio::spawn(crate::media::sweep::sweep_forever(
         store.clone(),
         state.media.clone(),
         std::time::Duration::from_secs(3600),

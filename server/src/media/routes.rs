@@ -5,7 +5,7 @@
 //! `GRIDLINE_UPLOADS_PER_HOUR` from one address without a staff session; who uploaded
 //! is kept, and only they attach the medium (`media::Uploader`). A medium is only ever
 //! shown through a ticket that names it, and one that nothing names is deleted after a
-//! grace period (`media::sweep_orphans`).
+//! grace period (`media::sweep::sweep_orphans`).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -103,7 +103,7 @@ pub async fn upload(
         ));
     }
     let (bytes, sniffed) =
-        media::prepare_off_thread(body, media::Limits::from_config(&state.config)).await?;
+        media::strip::prepare_off_thread(body, media::Limits::from_config(&state.config)).await?;
     let size_bytes = bytes.len();
     let id = state
         .media

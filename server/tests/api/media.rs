@@ -287,7 +287,7 @@ async fn media_nothing_names_are_deleted_after_the_grace_period(app: &TestApp) {
     assert_eq!(response.status(), 201);
     let sweep = |days: i64| {
         let now = time::OffsetDateTime::now_utc() + time::Duration::days(days);
-        gridline_server::media::sweep_orphans(
+        gridline_server::media::sweep::sweep_orphans(
             app.store.as_ref(),
             &app.media,
             now,

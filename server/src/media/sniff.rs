@@ -1,0 +1,89 @@
+//! Recognising an upload by its bytes, never by its name or declared type: JPEG, PNG,
+//! WebP and HEIF/HEIC photos; AAC/M4A, MP3, Ogg/Opus, WebM and WAV voice notes.
+
+pub use crate::media::objects::MediaStore;
+use gridline_core::api::media::MediaKind;
+
+/// What the bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sniffed {
+    pub kind: MediaKind,
+    pub content_type: &'static str,
+}
+
+pub(crate) const fn image(content_type: &'static str) -> Option<Sniffed> {
+    Some(Sniffed {
+        kind: MediaKind::Image,
+        content_type,
+    })
+}
+
+const fn audio(content_type: &'static str) -> Option<Sniffed> {
+    Some(Sniffed {
+        kind: MediaKind::Audio,
+        content_type,
+    })
+}
+
+/// The ISO base media file's major brand and compatible brands (`ftyp` box).
+fn ftyp_brands(b: &[u8]) -> Option<Vec<[u8; 4]>> {
+    if b.len() < 16 || &b[4..8] != b"ftyp" {
+        return None;
+    }
+    let size = u32::from_be_bytes(b[0..4].try_into().ok()?) as usize;
+    let end = size.min(b.len());
+    let mut brands = vec![b[8..12].try_into().ok()?];
+    // Skip minor_version (4 bytes); the rest are compatible brands.
+    let mut at = 16;
+    while at + 4 <= end {
+        brands.push(b[at..at + 4].try_into().ok()?);
+        at += 4;
+    }
+    Some(brands)
+}
+
+const HEIF_BRANDS: [&[u8; 4]; 6] = [b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"];
+
+const MP4_AUDIO_BRANDS: [&[u8; 4]; 12] = [
+    b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso5", b"iso6", b"dash", b"3gp4",
+    b"3gp5", b"3gp6",
+];
+
+/// Recognises a photo or voice note by its first bytes.
+pub fn sniff(b: &[u8]) -> Option<Sniffed> {
+    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return image("image/jpeg");
+    }
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return image("image/png");
+    }
+    if b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        return image("image/webp");
+    }
+    if b.starts_with(b"OggS") {
+        return audio("audio/ogg");
+    }
+    if b.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        // EBML: WebM says so in its DocType near the start.
+        let head = &b[..b.len().min(64)];
+        if head.windows(4).any(|w| w == b"webm") {
+            return audio("audio/webm");
+        }
+        return None;
+    }
+    if let Some(brands) = ftyp_brands(b) {
+        let has = |set: &[&[u8; 4]]| brands.iter().any(|brand| set.contains(&brand));
+        if has(&HEIF_BRANDS) {
+            return image("image/heic");
+        }
+        if has(&MP4_AUDIO_BRANDS) {
+            return audio("audio/mp4");
+        }
+        return None;
+    }
+    // AAC in ADTS frames: a 12-bit sync word, layer 0.
+    if b.len() >= 2 && b[0] == 0xFF && b[1] & 0xF6 == 0xF0 {
+        return audio("audio/aac");
+    }
+    None
+}
