@@ -87,7 +87,7 @@ pub async fn progress(
     let request = report.into_action().map_err(AppError::Validation)?;
     if !state.store.record_inbound(target.id, &key, now).await? {
         // Applied before: the same answer, nothing done twice.
-        return Ok(ApiJson(crate::tickets::routes::filed(&ticket)));
+        return Ok(ApiJson(crate::tickets::routes::lookup::filed(&ticket)));
     }
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     match tickets::actions::act_for_lead_unit(state.store.as_ref(), &snapshot, ticket, request, now)
@@ -96,7 +96,7 @@ pub async fn progress(
         Ok(ticket) => {
             tracing::info!(target = %target.name, "progress reported by a dispatch system");
             state.notifier.wake.notify_one();
-            Ok(ApiJson(crate::tickets::routes::filed(&ticket)))
+            Ok(ApiJson(crate::tickets::routes::lookup::filed(&ticket)))
         }
         Err(e) => {
             // Not applied: a retry of this key is tried again.

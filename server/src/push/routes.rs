@@ -19,7 +19,7 @@ use crate::error::{ApiJson, AppError, AppResult};
 use crate::http::address::ClientAddress;
 use crate::http::state::AppState;
 use crate::push::store::NewPushSubscription;
-use crate::tickets::routes::{find, proven};
+use crate::tickets::routes::{lookup::find, lookup::proven};
 
 pub fn router() -> Router<AppState> {
     Router::new()

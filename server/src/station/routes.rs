@@ -155,7 +155,7 @@ pub async fn file(
         state.notifier.wake.notify_one();
         tracing::info!(device_id = device.id, station = %device.station.code, "station filed a ticket");
     }
-    Ok(crate::tickets::routes::created(ticket, new))
+    Ok(crate::tickets::routes::lookup::created(ticket, new))
 }
 
 #[utoipa::path(get, path = "/api/v1/station/filings", tag = "stations",
