@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::users;
 use crate::catalogue::demo;
-use crate::catalogue::import::{self, ImportError, ImportKind};
+use crate::catalogue::import::{self, ImportKind, problems::ImportError};
 use crate::config::Config;
 use crate::http as serve;
 use crate::store;
@@ -337,7 +337,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Export { kind, config } => {
             let store = store::connect(&config.database_url()).await?;
-            print!("{}", import::export(store.as_ref(), kind).await?);
+            print!("{}", import::export::export(store.as_ref(), kind).await?);
             Ok(())
         }
     }

@@ -10,7 +10,7 @@ use gridline_core::Role;
 
 use crate::auth;
 use crate::auth::store::NewStaff;
-use crate::catalogue::import::{self, ImportError, ImportKind};
+use crate::catalogue::import::{self, ImportKind, problems::ImportError};
 use crate::station::store::NewStation;
 use crate::store::Store;
 

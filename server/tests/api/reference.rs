@@ -5,7 +5,7 @@ use gridline_core::Role;
 use gridline_core::api::reference::{
     CatalogueResponse, LocateResponse, RegionLevel, RegionsResponse, RouteResponse, UnitsResponse,
 };
-use gridline_server::catalogue::import::{self, ImportError, ImportKind};
+use gridline_server::catalogue::import::{self, ImportKind, problems::ImportError};
 
 use crate::helpers::{TestApp, expect_error, load_demo, sign_in_as};
 
@@ -288,27 +288,27 @@ async fn exports_read_back_as_imports(app: &TestApp) {
     let matters = app.store.list_matter_types().await.unwrap();
     let regions = app.store.list_regions().await.unwrap();
     let units = app.store.list_units().await.unwrap();
-    let catalogue = import::export(app.store.as_ref(), ImportKind::Catalogue)
+    let catalogue = import::export::export(app.store.as_ref(), ImportKind::Catalogue)
         .await
         .unwrap();
-    let mut parsed = import::parse_catalogue(&catalogue, &[]).unwrap();
+    let mut parsed = import::matters::parse_catalogue(&catalogue, &[]).unwrap();
     parsed.sort_by(|a, b| a.code.cmp(&b.code));
     assert_eq!(parsed, matters);
     // A catalogue written before the `patrol` column still reads (nothing on the list).
     let old_format = "code,parent_code,name_zh,name_en,tier_days,urgent,unit_kind,keywords\n\
                       99,,其他,Other,11,false,,其他\n";
-    let old = import::parse_catalogue(old_format, &[]).unwrap();
+    let old = import::matters::parse_catalogue(old_format, &[]).unwrap();
     assert!(!old[0].patrol);
-    let grids = import::export(app.store.as_ref(), ImportKind::Grids)
+    let grids = import::export::export(app.store.as_ref(), ImportKind::Grids)
         .await
         .unwrap();
-    let parsed = import::parse_grids(&grids, &[]).unwrap();
+    let parsed = import::grids::parse_grids(&grids, &[]).unwrap();
     assert_eq!(parsed.len(), 77);
     assert_eq!(parsed.iter().filter(|r| r.shape.is_some()).count(), 60);
-    let exported_units = import::export(app.store.as_ref(), ImportKind::Units)
+    let exported_units = import::export::export(app.store.as_ref(), ImportKind::Units)
         .await
         .unwrap();
-    let parsed = import::parse_units(&exported_units, &matters, &regions, &[]).unwrap();
+    let parsed = import::units::parse_units(&exported_units, &matters, &regions, &[]).unwrap();
     assert_eq!(parsed, units);
 }
 
@@ -344,7 +344,7 @@ async fn calendar_ships_2026_and_takes_next_year(app: &TestApp) {
     let calendar = WorkCalendar::parse_csv(&both.csv).unwrap();
     assert!(!calendar.is_working_day(date!(2027 - 01 - 01)));
     assert!(!calendar.is_working_day(date!(2026 - 10 - 01)));
-    let exported = import::export(app.store.as_ref(), ImportKind::Calendar)
+    let exported = import::export::export(app.store.as_ref(), ImportKind::Calendar)
         .await
         .unwrap();
     assert_eq!(WorkCalendar::parse_csv(&exported).unwrap(), calendar);

@@ -1,0 +1,116 @@
+//! Writing the reference data back out in the formats it is imported in, so a city can
+//! edit it in a spreadsheet and import it again.
+
+use crate::catalogue::import::ImportKind;
+use crate::store::Store;
+use crate::store::shared::StoreError;
+use gridline_core::geo::{Point, Polygon};
+use std::collections::HashMap;
+
+fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).expect("writing to memory");
+    for row in rows {
+        writer.write_record(&row).expect("writing to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+/// The stored reference data of `kind`, in the format `import` reads.
+pub async fn export(store: &dyn Store, kind: ImportKind) -> Result<String, StoreError> {
+    Ok(match kind {
+        ImportKind::Calendar => store.load_calendar().await?.to_csv(),
+        ImportKind::Catalogue => csv_text(
+            &[
+                "code",
+                "parent_code",
+                "name_zh",
+                "name_en",
+                "tier_days",
+                "urgent",
+                "unit_kind",
+                "keywords",
+                "patrol",
+            ],
+            store.list_matter_types().await?.into_iter().map(|m| {
+                vec![
+                    m.code,
+                    m.parent_code.unwrap_or_default(),
+                    m.name_zh,
+                    m.name_en,
+                    m.tier_days.to_string(),
+                    m.urgent.to_string(),
+                    m.unit_kind
+                        .map(|k| k.as_str().to_owned())
+                        .unwrap_or_default(),
+                    m.keywords.join("|"),
+                    m.patrol.to_string(),
+                ]
+            }),
+        ),
+        ImportKind::Units => csv_text(
+            &[
+                "code",
+                "name_zh",
+                "name_en",
+                "kind",
+                "region_code",
+                "matters",
+                "areas",
+            ],
+            store.list_units().await?.into_iter().map(|u| {
+                vec![
+                    u.code,
+                    u.name_zh,
+                    u.name_en,
+                    u.kind.as_str().to_owned(),
+                    u.region_code,
+                    u.matters.join("|"),
+                    u.areas.join("|"),
+                ]
+            }),
+        ),
+        ImportKind::Grids => {
+            let shapes: HashMap<String, Vec<Polygon>> =
+                store.list_shapes().await?.into_iter().collect();
+            let features: Vec<serde_json::Value> = store
+                .list_regions()
+                .await?
+                .into_iter()
+                .map(|r| {
+                    let geometry = shapes.get(&r.code).map(|polygons| {
+                        let ring = |points: &[Point]| {
+                            let mut ring: Vec<[f64; 2]> =
+                                points.iter().map(|p| [p.lon, p.lat]).collect();
+                            ring.extend(ring.first().copied());
+                            ring
+                        };
+                        let coordinates: Vec<Vec<Vec<[f64; 2]>>> = polygons
+                            .iter()
+                            .map(|p| {
+                                std::iter::once(ring(&p.outer))
+                                    .chain(p.holes.iter().map(|h| ring(h)))
+                                    .collect()
+                            })
+                            .collect();
+                        serde_json::json!({"type": "MultiPolygon", "coordinates": coordinates})
+                    });
+                    serde_json::json!({
+                        "type": "Feature",
+                        "properties": {
+                            "code": r.code, "parent_code": r.parent_code, "level": r.level.as_str(),
+                            "name_zh": r.name_zh, "name_en": r.name_en,
+                        },
+                        "geometry": geometry,
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({
+                "type": "FeatureCollection", "features": features,
+            }))
+            .expect("JSON values serialize");
+            text.push('\n');
+            text
+        }
+    })
+}

@@ -1,0 +1,117 @@
+//! The matter catalogue (事项目录) as CSV: codes, parents, names, the deadline tier, keywords
+//! and the kind of unit responsible.
+
+use crate::catalogue::import::problems::{
+    At, ImportProblem, finish, none_if_empty, problem, read_csv, split_list,
+};
+use crate::store::Store;
+use gridline_core::api::reference::{MatterType, UnitKind};
+use gridline_core::deadline::Tier;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Deserialize)]
+struct CatalogueRow {
+    code: String,
+    parent_code: String,
+    name_zh: String,
+    name_en: String,
+    tier_days: u8,
+    urgent: bool,
+    unit_kind: String,
+    keywords: String,
+    /// Optional column: on the grid workers' list (default false).
+    #[serde(default)]
+    patrol: bool,
+}
+
+/// Orders nodes so that every parent comes before its children (by depth), keeping the
+/// file's order otherwise; `None` depth means a missing parent or a cycle.
+fn depth_of(code: &str, parents: &HashMap<String, Option<String>>) -> Option<usize> {
+    let mut depth = 0;
+    let mut current = code;
+    while let Some(Some(parent)) = parents.get(current) {
+        depth += 1;
+        if depth > 16 {
+            return None;
+        }
+        current = parent;
+    }
+    parents.contains_key(current).then_some(depth)
+}
+
+pub fn parse_catalogue(
+    text: &str,
+    stored: &[MatterType],
+) -> Result<Vec<MatterType>, Vec<ImportProblem>> {
+    let (rows, mut problems) = read_csv::<CatalogueRow>(text)?;
+    let mut seen = HashSet::new();
+    let mut matters = Vec::new();
+    for (line, row) in rows {
+        let at = At::Line(line);
+        if row.code.is_empty() || row.name_zh.is_empty() || row.name_en.is_empty() {
+            problems.push(problem(&at, "code, name_zh and name_en are required"));
+            continue;
+        }
+        if !seen.insert(row.code.clone()) {
+            problems.push(problem(&at, format!("code {} appears twice", row.code)));
+            continue;
+        }
+        if Tier::from_working_days(row.tier_days).is_none() {
+            problems.push(problem(
+                &at,
+                format!("tier_days must be 1, 3, 7 or 11, not {}", row.tier_days),
+            ));
+            continue;
+        }
+        let unit_kind = match none_if_empty(row.unit_kind) {
+            None => None,
+            Some(kind) => match UnitKind::parse(&kind) {
+                Some(kind) => Some(kind),
+                None => {
+                    problems.push(problem(&at, format!("unknown unit_kind {kind:?}")));
+                    continue;
+                }
+            },
+        };
+        matters.push((
+            line,
+            MatterType {
+                code: row.code,
+                parent_code: none_if_empty(row.parent_code),
+                name_zh: row.name_zh,
+                name_en: row.name_en,
+                tier_days: row.tier_days,
+                urgent: row.urgent,
+                keywords: split_list(&row.keywords),
+                unit_kind,
+                patrol: row.patrol,
+            },
+        ));
+    }
+    let mut parents: HashMap<String, Option<String>> = stored
+        .iter()
+        .map(|m| (m.code.clone(), m.parent_code.clone()))
+        .collect();
+    parents.extend(
+        matters
+            .iter()
+            .map(|(_, m)| (m.code.clone(), m.parent_code.clone())),
+    );
+    let mut ordered = Vec::new();
+    for (line, m) in matters {
+        match depth_of(&m.code, &parents) {
+            Some(depth) => ordered.push((depth, m)),
+            None => problems.push(problem(
+                &At::Line(line),
+                format!(
+                    "parent {} of {} is not in the catalogue (or loops)",
+                    m.parent_code.unwrap_or_default(),
+                    m.code
+                ),
+            )),
+        }
+    }
+    ordered.sort_by_key(|(depth, _)| *depth);
+    finish(ordered.into_iter().map(|(_, m)| m).collect(), problems)
+}
