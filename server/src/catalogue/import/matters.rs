@@ -4,7 +4,6 @@
 use crate::catalogue::import::problems::{
     At, ImportProblem, finish, none_if_empty, problem, read_csv, split_list,
 };
-use crate::store::Store;
 use gridline_core::api::reference::{MatterType, UnitKind};
 use gridline_core::deadline::Tier;
 use serde::Deserialize;

@@ -2,9 +2,7 @@
 //! line or feature, field) so one run reports them all, and nothing is written unless
 //! there are none. The CSV reading the importers share.
 
-use crate::store::Store;
 use crate::store::shared::StoreError;
-use serde::Deserialize;
 
 /// Where a problem is. Problems are reported in this order.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
