@@ -4,7 +4,6 @@
 use crate::catalogue::import::problems::{
     At, ImportProblem, finish, problem, read_csv, split_list,
 };
-use crate::store::Store;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::routing::RoutingTable;
 use serde::Deserialize;
