@@ -72,7 +72,7 @@ pub async fn run_once(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Run
                 ),
             };
             let events = events(notice, now);
-            let outbox = crate::push::items_for(store, matters, &ticket, &events).await?;
+            let outbox = crate::push::news::items_for(store, matters, &ticket, &events).await?;
             if store.record_notice(id, notice, &events, &outbox).await? {
                 tracing::info!(ticket_id = id, notice = notice.kind(), "deadline notice");
                 match notice {

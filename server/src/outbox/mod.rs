@@ -18,6 +18,7 @@
 pub mod open311;
 pub mod poll;
 pub mod progress;
+pub mod push;
 pub mod routes;
 pub mod store;
 pub mod webhook;
@@ -303,7 +304,7 @@ impl Notifier {
             }
             crate::push::PUSH => {
                 let vapid = self.vapid(store).await.map_err(|e| e.to_string())?;
-                crate::push::deliver(
+                crate::outbox::push::deliver(
                     &self.push_client,
                     self.push_allow_loopback,
                     vapid,

@@ -220,8 +220,9 @@ pub async fn create(
         ));
         // Staff whose queue it enters (it has no followers yet).
         if announced {
-            outbox
-                .extend(crate::push::items_for(store, &snapshot.matters, &ticket, &events).await?);
+            outbox.extend(
+                crate::push::news::items_for(store, &snapshot.matters, &ticket, &events).await?,
+            );
         }
         match store.create_ticket(&ticket, &events, &outbox).await {
             Ok(Created::New(t)) => return Ok((t, true)),

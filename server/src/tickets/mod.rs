@@ -140,7 +140,7 @@ pub(crate) async fn outbox_for(
     let mut outbox =
         crate::outbox::webhook::items_for(&targets, ticket, previous_unit, "ticket.updated", event);
     outbox.extend(
-        crate::push::items_for(
+        crate::push::news::items_for(
             store,
             &snapshot.matters,
             ticket,
@@ -171,7 +171,8 @@ pub(crate) async fn tell_merged(store: &dyn Store, lead: &TicketRecord, event: &
                 ..merged.clone()
             };
             let outbox =
-                crate::push::resident_items(store, &told, std::slice::from_ref(&step)).await?;
+                crate::push::news::resident_items(store, &told, std::slice::from_ref(&step))
+                    .await?;
             store.append_events(merged.id, &[step], &outbox).await?;
         }
         Ok(())

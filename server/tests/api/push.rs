@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use gridline_core::Role;
 use gridline_core::api::ticket::TicketCreatedResponse;
-use gridline_server::push::Payload;
+use gridline_server::push::news::Payload;
 use p256::ecdsa::signature::Verifier as _;
 use p256::elliptic_curve::sec1::ToEncodedPoint as _;
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-//! Unit tests of `push`.
+//! Unit tests of `push::news`.
 
 use super::*;
 
