@@ -5,7 +5,6 @@
 //! require a JSON body, which a cross-site form cannot send.
 
 use axum::Router;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};

@@ -2,12 +2,13 @@
 // defines `Pool`, `Db` and `This`, the backend's store).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
-use crate::auth::store::{NewStaff, StaffRecord, roles_to_text};
-use crate::store::rows::{self as read};
-use crate::store::shared::{StoreError, StoreResult, stored_time};
 use gridline_core::api::auth::StaffProfile;
 use sqlx::Row as _;
 use time::OffsetDateTime;
+
+use crate::auth::store::{NewStaff, StaffRecord, roles_to_text};
+use crate::store::rows::{self as read};
+use crate::store::shared::{StoreError, StoreResult, stored_time};
 
 pub(crate) async fn create_staff(pool: &Pool, staff: &NewStaff) -> StoreResult<i64> {
     let row = sqlx::query(

@@ -1,11 +1,12 @@
 //! Auth as stored: the records and the `StaffStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::{StoreError, StoreResult};
 use async_trait::async_trait;
 use gridline_core::Role;
 use gridline_core::api::auth::StaffProfile;
 use time::OffsetDateTime;
+
+use crate::store::shared::{StoreError, StoreResult};
 
 /// A staff account as stored, with its password hash (never leaves the server).
 #[derive(Debug, Clone)]

@@ -14,13 +14,14 @@ pub mod matters;
 pub mod problems;
 pub mod units;
 
+use gridline_core::calendar::WorkCalendar;
+
 use crate::catalogue::import::grids::parse_grids;
 use crate::catalogue::import::matters::parse_catalogue;
 use crate::catalogue::import::problems::{At, ImportError, ImportProblem, problem};
 use crate::catalogue::import::units::parse_units;
 use crate::catalogue::store::ReferenceData;
 use crate::store::Store;
-use gridline_core::calendar::WorkCalendar;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {

@@ -2,15 +2,16 @@
 // defines `Pool`, `Db` and `This`, the backend's store).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
+use gridline_core::calendar::WorkCalendar;
+use gridline_core::geo::Polygon;
+use sqlx::Row as _;
+
 use crate::catalogue::store::{
     ReferenceData, attach_responsibilities, calendar_from_years, keywords_to_text, shape_to_text,
 };
 use crate::store::rows::{self as read};
 use crate::store::shared::{StoreError, StoreResult};
-use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
-use gridline_core::calendar::WorkCalendar;
-use gridline_core::geo::Polygon;
-use sqlx::Row as _;
 
 pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> StoreResult<()> {
     let mut tx = pool.begin().await?;

@@ -1,11 +1,12 @@
 //! Catalogue as stored: the records and the `CatalogueStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::{StoreError, StoreResult};
 use async_trait::async_trait;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::geo::Polygon;
+
+use crate::store::shared::{StoreError, StoreResult};
 
 /// Reference data written in one transaction (demo data, the importers). Rows are
 /// inserted or updated by code, never deleted (tickets refer to them); a unit's

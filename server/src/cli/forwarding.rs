@@ -1,9 +1,10 @@
 //! `gridline forward …`: the dispatch systems tickets are forwarded to (webhooks and
 //! Open311 endpoints), and the outbox items given up on.
 
+use clap::Subcommand;
+
 use crate::cli::error::CliError;
 use crate::store;
-use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum ForwardCommand {

@@ -7,6 +7,11 @@ pub mod open311;
 pub mod staff;
 pub mod stations;
 
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
 use crate::catalogue::demo;
 use crate::catalogue::import::{self, ImportKind};
 use crate::cli::error::CliError;
@@ -18,9 +23,6 @@ use crate::config::Config;
 use crate::http as serve;
 use crate::store;
 use crate::telemetry::LogFormat;
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
-use tokio::net::TcpListener;
 
 #[derive(Debug, Parser)]
 #[command(

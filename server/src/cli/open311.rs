@@ -1,8 +1,9 @@
 //! `gridline open311 …`: the keys of partners filing through the Open311 server.
 
+use clap::Subcommand;
+
 use crate::cli::error::CliError;
 use crate::store;
-use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum Open311Command {

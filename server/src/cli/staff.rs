@@ -1,10 +1,11 @@
 //! `gridline user …`: staff accounts, their roles, units and grids.
 
+use clap::Subcommand;
+use gridline_core::Role;
+
 use crate::auth::users;
 use crate::cli::error::CliError;
 use crate::store;
-use clap::Subcommand;
-use gridline_core::Role;
 
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| {

@@ -1,8 +1,9 @@
 //! `gridline station …`: community stations and their tablets' enrollment codes.
 
+use clap::Subcommand;
+
 use crate::cli::error::CliError;
 use crate::store;
-use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum StationCommand {

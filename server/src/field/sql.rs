@@ -2,11 +2,12 @@
 // defines `Pool`, `Db` and `This`, the backend's store).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use sqlx::Row as _;
+
 use crate::field::store::{FieldRecordRow, FieldRevision, FieldSaved};
 use crate::store::rows::RowExt as _;
 use crate::store::shared::{StoreError, StoreResult, stored_time};
 use crate::tickets::store::NewEvent;
-use sqlx::Row as _;
 
 pub(crate) async fn save_field_revision(pool: &Pool, r: &FieldRevision) -> StoreResult<FieldSaved> {
     let revision = i32::try_from(r.revision)

@@ -1,10 +1,11 @@
 //! Field as stored: the records and the `FieldStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::StoreResult;
-use crate::tickets::store::NewEvent;
 use async_trait::async_trait;
 use time::OffsetDateTime;
+
+use crate::store::shared::StoreResult;
+use crate::tickets::store::NewEvent;
 
 /// One revision of a grid worker's patrol or finding, as it arrived.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,8 +20,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use self::api as routes;
-pub use self::state::{AppState, PROOF_FAILURES};
 use crate::error::REQUEST_ID;
+
+pub use self::state::{AppState, PROOF_FAILURES};
 
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 

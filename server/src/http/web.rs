@@ -12,6 +12,7 @@
 
 use std::any::Any;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
@@ -24,8 +25,6 @@ use base64::Engine;
 use gridline_core::{ErrorCode, ErrorResponse};
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
-
-use std::sync::Arc;
 
 /// The apps besides the resident app (at `/`): where each lives, under the dist folder
 /// and in URLs.

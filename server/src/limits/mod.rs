@@ -13,11 +13,11 @@ pub mod throttle;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use throttle::{LoginThrottle, RateLimit};
 use time::OffsetDateTime;
 
 use crate::error::AppResult;
 use crate::store::limits::{Entry as LimitEntry, SharedWindows};
-use throttle::{LoginThrottle, RateLimit};
 
 /// Refused: how long until the key may try again.
 pub type Refused = Duration;

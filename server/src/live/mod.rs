@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 use crate::SharedStore;
+
 pub use crate::store::live::{Change, Heard};
 
 /// Changes kept for a stream that falls behind; past that it hears `Missed`.

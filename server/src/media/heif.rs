@@ -2,9 +2,11 @@
 //! found and blanked in place, within fixed limits on items and extents, so a crafted
 //! file cannot make the server read far or long.
 
-use crate::media::MediaError;
-pub use crate::media::objects::MediaStore;
 use bytes::Bytes;
+
+use crate::media::MediaError;
+
+pub use crate::media::objects::MediaStore;
 
 /// HEIF keeps EXIF and XMP as items whose bytes the `iloc` box locates. Rewriting the
 /// boxes is a large job; overwriting those bytes with zeros keeps every offset valid

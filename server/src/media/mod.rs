@@ -1,6 +1,7 @@
 //! Photos and voice notes: recognised by their bytes (never by name or declared type),
 //! capped in size, images stripped of their metadata (EXIF with GPS, XMP, text chunks),
 //! then stored through `object_store` under the SHA-256 of the stored bytes.
+
 pub mod heif;
 
 pub mod objects;

@@ -8,7 +8,6 @@
 //! S3 is spoken through `object_store`'s AWS client over the server's own `reqwest`
 //! (see [`ReqwestConnector`]), so no second HTTP and TLS stack is built in.
 
-use crate::config::Config;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,6 +16,8 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt as _, PutPayload};
 use sha2::{Digest, Sha256};
+
+use crate::config::Config;
 
 /// Where media bytes live.
 #[derive(Clone)]

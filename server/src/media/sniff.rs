@@ -1,8 +1,9 @@
 //! Recognising an upload by its bytes, never by its name or declared type: JPEG, PNG,
 //! WebP and HEIF/HEIC photos; AAC/M4A, MP3, Ogg/Opus, WebM and WAV voice notes.
 
-pub use crate::media::objects::MediaStore;
 use gridline_core::api::media::MediaKind;
+
+pub use crate::media::objects::MediaStore;
 
 /// What the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,12 @@
 // defines `Pool`, `Db` and `This`, the backend's store).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use sqlx::Row as _;
+use time::OffsetDateTime;
+
 use crate::media::store::MediaRecord;
 use crate::store::rows::{self as read, RowExt as _};
 use crate::store::shared::{StoreResult, stored_time};
-use sqlx::Row as _;
-use time::OffsetDateTime;
 
 pub(crate) async fn insert_media(
     pool: &Pool,

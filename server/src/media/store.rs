@@ -1,9 +1,10 @@
 //! Media as stored: the records and the `MediaRecords` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
+
+use crate::store::shared::StoreResult;
 
 /// A stored photo or voice note (the bytes are in the object store under `id`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,16 +1,18 @@
 //! Dropping what a photo says beyond its pixels (EXIF with GPS, text chunks, XMP) from
 //! JPEG, PNG and WebP containers, and refusing what cannot be read.
 
-use crate::media::heif::strip_heif;
-pub use crate::media::objects::MediaStore;
-use crate::media::sniff::{Sniffed, sniff};
-use crate::media::{Limits, MediaError};
 use bytes::Bytes;
 use gridline_core::api::media::MediaKind;
 use img_parts::ImageEXIF;
 use img_parts::jpeg::Jpeg;
 use img_parts::png::Png;
 use img_parts::webp::WebP;
+
+use crate::media::heif::strip_heif;
+use crate::media::sniff::{Sniffed, sniff};
+use crate::media::{Limits, MediaError};
+
+pub use crate::media::objects::MediaStore;
 
 fn unreadable(what: &'static str) -> impl Fn(img_parts::Error) -> MediaError {
     move |e| MediaError::Unreadable(what, e.to_string())

@@ -1,10 +1,11 @@
 //! Unit tests of `media`.
 
+use bytes::Bytes;
+
 use super::*;
 use crate::media::heif::{find_box, item_extents};
 use crate::media::sniff::sniff;
 use crate::media::strip::prepare;
-use bytes::Bytes;
 
 const LIMITS: Limits = Limits {
     image_bytes: 1000,

@@ -10,17 +10,18 @@ pub mod filing;
 pub mod params;
 pub mod requests;
 
-use crate::http::state::AppState;
-use crate::open311::routes::filing::{file_request, token};
-use crate::open311::routes::params::{Result, read, snapshot};
-use crate::open311::routes::requests::{list_requests, one_request};
-use crate::open311::{self as doc, Format, Open311Error};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Value, json};
+
+use crate::http::state::AppState;
+use crate::open311::routes::filing::{file_request, token};
+use crate::open311::routes::params::{Result, read, snapshot};
+use crate::open311::routes::requests::{list_requests, one_request};
+use crate::open311::{self as doc, Format, Open311Error};
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let v2 = Router::new()

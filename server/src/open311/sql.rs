@@ -2,11 +2,12 @@
 // both backends like every feature's `sql.rs` (the including module defines `Pool`).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use time::OffsetDateTime;
+
 use crate::open311::store::{Open311Key, RequestQuery};
 use crate::store::rows::RowExt as _;
 use crate::store::shared::{StoreError, StoreResult, stored_time};
 use crate::tickets::store::TicketRecord;
-use time::OffsetDateTime;
 
 pub(crate) async fn add_key(pool: &Pool, name: &str, key_hash: &[u8]) -> StoreResult<i64> {
     let row = sqlx::query(

@@ -1,10 +1,11 @@
 //! Open311 as stored: the records and the `Open311Store` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::StoreResult;
-use crate::tickets::store::TicketRecord;
 use async_trait::async_trait;
 use time::OffsetDateTime;
+
+use crate::store::shared::StoreResult;
+use crate::tickets::store::TicketRecord;
 
 /// Which tickets the Open311 server lists.
 #[derive(Debug, Clone, PartialEq, Eq)]

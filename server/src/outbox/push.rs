@@ -2,12 +2,13 @@
 //! (aes128gcm, RFC 8291), signed with the server's VAPID key (RFC 8292), posted to the
 //! push service; a subscription the service says is gone is deleted.
 
-use crate::push::Vapid;
-use crate::push::news::Item;
-use crate::store::Store;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use time::OffsetDateTime;
+
+use crate::push::Vapid;
+use crate::push::news::Item;
+use crate::store::Store;
 
 /// How long a push service keeps an undelivered message (a day).
 const TTL_SECS: u32 = 86_400;

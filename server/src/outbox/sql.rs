@@ -4,10 +4,11 @@
 // like every feature's `sql.rs` (the including module defines `Pool`).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
-use crate::outbox::store::{ForwardLink, ForwardTarget, NewForwardTarget, OutboxItem, OutboxRow};
-use crate::store::shared::{StoreError, StoreResult, stored_time};
 use sqlx::Row as _;
 use time::OffsetDateTime;
+
+use crate::outbox::store::{ForwardLink, ForwardTarget, NewForwardTarget, OutboxItem, OutboxRow};
+use crate::store::shared::{StoreError, StoreResult, stored_time};
 
 fn item(row: &impl crate::store::rows::RowExt) -> StoreResult<OutboxItem> {
     let attempts = row.int32("attempts")?;

@@ -1,9 +1,10 @@
 //! Outbox as stored: the records and the `OutboxStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
+
+use crate::store::shared::StoreResult;
 
 /// Something to deliver out of the system once the change that causes it is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

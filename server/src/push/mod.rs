@@ -14,8 +14,6 @@ pub mod news;
 pub mod routes;
 pub mod store;
 
-use crate::error::{AppError, AppResult};
-use crate::store::Store;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use p256::SecretKey;
@@ -25,6 +23,9 @@ use p256::elliptic_curve::rand_core::OsRng;
 use p256::elliptic_curve::sec1::ToEncodedPoint as _;
 use serde_json::json;
 use time::OffsetDateTime;
+
+use crate::error::{AppError, AppResult};
+use crate::store::Store;
 
 /// The catalogue by code (for the matter's name in staff notifications).
 pub type Matters = std::collections::HashMap<String, gridline_core::api::reference::MatterType>;

@@ -3,16 +3,17 @@
 //! their units (and for dispatchers and supervisors, every new one). Each becomes an
 //! outbox item written with the change.
 
+use gridline_core::Role;
+use gridline_core::ticket::Status;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
 use crate::outbox::store::NewOutboxItem;
 use crate::push::store::{PushSubscription, StaffSubscription};
 use crate::push::{Matters, PUSH};
 use crate::store::Store;
 use crate::store::shared::StoreResult;
 use crate::tickets::store::{NewEvent, TicketRecord};
-use gridline_core::Role;
-use gridline_core::ticket::Status;
-use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 /// What a notification says, as the service worker reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

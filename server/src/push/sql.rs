@@ -3,11 +3,12 @@
 // module defines `Pool`).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use time::OffsetDateTime;
+
 use crate::auth::store::roles_from_text;
 use crate::push::store::{NewPushSubscription, PushSubscription, StaffSubscription};
 use crate::store::rows::RowExt as _;
 use crate::store::shared::{StoreResult, stored_time};
-use time::OffsetDateTime;
 
 const COLUMNS: &str = "p.id, p.endpoint, p.p256dh, p.auth, p.lang, p.staff_id";
 

@@ -1,10 +1,11 @@
 //! Push as stored: the records and the `PushStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::StoreResult;
 use async_trait::async_trait;
 use gridline_core::Role;
 use time::OffsetDateTime;
+
+use crate::store::shared::StoreResult;
 
 /// A browser's Web Push subscription, as `PushSubscription.toJSON()` gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]

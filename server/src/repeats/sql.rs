@@ -2,12 +2,13 @@
 // problem (issue 8). Written once for both backends like every feature's `sql.rs` (the including
 // module defines `Pool`). Included by sqlite.rs and postgres.rs; not a module of its own.
 
+use time::OffsetDateTime;
+
 use crate::outbox::store::NewOutboxItem;
 use crate::repeats::store::NearbyRow;
 use crate::store::rows::RowExt as _;
 use crate::store::shared::{StoreResult, stored_time};
 use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
-use time::OffsetDateTime;
 
 pub(crate) async fn nearby_tickets(
     pool: &Pool,

@@ -1,11 +1,12 @@
 //! Repeats as stored: the records and the `RepeatStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
 use crate::outbox::store::NewOutboxItem;
 use crate::store::shared::StoreResult;
 use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
-use async_trait::async_trait;
-use time::OffsetDateTime;
 
 /// A ticket filed near a place: what the similar-reports list shows.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,12 +2,13 @@
 // backends like every feature's `sql.rs` (the including module defines `Pool`).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use sqlx::Row as _;
+use time::OffsetDateTime;
+
 use crate::station::store::{NewStation, StationDevice, StationRecord};
 use crate::store::rows as read;
 use crate::store::shared::{StoreResult, stored_time};
 use crate::tickets::store::TicketRecord;
-use sqlx::Row as _;
-use time::OffsetDateTime;
 
 macro_rules! station_columns {
     () => {

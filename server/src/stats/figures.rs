@@ -2,12 +2,8 @@
 //! grouping and period, the monthly ranking with its 12-month trend, and the tickets
 //! behind any number; with the dates, periods and groupings the other views share.
 
-use crate::auth::CurrentStaff;
-use crate::catalogue::cache::Snapshot;
-use crate::error::{ApiJson, ApiQuery, AppResult};
-use crate::http::state::AppState;
-use crate::stats::store::{RateGrouping, RateRow, RateScope};
-use crate::tickets::field_error;
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use gridline_core::Role;
 use gridline_core::api::reference::RegionLevel;
@@ -17,9 +13,15 @@ use gridline_core::api::stats::{
 };
 use gridline_core::deadline::CHINA_OFFSET;
 use gridline_core::stats::{RateCounts, Rates};
-use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, Month, OffsetDateTime, Time};
+
+use crate::auth::CurrentStaff;
+use crate::catalogue::cache::Snapshot;
+use crate::error::{ApiJson, ApiQuery, AppResult};
+use crate::http::state::AppState;
+use crate::stats::store::{RateGrouping, RateRow, RateScope};
+use crate::tickets::field_error;
 
 /// Who reads the figures.
 pub const STATS_ROLES: &[Role] = &[Role::Supervisor, Role::Dispatcher, Role::Admin];

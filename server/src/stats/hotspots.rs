@@ -2,6 +2,14 @@
 //! the grids' own shapes (SVG paths, north up), with the matter types and grids that rose
 //! or fell against the period before.
 
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use gridline_core::api::reference::{Region, RegionLevel};
+use gridline_core::api::stats::{Change, GridHeat, HotspotsQuery, HotspotsResponse};
+use gridline_core::geo::Polygon;
+use time::{Duration, OffsetDateTime};
+
 use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
@@ -9,12 +17,6 @@ use crate::http::state::AppState;
 use crate::stats::figures::{STATS_ROLES, checked, date_text, day, grids_of, today};
 use crate::stats::store::IntakeRow;
 use crate::tickets::field_error;
-use axum::extract::State;
-use gridline_core::api::reference::{Region, RegionLevel};
-use gridline_core::api::stats::{Change, GridHeat, HotspotsQuery, HotspotsResponse};
-use gridline_core::geo::Polygon;
-use std::collections::BTreeMap;
-use time::{Duration, OffsetDateTime};
 
 /// The district (the one region without a parent) or a street named by the query.
 pub(crate) fn scope_region<'a>(

@@ -1,6 +1,12 @@
 //! The daily, weekly and monthly reports (日报, 周报, 月报): each period's intake, rates
 //! and rankings in one document, as JSON for the app and as CSV for spreadsheets.
 
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use gridline_core::api::stats::{Change, GroupBy, ReportKind, ReportQuery, ReportResponse};
+use time::{Date, Duration, OffsetDateTime};
+
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
@@ -9,11 +15,6 @@ use crate::stats::figures::{
 };
 use crate::stats::hotspots::{change, intake_by, matter_change, scope_region};
 use crate::stats::store::{RateGrouping, RateRow};
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use gridline_core::api::stats::{Change, GroupBy, ReportKind, ReportQuery, ReportResponse};
-use time::{Date, Duration, OffsetDateTime};
 
 /// A report's period holding `date`, and the one before it.
 pub(crate) fn report_period(kind: ReportKind, date: Date) -> (Date, Date, Date) {

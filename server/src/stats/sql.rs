@@ -7,12 +7,13 @@
 // The aggregate and the drill-down list are built from the same conditions, so the
 // tickets listed behind a number are exactly the ones it counts.
 
-use crate::stats::store::{IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow};
-use crate::store::rows::RowExt as _;
-use crate::store::shared::{StoreResult, stored_time};
 use gridline_core::stats::{Measure, RateCounts};
 use gridline_core::ticket::Satisfaction;
 use time::OffsetDateTime;
+
+use crate::stats::store::{IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow};
+use crate::store::rows::RowExt as _;
+use crate::store::shared::{StoreResult, stored_time};
 
 /// `$NOW` stands for the parameter holding the time the figures are read at.
 const CONDITIONS: [(&str, &str); 10] = [

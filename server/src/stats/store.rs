@@ -1,10 +1,11 @@
 //! Stats as stored: the records and the `StatsStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::store::shared::StoreResult;
 use async_trait::async_trait;
 use gridline_core::ticket::Satisfaction;
 use time::OffsetDateTime;
+
+use crate::store::shared::StoreResult;
 
 /// What evaluation counts are grouped by (besides the period).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,6 +28,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use gridline_core::calendar::WorkCalendar;
+use limits::SharedWindows;
+use live::Heard;
 
 use crate::auth::store::StaffStore;
 use crate::catalogue::store::CatalogueStore;
@@ -40,8 +42,7 @@ use crate::repeats::store::RepeatStore;
 use crate::station::store::StationStore;
 use crate::stats::store::StatsStore;
 use crate::tickets::store::TicketStore;
-use limits::SharedWindows;
-use live::Heard;
+
 pub use postgres::PostgresStore;
 pub use shared::{Backend, StoreError, StoreResult};
 pub use sqlite::SqliteStore;

@@ -3,6 +3,7 @@
 //! those, so only the SQL differs between `sqlite.rs` and `postgres.rs`.
 
 use gridline_core::api::auth::StaffProfile;
+use gridline_core::api::media::MediaKind;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, TimelineEntry};
@@ -13,8 +14,6 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
-
-use gridline_core::api::media::MediaKind;
 
 use crate::auth::store::{StaffRecord, roles_from_text};
 use crate::catalogue::store::{ResponsibilityRow, level_from_text};

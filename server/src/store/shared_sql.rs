@@ -4,11 +4,12 @@
 // Times are stored as whole-second UTC (`stored_time`), so SQLite's RFC 3339 text
 // compares in time order. Not a module of its own.
 
+use sqlx::Row as _;
+use time::OffsetDateTime;
+
 use crate::store::limits::SharedWindows;
 use crate::store::live::Heard;
 use crate::store::shared::{Backend, StoreResult, stored_time};
-use sqlx::Row as _;
-use time::OffsetDateTime;
 
 pub(crate) async fn ping(pool: &Pool) -> StoreResult<()> {
     sqlx::query("SELECT 1").execute(pool).await?;

@@ -1,12 +1,13 @@
 //! Who may do what to a ticket: the actors a staff member is for it (dispatcher,
 //! supervisor, lead or co-handling unit) and what the ticket page lets them do.
 
-use crate::error::AppResult;
-use crate::store::Store;
-use crate::tickets::store::TicketRecord;
 use gridline_core::Role;
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::ticket::{Action, Actor};
+
+use crate::error::AppResult;
+use crate::store::Store;
+use crate::tickets::store::TicketRecord;
 
 /// How `staff` may relate to `ticket`, most specific first.
 pub(crate) async fn actors_of(

@@ -2,35 +2,24 @@
 //! checked, its effects applied (deadlines, units, reopening), saved only if the ticket
 //! is still what was read, with the timeline entry and the outbox items it causes in the
 //! same transaction. Rating by the resident is one such step.
-use crate::catalogue::cache::Snapshot;
-use crate::tickets::{changed_meanwhile, outbox_for};
-
-use crate::error::{AppError, AppResult};
-
-use crate::media::Uploader;
-
-use crate::store::Store;
-
-use crate::tickets::access::actors_of;
-
-use crate::tickets::dispatch_to;
-use crate::tickets::stored_media;
-
-use crate::tickets::tell_merged;
-
-use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
-
-use crate::tickets::{event, field_error};
 
 use gridline_core::ErrorCode;
-
 use gridline_core::api::auth::StaffProfile;
-
 use gridline_core::api::ticket::{ActionRequest, RatingRequest};
-
 use gridline_core::ticket::{Action, Actor, RatingOutcome, TransitionError};
-
 use time::OffsetDateTime;
+
+use crate::catalogue::cache::Snapshot;
+use crate::error::{AppError, AppResult};
+use crate::media::Uploader;
+use crate::store::Store;
+use crate::tickets::access::actors_of;
+use crate::tickets::dispatch_to;
+use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
+use crate::tickets::stored_media;
+use crate::tickets::tell_merged;
+use crate::tickets::{changed_meanwhile, outbox_for};
+use crate::tickets::{event, field_error};
 
 fn refusal(err: TransitionError) -> AppError {
     let code = if err.is_permission() {

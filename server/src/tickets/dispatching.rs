@@ -1,17 +1,18 @@
 //! What dispatchers change on a ticket besides its steps: co-handling units (协办) and
 //! the deadline tier.
 
+use gridline_core::api::auth::StaffProfile;
+use gridline_core::api::ticket::{CoUnitRequest, TierChangeRequest};
+use gridline_core::deadline::{CHINA_OFFSET, Tier, deadlines, warning_at};
+use gridline_core::{ErrorCode, Role};
+use time::OffsetDateTime;
+
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
 use crate::tickets::actions::save;
 use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
 use crate::tickets::{WARN_FRACTION, event, field_error};
-use gridline_core::api::auth::StaffProfile;
-use gridline_core::api::ticket::{CoUnitRequest, TierChangeRequest};
-use gridline_core::deadline::{CHINA_OFFSET, Tier, deadlines, warning_at};
-use gridline_core::{ErrorCode, Role};
-use time::OffsetDateTime;
 
 fn require_dispatcher(staff: &StaffProfile) -> AppResult<()> {
     if staff.roles.contains(&Role::Dispatcher) || staff.roles.contains(&Role::Admin) {

@@ -2,42 +2,28 @@
 //! once to the one responsible unit where the catalogue and the grid name one (else left
 //! for a dispatcher), its deadlines set, and its first timeline entries and outbox items
 //! written with it in one transaction.
-use crate::catalogue::cache::Snapshot;
-use crate::tickets::{dispatch_to, stored_media};
-
-use crate::error::{AppError, AppResult};
-
-use crate::media::Uploader;
-
-use crate::outbox::store::NewOutboxItem;
-
-use crate::store::Store;
-
-use crate::store::shared::StoreError;
-
-use crate::tickets::merge_entries;
-
-use crate::tickets::store::{Created, NewEvent, TicketRecord};
-
-use crate::tickets::{event, field_error};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-
+use gridline_core::api::reference::MatterType;
 use gridline_core::api::station::Consent;
-
 use gridline_core::api::ticket::{Channel, CreateTicketRequest};
-
 use gridline_core::deadline::Tier;
-
 use gridline_core::geo::Point;
-
 use gridline_core::routing::{Route, Unrouted};
-
 use gridline_core::ticket::{Action, Actor, Status, TicketState};
-
 use gridline_core::tracking::TrackingCode;
-
 use time::OffsetDateTime;
+
+use crate::catalogue::cache::Snapshot;
+use crate::error::{AppError, AppResult};
+use crate::media::Uploader;
+use crate::outbox::store::NewOutboxItem;
+use crate::store::Store;
+use crate::store::shared::StoreError;
+use crate::tickets::merge_entries;
+use crate::tickets::store::{Created, NewEvent, TicketRecord};
+use crate::tickets::{dispatch_to, stored_media};
+use crate::tickets::{event, field_error};
 
 fn new_tracking_code() -> TrackingCode {
     TrackingCode::generate(|| {
@@ -97,7 +83,42 @@ pub async fn create(
         .matters
         .get(request.matter_code.trim())
         .ok_or_else(|| field_error("matter_code", "no such matter type"))?;
-    let grid = match (&request.region_code, request.lon.zip(request.lat)) {
+    let grid = grid_of(snapshot, &request)?;
+    let now = crate::store::shared::stored_time(now);
+    let media = stored_media(store, "media", &request.media, &filer.uploaders).await?;
+    let mut ticket = record(request, &filer, matter, grid.clone(), now)?;
+    let mut events = vec![NewEvent {
+        media,
+        ..event(now, "received", true, "")
+    }];
+    let follows = filer
+        .follows
+        .as_ref()
+        .filter(|lead| lead.matter_code == ticket.matter_code);
+    if let Some(lead) = follows {
+        ticket.state.status = Status::Closed;
+        ticket.closed_at = Some(now);
+        ticket.merged_into = Some(lead.id);
+        events.extend(merge_entries(now, None, lead));
+    } else {
+        events.push(route(snapshot, &mut ticket, grid.as_deref(), now)?);
+    }
+    // Dispatch systems and staff hear of a complaint that follows another through
+    // that one, not of it.
+    insert(
+        store,
+        snapshot,
+        ticket,
+        &events,
+        &filer.outbox,
+        follows.is_none(),
+    )
+    .await
+}
+
+/// The grid a complaint is in: the one named, or the one its position falls in.
+fn grid_of(snapshot: &Snapshot, request: &CreateTicketRequest) -> AppResult<Option<String>> {
+    Ok(match (&request.region_code, request.lon.zip(request.lat)) {
         (Some(code), _) => {
             let is_grid = snapshot
                 .regions
@@ -113,22 +134,31 @@ pub async fn create(
             .locate(Point::new(lon, lat))
             .map(str::to_owned),
         (None, None) => None,
-    };
+    })
+}
+
+/// The new ticket as it will be stored, before it is routed and given its code.
+fn record(
+    request: CreateTicketRequest,
+    filer: &Filer,
+    matter: &MatterType,
+    grid: Option<String>,
+    now: OffsetDateTime,
+) -> AppResult<TicketRecord> {
     let tier = Tier::from_working_days(matter.tier_days).ok_or_else(|| {
         AppError::Internal(format!(
             "matter {} has tier {}",
             matter.code, matter.tier_days
         ))
     })?;
-    let now = crate::store::shared::stored_time(now);
     let clean = |s: Option<String>| s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let mut ticket = TicketRecord {
+    Ok(TicketRecord {
         id: 0,
         tracking_code: String::new(),
         client_id: request.client_id.clone(),
         channel: filer.channel,
         matter_code: matter.code.clone(),
-        region_code: grid.clone(),
+        region_code: grid,
         lon: request.lon,
         lat: request.lat,
         address: request.address.trim().to_owned(),
@@ -161,46 +191,48 @@ pub async fn create(
         station_id: filer.station.map(|(id, _)| id),
         consent: filer.station.map(|(_, consent)| consent),
         merged_into: None,
+    })
+}
+
+/// Routes the new ticket: dispatched at once to the one unit responsible for its matter
+/// type in its grid, or queued for a dispatcher with the reason. Returns the entry.
+fn route(
+    snapshot: &Snapshot,
+    ticket: &mut TicketRecord,
+    grid: Option<&str>,
+    now: OffsetDateTime,
+) -> AppResult<NewEvent> {
+    let route = match grid {
+        Some(grid) => snapshot.routing.route(&ticket.matter_code, grid),
+        None => Route::Unrouted(Unrouted::UnknownRegion),
     };
-    let media = stored_media(store, "media", &request.media, &filer.uploaders).await?;
-    let mut events = vec![NewEvent {
-        media,
-        ..event(now, "received", true, "")
-    }];
-    let follows = filer
-        .follows
-        .as_ref()
-        .filter(|lead| lead.matter_code == ticket.matter_code);
-    if let Some(lead) = follows {
-        ticket.state.status = Status::Closed;
-        ticket.closed_at = Some(now);
-        ticket.merged_into = Some(lead.id);
-        events.extend(merge_entries(now, None, lead));
-    } else {
-        let route = match &grid {
-            Some(grid) => snapshot.routing.route(&ticket.matter_code, grid),
-            None => Route::Unrouted(Unrouted::UnknownRegion),
-        };
-        match route {
-            Route::Unit(unit) => {
-                ticket.state = ticket
-                    .state
-                    .apply(Actor::System, Action::Dispatch)
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                dispatch_to(&mut ticket, &unit, snapshot, now)?;
-                events.push(NewEvent {
-                    unit_code: Some(unit),
-                    ..event(now, "dispatched", true, "")
-                });
-            }
-            Route::Unrouted(reason) => {
-                events.push(event(now, "queued", false, unrouted_note(reason)));
+    Ok(match route {
+        Route::Unit(unit) => {
+            ticket.state = ticket
+                .state
+                .apply(Actor::System, Action::Dispatch)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            dispatch_to(ticket, &unit, snapshot, now)?;
+            NewEvent {
+                unit_code: Some(unit),
+                ..event(now, "dispatched", true, "")
             }
         }
-    }
-    // Dispatch systems and staff hear of a complaint that follows another through
-    // that one, not of it.
-    let announced = follows.is_none();
+        Route::Unrouted(reason) => event(now, "queued", false, unrouted_note(reason)),
+    })
+}
+
+/// Stores the ticket with its entries and what it sends (the filer's items; with
+/// `announced`, the dispatch systems' and staff's too) under a new tracking code.
+/// Returns the stored ticket and whether it is new (not a retry of a filing).
+async fn insert(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    mut ticket: TicketRecord,
+    events: &[NewEvent],
+    filed_items: &[NewOutboxItem],
+    announced: bool,
+) -> AppResult<(TicketRecord, bool)> {
     let targets = if announced {
         store.forward_targets().await?
     } else {
@@ -209,7 +241,7 @@ pub async fn create(
     // A collision of random codes is rare (31^7); try a few.
     for _ in 0..4 {
         ticket.tracking_code = new_tracking_code().to_string();
-        let mut outbox = filer.outbox.clone();
+        let mut outbox = filed_items.to_vec();
         let last = events.last().expect("a received entry at least");
         outbox.extend(crate::outbox::webhook::items_for(
             &targets,
@@ -221,10 +253,10 @@ pub async fn create(
         // Staff whose queue it enters (it has no followers yet).
         if announced {
             outbox.extend(
-                crate::push::news::items_for(store, &snapshot.matters, &ticket, &events).await?,
+                crate::push::news::items_for(store, &snapshot.matters, &ticket, events).await?,
             );
         }
-        match store.create_ticket(&ticket, &events, &outbox).await {
+        match store.create_ticket(&ticket, events, &outbox).await {
             Ok(Created::New(t)) => return Ok((t, true)),
             Ok(Created::Existing(t)) => return Ok((t, false)),
             Err(StoreError::Conflict(_)) => continue,

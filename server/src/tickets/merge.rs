@@ -1,26 +1,19 @@
 //! Merging a repeat report into the ticket that leads its problem (重复诉求): the
 //! duplicate is closed with a pointer, its followers told, the lead ticket notes it.
-use crate::catalogue::cache::Snapshot;
-use crate::tickets::merge_entries;
-
-use crate::error::{AppError, AppResult};
-
-use crate::store::Store;
-
-use crate::tickets::changed_meanwhile;
-use crate::tickets::outbox_for;
-
-use crate::tickets::store::{TicketRecord, TicketVersion};
-
-use crate::tickets::field_error;
 
 use gridline_core::api::auth::StaffProfile;
-
 use gridline_core::ticket::Status;
-
 use gridline_core::{ErrorCode, Role};
-
 use time::OffsetDateTime;
+
+use crate::catalogue::cache::Snapshot;
+use crate::error::{AppError, AppResult};
+use crate::store::Store;
+use crate::tickets::changed_meanwhile;
+use crate::tickets::field_error;
+use crate::tickets::merge_entries;
+use crate::tickets::outbox_for;
+use crate::tickets::store::{TicketRecord, TicketVersion};
 
 /// The roles that merge duplicates (those who dispatch and supervise).
 pub const MERGE_ROLES: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];

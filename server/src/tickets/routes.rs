@@ -5,12 +5,13 @@ pub mod follow;
 pub mod lookup;
 pub mod work;
 
+use axum::Router;
+use axum::routing::{get, post};
+
 use crate::http::state::AppState;
 use crate::tickets::routes::filing::{create, nearby, tracking_qr};
 use crate::tickets::routes::follow::{rate, show, ticket_media};
 use crate::tickets::routes::work::{act, add_co_unit, change_tier, merge, queue, similar};
-use axum::Router;
-use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -2,6 +2,11 @@
 // defines `Pool`, `Db` and `This`, the backend's store).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 
+use gridline_core::api::ticket::TimelineEntry;
+use gridline_core::ticket::Satisfaction;
+use sqlx::Row as _;
+use time::OffsetDateTime;
+
 use super::{OPEN, opt_time, placeholders};
 use crate::outbox::store::NewOutboxItem;
 use crate::store::rows::{self as read, RowExt as _};
@@ -9,10 +14,6 @@ use crate::store::shared::{StoreError, StoreResult, stored_time};
 use crate::tickets::store::{
     Created, NewEvent, Notice, Page, TicketFilter, TicketRecord, TicketVersion,
 };
-use gridline_core::api::ticket::TimelineEntry;
-use gridline_core::ticket::Satisfaction;
-use sqlx::Row as _;
-use time::OffsetDateTime;
 
 /// Writes one timeline entry and links the media it names, in the caller's transaction.
 pub(crate) async fn insert_events(

@@ -1,14 +1,15 @@
 //! Tickets as stored: the records and the `TicketStore` trait. Its queries are in `sql.rs`,
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
-use crate::outbox::store::NewOutboxItem;
-use crate::store::shared::StoreResult;
 use async_trait::async_trait;
 use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, TimelineEntry};
 use gridline_core::deadline::Tier;
 use gridline_core::ticket::{Satisfaction, TicketState};
 use time::OffsetDateTime;
+
+use crate::outbox::store::NewOutboxItem;
+use crate::store::shared::StoreResult;
 
 /// A ticket as stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,11 +2,12 @@
 //! four digits or the filing device's secret); personal data is masked for everyone who
 //! does not handle it.
 
-use crate::tickets::store::TicketRecord;
 use gridline_core::api::ticket::{TicketView, TimelineEntry};
 use gridline_core::privacy::{mask_name, mask_phone};
 use gridline_core::ticket::Action;
 use time::OffsetDateTime;
+
+use crate::tickets::store::TicketRecord;
 
 /// Whether a public viewer proved they may see `ticket`: the last four digits of its
 /// contact phone, or the filing device's secret.

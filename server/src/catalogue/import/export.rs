@@ -1,11 +1,13 @@
 //! Writing the reference data back out in the formats it is imported in, so a city can
 //! edit it in a spreadsheet and import it again.
 
+use std::collections::HashMap;
+
+use gridline_core::geo::{Point, Polygon};
+
 use crate::catalogue::import::ImportKind;
 use crate::store::Store;
 use crate::store::shared::StoreError;
-use gridline_core::geo::{Point, Polygon};
-use std::collections::HashMap;
 
 fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());

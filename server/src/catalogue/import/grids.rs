@@ -1,11 +1,13 @@
 //! The jurisdiction tree (district, street, community, grid) as GeoJSON: each feature a
 //! region with its parent and, for grids, its polygons.
 
-use crate::catalogue::import::problems::{At, ImportProblem, finish, none_if_empty, problem};
+use std::collections::{HashMap, HashSet};
+
 use gridline_core::api::reference::{Region, RegionLevel, RegionWithShape};
 use gridline_core::geo::{Point, Polygon};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+
+use crate::catalogue::import::problems::{At, ImportProblem, finish, none_if_empty, problem};
 
 #[derive(Deserialize)]
 pub(crate) struct FeatureCollection {

@@ -1,13 +1,15 @@
 //! The matter catalogue (事项目录) as CSV: codes, parents, names, the deadline tier, keywords
 //! and the kind of unit responsible.
 
-use crate::catalogue::import::problems::{
-    At, ImportProblem, finish, none_if_empty, problem, read_csv, split_list,
-};
+use std::collections::{HashMap, HashSet};
+
 use gridline_core::api::reference::{MatterType, UnitKind};
 use gridline_core::deadline::Tier;
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+
+use crate::catalogue::import::problems::{
+    At, ImportProblem, finish, none_if_empty, problem, read_csv, split_list,
+};
 
 #[derive(Deserialize)]
 struct CatalogueRow {

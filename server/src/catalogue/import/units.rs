@@ -1,13 +1,15 @@
 //! The handling units as CSV: their kind, their parent and what they answer for (matter
 //! types in areas).
 
-use crate::catalogue::import::problems::{
-    At, ImportProblem, finish, problem, read_csv, split_list,
-};
+use std::collections::HashSet;
+
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::routing::RoutingTable;
 use serde::Deserialize;
-use std::collections::HashSet;
+
+use crate::catalogue::import::problems::{
+    At, ImportProblem, finish, problem, read_csv, split_list,
+};
 
 #[derive(Deserialize)]
 struct UnitRow {

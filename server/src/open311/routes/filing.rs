@@ -1,12 +1,6 @@
 //! Filing through Open311 (`POST requests`, with a partner's `api_key`), and the tokens
 //! it answers with until the request has its id.
 
-use crate::error::AppError;
-use crate::http::state::AppState;
-use crate::open311::routes::params::{Params, Result, bad, internal, partner, snapshot, split};
-use crate::open311::store::RequestQuery;
-use crate::open311::{self as doc, Open311Error};
-use crate::tickets::{self, filing::Filer};
 use axum::extract::rejection::StringRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -14,6 +8,13 @@ use axum::response::{IntoResponse, Response};
 use gridline_core::api::ticket::{Channel, CreateTicketRequest};
 use serde_json::json;
 use time::OffsetDateTime;
+
+use crate::error::AppError;
+use crate::http::state::AppState;
+use crate::open311::routes::params::{Params, Result, bad, internal, partner, snapshot, split};
+use crate::open311::store::RequestQuery;
+use crate::open311::{self as doc, Open311Error};
+use crate::tickets::{self, filing::Filer};
 
 /// Tickets filed here get this prefix before their token as their client id.
 const TOKEN_PREFIX: &str = "o311-";

@@ -1,12 +1,13 @@
 //! Reading an Open311 request: the file name's format (`.json`, `.xml`), the query or form
 //! parameters, the partner's `api_key`, and errors in the spec's shape and format.
 
-use crate::catalogue::cache::Snapshot;
-use crate::http::state::AppState;
-use crate::open311::{self as doc, Format, Lang, Open311Error};
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use crate::catalogue::cache::Snapshot;
+use crate::http::state::AppState;
+use crate::open311::{self as doc, Format, Lang, Open311Error};
 
 pub(crate) type Result<T> = std::result::Result<T, Open311Error>;
 

@@ -1,6 +1,12 @@
 //! Service requests as Open311 shows them: a list (by ids, or by window, status and
 //! service), or one; full words and address only for a partner with a valid `api_key`.
 
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::Value;
+use time::{Duration, OffsetDateTime};
+
 use crate::catalogue::cache::Snapshot;
 use crate::http::state::AppState;
 use crate::open311::routes::params::{
@@ -9,11 +15,6 @@ use crate::open311::routes::params::{
 use crate::open311::store::RequestQuery;
 use crate::open311::{self as doc, Format, Lang, Open311Error, RequestView};
 use crate::tickets::store::TicketRecord;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::Response;
-use serde_json::Value;
-use time::{Duration, OffsetDateTime};
 
 /// The longest span `start_date`..`end_date` may cover, and the default window.
 const WINDOW_DAYS: i64 = 90;

@@ -1,12 +1,12 @@
 //! Unit tests of `routes`.
 
+use gridline_core::api::stats::ReportKind;
+use gridline_core::geo::Polygon;
 use time::macros::date;
 
 use super::*;
 use crate::stats::hotspots::svg_paths;
 use crate::stats::reports::report_period;
-use gridline_core::api::stats::ReportKind;
-use gridline_core::geo::Polygon;
 
 #[test]
 fn months_roll_over_the_year() {

@@ -1,13 +1,6 @@
 //! Filing (any channel through the API), the tracking code's QR image, and the open
 //! reports near a place (so a resident can follow one instead of filing again).
 
-use crate::auth::CurrentStaff;
-use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
-use crate::http::address::ClientAddress;
-use crate::http::state::AppState;
-use crate::media::Uploader;
-use crate::tickets;
-use crate::tickets::routes::lookup::created;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use gridline_core::FieldIssue;
@@ -16,6 +9,14 @@ use gridline_core::api::ticket::{
 };
 use gridline_core::tracking::TrackingCode;
 use time::OffsetDateTime;
+
+use crate::auth::CurrentStaff;
+use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::http::address::ClientAddress;
+use crate::http::state::AppState;
+use crate::media::Uploader;
+use crate::tickets;
+use crate::tickets::routes::lookup::created;
 
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = CreateTicketRequest,
     responses(

@@ -1,16 +1,17 @@
 //! What residents and staff read of one ticket: the ticket with its timeline, its media,
 //! and the resident's rating.
 
+use axum::extract::{Path, State};
+use gridline_core::ErrorCode;
+use gridline_core::api::ticket::{RatingRequest, TicketProof, TicketView};
+use time::OffsetDateTime;
+
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::http::address::ClientAddress;
 use crate::http::state::AppState;
 use crate::tickets;
 use crate::tickets::routes::lookup::{Viewer, find, load_view, proven};
-use axum::extract::{Path, State};
-use gridline_core::ErrorCode;
-use gridline_core::api::ticket::{RatingRequest, TicketProof, TicketView};
-use time::OffsetDateTime;
 
 #[utoipa::path(get, path = "/api/v1/tickets/{code}", tag = "tickets",
     params(("code" = String, Path, description = "tracking code"), TicketProof,

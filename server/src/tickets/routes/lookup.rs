@@ -2,10 +2,6 @@
 //! staff member with rights on it, or nobody (a 404 that does not say whether the code
 //! exists); and the answers to a filing.
 
-use crate::error::{ApiJson, AppError, AppResult};
-use crate::http::state::AppState;
-use crate::tickets;
-use crate::tickets::store::TicketRecord;
 use axum::http::StatusCode;
 use gridline_core::ErrorCode;
 use gridline_core::api::auth::StaffProfile;
@@ -14,6 +10,11 @@ use gridline_core::api::ticket::{
 };
 use gridline_core::tracking::TrackingCode;
 use time::OffsetDateTime;
+
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::http::state::AppState;
+use crate::tickets;
+use crate::tickets::store::TicketRecord;
 
 /// Who is looking at a ticket.
 pub(crate) enum Viewer {

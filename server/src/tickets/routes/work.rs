@@ -1,12 +1,6 @@
 //! Staff working the queues: acting on a ticket, the queue views, co-handling units,
 //! the deadline tier, similar reports and merging them.
 
-use crate::auth::CurrentStaff;
-use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
-use crate::http::state::AppState;
-use crate::tickets;
-use crate::tickets::routes::lookup::{find, staff_view};
-use crate::tickets::store::TicketFilter;
 use axum::extract::{Path, State};
 use gridline_core::api::ticket::{
     ActionRequest, CoUnitRequest, QueueQuery, QueueResponse, QueueView, TicketView,
@@ -14,6 +8,13 @@ use gridline_core::api::ticket::{
 };
 use gridline_core::{ErrorCode, Role};
 use time::OffsetDateTime;
+
+use crate::auth::CurrentStaff;
+use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::http::state::AppState;
+use crate::tickets;
+use crate::tickets::routes::lookup::{find, staff_view};
+use crate::tickets::store::TicketFilter;
 
 #[utoipa::path(post, path = "/api/v1/tickets/{code}/actions", tag = "tickets", request_body = ActionRequest,
     params(("code" = String, Path, description = "tracking code")),
