@@ -1,7 +1,7 @@
 //! `gridline forward …`: the dispatch systems tickets are forwarded to (webhooks and
 //! Open311 endpoints), and the outbox items given up on.
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use crate::cli::error::CliError;
 use crate::store;
@@ -10,33 +10,7 @@ use crate::store;
 pub enum ForwardCommand {
     /// Forward the tickets of a unit or of a matter type to a webhook; prints the
     /// signing secret once (generated unless --secret-stdin).
-    Add {
-        /// A name for the target, e.g. city-management-orders.
-        name: String,
-        #[arg(long)]
-        url: String,
-        /// The tickets dispatched to this unit.
-        #[arg(long, conflicts_with = "matter", required_unless_present = "matter")]
-        unit: Option<String>,
-        /// The tickets of this matter type.
-        #[arg(long)]
-        matter: Option<String>,
-        /// Read the signing secret (for --open311, the endpoint's api_key) from the first
-        /// line of standard input.
-        #[arg(long)]
-        secret_stdin: bool,
-        /// The URL is an Open311 GeoReport v2 endpoint (…/open311/v2): each ticket is
-        /// filed there once and its progress read back. Needs --secret-stdin (the
-        /// api_key).
-        #[arg(long, requires = "secret_stdin")]
-        open311: bool,
-        /// Open311: the jurisdiction_id to send.
-        #[arg(long, requires = "open311")]
-        jurisdiction_id: Option<String>,
-        /// Open311: the endpoint's service_code for these tickets (else the matter code).
-        #[arg(long, requires = "open311")]
-        service_code: Option<String>,
-    },
+    Add(AddTarget),
     /// List the targets (without their secrets).
     List,
     /// Stop forwarding to a target (what is queued for it is still delivered).
@@ -45,77 +19,42 @@ pub enum ForwardCommand {
     Enable { name: String },
 }
 
+/// `gridline forward add`: where, for which tickets, and how it is signed.
+#[derive(Debug, Args)]
+pub struct AddTarget {
+    /// A name for the target, e.g. city-management-orders.
+    pub name: String,
+    #[arg(long)]
+    pub url: String,
+    /// The tickets dispatched to this unit.
+    #[arg(long, conflicts_with = "matter", required_unless_present = "matter")]
+    pub unit: Option<String>,
+    /// The tickets of this matter type.
+    #[arg(long)]
+    pub matter: Option<String>,
+    /// Read the signing secret (for --open311, the endpoint's api_key) from the first
+    /// line of standard input.
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The URL is an Open311 GeoReport v2 endpoint (…/open311/v2): each ticket is
+    /// filed there once and its progress read back. Needs --secret-stdin (the
+    /// api_key).
+    #[arg(long, requires = "secret_stdin")]
+    pub open311: bool,
+    /// Open311: the jurisdiction_id to send.
+    #[arg(long, requires = "open311")]
+    pub jurisdiction_id: Option<String>,
+    /// Open311: the endpoint's service_code for these tickets (else the matter code).
+    #[arg(long, requires = "open311")]
+    pub service_code: Option<String>,
+}
+
 pub(crate) async fn forward_command(
     store: &dyn store::Store,
     command: ForwardCommand,
 ) -> Result<(), CliError> {
     match command {
-        ForwardCommand::Add {
-            name,
-            url,
-            unit,
-            matter,
-            secret_stdin,
-            open311,
-            jurisdiction_id,
-            service_code,
-        } => {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(CliError::Refused(format!("not an http(s) URL: {url}")));
-            }
-            let (units, matters) = (store.list_units().await?, store.list_matter_types().await?);
-            if let Some(unit) = &unit
-                && !units.iter().any(|u| &u.code == unit)
-            {
-                return Err(CliError::Refused(format!("no such unit: {unit}")));
-            }
-            if let Some(matter) = &matter
-                && !matters.iter().any(|m| &m.code == matter)
-            {
-                return Err(CliError::Refused(format!("no such matter type: {matter}")));
-            }
-            let secret = if secret_stdin {
-                let mut line = String::new();
-                std::io::stdin()
-                    .read_line(&mut line)
-                    .map_err(|source| CliError::ReadFile {
-                        path: "standard input".into(),
-                        source,
-                    })?;
-                line.trim_end_matches(['\r', '\n']).to_owned()
-            } else {
-                crate::auth::new_session_token().0
-            };
-            if secret.len() < 16 && !open311 {
-                return Err(CliError::Refused(
-                    "a signing secret has at least 16 characters".into(),
-                ));
-            }
-            if secret.trim().is_empty() {
-                return Err(CliError::Refused("the api_key is empty".into()));
-            }
-            store
-                .add_forward_target(&crate::outbox::store::NewForwardTarget {
-                    name: name.clone(),
-                    url,
-                    secret: secret.clone(),
-                    unit_code: unit,
-                    matter_code: matter,
-                    kind: if open311 {
-                        crate::outbox::store::TargetKind::Open311
-                    } else {
-                        crate::outbox::store::TargetKind::Webhook
-                    },
-                    jurisdiction_id,
-                    service_code,
-                })
-                .await?;
-            if secret_stdin || open311 {
-                println!("forwarding target {name} added");
-            } else {
-                println!("forwarding target {name} added; signing secret (shown once): {secret}");
-            }
-        }
+        ForwardCommand::Add(add) => add_target(store, add).await?,
         ForwardCommand::List => {
             for t in store.forward_targets().await? {
                 let what = match (&t.unit_code, &t.matter_code) {
@@ -144,6 +83,76 @@ pub(crate) async fn forward_command(
             }
             println!("forwarding to {name} resumed");
         }
+    }
+    Ok(())
+}
+
+/// Adds a forwarding target after checking its URL, unit or matter type and secret.
+async fn add_target(store: &dyn store::Store, add: AddTarget) -> Result<(), CliError> {
+    let AddTarget {
+        name,
+        url,
+        unit,
+        matter,
+        secret_stdin,
+        open311,
+        jurisdiction_id,
+        service_code,
+    } = add;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(CliError::Refused(format!("not an http(s) URL: {url}")));
+    }
+    let (units, matters) = (store.list_units().await?, store.list_matter_types().await?);
+    if let Some(unit) = &unit
+        && !units.iter().any(|u| &u.code == unit)
+    {
+        return Err(CliError::Refused(format!("no such unit: {unit}")));
+    }
+    if let Some(matter) = &matter
+        && !matters.iter().any(|m| &m.code == matter)
+    {
+        return Err(CliError::Refused(format!("no such matter type: {matter}")));
+    }
+    let secret = if secret_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|source| CliError::ReadFile {
+                path: "standard input".into(),
+                source,
+            })?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        crate::auth::new_session_token().0
+    };
+    if secret.len() < 16 && !open311 {
+        return Err(CliError::Refused(
+            "a signing secret has at least 16 characters".into(),
+        ));
+    }
+    if secret.trim().is_empty() {
+        return Err(CliError::Refused("the api_key is empty".into()));
+    }
+    store
+        .add_forward_target(&crate::outbox::store::NewForwardTarget {
+            name: name.clone(),
+            url,
+            secret: secret.clone(),
+            unit_code: unit,
+            matter_code: matter,
+            kind: if open311 {
+                crate::outbox::store::TargetKind::Open311
+            } else {
+                crate::outbox::store::TargetKind::Webhook
+            },
+            jurisdiction_id,
+            service_code,
+        })
+        .await?;
+    if secret_stdin || open311 {
+        println!("forwarding target {name} added");
+    } else {
+        println!("forwarding target {name} added; signing secret (shown once): {secret}");
     }
     Ok(())
 }

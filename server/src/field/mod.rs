@@ -165,36 +165,9 @@ async fn sync_one(
             record.grid_code()
         )));
     }
-    let mut verified_ticket = None;
-    let media = match record {
-        SyncRecord::Patrol(_) => Vec::new(),
-        SyncRecord::Finding(f) => {
-            if !snapshot.matters.contains_key(&f.matter_code) {
-                return Err(refuse(format!("no such matter type {}", f.matter_code)));
-            }
-            // Only what this worker uploaded (a medium's id alone proves nothing).
-            let found = store
-                .find_media(&f.media, &[Uploader::Staff(staff.id).key()])
-                .await?;
-            if let Some(missing) = f
-                .media
-                .iter()
-                .find(|id| !found.iter().any(|m| &m.id == *id))
-            {
-                return Err(refuse(format!(
-                    "medium {missing} is not uploaded yet (from this account)"
-                )));
-            }
-            if let Some(code) = &f.ticket_code {
-                let ticket = store
-                    .ticket_by_code(code)
-                    .await?
-                    .filter(|t| t.region_code.as_ref().is_some_and(|g| grids.contains(g)))
-                    .ok_or_else(|| refuse(format!("no ticket {code} in your grids")))?;
-                verified_ticket = Some(ticket);
-            }
-            f.media.clone()
-        }
+    let (media, verified_ticket) = match record {
+        SyncRecord::Patrol(_) => (Vec::new(), None),
+        SyncRecord::Finding(f) => check_finding(store, snapshot, staff, grids, f).await?,
     };
     let body = match record {
         SyncRecord::Patrol(p) => serde_json::to_string(p),
@@ -230,33 +203,13 @@ async fn sync_one(
         && f.revision == current_revision
         && ticket_code.is_none()
     {
-        match f.outcome {
-            Outcome::ReportUpward => {
-                let ticket = report_upward(store, snapshot, staff, device_id, f, now).await?;
-                store
-                    .link_field_ticket(device_id, &f.record_id, ticket.id)
-                    .await?;
-                ticket_code = Some(ticket.tracking_code);
-            }
-            Outcome::Verification => {
-                if let Some(ticket) = verified_ticket {
-                    let event = NewEvent {
-                        at: crate::store::shared::stored_time(now),
-                        kind: "verification".into(),
-                        staff_id: Some(staff.id),
-                        unit_code: None,
-                        public: false,
-                        note: f.note.trim().to_owned(),
-                        media: f.media.clone(),
-                    };
-                    store
-                        .append_field_event(device_id, &f.record_id, ticket.id, &event)
-                        .await?;
-                    ticket_code = Some(ticket.tracking_code);
-                }
-            }
-            Outcome::SolvedOnSpot => {}
-        }
+        let found = Found {
+            staff,
+            device_id,
+            finding: f,
+            now,
+        };
+        ticket_code = follow_up(store, snapshot, found, verified_ticket).await?;
     }
     Ok(SyncResult {
         record_id: record.record_id().to_owned(),
@@ -271,6 +224,96 @@ async fn sync_one(
         ticket_code,
         message: None,
     })
+}
+
+/// A finding's references checked: its matter type exists, its media are this worker's
+/// uploads, and the ticket it verifies (if any) is in the worker's grids. Returns its
+/// media and that ticket.
+async fn check_finding(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    staff: &StaffProfile,
+    grids: &[String],
+    f: &Finding,
+) -> AppResult<(Vec<String>, Option<TicketRecord>)> {
+    if !snapshot.matters.contains_key(&f.matter_code) {
+        return Err(refuse(format!("no such matter type {}", f.matter_code)));
+    }
+    // Only what this worker uploaded (a medium's id alone proves nothing).
+    let found = store
+        .find_media(&f.media, &[Uploader::Staff(staff.id).key()])
+        .await?;
+    if let Some(missing) = f
+        .media
+        .iter()
+        .find(|id| !found.iter().any(|m| &m.id == *id))
+    {
+        return Err(refuse(format!(
+            "medium {missing} is not uploaded yet (from this account)"
+        )));
+    }
+    let mut verified = None;
+    if let Some(code) = &f.ticket_code {
+        let ticket = store
+            .ticket_by_code(code)
+            .await?
+            .filter(|t| t.region_code.as_ref().is_some_and(|g| grids.contains(g)))
+            .ok_or_else(|| refuse(format!("no ticket {code} in your grids")))?;
+        verified = Some(ticket);
+    }
+    Ok((f.media.clone(), verified))
+}
+
+/// A finding's newest revision, as synced by one device.
+struct Found<'a> {
+    staff: &'a StaffProfile,
+    device_id: &'a str,
+    finding: &'a Finding,
+    now: OffsetDateTime,
+}
+
+/// What a finding leads to: a ticket filed upward, or a verification entry on the
+/// ticket it checked. Returns that ticket's code.
+async fn follow_up(
+    store: &dyn Store,
+    snapshot: &Snapshot,
+    found: Found<'_>,
+    verified_ticket: Option<TicketRecord>,
+) -> AppResult<Option<String>> {
+    let Found {
+        staff,
+        device_id,
+        finding: f,
+        now,
+    } = found;
+    match f.outcome {
+        Outcome::ReportUpward => {
+            let ticket = report_upward(store, snapshot, staff, device_id, f, now).await?;
+            store
+                .link_field_ticket(device_id, &f.record_id, ticket.id)
+                .await?;
+            Ok(Some(ticket.tracking_code))
+        }
+        Outcome::Verification => {
+            let Some(ticket) = verified_ticket else {
+                return Ok(None);
+            };
+            let event = NewEvent {
+                at: crate::store::shared::stored_time(now),
+                kind: "verification".into(),
+                staff_id: Some(staff.id),
+                unit_code: None,
+                public: false,
+                note: f.note.trim().to_owned(),
+                media: f.media.clone(),
+            };
+            store
+                .append_field_event(device_id, &f.record_id, ticket.id, &event)
+                .await?;
+            Ok(Some(ticket.tracking_code))
+        }
+        Outcome::SolvedOnSpot => Ok(None),
+    }
 }
 
 /// Files the finding as a ticket from the grid worker channel; the ticket's client id

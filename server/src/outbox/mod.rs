@@ -20,7 +20,9 @@ pub mod poll;
 pub mod progress;
 pub mod push;
 pub mod routes;
+pub mod sms;
 pub mod store;
+pub mod target;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -31,60 +33,17 @@ use time::{Duration, OffsetDateTime};
 use tokio::sync::Notify;
 
 use crate::config::Config;
-use crate::outbox::store::{NewOutboxItem, OutboxItem};
+use crate::outbox::sms::SmsGateway;
+use crate::outbox::store::OutboxItem;
+use crate::outbox::target::target_and_ticket;
 use crate::store::Store;
 use crate::store::shared::StoreResult;
-use crate::tickets::store::TicketRecord;
 
-/// The kind of outbox item that is a text message to the ticket's contact phone.
-pub const SMS: &str = "sms";
 const MAX_BACKOFF: StdDuration = StdDuration::from_secs(3600);
+
 /// How many deliveries one process has in flight at once (each with its own 10 s
 /// timeout), so a few slow receivers cannot hold up the rest.
 pub const IN_FLIGHT: usize = 16;
-
-/// What a text message says (the payload of an `sms` item).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "message")]
-pub enum Message {
-    /// A station filed for the resident: the tracking code and how to follow it.
-    StationFiled,
-}
-
-impl Message {
-    /// The outbox item that sends this message to the ticket's contact phone.
-    pub fn sms(self) -> NewOutboxItem {
-        NewOutboxItem {
-            kind: SMS.into(),
-            target_id: None,
-            lane: SMS.into(),
-            payload: serde_json::to_string(&self).expect("a message serialises"),
-        }
-    }
-
-    fn text(self, ticket: &TicketRecord, public_url: Option<&str>) -> String {
-        match self {
-            Message::StationFiled => {
-                let code = &ticket.tracking_code;
-                let follow = match public_url {
-                    Some(url) => format!("，查看进度：{}/track/{code}", url.trim_end_matches('/')),
-                    None => String::new(),
-                };
-                format!(
-                    "【网格通】您的诉求已受理，查询码 {code}。凭查询码和本手机号后四位可查询办理进度{follow}。"
-                )
-            }
-        }
-    }
-}
-
-/// The city's SMS gateway.
-#[derive(Debug, Clone)]
-struct SmsGateway {
-    url: String,
-    template: String,
-    authorization: Option<String>,
-}
 
 /// Delivers outbox items.
 pub struct Notifier {
@@ -234,77 +193,30 @@ impl Notifier {
 
     async fn deliver(&self, store: &dyn Store, item: &OutboxItem) -> Result<(), String> {
         match item.kind.as_str() {
-            SMS => {
+            sms::SMS => {
                 let Some(gateway) = &self.sms else {
                     return Err("no SMS gateway is configured (GRIDLINE_SMS_URL)".into());
                 };
-                let message: Message = serde_json::from_str(&item.payload)
-                    .map_err(|e| format!("unreadable payload: {e}"))?;
-                let ticket_id = item.ticket_id.ok_or("an SMS without a ticket")?;
-                let ticket = store
-                    .ticket_by_id(ticket_id)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or("its ticket is gone")?;
-                let phone = ticket
-                    .contact_phone
-                    .as_deref()
-                    .ok_or("the ticket has no phone")?;
-                let text = message.text(&ticket, self.public_url.as_deref());
-                let body = fill(&gateway.template, phone, &text);
-                let mut request = self
-                    .client
-                    .post(&gateway.url)
-                    .header("content-type", content_type(&gateway.template))
-                    .header("idempotency-key", format!("gridline-outbox-{}", item.id))
-                    .body(body);
-                if let Some(authorization) = &gateway.authorization {
-                    request = request.header("authorization", authorization);
-                }
-                let response = request.send().await.map_err(|e| {
-                    // The URL may carry a key: say what failed without it.
-                    format!("the SMS gateway did not answer ({})", e.without_url())
-                })?;
-                if response.status().is_success() {
-                    Ok(())
-                } else {
-                    Err(format!("the SMS gateway answered {}", response.status()))
-                }
+                sms::send(
+                    &self.client,
+                    gateway,
+                    self.public_url.as_deref(),
+                    store,
+                    item,
+                )
+                .await
             }
-            crate::outbox::webhook::WEBHOOK => {
+            webhook::WEBHOOK => {
                 let (target, ticket) = target_and_ticket(store, item).await?;
-                let body = crate::outbox::webhook::body(&item.payload, &ticket)?;
-                let timestamp = OffsetDateTime::now_utc().unix_timestamp();
-                let response = self
-                    .client
-                    .post(&target.url)
-                    .header("content-type", "application/json")
-                    .header("idempotency-key", format!("gridline-outbox-{}", item.id))
-                    .header(
-                        crate::outbox::webhook::TIMESTAMP_HEADER,
-                        timestamp.to_string(),
-                    )
-                    .header(
-                        crate::outbox::webhook::SIGNATURE_HEADER,
-                        crate::outbox::webhook::sign(&target.secret, timestamp, &body),
-                    )
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(|e| format!("{} did not answer ({})", target.name, e.without_url()))?;
-                if response.status().is_success() {
-                    Ok(())
-                } else {
-                    Err(format!("{} answered {}", target.name, response.status()))
-                }
+                webhook::send(&self.client, &target, &ticket, item).await
             }
-            crate::outbox::open311::OPEN311 => {
+            open311::OPEN311 => {
                 let (target, ticket) = target_and_ticket(store, item).await?;
-                crate::outbox::open311::deliver(&self.client, store, &target, &ticket).await
+                open311::deliver(&self.client, store, &target, &ticket).await
             }
             crate::push::PUSH => {
                 let vapid = self.vapid(store).await.map_err(|e| e.to_string())?;
-                crate::outbox::push::deliver(
+                push::deliver(
                     &self.push_client,
                     self.push_allow_loopback,
                     vapid,
@@ -317,57 +229,6 @@ impl Notifier {
             }
             other => Err(format!("unknown outbox kind {other}")),
         }
-    }
-}
-
-/// The forwarding target and the ticket an item names.
-async fn target_and_ticket(
-    store: &dyn Store,
-    item: &OutboxItem,
-) -> Result<(crate::outbox::store::ForwardTarget, TicketRecord), String> {
-    let target_id = item.target_id.ok_or("a forwarding item without a target")?;
-    let target = store
-        .forward_targets()
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|t| t.id == target_id)
-        .ok_or("its forwarding target is gone")?;
-    let ticket_id = item.ticket_id.ok_or("a forwarding item without a ticket")?;
-    let ticket = store
-        .ticket_by_id(ticket_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("its ticket is gone")?;
-    Ok((target, ticket))
-}
-
-/// The template with `{phone}` and `{text}` filled in: JSON-escaped when the template
-/// is JSON, URL-encoded when it is a form (so a `&` or `=` in the text stays text).
-fn fill(template: &str, phone: &str, text: &str) -> String {
-    let escape = |value: &str| {
-        if is_json(template) {
-            let quoted = serde_json::to_string(value).expect("a string serialises");
-            quoted[1..quoted.len() - 1].to_owned()
-        } else {
-            let pair = serde_urlencoded::to_string([("v", value)]).expect("a string encodes");
-            pair["v=".len()..].to_owned()
-        }
-    };
-    template
-        .replace("{phone}", &escape(phone))
-        .replace("{text}", &escape(text))
-}
-
-fn is_json(template: &str) -> bool {
-    template.trim_start().starts_with(['{', '['])
-}
-
-fn content_type(template: &str) -> &'static str {
-    if is_json(template) {
-        "application/json"
-    } else {
-        "application/x-www-form-urlencoded"
     }
 }
 

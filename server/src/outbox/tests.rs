@@ -1,6 +1,7 @@
 //! Unit tests of `outbox`.
 
 use super::*;
+use crate::outbox::sms::{content_type, fill};
 
 #[test]
 fn templates_are_filled_and_escaped_for_json() {

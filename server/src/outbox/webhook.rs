@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use crate::outbox::store::{ForwardTarget, NewOutboxItem, TargetKind};
+use crate::outbox::store::{ForwardTarget, NewOutboxItem, OutboxItem, TargetKind};
 use crate::tickets::store::{NewEvent, TicketRecord};
 
 /// The outbox kind of a webhook to a forwarding target.
@@ -114,6 +114,33 @@ pub fn verify(
     }
     let expected = sign(secret, timestamp, body);
     expected.as_bytes().ct_eq(signature.as_bytes()).into()
+}
+
+/// Posts a `webhook` item to its target, signed with the target's secret (see
+/// [`sign`]) and keyed by the item so the receiver can drop a repeat.
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    target: &ForwardTarget,
+    ticket: &TicketRecord,
+    item: &OutboxItem,
+) -> Result<(), String> {
+    let body = body(&item.payload, ticket)?;
+    let timestamp = OffsetDateTime::now_utc().unix_timestamp();
+    let response = client
+        .post(&target.url)
+        .header("content-type", "application/json")
+        .header("idempotency-key", format!("gridline-outbox-{}", item.id))
+        .header(TIMESTAMP_HEADER, timestamp.to_string())
+        .header(SIGNATURE_HEADER, sign(&target.secret, timestamp, &body))
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("{} did not answer ({})", target.name, e.without_url()))?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("{} answered {}", target.name, response.status()))
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use axum::extract::rejection::StringRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use gridline_core::api::reference::MatterType;
 use gridline_core::api::ticket::{Channel, CreateTicketRequest};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -13,7 +14,7 @@ use crate::error::AppError;
 use crate::http::state::AppState;
 use crate::open311::routes::params::{Params, Result, bad, internal, partner, snapshot, split};
 use crate::open311::store::RequestQuery;
-use crate::open311::{self as doc, Open311Error};
+use crate::open311::{self as doc, Format, Open311Error};
 use crate::tickets::{self, filing::Filer};
 
 /// Tickets filed here get this prefix before their token as their client id.
@@ -99,6 +100,35 @@ pub(crate) async fn file_request(
         .matters
         .get(code)
         .ok_or_else(|| bad(format, format!("service_code not found: {code}")))?;
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let request = ticket_request(&params, format, matter, &token)?;
+    let now = OffsetDateTime::now_utc();
+    let filer = Filer::from(Channel::Open311);
+    let (ticket, _) = tickets::filing::create(state.store.as_ref(), &snapshot, request, filer, now)
+        .await
+        .map_err(|e| refused(format, e))?;
+    tracing::info!(system = %system, "service request filed through Open311");
+    state.notifier.wake.notify_one();
+    let value = json!([{
+        "service_request_id": ticket.tracking_code,
+        "token": token,
+        "service_notice": doc::service_notice(matter, params.lang()),
+        "account_id": null,
+    }]);
+    let mut response = doc::document(format, "service_requests", &value);
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response.into_response())
+}
+
+/// The complaint an Open311 request describes: where (a position, an address or a
+/// grid, at least one), what (the description, else the service's name, with a
+/// `media_url` appended) and who (name and phone).
+fn ticket_request(
+    params: &Params,
+    format: Format,
+    matter: &MatterType,
+    token: &str,
+) -> Result<CreateTicketRequest> {
     let number = |name: &str| -> Result<Option<f64>> {
         params
             .get(name)
@@ -134,8 +164,7 @@ pub(crate) async fn file_request(
         }
         description.push_str(&format!("\n\n附件：{url}"));
     }
-    let token = uuid::Uuid::new_v4().simple().to_string();
-    let request = CreateTicketRequest {
+    Ok(CreateTicketRequest {
         client_id: Some(format!("{TOKEN_PREFIX}{token}")),
         matter_code: matter.code.clone(),
         description,
@@ -148,17 +177,12 @@ pub(crate) async fn file_request(
         device_secret: None,
         media: Vec::new(),
         follow: None,
-    };
-    let now = OffsetDateTime::now_utc();
-    let (ticket, _) = tickets::filing::create(
-        state.store.as_ref(),
-        &snapshot,
-        request,
-        Filer::from(Channel::Open311),
-        now,
-    )
-    .await
-    .map_err(|e| match e {
+    })
+}
+
+/// A filing the ticket service refused, in the spec's error shape and its field names.
+fn refused(format: Format, error: AppError) -> Open311Error {
+    match error {
         AppError::Validation(errors) => bad(
             format,
             errors
@@ -168,16 +192,5 @@ pub(crate) async fn file_request(
                 .join("; "),
         ),
         other => internal(format, other),
-    })?;
-    tracing::info!(system = %system, "service request filed through Open311");
-    state.notifier.wake.notify_one();
-    let value = json!([{
-        "service_request_id": ticket.tracking_code,
-        "token": token,
-        "service_notice": doc::service_notice(matter, params.lang()),
-        "account_id": null,
-    }]);
-    let mut response = doc::document(format, "service_requests", &value);
-    *response.status_mut() = StatusCode::CREATED;
-    Ok(response.into_response())
+    }
 }

@@ -48,63 +48,7 @@ pub(crate) async fn list_requests(
         let (codes, ids) = doc::named(&ids, partner.is_some());
         RequestQuery::Named { codes, ids }
     } else {
-        let mut matters = Vec::new();
-        if let Some(codes) = params.get("service_code") {
-            for code in codes.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                if !snapshot.matters.contains_key(code) {
-                    return Err(bad(format, format!("service_code not found: {code}")));
-                }
-                matters.push(code.to_owned());
-            }
-        }
-        let closed = match params.get("status") {
-            None => None,
-            Some(list) => {
-                let mut open = false;
-                let mut closed = false;
-                for s in list.split(',').map(str::trim) {
-                    match s {
-                        "open" => open = true,
-                        "closed" => closed = true,
-                        other => {
-                            return Err(bad(
-                                format,
-                                format!("status must be open or closed, not {other:?}"),
-                            ));
-                        }
-                    }
-                }
-                (open != closed).then_some(closed)
-            }
-        };
-        let start = parse_time(params, "start_date", format)?;
-        let end = parse_time(params, "end_date", format)?;
-        let window = Duration::days(WINDOW_DAYS);
-        let (from, to) = match (start, end) {
-            (Some(from), Some(to)) => (from, to),
-            (Some(from), None) => (from, from + window),
-            (None, Some(to)) => (to - window, to),
-            (None, None) => {
-                let now = OffsetDateTime::now_utc();
-                (now - window, now)
-            }
-        };
-        if from > to {
-            return Err(bad(format, "start_date is after end_date"));
-        }
-        if to - from > window {
-            return Err(bad(
-                format,
-                format!("start_date to end_date may not span more than {WINDOW_DAYS} days"),
-            ));
-        }
-        RequestQuery::Window {
-            matters,
-            from,
-            to,
-            closed,
-            limit: LIST_LIMIT,
-        }
+        window_query(&snapshot, params, format)?
     };
     let tickets = state
         .store
@@ -120,6 +64,78 @@ pub(crate) async fn list_requests(
         format,
     )
     .await
+}
+
+/// The requests filed in a window (by default the last [`WINDOW_DAYS`] days), of the
+/// service codes and status asked for.
+fn window_query(snapshot: &Snapshot, params: &Params, format: Format) -> Result<RequestQuery> {
+    let mut matters = Vec::new();
+    if let Some(codes) = params.get("service_code") {
+        for code in codes.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !snapshot.matters.contains_key(code) {
+                return Err(bad(format, format!("service_code not found: {code}")));
+            }
+            matters.push(code.to_owned());
+        }
+    }
+    let (from, to) = window(params, format)?;
+    Ok(RequestQuery::Window {
+        matters,
+        from,
+        to,
+        closed: status_closed(params, format)?,
+        limit: LIST_LIMIT,
+    })
+}
+
+/// `status`: `Some(true)` for closed requests only, `Some(false)` for open ones only,
+/// `None` for both.
+fn status_closed(params: &Params, format: Format) -> Result<Option<bool>> {
+    let Some(list) = params.get("status") else {
+        return Ok(None);
+    };
+    let mut open = false;
+    let mut closed = false;
+    for s in list.split(',').map(str::trim) {
+        match s {
+            "open" => open = true,
+            "closed" => closed = true,
+            other => {
+                return Err(bad(
+                    format,
+                    format!("status must be open or closed, not {other:?}"),
+                ));
+            }
+        }
+    }
+    Ok((open != closed).then_some(closed))
+}
+
+/// `start_date` and `end_date`, either filling in the other [`WINDOW_DAYS`] away, and at
+/// most that far apart.
+fn window(params: &Params, format: Format) -> Result<(OffsetDateTime, OffsetDateTime)> {
+    let start = parse_time(params, "start_date", format)?;
+    let end = parse_time(params, "end_date", format)?;
+    let window = Duration::days(WINDOW_DAYS);
+    let (from, to) = match (start, end) {
+        (Some(from), Some(to)) => (from, to),
+        (Some(from), None) => (from, from + window),
+        (None, Some(to)) => (to - window, to),
+        (None, None) => {
+            let now = OffsetDateTime::now_utc();
+            (now - window, now)
+        }
+    };
+    if from > to {
+        return Err(bad(format, "start_date is after end_date"));
+    }
+    if to - from > window {
+        return Err(bad(
+            format,
+            format!("start_date to end_date may not span more than {WINDOW_DAYS} days"),
+        ));
+    }
+    Ok((from, to))
 }
 
 /// The `service_requests` document of `tickets`, each with its newest public note.

@@ -1,0 +1,122 @@
+//! Text messages to residents through the city's SMS gateway: what each message says,
+//! and the gateway's request (a JSON or form template with `{phone}` and `{text}`).
+
+use crate::outbox::store::{NewOutboxItem, OutboxItem};
+use crate::store::Store;
+use crate::tickets::store::TicketRecord;
+
+/// The kind of outbox item that is a text message to the ticket's contact phone.
+pub const SMS: &str = "sms";
+
+/// What a text message says (the payload of an `sms` item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "message")]
+pub enum Message {
+    /// A station filed for the resident: the tracking code and how to follow it.
+    StationFiled,
+}
+
+impl Message {
+    /// The outbox item that sends this message to the ticket's contact phone.
+    pub fn sms(self) -> NewOutboxItem {
+        NewOutboxItem {
+            kind: SMS.into(),
+            target_id: None,
+            lane: SMS.into(),
+            payload: serde_json::to_string(&self).expect("a message serialises"),
+        }
+    }
+
+    fn text(self, ticket: &TicketRecord, public_url: Option<&str>) -> String {
+        match self {
+            Message::StationFiled => {
+                let code = &ticket.tracking_code;
+                let follow = match public_url {
+                    Some(url) => format!("，查看进度：{}/track/{code}", url.trim_end_matches('/')),
+                    None => String::new(),
+                };
+                format!(
+                    "【网格通】您的诉求已受理，查询码 {code}。凭查询码和本手机号后四位可查询办理进度{follow}。"
+                )
+            }
+        }
+    }
+}
+
+/// The city's SMS gateway.
+#[derive(Debug, Clone)]
+pub(crate) struct SmsGateway {
+    pub(crate) url: String,
+    pub(crate) template: String,
+    pub(crate) authorization: Option<String>,
+}
+
+/// The template with `{phone}` and `{text}` filled in: JSON-escaped when the template
+/// is JSON, URL-encoded when it is a form (so a `&` or `=` in the text stays text).
+pub(crate) fn fill(template: &str, phone: &str, text: &str) -> String {
+    let escape = |value: &str| {
+        if is_json(template) {
+            let quoted = serde_json::to_string(value).expect("a string serialises");
+            quoted[1..quoted.len() - 1].to_owned()
+        } else {
+            let pair = serde_urlencoded::to_string([("v", value)]).expect("a string encodes");
+            pair["v=".len()..].to_owned()
+        }
+    };
+    template
+        .replace("{phone}", &escape(phone))
+        .replace("{text}", &escape(text))
+}
+
+fn is_json(template: &str) -> bool {
+    template.trim_start().starts_with(['{', '['])
+}
+
+pub(crate) fn content_type(template: &str) -> &'static str {
+    if is_json(template) {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    }
+}
+
+/// Sends an `sms` item: the message for its ticket, to the ticket's contact phone.
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    gateway: &SmsGateway,
+    public_url: Option<&str>,
+    store: &dyn Store,
+    item: &OutboxItem,
+) -> Result<(), String> {
+    let message: Message =
+        serde_json::from_str(&item.payload).map_err(|e| format!("unreadable payload: {e}"))?;
+    let ticket_id = item.ticket_id.ok_or("an SMS without a ticket")?;
+    let ticket = store
+        .ticket_by_id(ticket_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("its ticket is gone")?;
+    let phone = ticket
+        .contact_phone
+        .as_deref()
+        .ok_or("the ticket has no phone")?;
+    let text = message.text(&ticket, public_url);
+    let body = fill(&gateway.template, phone, &text);
+    let mut request = client
+        .post(&gateway.url)
+        .header("content-type", content_type(&gateway.template))
+        .header("idempotency-key", format!("gridline-outbox-{}", item.id))
+        .body(body);
+    if let Some(authorization) = &gateway.authorization {
+        request = request.header("authorization", authorization);
+    }
+    let response = request.send().await.map_err(|e| {
+        // The URL may carry a key: say what failed without it.
+        format!("the SMS gateway did not answer ({})", e.without_url())
+    })?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("the SMS gateway answered {}", response.status()))
+    }
+}
