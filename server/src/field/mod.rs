@@ -169,23 +169,8 @@ async fn sync_one(
         SyncRecord::Patrol(_) => (Vec::new(), None),
         SyncRecord::Finding(f) => check_finding(store, snapshot, staff, grids, f).await?,
     };
-    let body = match record {
-        SyncRecord::Patrol(p) => serde_json::to_string(p),
-        SyncRecord::Finding(f) => serde_json::to_string(f),
-    }
-    .map_err(|e| AppError::Internal(format!("encoding a field record: {e}")))?;
     let saved = store
-        .save_field_revision(&FieldRevision {
-            device_id: device_id.to_owned(),
-            record_id: record.record_id().to_owned(),
-            revision: record.revision(),
-            kind: record.kind(),
-            staff_id: staff.id,
-            grid_code: record.grid_code().to_owned(),
-            body,
-            media: media.clone(),
-            received_at: now,
-        })
+        .save_field_revision(&revision_of(record, staff, device_id, &media, now)?)
         .await?;
     let FieldSaved::Saved {
         new,
@@ -223,6 +208,32 @@ async fn sync_one(
         media,
         ticket_code,
         message: None,
+    })
+}
+
+/// The revision as stored: the record's JSON with who sent it, from where and when.
+fn revision_of(
+    record: &SyncRecord,
+    staff: &StaffProfile,
+    device_id: &str,
+    media: &[String],
+    now: OffsetDateTime,
+) -> AppResult<FieldRevision> {
+    let body = match record {
+        SyncRecord::Patrol(p) => serde_json::to_string(p),
+        SyncRecord::Finding(f) => serde_json::to_string(f),
+    }
+    .map_err(|e| AppError::Internal(format!("encoding a field record: {e}")))?;
+    Ok(FieldRevision {
+        device_id: device_id.to_owned(),
+        record_id: record.record_id().to_owned(),
+        revision: record.revision(),
+        kind: record.kind(),
+        staff_id: staff.id,
+        grid_code: record.grid_code().to_owned(),
+        body,
+        media: media.to_vec(),
+        received_at: now,
     })
 }
 

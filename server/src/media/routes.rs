@@ -22,6 +22,7 @@ use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::http::address::ClientAddress;
 use crate::http::state::AppState;
+use crate::media::sniff::Sniffed;
 use crate::media::store::MediaRecord;
 use crate::media::{self, MediaError, Uploader};
 use crate::station::store::StationDevice;
@@ -75,20 +76,7 @@ pub async fn upload(
     {
         return Err(AppError::rate_limited("uploads from this address", wait));
     }
-    let body = body.map_err(|rejection| match rejection {
-        BytesRejection::FailedToBufferBody(_)
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-        {
-            AppError::client(ErrorCode::PayloadTooLarge, "the upload is too large")
-        }
-        other => AppError::client(ErrorCode::BadRequest, other.body_text()),
-    })?;
-    if body.is_empty() {
-        return Err(AppError::client(
-            ErrorCode::BadRequest,
-            "the upload is empty",
-        ));
-    }
+    let body = readable(body)?;
     // The public's bytes count too: many large uploads from one address wait.
     if staff.is_none()
         && tablet.is_none()
@@ -105,12 +93,51 @@ pub async fn upload(
     let (bytes, sniffed) =
         media::strip::prepare_off_thread(body, media::Limits::from_config(&state.config)).await?;
     let size_bytes = bytes.len();
+    let id = keep(&state, bytes, sniffed, &uploaders).await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(MediaResponse {
+            id,
+            kind: sniffed.kind,
+            content_type: sniffed.content_type.to_owned(),
+            size_bytes: size_bytes as u64,
+        }),
+    ))
+}
+
+/// The upload's bytes, or why there are none: too large, unreadable or empty.
+fn readable(body: Result<Bytes, BytesRejection>) -> AppResult<Bytes> {
+    let body = body.map_err(|rejection| match rejection {
+        BytesRejection::FailedToBufferBody(_)
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+        {
+            AppError::client(ErrorCode::PayloadTooLarge, "the upload is too large")
+        }
+        other => AppError::client(ErrorCode::BadRequest, other.body_text()),
+    })?;
+    if body.is_empty() {
+        return Err(AppError::client(
+            ErrorCode::BadRequest,
+            "the upload is empty",
+        ));
+    }
+    Ok(body)
+}
+
+/// Stores the bytes, then their record (so a record never names bytes that are not
+/// there); returns the medium's id.
+async fn keep(
+    state: &AppState,
+    bytes: Bytes,
+    sniffed: Sniffed,
+    uploaders: &[Uploader],
+) -> AppResult<String> {
+    let size_bytes = bytes.len();
     let id = state
         .media
         .put(bytes)
         .await
         .map_err(|e| AppError::Internal(format!("storing a medium: {e}")))?;
-    // The bytes first, then the record: a record never names bytes that are not there.
     state
         .store
         .insert_media(
@@ -121,18 +148,10 @@ pub async fn upload(
                 size_bytes: i64::try_from(size_bytes).unwrap_or(i64::MAX),
                 created_at: crate::store::shared::stored_time(OffsetDateTime::now_utc()),
             },
-            &Uploader::keys(&uploaders),
+            &Uploader::keys(uploaders),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        ApiJson(MediaResponse {
-            id,
-            kind: sniffed.kind,
-            content_type: sniffed.content_type.to_owned(),
-            size_bytes: size_bytes as u64,
-        }),
-    ))
+    Ok(id)
 }
 
 /// Who is uploading: the staff member, the tablet, the resident's device (by the

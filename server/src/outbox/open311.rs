@@ -64,38 +64,7 @@ pub async fn deliver(
     {
         return Ok(());
     }
-    let mut form = auth(target);
-    form.push((
-        "service_code",
-        target
-            .service_code
-            .clone()
-            .unwrap_or_else(|| ticket.matter_code.clone()),
-    ));
-    if let (Some(lat), Some(lon)) = (ticket.lat, ticket.lon) {
-        form.push(("lat", lat.to_string()));
-        form.push(("long", lon.to_string()));
-    }
-    if !ticket.address.is_empty() {
-        form.push(("address_string", ticket.address.clone()));
-    }
-    if let Some(grid) = &ticket.region_code {
-        form.push(("attribute[grid]", grid.clone()));
-    }
-    // The tracking code, so both sides can name the same complaint.
-    form.push((
-        "description",
-        format!(
-            "{}\n\n（网格通查询码 {}）",
-            ticket.description, ticket.tracking_code
-        ),
-    ));
-    if let Some(name) = &ticket.contact_name {
-        form.push(("first_name", name.clone()));
-    }
-    if let Some(phone) = &ticket.contact_phone {
-        form.push(("phone", phone.clone()));
-    }
+    let form = request_form(target, ticket);
     let response = client
         .post(endpoint(target, "requests.json"))
         .form(&form)
@@ -132,6 +101,44 @@ pub async fn deliver(
         .await
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The ticket as an Open311 `POST requests` form: the service, where, what (with the
+/// tracking code, so both sides can name the same complaint) and who.
+fn request_form(target: &ForwardTarget, ticket: &TicketRecord) -> Vec<(&'static str, String)> {
+    let mut form = auth(target);
+    form.push((
+        "service_code",
+        target
+            .service_code
+            .clone()
+            .unwrap_or_else(|| ticket.matter_code.clone()),
+    ));
+    if let (Some(lat), Some(lon)) = (ticket.lat, ticket.lon) {
+        form.push(("lat", lat.to_string()));
+        form.push(("long", lon.to_string()));
+    }
+    if !ticket.address.is_empty() {
+        form.push(("address_string", ticket.address.clone()));
+    }
+    if let Some(grid) = &ticket.region_code {
+        form.push(("attribute[grid]", grid.clone()));
+    }
+    // The tracking code, so both sides can name the same complaint.
+    form.push((
+        "description",
+        format!(
+            "{}\n\n（网格通查询码 {}）",
+            ticket.description, ticket.tracking_code
+        ),
+    ));
+    if let Some(name) = &ticket.contact_name {
+        form.push(("first_name", name.clone()));
+    }
+    if let Some(phone) = &ticket.contact_phone {
+        form.push(("phone", phone.clone()));
+    }
+    form
 }
 
 pub(super) async fn get_json(

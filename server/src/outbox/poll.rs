@@ -16,6 +16,7 @@ use crate::catalogue::cache::ReferenceCache;
 use crate::outbox::Notifier;
 use crate::outbox::open311::{BATCH, get_json};
 use crate::outbox::store::{ForwardLink, ForwardTarget, TargetKind};
+use crate::store::Store;
 use crate::tickets::store::TicketRecord;
 
 /// What polling needs: the store, the reference data (to act on tickets as their unit)
@@ -56,30 +57,7 @@ async fn poll_target(
         .await
         .map_err(|e| e.to_string())?;
     // Tokens first: a batch service gives the id once it has made the request.
-    for link in links.iter_mut().filter(|l| l.service_request_id.is_none()) {
-        let Some(token) = link.token.clone() else {
-            continue;
-        };
-        let answer = get_json(client, target, &format!("tokens/{token}.json"), &[]).await;
-        let Some(id) = answer
-            .ok()
-            .and_then(|v| v[0]["service_request_id"].as_str().map(str::to_owned))
-            .filter(|id| !id.is_empty())
-        else {
-            continue;
-        };
-        let resolved = ForwardLink {
-            service_request_id: Some(id),
-            ..link.clone()
-        };
-        if store
-            .update_forward_link(link, &resolved)
-            .await
-            .map_err(|e| e.to_string())?
-        {
-            *link = resolved;
-        }
-    }
+    resolve_tokens(store, client, target, &mut links).await?;
     let known: Vec<&ForwardLink> = links
         .iter()
         .filter(|l| l.service_request_id.is_some())
@@ -114,6 +92,40 @@ async fn poll_target(
         }
     }
     Ok(moved)
+}
+
+/// Asks for the id of each request known only by its token, and keeps those given.
+async fn resolve_tokens(
+    store: &dyn Store,
+    client: &reqwest::Client,
+    target: &ForwardTarget,
+    links: &mut [ForwardLink],
+) -> Result<(), String> {
+    for link in links.iter_mut().filter(|l| l.service_request_id.is_none()) {
+        let Some(token) = link.token.clone() else {
+            continue;
+        };
+        let answer = get_json(client, target, &format!("tokens/{token}.json"), &[]).await;
+        let Some(id) = answer
+            .ok()
+            .and_then(|v| v[0]["service_request_id"].as_str().map(str::to_owned))
+            .filter(|id| !id.is_empty())
+        else {
+            continue;
+        };
+        let resolved = ForwardLink {
+            service_request_id: Some(id),
+            ..link.clone()
+        };
+        if store
+            .update_forward_link(link, &resolved)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            *link = resolved;
+        }
+    }
+    Ok(())
 }
 
 /// Applies what the endpoint says of one request, if it changed since last read.
@@ -161,6 +173,23 @@ async fn apply(
     if !target.takes(&ticket.matter_code, ticket.lead_unit_code.as_deref()) {
         return Ok(unapplied(target, "the ticket is with another unit now"));
     }
+    if let Err(e) = act_on(state, target, ticket, status == "closed", notes).await {
+        return Ok(unapplied(target, &e));
+    }
+    tracing::info!(target = %target.name, status, "progress read back from an Open311 endpoint");
+    Ok(true)
+}
+
+/// Acts on the ticket as its unit reported: accepted first if it was only dispatched,
+/// then the progress note, or resolved when the endpoint closed the request.
+async fn act_on(
+    state: &Poller,
+    target: &ForwardTarget,
+    ticket: TicketRecord,
+    closed: bool,
+    notes: String,
+) -> Result<(), String> {
+    let store = state.store.as_ref();
     let snapshot = state
         .reference
         .get(store)
@@ -172,10 +201,10 @@ async fn apply(
     if ticket.state.status == Status::Dispatched {
         ticket = match act(state, &snapshot, ticket, Action::Accept, String::new(), now).await {
             Ok(ticket) => ticket,
-            Err(e) => return Ok(unapplied(target, &e)),
+            Err(e) => return Err(e),
         };
     }
-    let (action, note) = if status == "closed" {
+    let (action, note) = if closed {
         let note = if notes.is_empty() {
             format!("已在{}办结", target.name)
         } else {
@@ -186,14 +215,10 @@ async fn apply(
         (Action::Progress, notes)
     };
     let done = matches!(ticket.state.status, Status::Done | Status::Closed);
-    if !note.is_empty()
-        && !done
-        && let Err(e) = act(state, &snapshot, ticket, action, note, now).await
-    {
-        return Ok(unapplied(target, &e));
+    if !note.is_empty() && !done {
+        act(state, &snapshot, ticket, action, note, now).await?;
     }
-    tracing::info!(target = %target.name, status, "progress read back from an Open311 endpoint");
-    Ok(true)
+    Ok(())
 }
 
 /// A change read that the ticket cannot take (it moved on here meanwhile, or is with

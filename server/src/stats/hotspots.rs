@@ -147,16 +147,7 @@ pub async fn hotspots(
     ApiQuery(query): ApiQuery<HotspotsQuery>,
 ) -> AppResult<ApiJson<HotspotsResponse>> {
     staff.require_any(STATS_ROLES)?;
-    let now = OffsetDateTime::now_utc();
-    let to = match &query.to {
-        Some(text) => day("to", text)?,
-        None => today(now) + Duration::days(1),
-    };
-    let from = match &query.from {
-        Some(text) => day("from", text)?,
-        None => to - Duration::days(30),
-    };
-    let (from, to) = checked(from, to)?;
+    let (from, to) = hotspot_period(&query)?;
     let previous = from - (to - from);
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let scope = scope_region(&snapshot, &query.street)?;
@@ -182,18 +173,7 @@ pub async fn hotspots(
         total[0] += counts[0];
         total[1] += counts[1];
     }
-    let mut rising: Vec<Change> = per_matter
-        .iter()
-        .filter(|(_, c)| c[1] > c[0])
-        .map(|(code, c)| matter_change(&snapshot, code, *c))
-        .collect();
-    rising.sort_by(|a, b| {
-        (b.current - b.previous)
-            .cmp(&(a.current - a.previous))
-            .then(b.current.cmp(&a.current))
-            .then(a.code.cmp(&b.code))
-    });
-    rising.truncate(10);
+    let rising = rising(&snapshot, &per_matter);
     Ok(ApiJson(HotspotsResponse {
         from: date_text(from),
         to: date_text(to),
@@ -218,4 +198,35 @@ pub async fn hotspots(
         rising,
         total: change("*".into(), "合计".into(), "Total".into(), total),
     }))
+}
+
+/// The period asked for: by default the 30 days up to today (inclusive).
+fn hotspot_period(query: &HotspotsQuery) -> AppResult<(OffsetDateTime, OffsetDateTime)> {
+    let to = match &query.to {
+        Some(text) => day("to", text)?,
+        None => today(OffsetDateTime::now_utc()) + Duration::days(1),
+    };
+    let from = match &query.from {
+        Some(text) => day("from", text)?,
+        None => to - Duration::days(30),
+    };
+    checked(from, to)
+}
+
+/// The ten matter types that rose most against the period before (then the most
+/// received, then by code).
+fn rising(snapshot: &Snapshot, per_matter: &BTreeMap<String, [u64; 2]>) -> Vec<Change> {
+    let mut rising: Vec<Change> = per_matter
+        .iter()
+        .filter(|(_, c)| c[1] > c[0])
+        .map(|(code, c)| matter_change(snapshot, code, *c))
+        .collect();
+    rising.sort_by(|a, b| {
+        (b.current - b.previous)
+            .cmp(&(a.current - a.previous))
+            .then(b.current.cmp(&a.current))
+            .then(a.code.cmp(&b.code))
+    });
+    rising.truncate(10);
+    rising
 }
