@@ -75,6 +75,41 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
+    let jobs = start_jobs(&state).await;
+    let closing = state.closing.clone();
+    let closed = state.closed();
+    let app = build_router(state);
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Open event streams end now, so they do not hold the shutdown up.
+        closing.send_replace(true);
+    });
+    // Whatever else is still in flight gets SHUTDOWN_GRACE, then is cut off.
+    let result = tokio::select! {
+        result = std::future::IntoFuture::into_future(server) => result,
+        () = async move {
+            closed.await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(grace_secs = SHUTDOWN_GRACE.as_secs(), "requests still in flight after the grace period: cut off");
+            Ok(())
+        }
+    };
+    for job in jobs {
+        job.abort();
+    }
+    store.close().await;
+    result
+}
+
+/// Starts what runs beside the requests: the live listener, the deadline job, the media
+/// sweep, the outbox, the session purge and the Open311 poller. They end when aborted.
+async fn start_jobs(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let store = state.store.clone();
     // The VAPID key pair is made at the first start (and read at every later one).
     if let Err(e) = state.notifier.vapid(store.as_ref()).await {
         tracing::warn!(error = %e, "the VAPID key could not be read; push waits for the database");
@@ -109,37 +144,7 @@ pub async fn serve(
         },
         std::time::Duration::from_secs(state.config.open311_poll_secs.max(1)),
     ));
-    let closing = state.closing.clone();
-    let closed = state.closed();
-    let app = build_router(state);
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        // Open event streams end now, so they do not hold the shutdown up.
-        closing.send_replace(true);
-    });
-    // Whatever else is still in flight gets SHUTDOWN_GRACE, then is cut off.
-    let result = tokio::select! {
-        result = std::future::IntoFuture::into_future(server) => result,
-        () = async move {
-            closed.await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => {
-            tracing::warn!(grace_secs = SHUTDOWN_GRACE.as_secs(), "requests still in flight after the grace period: cut off");
-            Ok(())
-        }
-    };
-    job.abort();
-    live.abort();
-    sweep.abort();
-    outbox.abort();
-    poller.abort();
-    sessions.abort();
-    store.close().await;
-    result
+    vec![job, live, sweep, outbox, sessions, poller]
 }
 
 /// Deletes expired sessions and limits' past entries every `every` (they count for

@@ -7,7 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use time::OffsetDateTime;
 
 use crate::push::Vapid;
-use crate::push::news::Item;
+use crate::push::news::{Item, Payload};
+use crate::push::store::PushSubscription;
 use crate::store::Store;
 
 /// How long a push service keeps an undelivered message (a day).
@@ -44,26 +45,7 @@ pub async fn deliver(
         // The staff member signed out of that browser meanwhile.
         return Ok(Sent::Gone);
     }
-    let key = B64
-        .decode(&subscription.p256dh)
-        .ok()
-        .and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok())
-        .ok_or("the subscription's p256dh key is unusable")?;
-    let auth = B64
-        .decode(&subscription.auth)
-        .ok()
-        .filter(|a| a.len() == 16)
-        .ok_or("the subscription's auth secret is unusable")?;
-    // Checked again at each delivery: `client` resolves names to public addresses
-    // only, and a literal address must be one.
-    let endpoint = reqwest::Url::parse(&subscription.endpoint)
-        .map_err(|e| format!("the subscription's endpoint is unusable: {e}"))?;
-    if !crate::egress::allowed_push_url(&endpoint, allow_loopback) {
-        return Err("the subscription's endpoint is not on the internet".into());
-    }
-    let body = serde_json::to_vec(&item.payload).map_err(|e| e.to_string())?;
-    let encrypted = web_push_native::encrypt(body, &key, web_push_native::Auth::from_slice(&auth))
-        .map_err(|e| format!("could not encrypt: {e}"))?;
+    let encrypted = encrypted_for(&subscription, &item.payload, allow_loopback)?;
     let authorization =
         vapid.authorization(&subscription.endpoint, subject, OffsetDateTime::now_utc())?;
     let response = client
@@ -93,4 +75,33 @@ pub async fn deliver(
         }
         other => Err(format!("the push service answered {other}")),
     }
+}
+
+/// The payload encrypted for the subscription (RFC 8291), once its keys and its
+/// endpoint are checked: the endpoint must be on the internet, checked again at each
+/// delivery (`client` resolves names to public addresses only, and a literal address
+/// must be one).
+fn encrypted_for(
+    subscription: &PushSubscription,
+    payload: &Payload,
+    allow_loopback: bool,
+) -> Result<Vec<u8>, String> {
+    let key = B64
+        .decode(&subscription.p256dh)
+        .ok()
+        .and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok())
+        .ok_or("the subscription's p256dh key is unusable")?;
+    let auth = B64
+        .decode(&subscription.auth)
+        .ok()
+        .filter(|a| a.len() == 16)
+        .ok_or("the subscription's auth secret is unusable")?;
+    let endpoint = reqwest::Url::parse(&subscription.endpoint)
+        .map_err(|e| format!("the subscription's endpoint is unusable: {e}"))?;
+    if !crate::egress::allowed_push_url(&endpoint, allow_loopback) {
+        return Err("the subscription's endpoint is not on the internet".into());
+    }
+    let body = serde_json::to_vec(payload).map_err(|e| e.to_string())?;
+    web_push_native::encrypt(body, &key, web_push_native::Auth::from_slice(&auth))
+        .map_err(|e| format!("could not encrypt: {e}"))
 }

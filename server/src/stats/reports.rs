@@ -1,13 +1,19 @@
 //! The daily, weekly and monthly reports (日报, 周报, 月报): each period's intake, rates
 //! and rankings in one document, as JSON for the app and as CSV for spreadsheets.
 
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use gridline_core::api::stats::{Change, GroupBy, ReportKind, ReportQuery, ReportResponse};
+use gridline_core::api::reference::Region;
+use gridline_core::api::stats::{
+    Change, GroupBy, RatesRow, ReportKind, ReportQuery, ReportResponse,
+};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::auth::CurrentStaff;
+use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
 use crate::stats::figures::{
@@ -35,6 +41,35 @@ pub(crate) fn report_period(kind: ReportKind, date: Date) -> (Date, Date, Date) 
     }
 }
 
+/// The period's rates per unit, in total, and per area one level below the scope
+/// (streets for the district, communities for a street).
+fn rates_by_unit_and_area(
+    snapshot: &Snapshot,
+    scope: &Region,
+    counted: &[&RateRow],
+) -> (Vec<RatesRow>, RatesRow, GroupBy, Vec<RatesRow>) {
+    let (units, total) = grouped(snapshot, GroupBy::Unit, counted.iter().copied());
+    let area_level = if scope.parent_code.is_none() {
+        GroupBy::Street
+    } else {
+        GroupBy::Community
+    };
+    let (areas, _) = grouped(snapshot, area_level, counted.iter().copied());
+    (units, total, area_level, areas)
+}
+
+/// The ten matter types received most in the period (then by code).
+fn top_matters(snapshot: &Snapshot, per_matter: &BTreeMap<String, [u64; 2]>) -> Vec<Change> {
+    let mut matters: Vec<Change> = per_matter
+        .iter()
+        .filter(|(_, c)| c[1] > 0)
+        .map(|(code, c)| matter_change(snapshot, code, *c))
+        .collect();
+    matters.sort_by(|a, b| b.current.cmp(&a.current).then(a.code.cmp(&b.code)));
+    matters.truncate(10);
+    matters
+}
+
 async fn build_report(
     state: &AppState,
     staff: &CurrentStaff,
@@ -60,17 +95,12 @@ async fn build_report(
     };
     let intake = state.store.intake_counts(&[previous, from, to]).await?;
     let received = intake_by(&intake, |r| in_scope(&r.region_code), |_| ());
-    let mut matters: Vec<Change> = intake_by(
+    let per_matter = intake_by(
         &intake,
         |r| in_scope(&r.region_code),
         |r| r.matter_code.clone(),
-    )
-    .iter()
-    .filter(|(_, c)| c[1] > 0)
-    .map(|(code, c)| matter_change(&snapshot, code, *c))
-    .collect();
-    matters.sort_by(|a, b| b.current.cmp(&a.current).then(a.code.cmp(&b.code)));
-    matters.truncate(10);
+    );
+    let matters = top_matters(&snapshot, &per_matter);
     let counted = state
         .store
         .rate_counts(&[from, to], now, RateGrouping::Detail)
@@ -79,13 +109,7 @@ async fn build_report(
         .iter()
         .filter(|r| in_scope(&r.region_code))
         .collect();
-    let (units, total) = grouped(&snapshot, GroupBy::Unit, counted.iter().copied());
-    let area_level = if scope.parent_code.is_none() {
-        GroupBy::Street
-    } else {
-        GroupBy::Community
-    };
-    let (areas, _) = grouped(&snapshot, area_level, counted.iter().copied());
+    let (units, total, area_level, areas) = rates_by_unit_and_area(&snapshot, scope, &counted);
     Ok(ReportResponse {
         kind,
         scope: scope.code.clone(),
