@@ -94,56 +94,10 @@ pub fn parse_grids(
     let mut regions = Vec::new();
     let mut seen = HashSet::new();
     for (index, feature) in collection.features.iter().enumerate() {
-        let number = index + 1;
-        let props: FeatureProperties = match serde_json::from_value(feature["properties"].clone()) {
-            Ok(p) => p,
-            Err(e) => {
-                problems.push(problem(
-                    &At::Feature(number, String::new()),
-                    format!("properties: {e}"),
-                ));
-                continue;
-            }
-        };
-        let at = At::Feature(number, props.code.clone());
-        let Some(level) = RegionLevel::parse(&props.level) else {
-            problems.push(problem(
-                &at,
-                format!(
-                    "level must be district, street, community or grid, not {:?}",
-                    props.level
-                ),
-            ));
-            continue;
-        };
-        if !seen.insert(props.code.clone()) {
-            problems.push(problem(&at, "code appears twice"));
-            continue;
+        match region_of(index + 1, feature, &mut seen) {
+            Ok(region) => regions.push(region),
+            Err(p) => problems.push(p),
         }
-        let shape = match polygons_of(&feature["geometry"]) {
-            Ok(shape) => shape,
-            Err(e) => {
-                problems.push(problem(&at, e));
-                continue;
-            }
-        };
-        if level == RegionLevel::Grid && shape.is_none() {
-            problems.push(problem(&at, "a grid needs its polygon"));
-            continue;
-        }
-        regions.push((
-            at,
-            RegionWithShape {
-                region: Region {
-                    code: props.code,
-                    parent_code: props.parent_code.and_then(none_if_empty),
-                    level,
-                    name_zh: props.name_zh,
-                    name_en: props.name_en,
-                },
-                shape,
-            },
-        ));
     }
     let mut levels: HashMap<String, RegionLevel> =
         stored.iter().map(|r| (r.code.clone(), r.level)).collect();
@@ -153,29 +107,93 @@ pub fn parse_grids(
             .map(|(_, r)| (r.region.code.clone(), r.region.level)),
     );
     for (at, r) in &regions {
-        let expected_parent = level_rank(r.region.level).checked_sub(1);
-        match (&r.region.parent_code, expected_parent) {
-            (None, None) => {}
-            (Some(parent), Some(rank)) => match levels.get(parent) {
-                Some(level) if level_rank(*level) == rank => {}
-                Some(level) => problems.push(problem(
-                    at,
-                    format!(
-                        "parent {parent} is a {}, which cannot hold a {}",
-                        level.as_str(),
-                        r.region.level.as_str()
-                    ),
-                )),
-                None => problems.push(problem(
-                    at,
-                    format!("parent {parent} is not in the file or the database"),
-                )),
-            },
-            (None, Some(_)) => problems.push(problem(at, "only a district may have no parent")),
-            (Some(_), None) => problems.push(problem(at, "a district has no parent")),
+        if let Err(p) = check_parent(at, &r.region, &levels) {
+            problems.push(p);
         }
     }
     let mut regions: Vec<RegionWithShape> = regions.into_iter().map(|(_, r)| r).collect();
     regions.sort_by_key(|r| level_rank(r.region.level));
     finish(regions, problems)
+}
+
+/// Feature `number` as a region, with where it was read (for later problems); each
+/// code once.
+fn region_of(
+    number: usize,
+    feature: &serde_json::Value,
+    seen: &mut HashSet<String>,
+) -> Result<(At, RegionWithShape), ImportProblem> {
+    let props: FeatureProperties = match serde_json::from_value(feature["properties"].clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(problem(
+                &At::Feature(number, String::new()),
+                format!("properties: {e}"),
+            ));
+        }
+    };
+    let at = At::Feature(number, props.code.clone());
+    let Some(level) = RegionLevel::parse(&props.level) else {
+        return Err(problem(
+            &at,
+            format!(
+                "level must be district, street, community or grid, not {:?}",
+                props.level
+            ),
+        ));
+    };
+    if !seen.insert(props.code.clone()) {
+        return Err(problem(&at, "code appears twice"));
+    }
+    let shape = match polygons_of(&feature["geometry"]) {
+        Ok(shape) => shape,
+        Err(e) => {
+            return Err(problem(&at, e));
+        }
+    };
+    if level == RegionLevel::Grid && shape.is_none() {
+        return Err(problem(&at, "a grid needs its polygon"));
+    }
+    Ok((
+        at,
+        RegionWithShape {
+            region: Region {
+                code: props.code,
+                parent_code: props.parent_code.and_then(none_if_empty),
+                level,
+                name_zh: props.name_zh,
+                name_en: props.name_en,
+            },
+            shape,
+        },
+    ))
+}
+
+/// A region's parent is in the file or the database, one level up (a district has none).
+fn check_parent(
+    at: &At,
+    region: &Region,
+    levels: &HashMap<String, RegionLevel>,
+) -> Result<(), ImportProblem> {
+    let expected_parent = level_rank(region.level).checked_sub(1);
+    match (&region.parent_code, expected_parent) {
+        (None, None) => Ok(()),
+        (Some(parent), Some(rank)) => match levels.get(parent) {
+            Some(level) if level_rank(*level) == rank => Ok(()),
+            Some(level) => Err(problem(
+                at,
+                format!(
+                    "parent {parent} is a {}, which cannot hold a {}",
+                    level.as_str(),
+                    region.level.as_str()
+                ),
+            )),
+            None => Err(problem(
+                at,
+                format!("parent {parent} is not in the file or the database"),
+            )),
+        },
+        (None, Some(_)) => Err(problem(at, "only a district may have no parent")),
+        (Some(_), None) => Err(problem(at, "a district has no parent")),
+    }
 }

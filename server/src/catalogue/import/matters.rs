@@ -49,46 +49,10 @@ pub fn parse_catalogue(
     let mut seen = HashSet::new();
     let mut matters = Vec::new();
     for (line, row) in rows {
-        let at = At::Line(line);
-        if row.code.is_empty() || row.name_zh.is_empty() || row.name_en.is_empty() {
-            problems.push(problem(&at, "code, name_zh and name_en are required"));
-            continue;
+        match matter_of(&At::Line(line), row, &mut seen) {
+            Ok(matter) => matters.push((line, matter)),
+            Err(p) => problems.push(p),
         }
-        if !seen.insert(row.code.clone()) {
-            problems.push(problem(&at, format!("code {} appears twice", row.code)));
-            continue;
-        }
-        if Tier::from_working_days(row.tier_days).is_none() {
-            problems.push(problem(
-                &at,
-                format!("tier_days must be 1, 3, 7 or 11, not {}", row.tier_days),
-            ));
-            continue;
-        }
-        let unit_kind = match none_if_empty(row.unit_kind) {
-            None => None,
-            Some(kind) => match UnitKind::parse(&kind) {
-                Some(kind) => Some(kind),
-                None => {
-                    problems.push(problem(&at, format!("unknown unit_kind {kind:?}")));
-                    continue;
-                }
-            },
-        };
-        matters.push((
-            line,
-            MatterType {
-                code: row.code,
-                parent_code: none_if_empty(row.parent_code),
-                name_zh: row.name_zh,
-                name_en: row.name_en,
-                tier_days: row.tier_days,
-                urgent: row.urgent,
-                keywords: split_list(&row.keywords),
-                unit_kind,
-                patrol: row.patrol,
-            },
-        ));
     }
     let mut parents: HashMap<String, Option<String>> = stored
         .iter()
@@ -115,4 +79,45 @@ pub fn parse_catalogue(
     }
     ordered.sort_by_key(|(depth, _)| *depth);
     finish(ordered.into_iter().map(|(_, m)| m).collect(), problems)
+}
+
+/// One catalogue row as a matter type: code and names present, the code new, a known
+/// tier and unit kind.
+fn matter_of(
+    at: &At,
+    row: CatalogueRow,
+    seen: &mut HashSet<String>,
+) -> Result<MatterType, ImportProblem> {
+    if row.code.is_empty() || row.name_zh.is_empty() || row.name_en.is_empty() {
+        return Err(problem(at, "code, name_zh and name_en are required"));
+    }
+    if !seen.insert(row.code.clone()) {
+        return Err(problem(at, format!("code {} appears twice", row.code)));
+    }
+    if Tier::from_working_days(row.tier_days).is_none() {
+        return Err(problem(
+            at,
+            format!("tier_days must be 1, 3, 7 or 11, not {}", row.tier_days),
+        ));
+    }
+    let unit_kind = match none_if_empty(row.unit_kind) {
+        None => None,
+        Some(kind) => match UnitKind::parse(&kind) {
+            Some(kind) => Some(kind),
+            None => {
+                return Err(problem(at, format!("unknown unit_kind {kind:?}")));
+            }
+        },
+    };
+    Ok(MatterType {
+        code: row.code,
+        parent_code: none_if_empty(row.parent_code),
+        name_zh: row.name_zh,
+        name_en: row.name_en,
+        tier_days: row.tier_days,
+        urgent: row.urgent,
+        keywords: split_list(&row.keywords),
+        unit_kind,
+        patrol: row.patrol,
+    })
 }
