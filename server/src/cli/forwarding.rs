@@ -113,26 +113,7 @@ async fn add_target(store: &dyn store::Store, add: AddTarget) -> Result<(), CliE
     {
         return Err(CliError::Refused(format!("no such matter type: {matter}")));
     }
-    let secret = if secret_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|source| CliError::ReadFile {
-                path: "standard input".into(),
-                source,
-            })?;
-        line.trim_end_matches(['\r', '\n']).to_owned()
-    } else {
-        crate::auth::new_session_token().0
-    };
-    if secret.len() < 16 && !open311 {
-        return Err(CliError::Refused(
-            "a signing secret has at least 16 characters".into(),
-        ));
-    }
-    if secret.trim().is_empty() {
-        return Err(CliError::Refused("the api_key is empty".into()));
-    }
+    let secret = secret(secret_stdin, open311)?;
     store
         .add_forward_target(&crate::outbox::store::NewForwardTarget {
             name: name.clone(),
@@ -155,4 +136,30 @@ async fn add_target(store: &dyn store::Store, add: AddTarget) -> Result<(), CliE
         println!("forwarding target {name} added; signing secret (shown once): {secret}");
     }
     Ok(())
+}
+
+/// The target's secret: read from standard input, or made here; a signing secret has at
+/// least 16 characters, an Open311 api_key is not empty.
+fn secret(from_stdin: bool, open311: bool) -> Result<String, CliError> {
+    let secret = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|source| CliError::ReadFile {
+                path: "standard input".into(),
+                source,
+            })?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        crate::auth::new_session_token().0
+    };
+    if secret.len() < 16 && !open311 {
+        return Err(CliError::Refused(
+            "a signing secret has at least 16 characters".into(),
+        ));
+    }
+    if secret.trim().is_empty() {
+        return Err(CliError::Refused("the api_key is empty".into()));
+    }
+    Ok(secret)
 }

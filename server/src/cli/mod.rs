@@ -7,7 +7,7 @@ pub mod open311;
 pub mod staff;
 pub mod stations;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
@@ -132,33 +132,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let store = store::connect(&config.database_url()).await?;
             seed_demo(&config, store.as_ref()).await
         }
-        Command::Import { kind, file, config } => {
-            let text = std::fs::read_to_string(&file).map_err(|source| CliError::ReadFile {
-                path: file.display().to_string(),
-                source,
-            })?;
-            prepare_data_dir(&config)?;
-            let store = store::connect(&config.database_url()).await?;
-            let summary = import::import(store.as_ref(), kind, &text).await?;
-            if kind == ImportKind::Calendar {
-                let years: Vec<String> = store
-                    .load_calendar()
-                    .await?
-                    .years()
-                    .map(|y| y.to_string())
-                    .collect();
-                println!(
-                    "calendar imported; years with a schedule: {}",
-                    years.join(", ")
-                );
-            } else {
-                println!(
-                    "imported {} matter type(s), {} region(s), {} unit(s)",
-                    summary.matter_types, summary.regions, summary.units
-                );
-            }
-            Ok(())
-        }
+        Command::Import { kind, file, config } => import_command(&config, kind, &file).await,
         Command::User { command, config } => {
             prepare_data_dir(&config)?;
             let store = store::connect(&config.database_url()).await?;
@@ -185,6 +159,35 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// `gridline import`: reads the file, imports it, and says what the database now holds.
+async fn import_command(config: &Config, kind: ImportKind, file: &Path) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(file).map_err(|source| CliError::ReadFile {
+        path: file.display().to_string(),
+        source,
+    })?;
+    prepare_data_dir(config)?;
+    let store = store::connect(&config.database_url()).await?;
+    let summary = import::import(store.as_ref(), kind, &text).await?;
+    if kind == ImportKind::Calendar {
+        let years: Vec<String> = store
+            .load_calendar()
+            .await?
+            .years()
+            .map(|y| y.to_string())
+            .collect();
+        println!(
+            "calendar imported; years with a schedule: {}",
+            years.join(", ")
+        );
+    } else {
+        println!(
+            "imported {} matter type(s), {} region(s), {} unit(s)",
+            summary.matter_types, summary.regions, summary.units
+        );
+    }
+    Ok(())
 }
 
 fn prepare_data_dir(config: &Config) -> Result<(), CliError> {

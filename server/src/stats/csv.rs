@@ -90,19 +90,20 @@ fn change_line(out: &mut String, c: &Change) {
     );
 }
 
-pub fn write(report: &ReportResponse) -> String {
-    let mut out = String::from('\u{feff}');
+/// The report's first lines: its kind and scope, the period, when it was read, and
+/// how many were received against the period before.
+fn heading(out: &mut String, report: &ReportResponse) {
     let kind = match report.kind {
         ReportKind::Daily => "日报 Daily report",
         ReportKind::Weekly => "周分析 Weekly analysis",
         ReportKind::Monthly => "月通报 Monthly bulletin",
     };
     line(
-        &mut out,
+        out,
         &[kind.into(), report.scope_zh.clone(), report.scope.clone()],
     );
     line(
-        &mut out,
+        out,
         &[
             "期间 Period".into(),
             report.from.clone(),
@@ -110,18 +111,15 @@ pub fn write(report: &ReportResponse) -> String {
         ],
     );
     line(
-        &mut out,
+        out,
         &[
             "上期起 Previous period from".into(),
             report.previous_from.clone(),
         ],
     );
+    line(out, &["生成时间 Read at".into(), report.read_at.clone()]);
     line(
-        &mut out,
-        &["生成时间 Read at".into(), report.read_at.clone()],
-    );
-    line(
-        &mut out,
+        out,
         &[
             "受理 Received".into(),
             report.received.current.to_string(),
@@ -129,6 +127,11 @@ pub fn write(report: &ReportResponse) -> String {
             report.received.previous.to_string(),
         ],
     );
+}
+
+pub fn write(report: &ReportResponse) -> String {
+    let mut out = String::from('\u{feff}');
+    heading(&mut out, report);
     section(
         &mut out,
         "承办单位 By unit (到期工单 tickets due in the period)",

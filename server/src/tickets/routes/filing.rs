@@ -14,6 +14,7 @@ use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::http::address::ClientAddress;
 use crate::http::state::AppState;
+use crate::limits::Attempt;
 use crate::media::Uploader;
 use crate::tickets;
 use crate::tickets::routes::lookup::created;
@@ -41,25 +42,7 @@ pub async fn create(
     // from the start, so filings at once cannot pass it together). A resend of one
     // filed before is answered whatever the count: it files nothing.
     let attempt = match channel {
-        Channel::Resident => match state.filing_limit.begin(&address).await? {
-            Ok(attempt) => Some(attempt),
-            Err(wait) => {
-                let filed_before = match &request.client_id {
-                    Some(id) => !state
-                        .store
-                        .open311_requests(&crate::open311::store::RequestQuery::ClientId(
-                            id.clone(),
-                        ))
-                        .await?
-                        .is_empty(),
-                    None => false,
-                };
-                if !filed_before {
-                    return Err(AppError::rate_limited("complaints from this address", wait));
-                }
-                None
-            }
-        },
+        Channel::Resident => filing_attempt(&state, &address, &request).await?,
         _ => None,
     };
     let snapshot = state.reference.get(state.store.as_ref()).await?;
@@ -91,6 +74,33 @@ pub async fn create(
         attempt.count();
     }
     Ok(created(ticket, new))
+}
+
+/// A resident's filing counted against their address's limit (the attempt counts once
+/// the filing is new). A resend of one filed before is answered whatever the count: it
+/// files nothing, so it goes on without an attempt.
+async fn filing_attempt<'a>(
+    state: &'a AppState,
+    address: &str,
+    request: &CreateTicketRequest,
+) -> AppResult<Option<Attempt<'a>>> {
+    Ok(match state.filing_limit.begin(address).await? {
+        Ok(attempt) => Some(attempt),
+        Err(wait) => {
+            let filed_before = match &request.client_id {
+                Some(id) => !state
+                    .store
+                    .open311_requests(&crate::open311::store::RequestQuery::ClientId(id.clone()))
+                    .await?
+                    .is_empty(),
+                None => false,
+            };
+            if !filed_before {
+                return Err(AppError::rate_limited("complaints from this address", wait));
+            }
+            None
+        }
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/nearby", tag = "tickets", params(NearbyQuery),
