@@ -85,7 +85,7 @@ stage "setup (tools)" bash scripts/setup.sh test
 fmt_check() {
     cargo fmt --all -- --check
     # Included by both store backends, so not modules cargo fmt walks.
-    rustfmt --edition 2024 --check server/src/store/shared_sql.rs server/src/*/sql.rs
+    rustfmt --edition 2024 --check server/src/store/shared_sql.rs server/src/*/*sql.rs
 }
 
 # In CI, what a finished stage built and no later stage reads is removed, so the run
