@@ -18,57 +18,57 @@ mod sql {
     include!("shared_sql.rs");
 
     pub(crate) mod catalogue {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../catalogue/sql.rs");
     }
 
     pub(crate) mod auth {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../auth/sql.rs");
     }
 
     pub(crate) mod tickets {
-        use super::{Db, Pool, This};
+        use crate::store::sqlite::sql::{Db, Pool, This};
         include!("../tickets/sql.rs");
     }
 
     pub(crate) mod field {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../field/sql.rs");
     }
 
     pub(crate) mod media {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../media/sql.rs");
     }
 
     pub(crate) mod station {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../station/sql.rs");
     }
 
     pub(crate) mod outbox {
-        use super::{Db, Pool, This};
+        use crate::store::sqlite::sql::{Db, Pool, This};
         include!("../outbox/sql.rs");
     }
 
     pub(crate) mod open311 {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../open311/sql.rs");
     }
 
     pub(crate) mod push {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../push/sql.rs");
     }
 
     pub(crate) mod stats {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../stats/sql.rs");
     }
 
     pub(crate) mod repeats {
-        use super::{Pool, This};
+        use crate::store::sqlite::sql::{Pool, This};
         include!("../repeats/sql.rs");
     }
 }
