@@ -1,6 +1,7 @@
 // CatalogueStore: the queries, written once for both backends (the including module
 // defines `Pool`, `Db` and `This`, the backend's store).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
+// Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionWithShape};
 use gridline_core::calendar::WorkCalendar;

@@ -1,4 +1,11 @@
-//! The HTTP server: shared state, the router with its layers, graceful shutdown.
+//! The HTTP frame: the shared state ([`AppState`], `state.rs`), assembled once from
+//! the features' parts; the router with its layers (request ids, tracing, compression,
+//! panics as 500s, security headers); the app shell (`web.rs`); who is asking
+//! (`address.rs`); the JSON API's assembly (`api.rs`, one router per feature) and
+//! graceful shutdown.
+//!
+//! This is the top layer: it imports the features, and only the features' `routes`
+//! modules import it back (through `state.rs`); services and stores never do.
 
 pub mod address;
 pub mod api;

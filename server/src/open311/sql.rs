@@ -1,6 +1,7 @@
 // The Open311 GeoReport v2 server's keys and its queries over tickets. Written once for
 // both backends like every feature's `sql.rs` (the including module defines `Pool`).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
+// Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
 use time::OffsetDateTime;
 

@@ -1,19 +1,17 @@
-//! What leaves the system, delivered from the outbox: text messages to residents
-//! through the city's SMS gateway (a station's filing tells the resident its tracking
-//! code), signed webhooks to forwarding targets (`forward`) and Web Push
-//! notifications (`push`).
+//! What leaves the system, delivered from the outbox with retries: the worker
+//! ([`Notifier`], here) and one module per kind of delivery: `sms.rs` (text messages to
+//! residents through the city's gateway), `webhook.rs` (signed webhooks to dispatch
+//! systems), `open311.rs` (filing into Open311 endpoints; `poll.rs` reads their
+//! progress back), `push.rs` (Web Push). `progress.rs` takes progress reported back by
+//! dispatch systems; `routes.rs` shows admins what was given up and requeues it.
 //!
-//! The gateway is whatever HTTP endpoint the city's SMS provider offers: the server
-//! POSTs the body template (`GRIDLINE_SMS_TEMPLATE`, JSON by default) with `{phone}`
-//! and `{text}` filled in (JSON-escaped), an optional `Authorization` header
-//! (`GRIDLINE_SMS_AUTHORIZATION`, never logged) and an `Idempotency-Key` naming the
-//! outbox item, so a gateway that dedups never sends a retried message twice. Any 2xx
-//! is delivered; anything else is tried again later, exponentially later with jitter
-//! (from `GRIDLINE_OUTBOX_RETRY_SECS`, at most an hour), and after
-//! `GRIDLINE_OUTBOX_MAX_ATTEMPTS` the item is dead, kept with its last error.
-//!
-//! Items are written in the same transaction as the ticket they concern and name it;
-//! the message is made from the ticket when it is sent, in Chinese.
+//! Items are written with the change that causes them (in its transaction), claimed
+//! with a lease (so of two processes one delivers, and a process that died frees its
+//! items), and tried again exponentially later with jitter (from
+//! `GRIDLINE_OUTBOX_RETRY_SECS`, at most an hour) until `GRIDLINE_OUTBOX_MAX_ATTEMPTS`,
+//! then kept as given up. An item waits only for the earlier items of its own ticket and
+//! lane, so one slow receiver holds back nothing else. Every request carries an
+//! `Idempotency-Key` naming the item, so a receiver that dedups never acts twice.
 
 pub mod open311;
 pub mod poll;

@@ -1,5 +1,13 @@
-//! Text messages to residents through the city's SMS gateway: what each message says,
-//! and the gateway's request (a JSON or form template with `{phone}` and `{text}`).
+//! Text messages to residents through the city's SMS gateway (a station's filing tells
+//! the resident its tracking code).
+//!
+//! The gateway is whatever HTTP endpoint the city's SMS provider offers: the server
+//! POSTs the body template (`GRIDLINE_SMS_TEMPLATE`, JSON by default) with `{phone}`
+//! and `{text}` filled in (JSON-escaped, or URL-encoded for a form), an optional
+//! `Authorization` header (`GRIDLINE_SMS_AUTHORIZATION`, never logged) and an
+//! `Idempotency-Key` naming the outbox item. Any 2xx is delivered; anything else is
+//! tried again (see `outbox`). The item names its ticket; the message is made from the
+//! ticket when it is sent, in Chinese.
 
 use crate::outbox::store::{NewOutboxItem, OutboxItem};
 use crate::store::Store;

@@ -6,6 +6,7 @@
 //
 // The aggregate and the drill-down list are built from the same conditions, so the
 // tickets listed behind a number are exactly the ones it counts.
+// Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
 use gridline_core::stats::{Measure, RateCounts};
 use gridline_core::ticket::Satisfaction;

@@ -13,6 +13,11 @@
 //! to the database itself (its health, its keys, hearing its changes); the same test
 //! suite runs against both backends (`tests/`).
 //!
+//! Functions with a query keep its SQL text and its binds together, however long that
+//! makes them (a few writes of many columns run past 60 lines, e.g. `create_ticket`,
+//! `save_field_revision`, `upsert_reference_data`): split, what is bound to `$7` would be
+//! read far from the `$7`. Row readers (`rows.rs`) likewise read one column per line.
+//!
 //! This folder knows the features' traits only to put them together: a feature's code
 //! imports `store::shared` (errors, time) and `store::rows` (row readers), never this
 //! module's [`Store`].

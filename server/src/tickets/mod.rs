@@ -1,6 +1,22 @@
-//! The ticket service: filing from any channel (routed at once where a unit is
-//! responsible), acting on a ticket under the core state machine, and the views, with
-//! personal data masked for everyone who does not handle the ticket.
+//! Tickets (工单): filing from any channel, the steps of the core state machine,
+//! and what each viewer sees.
+//!
+//! - `filing.rs`: validated, given a tracking code, routed at once where one unit is
+//!   responsible; `actions.rs`: acting and rating; `dispatching.rs`: co-units and
+//!   tiers; `merge.rs`: repeat reports into the ticket that leads the problem;
+//!   `access.rs`: who may do what; `view.rs`: proofs and masking.
+//! - `store.rs`, `sql.rs`, `read_sql.rs`: the ticket, its timeline and its notices
+//!   (`TicketStore`).
+//! - `routes/`: the HTTP API (`lookup.rs` finds the ticket a request names and who is
+//!   asking).
+//!
+//! How a change flows: the ticket, its new timeline entries and the outbox items the
+//! change causes (SMS, webhooks, Open311, push) are written in one transaction, and
+//! only if the ticket is still what was read; the live hub then hears the entries
+//! (`live`) and the outbox delivers the items (`outbox`), with retries. Nothing is
+//! sent before it is stored, and nothing stored is left unsent.
+//!
+//! What several of the files here share stays in this module.
 
 pub mod access;
 pub mod actions;

@@ -1,6 +1,7 @@
 // TicketStore's reads: one ticket by code or id, its timeline, the queues by view, the
 // tickets due a deadline notice, and the matter types filed most. Included by
 // tickets/sql.rs (module `reads`), so written once for both backends like it.
+// Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
 use gridline_core::api::ticket::TimelineEntry;
 use sqlx::Row as _;

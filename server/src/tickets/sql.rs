@@ -3,6 +3,7 @@
 // Written once for both backends (the including module defines `Pool`, `Db` and
 // `This`, the backend's store).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
+// Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
 use gridline_core::ticket::Satisfaction;
 use sqlx::Row as _;
