@@ -4,6 +4,7 @@
 use clap::{Args, Subcommand};
 
 use crate::cli::error::CliError;
+use crate::cli::input::stdin_line;
 use crate::store;
 
 #[derive(Debug, Subcommand)]
@@ -142,14 +143,7 @@ async fn add_target(store: &dyn store::Store, add: AddTarget) -> Result<(), CliE
 /// least 16 characters, an Open311 api_key is not empty.
 fn secret(from_stdin: bool, open311: bool) -> Result<String, CliError> {
     let secret = if from_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|source| CliError::ReadFile {
-                path: "standard input".into(),
-                source,
-            })?;
-        line.trim_end_matches(['\r', '\n']).to_owned()
+        stdin_line()?
     } else {
         crate::auth::new_session_token().0
     };

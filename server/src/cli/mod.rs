@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod forwarding;
+pub mod input;
 pub mod open311;
 pub mod staff;
 pub mod stations;

@@ -5,6 +5,7 @@ use gridline_core::Role;
 
 use crate::auth::users;
 use crate::cli::error::CliError;
+use crate::cli::input::stdin_line;
 use crate::store;
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -78,14 +79,7 @@ pub(crate) async fn user_command(
             grant,
         } => {
             let password = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin()
-                    .read_line(&mut line)
-                    .map_err(|source| CliError::ReadFile {
-                        path: "standard input".into(),
-                        source,
-                    })?;
-                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+                Some(stdin_line()?)
             } else {
                 None
             };

@@ -22,6 +22,41 @@
 //! imports `store::shared` (errors, time) and `store::rows` (row readers), never this
 //! module's [`Store`].
 
+/// A backend's queries, in a module `sql` of the backend: what they share
+/// (`shared_sql.rs`), then each feature's `sql.rs` in a module of its own, over the
+/// backend's `Pool`, `Db` (its database) and `This` (its store). Written here once, so
+/// the two backends include the same files the same way.
+macro_rules! queries {
+    ($backend:ident, $pool:ty, $db:ty, $store:ty, $kind:ident) => {
+        /// The queries, written once for both backends: what they share, then each
+        /// feature's.
+        mod sql {
+            type Pool = $pool;
+            type Db = $db;
+            type This = $store;
+            const BACKEND: crate::store::shared::Backend = crate::store::shared::Backend::$kind;
+            include!("shared_sql.rs");
+            queries!(@feature $backend, catalogue, Pool, This);
+            queries!(@feature $backend, auth, Pool, This);
+            queries!(@feature $backend, tickets, Db, Pool, This);
+            queries!(@feature $backend, field, Pool, This);
+            queries!(@feature $backend, media, Pool, This);
+            queries!(@feature $backend, station, Pool, This);
+            queries!(@feature $backend, outbox, Db, Pool, This);
+            queries!(@feature $backend, open311, Pool, This);
+            queries!(@feature $backend, push, Pool, This);
+            queries!(@feature $backend, stats, Pool, This);
+            queries!(@feature $backend, repeats, Pool, This);
+        }
+    };
+    (@feature $backend:ident, $feature:ident, $($name:ident),*) => {
+        pub(crate) mod $feature {
+            use crate::store::$backend::sql::{$($name),*};
+            include!(concat!("../", stringify!($feature), "/sql.rs"));
+        }
+    };
+}
+
 pub mod limits;
 pub mod live;
 mod postgres;

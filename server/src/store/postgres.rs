@@ -6,69 +6,13 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::shared::StoreResult;
 
-/// The queries, written once for both backends: what they share, then each feature's.
-mod sql {
-    type Pool = sqlx::postgres::PgPool;
-    type Db = sqlx::Postgres;
-    type This = crate::store::postgres::PostgresStore;
-    const BACKEND: crate::store::shared::Backend = crate::store::shared::Backend::Postgres;
-    include!("shared_sql.rs");
-
-    pub(crate) mod catalogue {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../catalogue/sql.rs");
-    }
-
-    pub(crate) mod auth {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../auth/sql.rs");
-    }
-
-    pub(crate) mod tickets {
-        use crate::store::postgres::sql::{Db, Pool, This};
-        include!("../tickets/sql.rs");
-    }
-
-    pub(crate) mod field {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../field/sql.rs");
-    }
-
-    pub(crate) mod media {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../media/sql.rs");
-    }
-
-    pub(crate) mod station {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../station/sql.rs");
-    }
-
-    pub(crate) mod outbox {
-        use crate::store::postgres::sql::{Db, Pool, This};
-        include!("../outbox/sql.rs");
-    }
-
-    pub(crate) mod open311 {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../open311/sql.rs");
-    }
-
-    pub(crate) mod push {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../push/sql.rs");
-    }
-
-    pub(crate) mod stats {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../stats/sql.rs");
-    }
-
-    pub(crate) mod repeats {
-        use crate::store::postgres::sql::{Pool, This};
-        include!("../repeats/sql.rs");
-    }
-}
+queries!(
+    postgres,
+    sqlx::postgres::PgPool,
+    sqlx::Postgres,
+    crate::store::postgres::PostgresStore,
+    Postgres
+);
 
 pub struct PostgresStore {
     pool: PgPool,

@@ -9,69 +9,13 @@ use sqlx::sqlite::{
 
 use super::shared::StoreResult;
 
-/// The queries, written once for both backends: what they share, then each feature's.
-mod sql {
-    type Pool = sqlx::sqlite::SqlitePool;
-    type Db = sqlx::Sqlite;
-    type This = crate::store::sqlite::SqliteStore;
-    const BACKEND: crate::store::shared::Backend = crate::store::shared::Backend::Sqlite;
-    include!("shared_sql.rs");
-
-    pub(crate) mod catalogue {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../catalogue/sql.rs");
-    }
-
-    pub(crate) mod auth {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../auth/sql.rs");
-    }
-
-    pub(crate) mod tickets {
-        use crate::store::sqlite::sql::{Db, Pool, This};
-        include!("../tickets/sql.rs");
-    }
-
-    pub(crate) mod field {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../field/sql.rs");
-    }
-
-    pub(crate) mod media {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../media/sql.rs");
-    }
-
-    pub(crate) mod station {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../station/sql.rs");
-    }
-
-    pub(crate) mod outbox {
-        use crate::store::sqlite::sql::{Db, Pool, This};
-        include!("../outbox/sql.rs");
-    }
-
-    pub(crate) mod open311 {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../open311/sql.rs");
-    }
-
-    pub(crate) mod push {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../push/sql.rs");
-    }
-
-    pub(crate) mod stats {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../stats/sql.rs");
-    }
-
-    pub(crate) mod repeats {
-        use crate::store::sqlite::sql::{Pool, This};
-        include!("../repeats/sql.rs");
-    }
-}
+queries!(
+    sqlite,
+    sqlx::sqlite::SqlitePool,
+    sqlx::Sqlite,
+    crate::store::sqlite::SqliteStore,
+    Sqlite
+);
 
 pub struct SqliteStore {
     pool: SqlitePool,

@@ -19,7 +19,7 @@ use gridline_server::station::store::NewStation;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp};
+use crate::helpers::{Db, TestApp, rust_files};
 
 #[tokio::test]
 async fn sqlite() {
@@ -572,20 +572,6 @@ fn routed() -> BTreeSet<String> {
         }
     }
     found
-}
-
-/// Every Rust file under `dir`, in its folders too.
-fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// One caller: its own cookies, address and credentials.
