@@ -81,13 +81,10 @@ pub(crate) async fn merge_ticket(
     if updated != 1 {
         return Ok(false);
     }
-    for event in events {
-        super::tickets::insert_events(&mut tx, dup.id, event).await?;
-    }
     let at = events
         .first()
         .map_or_else(OffsetDateTime::now_utc, |e| e.at);
-    super::outbox::insert_items(&mut tx, dup.id, outbox, at).await?;
+    super::tickets::insert_change(&mut tx, dup.id, events, outbox, at).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -17,6 +17,21 @@ use crate::tickets::store::{
     Created, NewEvent, Notice, Page, TicketFilter, TicketRecord, TicketVersion,
 };
 
+/// Writes a change's timeline entries and the outbox items it causes (due from `due`),
+/// in the change's transaction: what is sent is stored with what causes it.
+pub(crate) async fn insert_change(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    ticket_id: i64,
+    events: &[NewEvent],
+    outbox: &[NewOutboxItem],
+    due: OffsetDateTime,
+) -> StoreResult<()> {
+    for event in events {
+        insert_events(tx, ticket_id, event).await?;
+    }
+    super::outbox::insert_items(tx, ticket_id, outbox, due).await
+}
+
 /// Writes one timeline entry and links the media it names, in the caller's transaction.
 pub(crate) async fn insert_events(
     conn: &mut <Db as sqlx::Database>::Connection,
@@ -112,10 +127,7 @@ pub(crate) async fn create_ticket(
         return Ok(Created::Existing(read::ticket(&existing)?));
     };
     let id: i64 = row.try_get("id")?;
-    for event in events {
-        insert_events(&mut tx, id, event).await?;
-    }
-    super::outbox::insert_items(&mut tx, id, outbox, t.created_at).await?;
+    insert_change(&mut tx, id, events, outbox, t.created_at).await?;
     tx.commit().await?;
     Ok(Created::New(TicketRecord { id, ..t.clone() }))
 }
@@ -166,8 +178,7 @@ pub(crate) async fn save_ticket(
     if updated != 1 {
         return Ok(false);
     }
-    insert_events(&mut tx, t.id, event).await?;
-    super::outbox::insert_items(&mut tx, t.id, outbox, event.at).await?;
+    insert_change(&mut tx, t.id, std::slice::from_ref(event), outbox, event.at).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -204,17 +215,9 @@ pub(crate) async fn record_notice(
     if updated != 1 {
         return Ok(false);
     }
-    for event in events {
-        insert_events(&mut tx, ticket_id, event).await?;
-    }
     // Due now, whatever time the job was run for.
-    super::outbox::insert_items(
-        &mut tx,
-        ticket_id,
-        outbox,
-        OffsetDateTime::now_utc().min(at),
-    )
-    .await?;
+    let due = OffsetDateTime::now_utc().min(at);
+    insert_change(&mut tx, ticket_id, events, outbox, due).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -251,13 +254,10 @@ pub(crate) async fn append_events(
     outbox: &[NewOutboxItem],
 ) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
-    for event in events {
-        insert_events(&mut tx, ticket_id, event).await?;
-    }
     let at = events
         .first()
         .map_or_else(OffsetDateTime::now_utc, |e| e.at);
-    super::outbox::insert_items(&mut tx, ticket_id, outbox, at).await?;
+    insert_change(&mut tx, ticket_id, events, outbox, at).await?;
     tx.commit().await?;
     Ok(())
 }
