@@ -14,7 +14,7 @@ use utoipa::OpenApi;
 use crate::error::AppError;
 use crate::http::health;
 use crate::http::state::AppState;
-use crate::outbox::progress as forwarding;
+use crate::outbox::routes::progress as forwarding;
 use crate::{
     auth::routes as auth, catalogue::routes as reference, field::routes as field,
     live::routes as live, media::routes as media, open311::routes as open311,
@@ -72,13 +72,13 @@ use crate::{
         push::key,
         push::follow,
         push::staff,
-        crate::stats::figures::rates,
-        crate::stats::figures::ranking,
-        crate::stats::figures::trend,
-        crate::stats::figures::rated_tickets,
-        crate::stats::hotspots::hotspots,
-        crate::stats::reports::report,
-        crate::stats::reports::report_csv,
+        crate::stats::routes::figures::rates,
+        crate::stats::routes::figures::ranking,
+        crate::stats::routes::figures::trend,
+        crate::stats::routes::figures::rated_tickets,
+        crate::stats::routes::hotspots::hotspots,
+        crate::stats::routes::reports::report,
+        crate::stats::routes::reports::report_csv,
     ),
     components(schemas(gridline_core::ErrorResponse)),
     modifiers(&CommonErrors)

@@ -2,8 +2,8 @@
 //! ([`Notifier`], here) and one module per kind of delivery: `sms.rs` (text messages to
 //! residents through the city's gateway), `webhook.rs` (signed webhooks to dispatch
 //! systems), `open311.rs` (filing into Open311 endpoints; `poll.rs` reads their
-//! progress back), `push.rs` (Web Push). `progress.rs` takes progress reported back by
-//! dispatch systems; `routes.rs` shows admins what was given up and requeues it.
+//! progress back), `push.rs` (Web Push). `routes.rs` shows admins what was given up and requeues it;
+//! `routes/progress.rs` takes progress reported back by dispatch systems.
 //!
 //! Items are written with the change that causes them (in its transaction), claimed
 //! with a lease (so of two processes one delivers, and a process that died frees its
@@ -15,7 +15,6 @@
 
 pub mod open311;
 pub mod poll;
-pub mod progress;
 pub mod push;
 pub mod routes;
 pub mod sms;

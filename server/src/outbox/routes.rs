@@ -1,6 +1,8 @@
 //! The outbox for admins: what was given up after its last attempt, and putting it
 //! back in line.
 
+pub mod progress;
+
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

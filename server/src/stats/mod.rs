@@ -3,17 +3,14 @@
 //!
 //! - `store.rs`, `sql.rs`: the counts, made in the database, and the tickets behind
 //!   each number (the same conditions, so a list holds what its number counts).
-//! - `figures.rs`: rates by any grouping and period, the monthly ranking and its
-//!   trend, the drill-down; `hotspots.rs`: where complaints came from, on the grids'
-//!   shapes; `reports.rs`: the daily, weekly and monthly reports; `csv.rs`: the
-//!   reports for spreadsheets.
-//! - `routes.rs`: the router under `/api/v1/stats`.
+//! - `routes.rs`: the router under `/api/v1/stats`, and its handlers: `routes/figures.rs`
+//!   (rates by any grouping and period, the monthly ranking and its trend, the
+//!   drill-down), `routes/hotspots.rs` (where complaints came from, on the grids'
+//!   shapes), `routes/reports.rs` (the daily, weekly and monthly reports).
+//! - `csv.rs`: the reports for spreadsheets.
 //!
 //! Read only: nothing here writes.
 
 pub mod csv;
-pub mod figures;
-pub mod hotspots;
-pub mod reports;
 pub mod routes;
 pub mod store;

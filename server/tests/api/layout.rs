@@ -1,6 +1,6 @@
 //! The server's layout holds (issue 20): no module imports, directly or through
-//! others, a module that imports it back, and no source file grows past about 400
-//! lines. Read from the source itself, so a change that adds a cycle or a long file
+//! others, a module that imports it back; only the HTTP layer sees `AppState`; and no
+//! source file grows past about 400 lines. Read from the source itself, so a change that adds a cycle or a long file
 //! fails here, with the modules named.
 //!
 //! A module is a file (`tickets/filing.rs` is `tickets::filing`; the queries a backend
@@ -27,6 +27,27 @@ fn no_module_imports_one_that_imports_it_back() {
     assert!(
         cycles.is_empty(),
         "modules that import each other (directly or through others): {cycles:#?}"
+    );
+}
+
+#[test]
+fn only_the_http_layer_sees_the_app_state() {
+    // Services and stores take the parts they need; a feature's `routes` (and `http`
+    // itself, and the command line that starts it) are the only ones that see it all.
+    let modules = modules();
+    let seeing: Vec<&String> = modules
+        .iter()
+        .filter(|(name, source)| {
+            dependencies(name, source, &modules).contains("http::state")
+                && !(name.starts_with("http")
+                    || name.starts_with("cli")
+                    || name.split("::").any(|part| part == "routes"))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        seeing.is_empty(),
+        "below the HTTP layer, these use AppState: {seeing:?}"
     );
 }
 

@@ -16,10 +16,10 @@ use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
-use crate::stats::figures::{
+use crate::stats::routes::figures::{
     STATS_ROLES, add_months, at, date_text, day, first_of_month, grids_of, grouped, read_at, today,
 };
-use crate::stats::hotspots::{change, intake_by, matter_change, scope_region};
+use crate::stats::routes::hotspots::{change, intake_by, matter_change, scope_region};
 use crate::stats::store::{RateGrouping, RateRow};
 
 /// A report's period holding `date`, and the one before it.

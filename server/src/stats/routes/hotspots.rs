@@ -14,7 +14,7 @@ use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
-use crate::stats::figures::{STATS_ROLES, checked, date_text, day, grids_of, today};
+use crate::stats::routes::figures::{STATS_ROLES, checked, date_text, day, grids_of, today};
 use crate::stats::store::IntakeRow;
 use crate::tickets::field_error;
 

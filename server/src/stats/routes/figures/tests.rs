@@ -5,8 +5,8 @@ use gridline_core::geo::Polygon;
 use time::macros::date;
 
 use super::*;
-use crate::stats::hotspots::svg_paths;
-use crate::stats::reports::report_period;
+use crate::stats::routes::hotspots::svg_paths;
+use crate::stats::routes::reports::report_period;
 
 #[test]
 fn months_roll_over_the_year() {
