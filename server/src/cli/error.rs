@@ -9,7 +9,7 @@ pub enum CliError {
     #[error(transparent)]
     User(#[from] users::UserError),
     #[error(transparent)]
-    Store(#[from] store::StoreError),
+    Store(#[from] store::shared::StoreError),
     #[error("cannot use the data folder {path}: {source}")]
     DataDir {
         path: String,

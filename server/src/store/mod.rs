@@ -84,7 +84,7 @@ use crate::stats::store::StatsStore;
 use crate::tickets::store::TicketStore;
 
 pub use postgres::PostgresStore;
-pub use shared::{Backend, StoreError, StoreResult};
+use shared::{Backend, StoreError, StoreResult};
 pub use sqlite::SqliteStore;
 
 /// The whole store: every feature's part, and the database's own.
