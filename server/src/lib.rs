@@ -1,8 +1,10 @@
 //! Gridline's server as a library, so tests can start the real thing on port 0.
 //!
-//! `cli` reads the configuration and runs a subcommand; `serve` builds the router
-//! (`routes` for the JSON API, `web` for the app shell) over an [`AppState`] holding the
-//! store; `store` hides SQLite and PostgreSQL behind one trait.
+//! One folder per feature (`tickets`, `outbox`, `stats`, …), each with its routes, its
+//! service and its part of the store; `http` assembles the [`AppState`] and the router
+//! from them and serves; `cli` reads the configuration and runs a subcommand; `store`
+//! puts the features' stores together over SQLite or PostgreSQL. The map and the layers
+//! are in `docs/design.md` ("Where things live in the server").
 
 // The server needs unwinding: a panic in a handler becomes a 500 (CatchPanicLayer),
 // not the end of the process. `[profile.release]` aborts on panic (it is tuned for the

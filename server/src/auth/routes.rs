@@ -1,6 +1,6 @@
 //! Staff sign-in, sign-out and "who am I".
 //!
-//! Failed sign-ins are throttled per account and per address (`throttle`). Not yet
+//! Failed sign-ins are throttled per account and per address (`limits`). Not yet
 //! here: CSRF tokens; meanwhile the session cookie is SameSite=Strict and writes
 //! require a JSON body, which a cross-site form cannot send.
 

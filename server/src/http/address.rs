@@ -1,4 +1,4 @@
-//! Who is asking, by address, for the per-address limits (`throttle`).
+//! Who is asking, by address, for the per-address limits (`limits`).
 //!
 //! - An IPv6 client is counted by its /64 (one subscriber's network: a phone or a
 //!   home has a whole /64 and may pick any address in it); an IPv4 client, or IPv4

@@ -1,4 +1,4 @@
-//! Unit tests of `throttle`.
+//! Unit tests of `limits::throttle`.
 
 use super::*;
 
