@@ -6,7 +6,7 @@ use gridline_core::Role;
 use gridline_core::api::reference::RegionLevel;
 
 use crate::auth;
-use crate::auth::store::{NewStaff, StaffRecord};
+use crate::auth::store::{NewStaff, StaffRecord, StaffStore};
 use crate::store::Store;
 use crate::store::shared::StoreError;
 
@@ -136,7 +136,7 @@ pub async fn set_disabled(
 }
 
 /// One line per account: username, name, roles, units, grids, and whether disabled.
-pub async fn list(store: &dyn Store) -> Result<String, UserError> {
+pub async fn list(store: &dyn StaffStore) -> Result<String, UserError> {
     let mut out = String::new();
     for record in store.list_staff().await? {
         let p = &record.profile;

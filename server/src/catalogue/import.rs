@@ -20,8 +20,8 @@ use crate::catalogue::import::grids::parse_grids;
 use crate::catalogue::import::matters::parse_catalogue;
 use crate::catalogue::import::problems::{At, ImportError, ImportProblem, problem};
 use crate::catalogue::import::units::parse_units;
+use crate::catalogue::store::CatalogueStore;
 use crate::catalogue::store::ReferenceData;
-use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {
@@ -51,7 +51,7 @@ pub fn parse_calendar(text: &str) -> Result<WorkCalendar, Vec<ImportProblem>> {
 
 /// Checks `text` as `kind` against what is stored, then writes it in one transaction.
 pub async fn import(
-    store: &dyn Store,
+    store: &dyn CatalogueStore,
     kind: ImportKind,
     text: &str,
 ) -> Result<ImportSummary, ImportError> {

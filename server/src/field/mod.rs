@@ -16,6 +16,7 @@ use gridline_core::{ErrorCode, FieldIssue};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use crate::auth::store::StaffStore;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::field::store::{FieldRevision, FieldSaved};
@@ -26,7 +27,7 @@ use crate::tickets::store::{NewEvent, TicketFilter, TicketRecord};
 /// The grids `staff` patrols: those granted, and every grid under a granted street or
 /// community.
 pub async fn worker_grids(
-    store: &dyn Store,
+    store: &dyn StaffStore,
     snapshot: &Snapshot,
     staff: &StaffProfile,
 ) -> AppResult<Vec<String>> {

@@ -11,8 +11,7 @@
 
 use serde_json::Value;
 
-use crate::outbox::store::{ForwardLink, ForwardTarget};
-use crate::store::Store;
+use crate::outbox::store::{ForwardLink, ForwardTarget, OutboxStore};
 use crate::tickets::store::TicketRecord;
 
 /// The outbox kind of a ticket to send to an Open311 target.
@@ -52,7 +51,7 @@ async fn refusal(response: reqwest::Response, target: &ForwardTarget) -> String 
 /// Sends `ticket` to `target` unless it was sent before.
 pub async fn deliver(
     client: &reqwest::Client,
-    store: &dyn Store,
+    store: &dyn OutboxStore,
     target: &ForwardTarget,
     ticket: &TicketRecord,
 ) -> Result<(), String> {

@@ -15,8 +15,7 @@ use crate::SharedStore;
 use crate::catalogue::cache::ReferenceCache;
 use crate::outbox::Notifier;
 use crate::outbox::open311::{BATCH, get_json};
-use crate::outbox::store::{ForwardLink, ForwardTarget, TargetKind};
-use crate::store::Store;
+use crate::outbox::store::{ForwardLink, ForwardTarget, OutboxStore, TargetKind};
 use crate::tickets::store::TicketRecord;
 
 /// What polling needs: the store, the reference data (to act on tickets as their unit)
@@ -96,7 +95,7 @@ async fn poll_target(
 
 /// Asks for the id of each request known only by its token, and keeps those given.
 async fn resolve_tokens(
-    store: &dyn Store,
+    store: &dyn OutboxStore,
     client: &reqwest::Client,
     target: &ForwardTarget,
     links: &mut [ForwardLink],

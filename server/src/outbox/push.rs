@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 
 use crate::push::Vapid;
 use crate::push::news::{Item, Payload};
+use crate::push::store::PushStore;
 use crate::push::store::PushSubscription;
-use crate::store::Store;
 
 /// How long a push service keeps an undelivered message (a day).
 const TTL_SECS: u32 = 86_400;
@@ -28,7 +28,7 @@ pub async fn deliver(
     allow_loopback: bool,
     vapid: &Vapid,
     subject: &str,
-    store: &dyn Store,
+    store: &dyn PushStore,
     payload: &str,
 ) -> Result<Sent, String> {
     let item: Item =

@@ -10,8 +10,8 @@
 //! ticket when it is sent, in Chinese.
 
 use crate::outbox::store::{NewOutboxItem, OutboxItem};
-use crate::store::Store;
 use crate::tickets::store::TicketRecord;
+use crate::tickets::store::TicketStore;
 
 /// The kind of outbox item that is a text message to the ticket's contact phone.
 pub const SMS: &str = "sms";
@@ -93,7 +93,7 @@ pub(crate) async fn send(
     client: &reqwest::Client,
     gateway: &SmsGateway,
     public_url: Option<&str>,
-    store: &dyn Store,
+    store: &dyn TicketStore,
     item: &OutboxItem,
 ) -> Result<(), String> {
     let message: Message =

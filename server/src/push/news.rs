@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::outbox::store::NewOutboxItem;
-use crate::push::store::{PushSubscription, StaffSubscription};
+use crate::push::store::{PushStore, PushSubscription, StaffSubscription};
 use crate::push::{Matters, PUSH};
 use crate::store::Store;
 use crate::store::shared::StoreResult;
@@ -234,7 +234,7 @@ pub async fn items_for(
 
 /// The push items telling the residents who follow `ticket` of its public `events`.
 pub async fn resident_items(
-    store: &dyn Store,
+    store: &dyn PushStore,
     ticket: &TicketRecord,
     events: &[NewEvent],
 ) -> StoreResult<Vec<NewOutboxItem>> {

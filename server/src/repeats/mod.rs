@@ -19,6 +19,7 @@ use time::{Duration, OffsetDateTime};
 use crate::config::Config;
 use crate::error::AppResult;
 use crate::repeats::store::NearbyRow;
+use crate::repeats::store::RepeatStore;
 use crate::store::Store;
 use crate::store::shared::StoreResult;
 use crate::tickets::store::TicketRecord;
@@ -42,7 +43,7 @@ impl Repeats {
     /// `to`, each with its distance in metres, nearest first (then oldest).
     pub async fn near(
         &self,
-        store: &dyn Store,
+        store: &dyn RepeatStore,
         matter_code: &str,
         here: Point,
         from: OffsetDateTime,

@@ -62,7 +62,7 @@ pub fn code_hash(code: &str) -> Vec<u8> {
 
 /// Issues a one-time code for a tablet of the station `station_code`.
 pub async fn issue_code(
-    store: &dyn Store,
+    store: &dyn StationStore,
     station_code: &str,
     now: OffsetDateTime,
 ) -> AppResult<EnrollmentCodeResponse> {

@@ -70,6 +70,7 @@ use async_trait::async_trait;
 use gridline_core::calendar::WorkCalendar;
 use limits::SharedWindows;
 use live::Heard;
+use shared::{Backend, StoreError, StoreResult};
 
 use crate::auth::store::StaffStore;
 use crate::catalogue::store::CatalogueStore;
@@ -84,7 +85,6 @@ use crate::stats::store::StatsStore;
 use crate::tickets::store::TicketStore;
 
 pub use postgres::PostgresStore;
-use shared::{Backend, StoreError, StoreResult};
 pub use sqlite::SqliteStore;
 
 /// The whole store: every feature's part, and the database's own.

@@ -11,7 +11,7 @@ use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
 use crate::tickets::actions::save;
-use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
+use crate::tickets::store::{NewEvent, TicketRecord, TicketStore, TicketVersion};
 use crate::tickets::{WARN_FRACTION, event, field_error};
 
 fn require_dispatcher(staff: &StaffProfile) -> AppResult<()> {
@@ -27,7 +27,7 @@ fn require_dispatcher(staff: &StaffProfile) -> AppResult<()> {
 
 /// A dispatcher adds a unit to help the lead unit (协办).
 pub async fn add_co_unit(
-    store: &dyn Store,
+    store: &dyn TicketStore,
     snapshot: &Snapshot,
     ticket: &TicketRecord,
     staff: &StaffProfile,

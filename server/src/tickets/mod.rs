@@ -35,6 +35,7 @@ use time::OffsetDateTime;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::media::Uploader;
+use crate::media::store::MediaRecords;
 use crate::store::Store;
 use crate::tickets::store::{NewEvent, TicketRecord};
 
@@ -72,7 +73,7 @@ pub(crate) fn event(
 /// someone else uploaded is refused as an unknown one: the answer does not tell
 /// whether a photo is on the server.
 pub(crate) async fn stored_media(
-    store: &dyn Store,
+    store: &dyn MediaRecords,
     field: &str,
     ids: &[String],
     uploaders: &[Uploader],

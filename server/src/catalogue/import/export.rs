@@ -7,7 +7,7 @@ use gridline_core::api::reference::{HandlingUnit, MatterType, Region};
 use gridline_core::geo::{Point, Polygon};
 
 use crate::catalogue::import::ImportKind;
-use crate::store::Store;
+use crate::catalogue::store::CatalogueStore;
 use crate::store::shared::StoreError;
 
 fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
@@ -20,7 +20,7 @@ fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String 
 }
 
 /// The stored reference data of `kind`, in the format `import` reads.
-pub async fn export(store: &dyn Store, kind: ImportKind) -> Result<String, StoreError> {
+pub async fn export(store: &dyn CatalogueStore, kind: ImportKind) -> Result<String, StoreError> {
     Ok(match kind {
         ImportKind::Calendar => store.load_calendar().await?.to_csv(),
         ImportKind::Catalogue => catalogue_csv(store.list_matter_types().await?),
