@@ -6,8 +6,6 @@ use bytes::Bytes;
 
 use crate::media::MediaError;
 
-pub use crate::media::objects::MediaStore;
-
 /// HEIF keeps EXIF and XMP as items whose bytes the `iloc` box locates. Rewriting the
 /// boxes is a large job; overwriting those bytes with zeros keeps every offset valid
 /// and leaves nothing to read. An image whose boxes cannot be read is refused rather

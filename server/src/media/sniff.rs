@@ -3,8 +3,6 @@
 
 use gridline_core::api::media::MediaKind;
 
-pub use crate::media::objects::MediaStore;
-
 /// What the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sniffed {

@@ -1,5 +1,7 @@
-//! Dropping what a photo says beyond its pixels (EXIF with GPS, text chunks, XMP) from
-//! JPEG, PNG and WebP containers, and refusing what cannot be read.
+//! Preparing an upload for storing ([`prepare`]): recognised by its bytes, held to its
+//! kind's cap, and for a photo, what it says beyond its pixels (EXIF with GPS, text
+//! chunks, XMP) dropped from its JPEG, PNG, WebP or HEIF container; what cannot be read
+//! is refused. Run on a blocking thread within a time limit ([`prepare_off_thread`]).
 
 use bytes::Bytes;
 use gridline_core::api::media::MediaKind;
@@ -11,8 +13,6 @@ use img_parts::webp::WebP;
 use crate::media::heif::strip_heif;
 use crate::media::sniff::{Sniffed, sniff};
 use crate::media::{Limits, MediaError};
-
-pub use crate::media::objects::MediaStore;
 
 fn unreadable(what: &'static str) -> impl Fn(img_parts::Error) -> MediaError {
     move |e| MediaError::Unreadable(what, e.to_string())

@@ -1,7 +1,7 @@
 //! Removing uploads no complaint ever used: media older than a day that no timeline
 //! entry names are deleted, from the database and from where the bytes live.
 
-pub use crate::media::objects::MediaStore;
+use crate::media::objects::MediaStore;
 
 /// Media rows deleted per round of the sweep.
 const SWEEP_BATCH: u32 = 500;
