@@ -103,18 +103,28 @@ impl Receiver {
 /// /proc (a socket's inode in /proc/net/tcp, and which process holds it open).
 fn owner_of_port(port: u16, pids: &[u32]) -> Option<u32> {
     let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
-    let inode = table.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let local_port = fields.get(1)?.rsplit_once(':')?.1;
-        (u16::from_str_radix(local_port, 16).ok()? == port).then(|| fields[9].to_owned())
-    })?;
-    let wanted = format!("socket:[{inode}]");
+    // Every socket bound to that local port; a closed connection that used the same
+    // port before lingers in TIME_WAIT with no owner (inode 0), so it is passed over.
+    let wanted: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let local_port = fields.get(1)?.rsplit_once(':')?.1;
+            let inode = *fields.get(9)?;
+            (u16::from_str_radix(local_port, 16).ok()? == port && inode != "0")
+                .then(|| format!("socket:[{inode}]"))
+        })
+        .collect();
     pids.iter().copied().find(|pid| {
         std::fs::read_dir(format!("/proc/{pid}/fd"))
             .into_iter()
             .flatten()
             .flatten()
-            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == wanted))
+            .any(|fd| {
+                std::fs::read_link(fd.path())
+                    .is_ok_and(|l| wanted.iter().any(|w| l.to_string_lossy() == *w))
+            })
     })
 }
 
