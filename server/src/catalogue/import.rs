@@ -20,8 +20,7 @@ use crate::catalogue::import::grids::parse_grids;
 use crate::catalogue::import::matters::parse_catalogue;
 use crate::catalogue::import::problems::{At, ImportError, ImportProblem, problem};
 use crate::catalogue::import::units::parse_units;
-use crate::catalogue::store::CatalogueStore;
-use crate::catalogue::store::ReferenceData;
+use crate::catalogue::store::{CatalogueStore, ReferenceData};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {

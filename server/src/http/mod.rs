@@ -113,8 +113,9 @@ pub async fn serve(
     result
 }
 
-/// Starts what runs beside the requests: the live listener, the deadline job, the media
-/// sweep, the outbox, the session purge and the Open311 poller. They end when aborted.
+/// Reads (or makes) the VAPID key, then starts what runs beside the requests: the live
+/// listener, the deadline job, the media sweep, the outbox, the session purge and the
+/// Open311 poller. They end when aborted.
 async fn start_jobs(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
     let store = state.store.clone();
     // The VAPID key pair is made at the first start (and read at every later one).

@@ -131,9 +131,3 @@ impl FromRef<AppState> for Sessions {
         state.sessions.clone()
     }
 }
-
-impl FromRef<AppState> for Arc<web::Shell> {
-    fn from_ref(state: &AppState) -> Arc<web::Shell> {
-        state.shell.clone()
-    }
-}

@@ -8,8 +8,7 @@ use time::OffsetDateTime;
 
 use crate::push::Vapid;
 use crate::push::news::{Item, Payload};
-use crate::push::store::PushStore;
-use crate::push::store::PushSubscription;
+use crate::push::store::{PushStore, PushSubscription};
 
 /// How long a push service keeps an undelivered message (a day).
 const TTL_SECS: u32 = 86_400;

@@ -10,8 +10,7 @@
 //! ticket when it is sent, in Chinese.
 
 use crate::outbox::store::{NewOutboxItem, OutboxItem};
-use crate::tickets::store::TicketRecord;
-use crate::tickets::store::TicketStore;
+use crate::tickets::store::{TicketRecord, TicketStore};
 
 /// The kind of outbox item that is a text message to the ticket's contact phone.
 pub const SMS: &str = "sms";

@@ -18,8 +18,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::config::Config;
 use crate::error::AppResult;
-use crate::repeats::store::NearbyRow;
-use crate::repeats::store::RepeatStore;
+use crate::repeats::store::{NearbyRow, RepeatStore};
 use crate::store::Store;
 use crate::store::shared::StoreResult;
 use crate::tickets::store::TicketRecord;

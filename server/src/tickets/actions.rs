@@ -14,12 +14,10 @@ use crate::error::{AppError, AppResult};
 use crate::media::Uploader;
 use crate::store::Store;
 use crate::tickets::access::actors_of;
-use crate::tickets::dispatch_to;
 use crate::tickets::store::{NewEvent, TicketRecord, TicketVersion};
-use crate::tickets::stored_media;
-use crate::tickets::tell_merged;
-use crate::tickets::{changed_meanwhile, outbox_for};
-use crate::tickets::{event, field_error};
+use crate::tickets::{
+    changed_meanwhile, dispatch_to, event, field_error, outbox_for, stored_media, tell_merged,
+};
 
 fn refusal(err: TransitionError) -> AppError {
     let code = if err.is_permission() {

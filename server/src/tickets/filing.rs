@@ -20,10 +20,8 @@ use crate::media::Uploader;
 use crate::outbox::store::NewOutboxItem;
 use crate::store::Store;
 use crate::store::shared::StoreError;
-use crate::tickets::merge_entries;
 use crate::tickets::store::{Created, NewEvent, TicketRecord};
-use crate::tickets::{dispatch_to, stored_media};
-use crate::tickets::{event, field_error};
+use crate::tickets::{dispatch_to, event, field_error, merge_entries, stored_media};
 
 fn new_tracking_code() -> TrackingCode {
     TrackingCode::generate(|| {

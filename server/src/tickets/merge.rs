@@ -9,11 +9,8 @@ use time::OffsetDateTime;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
-use crate::tickets::changed_meanwhile;
-use crate::tickets::field_error;
-use crate::tickets::merge_entries;
-use crate::tickets::outbox_for;
 use crate::tickets::store::{TicketRecord, TicketVersion};
+use crate::tickets::{changed_meanwhile, field_error, merge_entries, outbox_for};
 
 /// The roles that merge duplicates (those who dispatch and supervise).
 pub const MERGE_ROLES: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];

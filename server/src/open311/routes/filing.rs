@@ -80,10 +80,8 @@ pub(crate) async fn file_request(
     }
     let body = body.map_err(|e| Open311Error::new(e.status(), format, e.body_text()))?;
     // The form body, then the query string (some clients put api_key there).
-    let mut params = Params::parse(&body, format)?;
-    params
-        .0
-        .extend(Params::parse(query.as_deref().unwrap_or_default(), format)?.0);
+    let params = Params::parse(&body, format)?
+        .then(Params::parse(query.as_deref().unwrap_or_default(), format)?);
     if params.get("api_key").is_none() {
         return Err(Open311Error::new(
             StatusCode::FORBIDDEN,

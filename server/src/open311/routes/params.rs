@@ -12,7 +12,7 @@ use crate::open311::{self as doc, Format, Lang, Open311Error};
 pub(crate) type Result<T> = std::result::Result<T, Open311Error>;
 
 /// The query string's (or form body's) parameters; the first of each name counts.
-pub(crate) struct Params(pub(crate) Vec<(String, String)>);
+pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
     pub(crate) fn parse(text: &str, format: Format) -> Result<Params> {
@@ -23,6 +23,12 @@ impl Params {
                 format!("unreadable parameters: {e}"),
             )
         })
+    }
+
+    /// These, then `more` (whose names count only where these lack them).
+    pub(crate) fn then(mut self, more: Params) -> Params {
+        self.0.extend(more.0);
+        self
     }
 
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
