@@ -16,8 +16,12 @@
 //! - **Resolution rate** = resolved / (resolved + open past the deadline): answered at
 //!   all, late or not.
 //! - **Satisfaction rate** = (satisfied + basically satisfied) / rated.
-//! - **Return requests** and **reopenings**: how many of the counted tickets' units
-//!   asked to hand them back (退单申请), and how many times they were reopened.
+//! - **Reopenings**: how many times the counted tickets were reopened.
+//!
+//! **Return requests (退单) count for the unit that asked, in the period they were
+//! decided**, apart from the tickets above: a unit that handed a ticket back is
+//! answerable for it, not the unit that took it over. Approved and rejected requests
+//! are two numbers; a request not yet decided is in neither.
 //!
 //! A rate whose denominator is zero is `None` (shown as "—"), never 0 % or 100 %.
 
@@ -35,7 +39,6 @@ pub struct TicketFacts {
     pub resolved_at: Option<OffsetDateTime>,
     pub satisfaction: Option<Satisfaction>,
     pub reopen_count: u32,
-    pub return_requests: u32,
 }
 
 /// The counts behind the rates, added up over any set of tickets.
@@ -55,8 +58,12 @@ pub struct RateCounts {
     pub satisfied: u64,
     pub basically_satisfied: u64,
     pub dissatisfied: u64,
-    pub return_requests: u64,
     pub reopens: u64,
+    /// Return requests of this group's units approved in the period (by decision
+    /// time; not a count of the tickets above).
+    pub returns_approved: u64,
+    /// Return requests of this group's units rejected in the period.
+    pub returns_rejected: u64,
 }
 
 /// The four rates (0.0 to 1.0), `None` where nothing counts yet.
@@ -74,12 +81,20 @@ fn ratio(part: u64, whole: u64) -> Option<f64> {
 }
 
 impl RateCounts {
+    /// The counts of one decided return request: approved or rejected.
+    pub fn of_return(approved: bool) -> RateCounts {
+        RateCounts {
+            returns_approved: u64::from(approved),
+            returns_rejected: u64::from(!approved),
+            ..RateCounts::default()
+        }
+    }
+
     /// The counts of one ticket read at `now` (the caller has checked that its
     /// handling deadline is in the period).
     pub fn of(t: &TicketFacts, now: OffsetDateTime) -> RateCounts {
         let mut c = RateCounts {
             tickets: 1,
-            return_requests: u64::from(t.return_requests),
             reopens: u64::from(t.reopen_count),
             ..RateCounts::default()
         };
@@ -115,8 +130,9 @@ impl RateCounts {
         self.satisfied += other.satisfied;
         self.basically_satisfied += other.basically_satisfied;
         self.dissatisfied += other.dissatisfied;
-        self.return_requests += other.return_requests;
         self.reopens += other.reopens;
+        self.returns_approved += other.returns_approved;
+        self.returns_rejected += other.returns_rejected;
     }
 
     /// The rates, by the published formulas (see the module's documentation).
@@ -150,21 +166,24 @@ pub enum Measure {
     Resolution,
     /// Rated.
     Satisfaction,
-    /// With at least one return request.
-    ReturnRequests,
     /// Reopened at least once.
     Reopens,
+    /// With a return request of the group's units approved in the period.
+    ReturnsApproved,
+    /// With a return request of the group's units rejected in the period.
+    ReturnsRejected,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 7] = [
+    pub const ALL: [Measure; 8] = [
         Measure::Tickets,
         Measure::Response,
         Measure::OnTime,
         Measure::Resolution,
         Measure::Satisfaction,
-        Measure::ReturnRequests,
         Measure::Reopens,
+        Measure::ReturnsApproved,
+        Measure::ReturnsRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -174,9 +193,16 @@ impl Measure {
             Measure::OnTime => "on_time",
             Measure::Resolution => "resolution",
             Measure::Satisfaction => "satisfaction",
-            Measure::ReturnRequests => "return_requests",
             Measure::Reopens => "reopens",
+            Measure::ReturnsApproved => "returns_approved",
+            Measure::ReturnsRejected => "returns_rejected",
         }
+    }
+
+    /// Counted by return decisions (in the period they were made, for the unit that
+    /// asked) rather than by the tickets whose handling deadline is in the period.
+    pub fn is_return(self) -> bool {
+        matches!(self, Measure::ReturnsApproved | Measure::ReturnsRejected)
     }
 
     /// Whether one ticket's counts (from [`RateCounts::of`]) put it behind this number.
@@ -195,8 +221,9 @@ impl Measure {
                 c.resolved_on_time + c.resolved_late + c.open_overdue
             }
             Measure::Satisfaction => c.satisfied + c.basically_satisfied + c.dissatisfied,
-            Measure::ReturnRequests => c.return_requests,
             Measure::Reopens => c.reopens,
+            Measure::ReturnsApproved => c.returns_approved,
+            Measure::ReturnsRejected => c.returns_rejected,
         }
     }
 }
@@ -219,7 +246,6 @@ mod tests {
             resolved_at: None,
             satisfaction: None,
             reopen_count: 0,
-            return_requests: 0,
         }
     }
 
@@ -313,14 +339,21 @@ mod tests {
     fn adding_is_the_same_as_counting_all_at_once() {
         let a = TicketFacts {
             resolved_at: Some(DUE),
-            return_requests: 2,
+            reopen_count: 2,
             ..ticket()
         };
         let b = ticket();
         let mut left = total(std::slice::from_ref(&a), NOW);
         left.add(&total(std::slice::from_ref(&b), NOW));
         assert_eq!(left, total(&[a, b], NOW));
-        assert_eq!(left.return_requests, 2);
+        assert_eq!(left.reopens, 2);
+        // Return decisions add up apart from the tickets.
+        left.add(&RateCounts::of_return(true));
+        left.add(&RateCounts::of_return(false));
+        left.add(&RateCounts::of_return(false));
+        assert_eq!((left.returns_approved, left.returns_rejected), (1, 2));
+        assert_eq!(left.tickets, 2);
+        assert!(Measure::ReturnsRejected.is_return() && !Measure::Reopens.is_return());
     }
 
     #[test]

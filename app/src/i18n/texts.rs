@@ -446,7 +446,8 @@ impl Key {
     pub const StatsOnTime: Key = Key::new("按期办结率", "On-time rate");
     pub const StatsResolution: Key = Key::new("解决率", "Resolution rate");
     pub const StatsSatisfaction: Key = Key::new("满意率", "Satisfaction rate");
-    pub const StatsReturns: Key = Key::new("退单申请", "Return requests");
+    pub const StatsReturnsApproved: Key = Key::new("退单", "Returns approved");
+    pub const StatsReturnsRejected: Key = Key::new("退单被驳回", "Returns rejected");
     pub const StatsReopens: Key = Key::new("重办", "Reopenings");
     pub const StatsTrend: Key = Key::new("近12个月", "Last 12 months");
     pub const StatsTotal: Key = Key::new("合计", "Total");
@@ -456,8 +457,8 @@ impl Key {
     );
     pub const StatsHow: Key = Key::new("计算方法", "How the figures are counted");
     pub const StatsFormulas: Key = Key::new(
-        "工单按办理时限所在的期间计入。响应率 = 时限内接单 ÷（已接单 + 超过响应时限未接单）。按期办结率 = 时限内办结 ÷（已办结 + 超期未办结）。解决率 = 已办结 ÷（已办结 + 超期未办结）。满意率 =（满意 + 基本满意）÷ 已评价。尚未到期的工单暂不计入；分母为零显示“—”。",
-        "A ticket counts in the period of its handling deadline. Response rate = accepted within the response time ÷ (accepted + response time passed without acceptance). On-time rate = resolved by the deadline ÷ (resolved + open past the deadline). Resolution rate = resolved ÷ (resolved + open past the deadline). Satisfaction rate = (satisfied + basically satisfied) ÷ rated. Tickets not yet due are not counted yet; an empty denominator shows \"—\".",
+        "工单按办理时限所在的期间计入。响应率 = 时限内接单 ÷（已接单 + 超过响应时限未接单）。按期办结率 = 时限内办结 ÷（已办结 + 超期未办结）。解决率 = 已办结 ÷（已办结 + 超期未办结）。满意率 =（满意 + 基本满意）÷ 已评价。尚未到期的工单暂不计入；分母为零显示“—”。退单按申请单位、审核时间计入：批准的计为“退单”，驳回的计为“退单被驳回”。",
+        "A ticket counts in the period of its handling deadline. Response rate = accepted within the response time ÷ (accepted + response time passed without acceptance). On-time rate = resolved by the deadline ÷ (resolved + open past the deadline). Resolution rate = resolved ÷ (resolved + open past the deadline). Satisfaction rate = (satisfied + basically satisfied) ÷ rated. Tickets not yet due are not counted yet; an empty denominator shows \"—\". A return request counts for the unit that asked, when it was decided: approved as a return, rejected apart.",
     );
     pub const DrillTitle: Key = Key::new("计入的工单", "Tickets counted");
     pub const DrillCount: Key = Key::new("件", "tickets");

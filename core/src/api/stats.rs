@@ -128,8 +128,9 @@ pub struct RatedTicketsQuery {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
-    /// tickets (default), response, on_time, resolution, satisfaction,
-    /// return_requests or reopens.
+    /// tickets (default), response, on_time, resolution, satisfaction, reopens,
+    /// returns_approved or returns_rejected (the last two by the asking unit and the
+    /// time of the decision).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
     pub measure: Option<Measure>,

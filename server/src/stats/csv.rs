@@ -29,7 +29,7 @@ fn percent(rate: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
-const RATE_HEADER: [&str; 13] = [
+const RATE_HEADER: [&str; 14] = [
     "代码 Code",
     "名称 Name",
     "工单 Tickets",
@@ -41,8 +41,9 @@ const RATE_HEADER: [&str; 13] = [
     "按期办结 Resolved on time",
     "超期未办结 Open overdue",
     "评价 Rated",
-    "退单申请 Return requests",
     "重办 Reopenings",
+    "退单 Returns approved",
+    "退单被驳回 Returns rejected",
 ];
 
 fn rates_line(out: &mut String, r: &RatesRow) {
@@ -61,8 +62,9 @@ fn rates_line(out: &mut String, r: &RatesRow) {
             c.resolved_on_time.to_string(),
             c.open_overdue.to_string(),
             (c.satisfied + c.basically_satisfied + c.dissatisfied).to_string(),
-            c.return_requests.to_string(),
             c.reopens.to_string(),
+            c.returns_approved.to_string(),
+            c.returns_rejected.to_string(),
         ],
     );
 }

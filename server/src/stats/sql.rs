@@ -1,6 +1,7 @@
 // The evaluation figures (issue 8): counts behind the rates, per lead unit, grid and
-// matter type, for tickets whose handling deadline is in a period; the tickets behind
-// any of those counts; tickets received per grid and matter type. Written once for
+// matter type, for tickets whose handling deadline is in a period, with the return
+// requests decided in the period per unit that asked; the tickets behind any of those
+// counts; tickets received per grid and matter type. Written once for
 // both backends like every feature's `sql.rs` (the including module defines `Pool`).
 // Included by store/sqlite.rs and store/postgres.rs; not a module of its own.
 //
@@ -17,7 +18,7 @@ use crate::store::rows::RowExt as _;
 use crate::store::shared::{StoreResult, stored_time};
 
 /// `$NOW` stands for the parameter holding the time the figures are read at.
-const CONDITIONS: [(&str, &str); 10] = [
+const CONDITIONS: [(&str, &str); 9] = [
     (
         "responded_in_time",
         "t.responded_at IS NOT NULL AND t.response_due IS NOT NULL AND t.responded_at <= t.response_due",
@@ -48,7 +49,6 @@ const CONDITIONS: [(&str, &str); 10] = [
         "t.satisfaction = 'basically_satisfied'",
     ),
     ("dissatisfied", "t.satisfaction = 'dissatisfied'"),
-    ("return_requested", "COALESCE(r.n, 0) > 0"),
 ];
 
 fn condition(name: &str) -> &'static str {
@@ -59,7 +59,8 @@ fn condition(name: &str) -> &'static str {
         .expect("a known condition")
 }
 
-/// The tickets behind a number, as a condition (the rate's denominator).
+/// The tickets behind a number, as a condition (the rate's denominator); the return
+/// measures are listed from the return decisions instead (`returns_sql.rs`).
 fn measure_condition(measure: Measure) -> String {
     let any = |names: &[&str]| {
         names
@@ -75,14 +76,10 @@ fn measure_condition(measure: Measure) -> String {
             any(&["resolved_on_time", "resolved_late", "open_overdue"])
         }
         Measure::Satisfaction => any(&["satisfied", "basically_satisfied", "dissatisfied"]),
-        Measure::ReturnRequests => condition("return_requested").to_owned(),
         Measure::Reopens => "t.reopen_count > 0".to_owned(),
+        Measure::ReturnsApproved | Measure::ReturnsRejected => "1 = 0".to_owned(),
     }
 }
-
-/// Return requests per ticket, joined as `r`.
-const RETURN_REQUESTS: &str = "LEFT JOIN (SELECT ticket_id, COUNT(*) AS n FROM ticket_events \
-     WHERE kind = 'request_return' GROUP BY ticket_id) r ON r.ticket_id = t.id";
 
 /// `CASE` numbering the period of `column` among `bounds` (parameters `$1`..), and the
 /// condition keeping it inside them.
@@ -101,10 +98,10 @@ fn count(row: &impl crate::store::rows::RowExt, column: &str) -> StoreResult<u64
 }
 
 fn counts_of(row: &impl crate::store::rows::RowExt, flags: bool) -> StoreResult<RateCounts> {
-    let (tickets, return_requests, reopens) = if flags {
-        ("one", "return_requests", "reopen_count")
+    let (tickets, reopens) = if flags {
+        ("one", "reopen_count")
     } else {
-        ("tickets", "return_requests", "reopens")
+        ("tickets", "reopens")
     };
     let n = |column: &str| count(row, column);
     Ok(RateCounts {
@@ -118,8 +115,9 @@ fn counts_of(row: &impl crate::store::rows::RowExt, flags: bool) -> StoreResult<
         satisfied: n("satisfied")?,
         basically_satisfied: n("basically_satisfied")?,
         dissatisfied: n("dissatisfied")?,
-        return_requests: n(return_requests)?,
         reopens: n(reopens)?,
+        returns_approved: 0,
+        returns_rejected: 0,
     })
 }
 
@@ -127,7 +125,6 @@ fn counts_of(row: &impl crate::store::rows::RowExt, flags: bool) -> StoreResult<
 fn flag_columns(now: &str, sum: bool) -> String {
     CONDITIONS
         .iter()
-        .filter(|(name, _)| *name != "return_requested")
         .map(|(name, c)| {
             let flag = format!("CASE WHEN {} THEN 1 ELSE 0 END", c.replace("$NOW", now));
             if sum {
@@ -155,9 +152,8 @@ pub(crate) async fn rate_counts(
     };
     let sql = format!(
         "SELECT {keys}, {period} AS period, CAST(COUNT(*) AS BIGINT) AS tickets, {flags}, \
-         CAST(SUM(t.reopen_count) AS BIGINT) AS reopens, \
-         CAST(SUM(COALESCE(r.n, 0)) AS BIGINT) AS return_requests \
-         FROM tickets t {RETURN_REQUESTS} \
+         CAST(SUM(t.reopen_count) AS BIGINT) AS reopens \
+         FROM tickets t \
          WHERE t.lead_unit_code IS NOT NULL AND t.merged_into IS NULL AND {within} \
          GROUP BY {keys}, period ORDER BY {keys}, period",
         flags = flag_columns(&now_param, true),
@@ -169,32 +165,43 @@ pub(crate) async fn rate_counts(
     }
     let rows = query.bind(stored_time(now)).fetch_all(pool).await?;
     let detail = matches!(grouping, RateGrouping::Detail);
-    rows.iter()
-        .map(|row| {
-            Ok(RateRow {
-                period: usize::try_from(row.int64("period")?).unwrap_or_default(),
-                unit_code: row.text("lead_unit_code")?,
-                region_code: if detail {
-                    row.opt_text("region_code")?
-                } else {
-                    None
-                },
-                matter_code: if detail {
-                    Some(row.text("matter_code")?)
-                } else {
-                    None
-                },
-                counts: counts_of(row, false)?,
-            })
-        })
-        .collect()
+    let mut counted = rows
+        .iter()
+        .map(|row| rate_row(row, "lead_unit_code", detail, counts_of(row, false)?))
+        .collect::<StoreResult<Vec<_>>>()?;
+    counted.extend(returns::return_counts(pool, bounds, detail).await?);
+    Ok(counted)
 }
 
-/// The scope's condition and its parameters (numbered from `first`).
-fn scope_condition(scope: &RateScope, first: usize) -> (String, Vec<String>) {
+fn rate_row(
+    row: &impl crate::store::rows::RowExt,
+    unit_column: &str,
+    detail: bool,
+    counts: RateCounts,
+) -> StoreResult<RateRow> {
+    Ok(RateRow {
+        period: usize::try_from(row.int64("period")?).unwrap_or_default(),
+        unit_code: row.text(unit_column)?,
+        region_code: if detail {
+            row.opt_text("region_code")?
+        } else {
+            None
+        },
+        matter_code: if detail {
+            Some(row.text("matter_code")?)
+        } else {
+            None
+        },
+        counts,
+    })
+}
+
+/// The scope's condition and its parameters (numbered from `first`); a unit is matched
+/// in `unit_column`.
+fn scope_condition(scope: &RateScope, unit_column: &str, first: usize) -> (String, Vec<String>) {
     match scope {
         RateScope::All => ("1 = 1".to_owned(), Vec::new()),
-        RateScope::Unit(code) => (format!("t.lead_unit_code = ${first}"), vec![code.clone()]),
+        RateScope::Unit(code) => (format!("{unit_column} = ${first}"), vec![code.clone()]),
         RateScope::Matter(code) => (format!("t.matter_code = ${first}"), vec![code.clone()]),
         RateScope::NoGrid => ("t.region_code IS NULL".to_owned(), Vec::new()),
         RateScope::Grids(grids) if grids.is_empty() => ("1 = 0".to_owned(), Vec::new()),
@@ -219,19 +226,19 @@ pub(crate) async fn rated_tickets(
     measure: Measure,
     limit: u32,
 ) -> StoreResult<(u64, Vec<RatedTicketRow>)> {
-    let (scope_sql, scope_params) = scope_condition(scope, 4);
+    if measure.is_return() {
+        return returns::returned_tickets(pool, (from, to), scope, measure, limit).await;
+    }
+    let (scope_sql, scope_params) = scope_condition(scope, "t.lead_unit_code", 4);
     let filter = format!(
-        "FROM tickets t {RETURN_REQUESTS} WHERE t.lead_unit_code IS NOT NULL \
+        "FROM tickets t WHERE t.lead_unit_code IS NOT NULL \
          AND t.merged_into IS NULL \
          AND t.handling_due >= $1 AND t.handling_due < $2 AND ({scope_sql}) AND ({})",
         measure_condition(measure).replace("$NOW", "$3")
     );
     let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {filter}");
     let list_sql = format!(
-        "SELECT t.tracking_code, t.matter_code, t.lead_unit_code, t.region_code, \
-         t.response_due, t.responded_at, t.handling_due, t.resolved_at, t.satisfaction, \
-         CAST(1 AS BIGINT) AS one, CAST(t.reopen_count AS BIGINT) AS reopen_count, \
-         CAST(COALESCE(r.n, 0) AS BIGINT) AS return_requests, {flags} \
+        "SELECT {RATED_TICKET_COLUMNS}, CAST(1 AS BIGINT) AS one, CAST(t.reopen_count AS BIGINT) AS reopen_count, {flags} \
          {filter} ORDER BY t.handling_due, t.id LIMIT {limit}",
         flags = flag_columns("$3", false),
     );
@@ -249,22 +256,7 @@ pub(crate) async fn rated_tickets(
     let rows = bind(list_sql).fetch_all(pool).await?;
     let tickets = rows
         .iter()
-        .map(|row| {
-            Ok(RatedTicketRow {
-                tracking_code: row.text("tracking_code")?,
-                matter_code: row.text("matter_code")?,
-                lead_unit_code: row.text("lead_unit_code")?,
-                region_code: row.opt_text("region_code")?,
-                response_due: row.opt_time("response_due")?,
-                responded_at: row.opt_time("responded_at")?,
-                handling_due: row.opt_time("handling_due")?,
-                resolved_at: row.opt_time("resolved_at")?,
-                satisfaction: row
-                    .opt_text("satisfaction")?
-                    .and_then(|s| Satisfaction::parse(&s)),
-                counts: counts_of(row, true)?,
-            })
-        })
+        .map(|row| rated_ticket(row, counts_of(row, true)?))
         .collect::<StoreResult<Vec<_>>>()?;
     let total = if tickets.len() < limit as usize {
         tickets.len() as u64
@@ -272,6 +264,30 @@ pub(crate) async fn rated_tickets(
         count(&bind(count_sql).fetch_one(pool).await?, "n")?
     };
     Ok((total, tickets))
+}
+
+const RATED_TICKET_COLUMNS: &str = "t.tracking_code, t.matter_code, \
+     COALESCE(t.lead_unit_code, '') AS lead_unit_code, t.region_code, t.response_due, \
+     t.responded_at, t.handling_due, t.resolved_at, t.satisfaction";
+
+fn rated_ticket(
+    row: &impl crate::store::rows::RowExt,
+    counts: RateCounts,
+) -> StoreResult<RatedTicketRow> {
+    Ok(RatedTicketRow {
+        tracking_code: row.text("tracking_code")?,
+        matter_code: row.text("matter_code")?,
+        lead_unit_code: row.text("lead_unit_code")?,
+        region_code: row.opt_text("region_code")?,
+        response_due: row.opt_time("response_due")?,
+        responded_at: row.opt_time("responded_at")?,
+        handling_due: row.opt_time("handling_due")?,
+        resolved_at: row.opt_time("resolved_at")?,
+        satisfaction: row
+            .opt_text("satisfaction")?
+            .and_then(|s| Satisfaction::parse(&s)),
+        counts,
+    })
 }
 
 pub(crate) async fn intake_counts(
@@ -332,4 +348,9 @@ impl crate::stats::store::StatsStore for This {
     ) -> StoreResult<Vec<IntakeRow>> {
         intake_counts(&self.pool, bounds).await
     }
+}
+
+mod returns {
+    use super::Pool;
+    include!("returns_sql.rs");
 }

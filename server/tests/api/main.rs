@@ -23,4 +23,5 @@ mod scale;
 mod shell;
 mod station;
 mod stats;
+mod supervision;
 mod tickets;

@@ -44,6 +44,13 @@ fn made(
     }
 }
 
+fn unit_event(at: OffsetDateTime, kind: &str, unit: &str) -> NewEvent {
+    NewEvent {
+        unit_code: Some(unit.into()),
+        ..event(at, kind)
+    }
+}
+
 fn event(at: OffsetDateTime, kind: &str) -> NewEvent {
     NewEvent {
         at,
@@ -95,12 +102,16 @@ async fn figures_follow_the_formulas(app: &TestApp) {
     t.resolved_at = Some(late(mid));
     t.satisfaction = Some(Satisfaction::BasicallySatisfied);
     history.push((t, vec![]));
-    // 3: never responded, open past its deadline, reopened once, a return request.
+    // 3: never responded, open past its deadline, reopened once; U-C0201 had it
+    // first and handed it back (approved in October: U-C0201's return, not U-CM's).
     let mut t = made(&template, 3, "U-CM", g, mid);
     t.reopen_count = 1;
     history.push((
         t,
-        vec![event(mid - time::Duration::days(3), "request_return")],
+        vec![
+            unit_event(mid - time::Duration::days(9), "request_return", "U-C0201"),
+            unit_event(mid - time::Duration::days(8), "approve_return", "U-CM"),
+        ],
     ));
     // 4: due at the period's first instant (in), resolved exactly at the deadline.
     let mut t = made(&template, 4, "U-CM", "D01-S02-C01-G01", start);
@@ -110,12 +121,23 @@ async fn figures_follow_the_formulas(app: &TestApp) {
     // 5: due at the next period's first instant: November's, not October's.
     let t = made(&template, 5, "U-CM", g, end);
     history.push((t, vec![]));
-    // 6: another unit, dissatisfied.
+    // 6: another unit, dissatisfied. U-CM asked to hand it back twice: rejected in
+    // October, rejected again in November (not October's); a third request of U-C0201
+    // is not decided yet (counts nowhere).
     let mut t = made(&template, 6, "U-C0201", "D01-S02-C01-G01", mid);
     t.responded_at = Some(in_time(t.response_due.unwrap()));
     t.resolved_at = Some(in_time(mid));
     t.satisfaction = Some(Satisfaction::Dissatisfied);
-    history.push((t, vec![]));
+    history.push((
+        t,
+        vec![
+            unit_event(mid - time::Duration::days(2), "request_return", "U-CM"),
+            event(mid - time::Duration::days(1), "reject_return"),
+            unit_event(end, "request_return", "U-CM"),
+            event(end + time::Duration::hours(1), "reject_return"),
+            unit_event(end + time::Duration::days(1), "request_return", "U-C0201"),
+        ],
+    ));
     // 7 and 8: due in January 2027, not yet due; 8 already responded and resolved.
     let january = datetime!(2027-01-20 18:00 +08:00);
     history.push((made(&template, 7, "U-CM", g, january), vec![]));
@@ -177,15 +199,29 @@ async fn figures_follow_the_formulas(app: &TestApp) {
         Some(1.0),
         "basically satisfied is satisfied"
     );
-    assert_eq!((cm.counts.reopens, cm.counts.return_requests), (1, 1));
+    // Returns count for the unit that asked, when decided: U-CM's October holds the
+    // rejection of its request on ticket 6, not the approved return of ticket 3 (asked
+    // by U-C0201) that it now leads.
+    assert_eq!(
+        (
+            cm.counts.reopens,
+            cm.counts.returns_approved,
+            cm.counts.returns_rejected
+        ),
+        (1, 0, 1)
+    );
     let other = october.rows.iter().find(|r| r.code == "U-C0201").unwrap();
     assert_eq!(other.rates.satisfaction, Some(0.0));
+    assert_eq!(
+        (other.counts.returns_approved, other.counts.returns_rejected),
+        (1, 0)
+    );
     assert_eq!(october.total.counts.tickets, 5);
 
     // The database says what the formulas say of the same tickets, one by one.
     let now = OffsetDateTime::now_utc();
     let mut by_hand = RateCounts::default();
-    for (t, extra) in history
+    for (t, _) in history
         .iter()
         .filter(|(t, _)| t.handling_due.unwrap() < end && t.handling_due.unwrap() >= start)
     {
@@ -197,12 +233,24 @@ async fn figures_follow_the_formulas(app: &TestApp) {
                 resolved_at: t.resolved_at,
                 satisfaction: t.satisfaction,
                 reopen_count: t.reopen_count,
-                return_requests: extra.iter().filter(|e| e.kind == "request_return").count() as u32,
             },
             now,
         ));
     }
+    // And each return decided in October, for whoever asked.
+    for (_, extra) in &history {
+        for decision in extra.iter().filter(|e| e.at >= start && e.at < end) {
+            match decision.kind.as_str() {
+                "approve_return" => by_hand.add(&RateCounts::of_return(true)),
+                "reject_return" => by_hand.add(&RateCounts::of_return(false)),
+                _ => {}
+            }
+        }
+    }
     assert_eq!(october.total.counts, by_hand);
+    let november = rates(app, "by=unit&from=2026-11-01&to=2026-12-01").await;
+    let cm_november = november.rows.iter().find(|r| r.code == "U-CM").unwrap();
+    assert_eq!(cm_november.counts.returns_rejected, 1);
 
     // Every grouping adds up to the same total; streets and grids from the regions.
     for by in ["street", "community", "grid", "matter"] {
@@ -278,8 +326,37 @@ async fn drill_downs_list_exactly_the_tickets_counted(app: &TestApp) {
             for t in &all.tickets {
                 sum.add(&t.counts);
             }
-            assert_eq!(sum, row.counts, "{by} {}", row.code);
-            for measure in Measure::ALL {
+            // Returns are counted by decision, not by these tickets: below.
+            let by_tickets = RateCounts {
+                returns_approved: 0,
+                returns_rejected: 0,
+                ..row.counts
+            };
+            assert_eq!(sum, by_tickets, "{by} {}", row.code);
+            for measure in Measure::ALL.into_iter().filter(|m| m.is_return()) {
+                let list = listed(
+                    app,
+                    &format!(
+                        "by={by}&code={}&{period}&measure={}",
+                        row.code,
+                        measure.as_str()
+                    ),
+                )
+                .await;
+                let mut decided = RateCounts::default();
+                for t in &list.tickets {
+                    assert!(measure.counts_ticket(&t.counts), "{}", t.tracking_code);
+                    decided.add(&t.counts);
+                }
+                assert_eq!(
+                    measure.of(&decided),
+                    measure.of(&row.counts),
+                    "{by} {}",
+                    row.code
+                );
+                assert_eq!(list.count, list.tickets.len() as u64);
+            }
+            for measure in Measure::ALL.into_iter().filter(|m| !m.is_return()) {
                 let list = listed(
                     app,
                     &format!(
@@ -302,7 +379,7 @@ async fn drill_downs_list_exactly_the_tickets_counted(app: &TestApp) {
                 assert_eq!(codes(&list), expected, "{by} {} {measure:?}", row.code);
                 assert_eq!(list.count, expected.len() as u64);
                 assert!(!list.truncated);
-                if !matches!(measure, Measure::ReturnRequests | Measure::Reopens) {
+                if measure != Measure::Reopens {
                     assert_eq!(
                         list.count,
                         measure.of(&row.counts),
@@ -329,8 +406,19 @@ async fn drill_downs_list_exactly_the_tickets_counted(app: &TestApp) {
     assert_eq!(open_overdue, ["HIST0003"]);
     let rated = listed(app, &format!("code=U-CM&{period}&measure=satisfaction")).await;
     assert_eq!(codes(&rated), ["HIST0001", "HIST0002"]);
-    let returned = listed(app, &format!("code=U-CM&{period}&measure=return_requests")).await;
-    assert_eq!(codes(&returned), ["HIST0003"]);
+    // U-CM's returns: ticket 6's rejected request; ticket 3's approved return is
+    // U-C0201's.
+    let rejected = listed(app, &format!("code=U-CM&{period}&measure=returns_rejected")).await;
+    assert_eq!(codes(&rejected), ["HIST0006"]);
+    let approved = listed(app, &format!("code=U-CM&{period}&measure=returns_approved")).await;
+    assert_eq!(codes(&approved), Vec::<&str>::new());
+    let approved = listed(
+        app,
+        &format!("code=U-C0201&{period}&measure=returns_approved"),
+    )
+    .await;
+    assert_eq!(codes(&approved), ["HIST0003"]);
+    assert_eq!(approved.tickets[0].lead_unit_code, "U-CM");
     // Nothing is due yet in January 2027: both are counted, only the resolved one is
     // in the on-time and response rates.
     let january = "from=2027-01-01&to=2027-02-01";

@@ -52,8 +52,9 @@ fn measure_key(measure: Measure) -> Key {
         Measure::OnTime => Key::StatsOnTime,
         Measure::Resolution => Key::StatsResolution,
         Measure::Satisfaction => Key::StatsSatisfaction,
-        Measure::ReturnRequests => Key::StatsReturns,
         Measure::Reopens => Key::StatsReopens,
+        Measure::ReturnsApproved => Key::StatsReturnsApproved,
+        Measure::ReturnsRejected => Key::StatsReturnsRejected,
     }
 }
 
@@ -269,8 +270,9 @@ pub fn RatesTable(
                 <th scope="row">{name.clone()}</th>
                 {cell(Measure::Tickets, c.tickets.to_string())}
                 {RATES.map(|m| cell(m, percent(rate_of(&row.rates, m)))).into_iter().collect_view()}
-                {cell(Measure::ReturnRequests, c.return_requests.to_string())}
                 {cell(Measure::Reopens, c.reopens.to_string())}
+                {cell(Measure::ReturnsApproved, c.returns_approved.to_string())}
+                {cell(Measure::ReturnsRejected, c.returns_rejected.to_string())}
                 {sort.map(|m| {
                     let code = row.code.clone();
                     let months = move || {
@@ -293,8 +295,9 @@ pub fn RatesTable(
                 <th scope="col">{move || i18n.t(heading)}</th>
                 <th scope="col" class="num">{move || i18n.t(Key::StatsTickets)}</th>
                 {RATES.map(|m| view! { <th scope="col" class="num">{move || i18n.t(measure_key(m))}</th> }).into_iter().collect_view()}
-                <th scope="col" class="num">{move || i18n.t(Key::StatsReturns)}</th>
                 <th scope="col" class="num">{move || i18n.t(Key::StatsReopens)}</th>
+                <th scope="col" class="num">{move || i18n.t(Key::StatsReturnsApproved)}</th>
+                <th scope="col" class="num">{move || i18n.t(Key::StatsReturnsRejected)}</th>
                 {sort.map(|m| view! {
                     <th scope="col">{move || i18n.t(Key::StatsTrend)} " · " {move || i18n.t(measure_key(m))}</th>
                 })}
@@ -369,9 +372,19 @@ fn Sparkline(values: Vec<Option<f64>>) -> impl IntoView {
     }
 }
 
-/// What one ticket's counts say of it, for the drill-down list.
+/// What one ticket's counts say of it, for the drill-down list (a ticket listed for
+/// its return decisions says only those).
 fn outcome(c: &RateCounts, satisfaction: Option<Satisfaction>) -> Vec<Key> {
     let mut keys = Vec::new();
+    if c.tickets == 0 {
+        if c.returns_approved > 0 {
+            keys.push(Key::StatsReturnsApproved);
+        }
+        if c.returns_rejected > 0 {
+            keys.push(Key::StatsReturnsRejected);
+        }
+        return keys;
+    }
     if c.responded_in_time > 0 {
         keys.push(Key::OutRespondedInTime);
     } else if c.responded_late > 0 {
@@ -393,9 +406,6 @@ fn outcome(c: &RateCounts, satisfaction: Option<Satisfaction>) -> Vec<Key> {
         Satisfaction::BasicallySatisfied => Key::BasicallySatisfied,
         Satisfaction::Dissatisfied => Key::Dissatisfied,
     }));
-    if c.return_requests > 0 {
-        keys.push(Key::StatsReturns);
-    }
     if c.reopens > 0 {
         keys.push(Key::StatsReopens);
     }
