@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use gridline_core::calendar::WorkCalendar;
-use gridline_core::deadline::{CHINA_OFFSET, Tier, deadlines};
+use gridline_core::deadline::{CHINA_OFFSET, HourBasis, OfficeHours, Terms, Tier, deadlines};
 use gridline_core::geo::{GridLocator, Point, Polygon};
 use gridline_core::routing::{Responsibility, RoutingTable};
 use time::OffsetDateTime;
@@ -178,13 +178,33 @@ fn main() {
     });
     let calendar = WorkCalendar::china_default();
     let start = OffsetDateTime::from_unix_timestamp(1_767_225_600).expect("2026-01-01");
+    let office = OfficeHours::default();
     timed("deadlines of a ticket (11 working days)", 10_000, |i| {
         deadlines(
             &calendar,
+            &office,
             CHINA_OFFSET,
             start + time::Duration::minutes(i64::from(i) * 37),
-            Tier::Eleven,
+            Terms::standard(Tier::Eleven.working_days()),
             false,
         )
     });
+    let working = Terms {
+        response_basis: HourBasis::Working,
+        ..Terms::standard(Tier::Eleven.working_days())
+    };
+    timed(
+        "deadlines of a ticket (11 working days, 4 working hours)",
+        10_000,
+        |i| {
+            deadlines(
+                &calendar,
+                &office,
+                CHINA_OFFSET,
+                start + time::Duration::minutes(i64::from(i) * 37),
+                working,
+                false,
+            )
+        },
+    );
 }

@@ -384,8 +384,9 @@ pub struct CoUnitRequest {
     pub unit_code: String,
 }
 
-/// `POST /api/v1/tickets/{code}/tier`: a dispatcher changes the handling tier, with a
-/// reason; the handling deadline is computed again from the dispatch time.
+/// `POST /api/v1/tickets/{code}/tier`: a dispatcher changes the handling time (1 to
+/// 60 working days; the consoles offer 1, 3, 7 and 11 first), with a reason; the
+/// handling deadline is computed again from the dispatch time.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -397,11 +398,11 @@ pub struct TierChangeRequest {
 impl TierChangeRequest {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validator::new();
-        if crate::deadline::Tier::from_working_days(self.tier_days).is_none() {
+        if !(1..=crate::deadline::MAX_HANDLING_DAYS).contains(&self.tier_days) {
             v.add(
                 "tier_days",
                 FieldIssue::Invalid,
-                "1, 3, 7 or 11 working days",
+                format!("1 to {} working days", crate::deadline::MAX_HANDLING_DAYS),
             );
         }
         v.text("reason", &self.reason, 1, NOTE_MAX);

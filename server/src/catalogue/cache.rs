@@ -6,13 +6,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use gridline_core::api::reference::{HandlingUnit, MatterType, Region};
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::calendar::WorkCalendar;
+use gridline_core::deadline::{DeadlineRules, Terms, Tier};
 use gridline_core::geo::{GridLocator, Polygon};
 use gridline_core::routing::RoutingTable;
 use tokio::sync::RwLock;
 
 use crate::Store;
+use crate::catalogue::import::deadlines::read_rules;
+use crate::catalogue::store::CatalogueStore;
 use crate::store::shared::{StoreError, StoreResult};
 
 /// One consistent view of the reference data.
@@ -26,6 +29,7 @@ pub struct Snapshot {
     pub units: HashMap<String, HandlingUnit>,
     pub matters: HashMap<String, MatterType>,
     pub calendar: WorkCalendar,
+    pub deadline_rules: DeadlineRules,
 }
 
 impl Snapshot {
@@ -44,6 +48,28 @@ impl Snapshot {
                 .and_then(|p| self.regions.get(p));
         }
         out
+    }
+
+    /// What the deadline rules give a ticket of `matter_code` led by a unit of `kind`
+    /// (`None`: no unit yet).
+    pub fn terms(&self, matter_code: &str, kind: Option<UnitKind>) -> Terms {
+        let mut lineage = Vec::new();
+        let mut current = self.matters.get(matter_code);
+        while let Some(matter) = current {
+            if lineage.len() > 16 {
+                break;
+            }
+            lineage.push(matter.code.as_str());
+            current = matter
+                .parent_code
+                .as_ref()
+                .and_then(|p| self.matters.get(p));
+        }
+        let catalogue_days = self
+            .matters
+            .get(matter_code)
+            .map_or(Tier::Three.working_days(), |m| m.tier_days);
+        self.deadline_rules.terms(&lineage, kind, catalogue_days)
     }
 
     /// The region and every region under it, by code (not the tree's order).
@@ -111,8 +137,19 @@ async fn build(store: &dyn Store, revision: i64) -> StoreResult<Snapshot> {
         regions: regions.into_iter().map(|r| (r.code.clone(), r)).collect(),
         units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
         calendar: store.load_calendar().await?,
+        deadline_rules: deadline_rules(store).await?,
         matters: matters.into_iter().map(|m| (m.code.clone(), m)).collect(),
     })
+}
+
+/// The stored deadline rules (none: the defaults).
+pub async fn deadline_rules(store: &dyn CatalogueStore) -> StoreResult<DeadlineRules> {
+    match store.load_deadline_rules().await? {
+        None => Ok(DeadlineRules::default()),
+        Some(csv) => read_rules(&csv).map_err(|problems| {
+            StoreError::Corrupt(format!("stored deadline rules: {}", problems[0]))
+        }),
+    }
 }
 
 /// The matter types residents file most, for the filing screen's large buttons:

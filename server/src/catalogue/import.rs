@@ -1,5 +1,6 @@
 //! Importing (and exporting) reference data: the matter catalogue (CSV), the jurisdiction tree with
-//! grid shapes (GeoJSON) and the handling units with their responsibilities (CSV).
+//! grid shapes (GeoJSON), the handling units with their responsibilities (CSV), the
+//! working-day calendar and the deadline rules (CSV).
 //!
 //! An import is checked whole before anything is written: every problem is reported
 //! with where it is (a CSV line, a GeoJSON feature), references are checked against the
@@ -8,6 +9,7 @@
 //! inserted or updated by code and never deleted, since tickets refer to them. The
 //! formats are those of `server/demo/`, which is also how the demo data is loaded.
 
+pub mod deadlines;
 pub mod export;
 pub mod grids;
 pub mod matters;
@@ -29,6 +31,8 @@ pub enum ImportKind {
     Units,
     /// The working-day calendar (CSV `date,kind,note`); replaces the years it names.
     Calendar,
+    /// The deadline rules (CSV, see [`deadlines`]); replaces the whole set.
+    Deadlines,
 }
 
 /// What an import wrote.
@@ -74,6 +78,15 @@ pub async fn import(
         ImportKind::Calendar => {
             let calendar = parse_calendar(text).map_err(ImportError::Invalid)?;
             store.save_calendar_years(&calendar).await?;
+            return Ok(ImportSummary::default());
+        }
+        ImportKind::Deadlines => {
+            let matters = store.list_matter_types().await?;
+            let rules =
+                deadlines::parse_deadline_rules(text, &matters).map_err(ImportError::Invalid)?;
+            store
+                .save_deadline_rules(&deadlines::rules_csv(&rules))
+                .await?;
             return Ok(ImportSummary::default());
         }
     }

@@ -195,6 +195,29 @@ pub(crate) async fn save_calendar_years(pool: &Pool, calendar: &WorkCalendar) ->
     Ok(())
 }
 
+pub(crate) async fn load_deadline_rules(pool: &Pool) -> StoreResult<Option<String>> {
+    let row = sqlx::query("SELECT csv FROM deadline_rules WHERE id = 1")
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|row| row.try_get::<String, _>("csv")).transpose()?)
+}
+
+pub(crate) async fn save_deadline_rules(pool: &Pool, csv: &str) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO deadline_rules (id, csv) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE SET csv = excluded.csv",
+    )
+    .bind(csv)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE reference_revision SET revision = revision + 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl crate::catalogue::store::CatalogueStore for This {
     async fn upsert_reference_data(&self, data: &ReferenceData) -> StoreResult<()> {
@@ -232,5 +255,13 @@ impl crate::catalogue::store::CatalogueStore for This {
         calendar: &::gridline_core::calendar::WorkCalendar,
     ) -> StoreResult<()> {
         save_calendar_years(&self.pool, calendar).await
+    }
+
+    async fn load_deadline_rules(&self) -> StoreResult<Option<String>> {
+        load_deadline_rules(&self.pool).await
+    }
+
+    async fn save_deadline_rules(&self, csv: &str) -> StoreResult<()> {
+        save_deadline_rules(&self.pool, csv).await
     }
 }

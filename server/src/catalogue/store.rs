@@ -75,7 +75,8 @@ pub(crate) fn level_from_text(
         .ok_or_else(|| StoreError::Corrupt(format!("unknown region level {text:?}")))
 }
 
-/// The matter catalogue, the jurisdiction tree, the units and the working-day calendar.
+/// The matter catalogue, the jurisdiction tree, the units, the working-day calendar and
+/// the deadline rules.
 #[async_trait]
 pub trait CatalogueStore: Send + Sync {
     /// Writes all of it or nothing, and bumps the reference revision.
@@ -100,4 +101,12 @@ pub trait CatalogueStore: Send + Sync {
     /// Stores each year `calendar` holds, replacing those years; bumps the reference
     /// revision.
     async fn save_calendar_years(&self, calendar: &WorkCalendar) -> StoreResult<()>;
+
+    /// The deadline rules as imported (CSV, see `catalogue::import::deadlines`); `None`
+    /// when none were.
+    async fn load_deadline_rules(&self) -> StoreResult<Option<String>>;
+
+    /// Replaces the deadline rules with `csv` (checked by the caller); bumps the
+    /// reference revision.
+    async fn save_deadline_rules(&self, csv: &str) -> StoreResult<()>;
 }

@@ -171,7 +171,14 @@ async fn import_command(config: &Config, kind: ImportKind, file: &Path) -> Resul
     prepare_data_dir(config)?;
     let store = store::connect(&config.database_url()).await?;
     let summary = import::import(store.as_ref(), kind, &text).await?;
-    if kind == ImportKind::Calendar {
+    if kind == ImportKind::Deadlines {
+        let rules = crate::catalogue::cache::deadline_rules(store.as_ref()).await?;
+        println!(
+            "deadline rules imported: {} rule(s), office hours {}",
+            rules.rules.len(),
+            rules.office_hours.to_text()
+        );
+    } else if kind == ImportKind::Calendar {
         let years: Vec<String> = store
             .load_calendar()
             .await?

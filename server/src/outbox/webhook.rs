@@ -84,7 +84,7 @@ pub fn body(payload: &str, ticket: &TicketRecord) -> Result<String, String> {
         "contact_phone": ticket.contact_phone,
         "status": ticket.state.status.as_str(),
         "lead_unit_code": ticket.lead_unit_code,
-        "tier_days": ticket.tier.working_days(),
+        "tier_days": ticket.tier_days,
         "handling_due": ticket.handling_due.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
     });
     Ok(value.to_string())

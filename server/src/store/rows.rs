@@ -7,7 +7,7 @@ use gridline_core::api::media::MediaKind;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, TimelineEntry};
-use gridline_core::deadline::Tier;
+use gridline_core::deadline::MAX_HANDLING_DAYS;
 use gridline_core::geo::Polygon;
 use gridline_core::ticket::{Satisfaction, Status, TicketState};
 use sqlx::Row;
@@ -195,9 +195,9 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
             return_pending: row.flag("return_pending")?,
         },
         lead_unit_code: row.opt_text("lead_unit_code")?,
-        tier: match u8::try_from(tier).ok().and_then(Tier::from_working_days) {
-            Some(t) => t,
-            None => return corrupt("tier", tier),
+        tier_days: match u8::try_from(tier) {
+            Ok(days) if (1..=MAX_HANDLING_DAYS).contains(&days) => days,
+            _ => return corrupt("tier", tier),
         },
         urgent: row.flag("urgent")?,
         created_at: row.time("created_at")?,

@@ -3,7 +3,7 @@
 
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::ticket::{CoUnitRequest, TierChangeRequest};
-use gridline_core::deadline::{CHINA_OFFSET, Tier, deadlines, warning_at};
+use gridline_core::deadline::{CHINA_OFFSET, add_working_days, warning_at};
 use gridline_core::{ErrorCode, Role};
 use time::OffsetDateTime;
 
@@ -67,8 +67,9 @@ pub async fn add_co_unit(
     Ok(())
 }
 
-/// A dispatcher changes the handling tier; the deadline is computed again from the
-/// dispatch time, and notices not yet due are cleared.
+/// A dispatcher changes the handling time; the deadline is computed again from the
+/// dispatch time (until the next dispatch, which applies the rules again), and
+/// notices not yet due are cleared.
 pub async fn change_tier(
     store: &dyn Store,
     snapshot: &Snapshot,
@@ -80,7 +81,6 @@ pub async fn change_tier(
     require_dispatcher(staff)?;
     request.validate().map_err(AppError::Validation)?;
     let expected = TicketVersion::of(&ticket);
-    let tier = Tier::from_working_days(request.tier_days).expect("validated");
     let (Some(dispatched_at), true) = (ticket.dispatched_at, ticket.state.status.with_unit())
     else {
         return Err(AppError::client(
@@ -89,23 +89,22 @@ pub async fn change_tier(
         ));
     };
     let now = crate::store::shared::stored_time(now);
-    let due = deadlines(
+    let (handling_due, estimated_years) = add_working_days(
         &snapshot.calendar,
         CHINA_OFFSET,
         dispatched_at,
-        tier,
-        ticket.urgent,
+        request.tier_days,
     )
     .map_err(|_| AppError::Internal("the calendar has no working days".into()))?;
-    let from = ticket.tier.working_days();
-    ticket.tier = tier;
-    ticket.handling_due = Some(due.handling_due);
-    ticket.warn_at = Some(warning_at(dispatched_at, due.handling_due, WARN_FRACTION));
-    ticket.deadline_estimated = !due.estimated_years.is_empty();
+    let from = ticket.tier_days;
+    ticket.tier_days = request.tier_days;
+    ticket.handling_due = Some(handling_due);
+    ticket.warn_at = Some(warning_at(dispatched_at, handling_due, WARN_FRACTION));
+    ticket.deadline_estimated = !estimated_years.is_empty();
     if ticket.warn_at.is_some_and(|w| w > now) {
         ticket.warned_at = None;
     }
-    if due.handling_due > now {
+    if handling_due > now {
         ticket.overdue_at = None;
     }
     let event = NewEvent {
@@ -116,7 +115,7 @@ pub async fn change_tier(
             false,
             format!(
                 "{from} -> {} working days: {}",
-                tier.working_days(),
+                request.tier_days,
                 request.reason.trim()
             ),
         )

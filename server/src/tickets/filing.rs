@@ -7,7 +7,6 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use gridline_core::api::reference::MatterType;
 use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, CreateTicketRequest};
-use gridline_core::deadline::Tier;
 use gridline_core::geo::Point;
 use gridline_core::routing::{Route, Unrouted};
 use gridline_core::ticket::{Action, Actor, Status, TicketState};
@@ -143,12 +142,6 @@ fn record(
     grid: Option<String>,
     now: OffsetDateTime,
 ) -> AppResult<TicketRecord> {
-    let tier = Tier::from_working_days(matter.tier_days).ok_or_else(|| {
-        AppError::Internal(format!(
-            "matter {} has tier {}",
-            matter.code, matter.tier_days
-        ))
-    })?;
     let clean = |s: Option<String>| s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     Ok(TicketRecord {
         id: 0,
@@ -169,7 +162,8 @@ fn record(
             .map(crate::auth::device_secret_hash),
         state: TicketState::NEW,
         lead_unit_code: None,
-        tier,
+        // The catalogue's tier until a dispatch applies the deadline rules.
+        tier_days: matter.tier_days,
         urgent: matter.urgent,
         created_at: now,
         dispatched_at: None,

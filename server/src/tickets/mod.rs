@@ -109,21 +109,28 @@ pub(crate) async fn stored_media(
     }
 }
 
-/// Hands `ticket` to `unit` at `now`: the clocks start again.
+/// Hands `ticket` to `unit` at `now`: the clocks start again, with the terms the
+/// deadline rules give its matter type and the unit's level.
 pub(crate) fn dispatch_to(
     ticket: &mut TicketRecord,
     unit: &str,
     snapshot: &Snapshot,
     now: OffsetDateTime,
 ) -> AppResult<()> {
+    let terms = snapshot.terms(
+        &ticket.matter_code,
+        snapshot.units.get(unit).map(|u| u.kind),
+    );
     let due = deadlines(
         &snapshot.calendar,
+        &snapshot.deadline_rules.office_hours,
         CHINA_OFFSET,
         now,
-        ticket.tier,
+        terms,
         ticket.urgent,
     )
     .map_err(|_| AppError::Internal("the calendar has no working days".into()))?;
+    ticket.tier_days = terms.handling_days;
     ticket.lead_unit_code = Some(unit.to_owned());
     ticket.dispatched_at = Some(now);
     ticket.response_due = Some(due.response_due);

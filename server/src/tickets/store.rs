@@ -4,7 +4,6 @@
 use async_trait::async_trait;
 use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, TimelineEntry};
-use gridline_core::deadline::Tier;
 use gridline_core::ticket::{Satisfaction, TicketState};
 use time::OffsetDateTime;
 
@@ -30,7 +29,9 @@ pub struct TicketRecord {
     pub device_secret_hash: Option<String>,
     pub state: TicketState,
     pub lead_unit_code: Option<String>,
-    pub tier: Tier,
+    /// Handling time in working days: the deadline rules' at the last dispatch, or a
+    /// dispatcher's since.
+    pub tier_days: u8,
     pub urgent: bool,
     pub created_at: OffsetDateTime,
     pub dispatched_at: Option<OffsetDateTime>,

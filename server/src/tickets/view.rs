@@ -54,7 +54,7 @@ pub fn view(
         description: ticket.description.clone(),
         lead_unit_code: ticket.lead_unit_code.clone(),
         co_unit_codes: co_units,
-        tier_days: ticket.tier.working_days(),
+        tier_days: ticket.tier_days,
         urgent: ticket.urgent,
         created_at: ticket.created_at,
         response_due: ticket.response_due,

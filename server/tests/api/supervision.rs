@@ -3,12 +3,22 @@
 
 use gridline_core::Role;
 use gridline_core::api::stats::{RatedTicketsResponse, RatesResponse};
+use gridline_core::api::ticket::{Channel, CreateTicketRequest};
+use gridline_server::catalogue::cache::ReferenceCache;
+use gridline_server::catalogue::import::problems::ImportError;
+use gridline_server::catalogue::import::{ImportKind, export::export, import};
+use gridline_server::tickets::store::TicketRecord;
 use serde_json::json;
+use time::OffsetDateTime;
+use time::macros::datetime;
 
 use crate::helpers::{TestApp, act, load_demo, sign_in_as};
 use crate::tickets::{file, street_light};
 
-crate::both_backends!(a_return_counts_for_the_unit_that_asked);
+crate::both_backends!(
+    a_return_counts_for_the_unit_that_asked,
+    deadline_rules_are_data,
+);
 
 /// Through the API: U-CM hands one street light back (approved, to the housing
 /// bureau), asks for another and is refused, and has a third request pending. The
@@ -101,4 +111,226 @@ async fn a_return_counts_for_the_unit_that_asked(app: &TestApp) {
     assert_eq!(listed("U-CM", "returns_approved").await, [codes[0].clone()]);
     assert_eq!(listed("U-CM", "returns_rejected").await, [codes[1].clone()]);
     assert!(listed("U-HC", "returns_approved").await.is_empty());
+}
+
+/// 崂山's practice: handling time by the level of the unit (community 2, street office
+/// 3, district department 4 working days), the response in 4 working hours, and one
+/// matter type (damaged roads, 0202) in 1 day whoever handles it.
+const LEVEL_RULES: &str =
+    "matter_code,unit_kind,handling_days,response_hours,response_basis,office_hours
+,,,4,working,09:00-12:00 13:30-17:30
+,community,2,,,
+,street_office,3,,,
+,department,4,,,
+0202,,1,,,
+";
+
+/// Files `matter` in 青松 grid 2 at `now` (China time), as the HTTP handler would.
+async fn filed_at(app: &TestApp, matter: &str, now: OffsetDateTime) -> TicketRecord {
+    let snapshot = ReferenceCache::default()
+        .get(app.store.as_ref())
+        .await
+        .unwrap();
+    let request: CreateTicketRequest = serde_json::from_value(json!({
+        "matter_code": matter,
+        "description": "测试时限规则",
+        "region_code": "D01-S01-C01-G02"
+    }))
+    .unwrap();
+    let filing = gridline_server::tickets::filing::create(
+        app.store.as_ref(),
+        &snapshot,
+        request,
+        Channel::Staff,
+        now,
+    );
+    filing.await.unwrap().0
+}
+
+fn dues(t: &TicketRecord) -> (Option<&str>, u8, OffsetDateTime, OffsetDateTime) {
+    (
+        t.lead_unit_code.as_deref(),
+        t.tier_days,
+        t.response_due.unwrap(),
+        t.handling_due.unwrap(),
+    )
+}
+
+/// Deadline rules are imported with the reference data and decide each dispatch:
+/// handling days by the unit's level (a matter type's own rule first), the response in
+/// working hours, over the National Day holiday; urgent tickets keep one clock hour;
+/// a bad file changes nothing; a header-only file restores the catalogue's tiers.
+async fn deadline_rules_are_data(app: &TestApp) {
+    load_demo(app).await;
+    let store = app.store.as_ref();
+    // Wednesday 30 September, 16:00: National Day (1-7 October) comes next; Saturday
+    // 10 October is worked.
+    let eve = datetime!(2026-09-30 16:00 +08:00);
+
+    // No rules: the catalogue's tier (楼道堆物 0402: 3 days) and 4 clock hours.
+    let t = filed_at(app, "0402", eve).await;
+    assert_eq!(
+        dues(&t),
+        (
+            Some("U-C0101"),
+            3,
+            datetime!(2026-09-30 20:00 +08:00),
+            datetime!(2026-10-10 23:59:59 +08:00)
+        )
+    );
+
+    // A bad file is refused whole, each problem said, and nothing changes.
+    let bad = format!("{LEVEL_RULES}9999,,2,,,\n,planet,2,,,\n");
+    match import(store, ImportKind::Deadlines, &bad).await {
+        Err(ImportError::Invalid(problems)) => {
+            let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            assert_eq!(problems.len(), 2, "{text:?}");
+            assert!(
+                text.iter()
+                    .any(|p| p.contains("unknown unit_kind \"planet\""))
+            );
+            assert!(
+                text.iter()
+                    .any(|p| p.contains("9999 is not in the catalogue"))
+            );
+        }
+        other => panic!("a bad file was not refused: {other:?}"),
+    }
+    assert_eq!(filed_at(app, "0402", eve).await.tier_days, 3);
+
+    import(store, ImportKind::Deadlines, LEVEL_RULES)
+        .await
+        .unwrap();
+    assert_eq!(
+        export(store, ImportKind::Deadlines).await.unwrap(),
+        LEVEL_RULES,
+        "exported as imported"
+    );
+    // A community: 2 working days (8 and 9 October); 1.5 working hours on the 30th,
+    // 2.5 on the 8th.
+    let t = filed_at(app, "0402", eve).await;
+    assert_eq!(
+        dues(&t),
+        (
+            Some("U-C0101"),
+            2,
+            datetime!(2026-10-08 11:30 +08:00),
+            datetime!(2026-10-09 23:59:59 +08:00)
+        )
+    );
+    // A district department: 4 working days, counting the worked Saturday.
+    let t = filed_at(app, "0201", eve).await;
+    assert_eq!(
+        dues(&t),
+        (
+            Some("U-CM"),
+            4,
+            datetime!(2026-10-08 11:30 +08:00),
+            datetime!(2026-10-12 23:59:59 +08:00)
+        )
+    );
+    // The matter type's own rule beats the level's.
+    let t = filed_at(app, "0202", eve).await;
+    assert_eq!(
+        (t.lead_unit_code.as_deref(), t.tier_days),
+        (Some("U-HC"), 1)
+    );
+    assert_eq!(t.handling_due, Some(datetime!(2026-10-08 23:59:59 +08:00)));
+    // Urgent (a lift with people in it): one clock hour, whatever the rules count in.
+    let t = filed_at(app, "0401", eve).await;
+    assert_eq!(t.response_due, Some(datetime!(2026-09-30 17:00 +08:00)));
+    assert_eq!(t.tier_days, 2);
+
+    // The running server took the rules up without a restart.
+    let (_, created) = file(
+        app,
+        &json!({"matter_code": "0402", "description": "楼道里堆满了杂物", "lon": 120.41, "lat": 36.069}),
+    )
+    .await;
+    let stored = store.ticket_by_code(&created.tracking_code).await.unwrap();
+    let stored = stored.unwrap();
+    assert_eq!(
+        (stored.lead_unit_code.as_deref(), stored.tier_days),
+        (Some("U-C0101"), 2)
+    );
+
+    // A header only: back to the catalogue's tiers and clock hours.
+    let header = LEVEL_RULES.lines().next().unwrap();
+    import(store, ImportKind::Deadlines, header).await.unwrap();
+    let t = filed_at(app, "0402", eve).await;
+    assert_eq!(
+        (t.tier_days, t.response_due),
+        (3, Some(datetime!(2026-09-30 20:00 +08:00)))
+    );
+}
+
+/// Migration 0027 rebuilds SQLite's tickets table (a CHECK cannot be altered). Run
+/// again on a database with tickets and their timelines, it keeps every
+/// row and column, every index, and the keys that point at the table.
+#[tokio::test]
+async fn rebuilding_the_tickets_table_on_sqlite_keeps_every_ticket() {
+    use sqlx::Connection as _;
+    let app = TestApp::spawn(crate::helpers::Db::Sqlite).await.unwrap();
+    load_demo(&app).await;
+    for n in 0..3 {
+        file(&app, &street_light(&format!("device-rebuild-{n}"))).await;
+    }
+    let columns = "id, tracking_code, client_id, channel, matter_code, region_code, lon, lat, \
+        address, description, contact_name, contact_phone, device_secret_hash, status, \
+        return_pending, lead_unit_code, tier_days, urgent, created_at, dispatched_at, \
+        response_due, warn_at, handling_due, deadline_estimated, responded_at, resolved_at, \
+        closed_at, warned_at, response_overdue_at, overdue_at, satisfaction, reopen_count, \
+        review_pending, station_id, consent, merged_into";
+    let dump = format!(
+        "SELECT json_group_array(json_array({columns})) AS tickets, \
+         (SELECT COUNT(*) FROM ticket_events) AS events, \
+         (SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets') \
+         AS indexes FROM (SELECT * FROM tickets ORDER BY id)"
+    );
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let read = async |db: &mut sqlx::SqliteConnection| {
+        let row: (String, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(dump.clone()))
+            .fetch_one(db)
+            .await
+            .unwrap();
+        row
+    };
+    let before = read(&mut db).await;
+    assert!(
+        before.0.contains("U-CM") && before.1 >= 6 && before.2 >= 10,
+        "{before:?}"
+    );
+    let migration = include_str!("../../migrations/sqlite/0027_handling_days.sql");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(migration.to_owned()))
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(read(&mut db).await, before);
+    let dangling: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+    assert!(dangling.is_empty(), "{dangling:?}");
+    // Two working days now fit; more than 60 do not.
+    sqlx::query("UPDATE tickets SET tier_days = 2 WHERE id = 1")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let refused = sqlx::query("UPDATE tickets SET tier_days = 61 WHERE id = 1")
+        .execute(&mut db)
+        .await;
+    assert!(refused.is_err());
+    drop(db);
+    // The server goes on filing into the rebuilt table.
+    let (_, created) = file(&app, &street_light("device-rebuild-after")).await;
+    assert!(
+        app.store
+            .ticket_by_code(&created.tracking_code)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    app.stop().await;
 }

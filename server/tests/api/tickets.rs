@@ -420,10 +420,10 @@ async fn dispatchers_add_co_units_and_change_tiers(app: &TestApp) {
     .await;
     assert_eq!(body.error.fields[0].field, "unit_code");
 
-    // A tier change needs a valid tier and a reason, and moves the deadline.
+    // A tier change needs 1 to 60 working days and a reason, and moves the deadline.
     let tier_path = format!("/api/v1/tickets/{code}/tier");
     let body = expect_error(
-        app.post_json(&tier_path, &json!({"tier_days": 5, "reason": ""}))
+        app.post_json(&tier_path, &json!({"tier_days": 61, "reason": ""}))
             .await,
         422,
         "validation_failed",

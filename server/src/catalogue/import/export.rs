@@ -23,6 +23,9 @@ fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String 
 pub async fn export(store: &dyn CatalogueStore, kind: ImportKind) -> Result<String, StoreError> {
     Ok(match kind {
         ImportKind::Calendar => store.load_calendar().await?.to_csv(),
+        ImportKind::Deadlines => crate::catalogue::import::deadlines::rules_csv(
+            &crate::catalogue::cache::deadline_rules(store).await?,
+        ),
         ImportKind::Catalogue => catalogue_csv(store.list_matter_types().await?),
         ImportKind::Units => units_csv(store.list_units().await?),
         ImportKind::Grids => grids_geojson(store.list_regions().await?, store.list_shapes().await?),
