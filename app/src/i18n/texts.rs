@@ -391,6 +391,10 @@ impl Key {
     );
     pub const ResidentName: Key = Key::new("居民姓名", "Resident's name");
     pub const ResidentPhone: Key = Key::new("居民联系电话", "Resident's phone");
+    pub const TextsConsent: Key = Key::new(
+        "办结后短信告知我答复，并邀请我评价",
+        "Text me the answer when it is done, and ask me to rate it",
+    );
     pub const ConsentHow: Key = Key::new("居民同意代办的方式", "How the resident agreed");
     pub const ConsentSpoken: Key = Key::new("口头同意", "Said so");
     pub const ConsentWritten: Key = Key::new("书面签字", "Signed a form");

@@ -135,6 +135,8 @@ pub struct Draft {
     pub grid_code: String,
     pub address: String,
     pub contact_phone: String,
+    /// Texts to that phone when done and to ask for a rating, agreed to.
+    pub sms_consent: bool,
     pub consent: bool,
     pub photos: Vec<String>,
     pub voice: Option<String>,

@@ -90,6 +90,10 @@ pub struct CreateTicketRequest {
     /// no longer open (or no longer near), the complaint is filed on its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow: Option<String>,
+    /// The resident agrees to be texted at `contact_phone` when the ticket is done and
+    /// to be asked for a rating (the consent is kept on the ticket).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sms_consent: bool,
 }
 
 /// Whether `secret` may be a device's secret: 16 to 128 visible ASCII characters.
@@ -161,6 +165,18 @@ impl CreateTicketRequest {
                 "device_secret",
                 FieldIssue::Invalid,
                 "16 to 128 visible ASCII characters",
+            );
+        }
+        if self.sms_consent
+            && self
+                .contact_phone
+                .as_deref()
+                .is_none_or(|p| p.trim().is_empty())
+        {
+            v.add(
+                "sms_consent",
+                FieldIssue::Required,
+                "a phone number to text is needed",
             );
         }
         if let Some(reference) = &self.follow {

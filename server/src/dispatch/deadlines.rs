@@ -1,6 +1,7 @@
 //! The deadline job (督办): warns a unit when most of the handling time has passed,
 //! marks tickets whose response or handling time ran out, and escalates overdue ones
-//! to supervision, each on the ticket's timeline.
+//! to supervision, each on the ticket's timeline; and asks a resident who agreed to be
+//! texted for a rating when a done ticket is still unrated a day later.
 //!
 //! Nothing is kept in memory: the due times are stored with the ticket, each notice is
 //! recorded once by a conditional update (so a restart, or several servers on one
@@ -21,6 +22,7 @@ pub struct RunSummary {
     pub warnings: usize,
     pub response_overdue: usize,
     pub overdue: usize,
+    pub rating_requests: usize,
 }
 
 fn events(notice: Notice, now: OffsetDateTime) -> Vec<NewEvent> {
@@ -47,6 +49,10 @@ fn events(notice: Notice, now: OffsetDateTime) -> Vec<NewEvent> {
             internal(notice.kind(), "the handling deadline has passed"),
             internal("supervise", "超期督办: escalated to supervisors"),
         ],
+        Notice::RatingRequest => vec![internal(
+            notice.kind(),
+            "not rated a day after the answer: asked by text message",
+        )],
     }
 }
 
@@ -72,13 +78,17 @@ pub async fn run_once(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Run
                 ),
             };
             let events = events(notice, now);
-            let outbox = crate::push::news::items_for(store, matters, &ticket, &events).await?;
+            let mut outbox = crate::push::news::items_for(store, matters, &ticket, &events).await?;
+            if notice == Notice::RatingRequest {
+                outbox.push(crate::outbox::sms::Message::RatingRequest.sms());
+            }
             if store.record_notice(id, notice, &events, &outbox).await? {
                 tracing::info!(ticket_id = id, notice = notice.kind(), "deadline notice");
                 match notice {
                     Notice::Warning => summary.warnings += 1,
                     Notice::ResponseOverdue => summary.response_overdue += 1,
                     Notice::Overdue => summary.overdue += 1,
+                    Notice::RatingRequest => summary.rating_requests += 1,
                 }
             }
         }

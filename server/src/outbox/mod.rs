@@ -160,7 +160,10 @@ impl Notifier {
             }
             Err(error) => {
                 let failed_at = OffsetDateTime::now_utc().max(now);
-                let retry_at = (item.attempts < self.max_attempts).then(|| {
+                // A text with no gateway to send it through will never go out: it is
+                // given up at once (a resident's consent does not configure a gateway).
+                let unsendable = item.kind == sms::SMS && self.sms.is_none();
+                let retry_at = (!unsendable && item.attempts < self.max_attempts).then(|| {
                     failed_at
                         + Duration::try_from(self.backoff(item.attempts)).unwrap_or(self.lease)
                 });

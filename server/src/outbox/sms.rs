@@ -1,5 +1,7 @@
-//! Text messages to residents through the city's SMS gateway (a station's filing tells
-//! the resident its tracking code).
+//! Text messages to residents through the city's SMS gateway: a station's filing tells
+//! the resident its tracking code; a resident who agreed when filing is told when the
+//! ticket is done, with the answer, and asked for a rating a day later if they have not
+//! rated (issue 18). Each message is its own template, in Chinese.
 //!
 //! The gateway is whatever HTTP endpoint the city's SMS provider offers: the server
 //! POSTs the body template (`GRIDLINE_SMS_TEMPLATE`, JSON by default) with `{phone}`
@@ -9,44 +11,91 @@
 //! tried again (see `outbox`). The item names its ticket; the message is made from the
 //! ticket when it is sent, in Chinese.
 
+use gridline_core::ticket::Status;
+
 use crate::outbox::store::{NewOutboxItem, OutboxItem};
-use crate::tickets::store::{TicketRecord, TicketStore};
+use crate::tickets::store::{NewEvent, TicketRecord, TicketStore};
 
 /// The kind of outbox item that is a text message to the ticket's contact phone.
 pub const SMS: &str = "sms";
 
 /// What a text message says (the payload of an `sms` item).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "message")]
 pub enum Message {
     /// A station filed for the resident: the tracking code and how to follow it.
     StationFiled,
+    /// The unit answered and the ticket is done (办结): the answer, shortened.
+    Resolved { answer: String },
+    /// Done and not rated a day later: please rate (回访评价).
+    RatingRequest,
 }
+
+/// How much of the unit's answer a text carries (the page has all of it).
+const ANSWER_CHARS: usize = 60;
 
 impl Message {
     /// The outbox item that sends this message to the ticket's contact phone.
-    pub fn sms(self) -> NewOutboxItem {
+    pub fn sms(&self) -> NewOutboxItem {
         NewOutboxItem {
             kind: SMS.into(),
             target_id: None,
             lane: SMS.into(),
-            payload: serde_json::to_string(&self).expect("a message serialises"),
+            payload: serde_json::to_string(self).expect("a message serialises"),
         }
     }
 
-    fn text(self, ticket: &TicketRecord, public_url: Option<&str>) -> String {
+    fn text(&self, ticket: &TicketRecord, public_url: Option<&str>) -> String {
+        let code = &ticket.tracking_code;
+        let page = public_url.map(|url| format!("{}/track/{code}", url.trim_end_matches('/')));
         match self {
             Message::StationFiled => {
-                let code = &ticket.tracking_code;
-                let follow = match public_url {
-                    Some(url) => format!("，查看进度：{}/track/{code}", url.trim_end_matches('/')),
-                    None => String::new(),
-                };
+                let follow = page.map(|p| format!("，查看进度：{p}")).unwrap_or_default();
                 format!(
                     "【网格通】您的诉求已受理，查询码 {code}。凭查询码和本手机号后四位可查询办理进度{follow}。"
                 )
             }
+            Message::Resolved { answer } => {
+                let mut short: String = answer.chars().take(ANSWER_CHARS).collect();
+                if answer.chars().count() > ANSWER_CHARS {
+                    short.push('…');
+                }
+                let more = page
+                    .map(|p| format!("详情及评价：{p}。"))
+                    .unwrap_or_default();
+                format!("【网格通】您反映的问题（查询码 {code}）已办结。答复：{short}。{more}")
+            }
+            Message::RatingRequest => {
+                let place = page
+                    .map(|p| format!("：{p}"))
+                    .unwrap_or_else(|| "，可凭查询码和本手机号后四位在网格通评价".into());
+                format!(
+                    "【网格通】您的诉求（查询码 {code}）已办结，请对办理结果作出评价（满意、基本满意或不满意）{place}。感谢您的监督。"
+                )
+            }
         }
+    }
+}
+
+/// The texts a change of `ticket` sends its resident: the answer when a unit resolves
+/// it, if the resident agreed and left a phone. A merged report's resident hears from
+/// its own ticket (it is closed, not done).
+pub fn items_for(ticket: &TicketRecord, event: &NewEvent) -> Vec<NewOutboxItem> {
+    let texted = ticket.sms_consent
+        && ticket.merged_into.is_none()
+        && ticket
+            .contact_phone
+            .as_deref()
+            .is_some_and(|p| !p.trim().is_empty());
+    if texted && event.kind == "resolve" && ticket.state.status == Status::Done {
+        vec![
+            Message::Resolved {
+                answer: event.note.clone(),
+            }
+            .sms(),
+        ]
+    } else {
+        Vec::new()
     }
 }
 

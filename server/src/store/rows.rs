@@ -224,6 +224,7 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
             Err(_) => return corrupt("reopen_count", "negative"),
         },
         review_pending: row.flag("review_pending")?,
+        sms_consent: row.flag("sms_consent")?,
         station_id: row.opt_int64("station_id")?,
         consent: match row.opt_text("consent")? {
             None => None,

@@ -164,6 +164,7 @@ fn record(
         lead_unit_code: None,
         // The catalogue's tier until a dispatch applies the deadline rules.
         tier_days: matter.tier_days,
+        sms_consent: request.sms_consent,
         urgent: matter.urgent,
         created_at: now,
         dispatched_at: None,

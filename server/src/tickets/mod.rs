@@ -163,6 +163,7 @@ pub(crate) async fn outbox_for(
     let targets = store.forward_targets().await?;
     let mut outbox =
         crate::outbox::webhook::items_for(&targets, ticket, previous_unit, "ticket.updated", event);
+    outbox.extend(crate::outbox::sms::items_for(ticket, event));
     outbox.extend(
         crate::push::news::items_for(
             store,

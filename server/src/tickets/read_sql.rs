@@ -156,6 +156,14 @@ pub(crate) async fn due_notices(
         Notice::Overdue => {
             format!("status IN {OPEN} AND handling_due <= $1 AND overdue_at IS NULL")
         }
+        // `$1` is then the latest resolution time that is due (see below).
+        Notice::RatingRequest => "status = 'done' AND sms_consent = TRUE AND resolved_at <= $1 \
+             AND rating_asked_at IS NULL AND contact_phone IS NOT NULL AND merged_into IS NULL"
+            .to_owned(),
+    };
+    let now = match notice {
+        Notice::RatingRequest => now - Notice::RATING_REQUEST_AFTER,
+        _ => now,
     };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id FROM tickets WHERE {condition} ORDER BY id"

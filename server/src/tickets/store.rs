@@ -58,6 +58,9 @@ pub struct TicketRecord {
     pub consent: Option<Consent>,
     /// The ticket it was merged into (it follows that one's steps).
     pub merged_into: Option<i64>,
+    /// The resident agreed, when filing, to be texted when it is done and asked for a
+    /// rating.
+    pub sms_consent: bool,
 }
 
 /// What a ticket was when it was read: a change is saved only if it still is (someone
@@ -108,16 +111,27 @@ pub enum Notice {
     ResponseOverdue,
     /// Not resolved by the handling deadline (超期).
     Overdue,
+    /// Done a day ago and not rated: the resident who agreed is asked by text (回访).
+    RatingRequest,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 3] = [Notice::Warning, Notice::ResponseOverdue, Notice::Overdue];
+    pub const ALL: [Notice; 4] = [
+        Notice::Warning,
+        Notice::ResponseOverdue,
+        Notice::Overdue,
+        Notice::RatingRequest,
+    ];
+
+    /// How long after the resolution a rating is asked for.
+    pub const RATING_REQUEST_AFTER: time::Duration = time::Duration::hours(24);
 
     pub fn kind(self) -> &'static str {
         match self {
             Notice::Warning => "deadline_warning",
             Notice::ResponseOverdue => "response_overdue",
             Notice::Overdue => "overdue",
+            Notice::RatingRequest => "rating_requested",
         }
     }
 }

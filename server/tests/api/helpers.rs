@@ -474,3 +474,59 @@ pub fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+/// A test SMS gateway: a real HTTP server on a local port that records every request
+/// (headers and JSON body) and answers 500 when `fail(body, earlier messages to the
+/// same phone)` says so, else 200.
+#[derive(Clone, Default)]
+pub struct SmsGateway {
+    requests:
+        std::sync::Arc<std::sync::Mutex<Vec<(reqwest::header::HeaderMap, serde_json::Value)>>>,
+}
+
+impl SmsGateway {
+    /// Starts it; its URL.
+    pub async fn start(
+        &self,
+        fail: impl Fn(&serde_json::Value, usize) -> bool + Clone + Send + Sync + 'static,
+    ) -> String {
+        use axum::http::{HeaderMap, StatusCode};
+        let gateway = self.clone();
+        let app = axum::Router::new().route(
+            "/sms",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let (gateway, fail) = (gateway.clone(), fail.clone());
+                async move {
+                    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+                    let mut requests = gateway.requests.lock().unwrap();
+                    let before = requests
+                        .iter()
+                        .filter(|(_, b)| b["phone"] == body["phone"])
+                        .count();
+                    let failed = fail(&body, before);
+                    requests.push((headers, body));
+                    if failed {
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::OK
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/sms", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        url
+    }
+
+    /// Every request to `phone`, in order.
+    pub fn to(&self, phone: &str) -> Vec<(reqwest::header::HeaderMap, serde_json::Value)> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, b)| b["phone"] == phone)
+            .cloned()
+            .collect()
+    }
+}

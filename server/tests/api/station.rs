@@ -10,7 +10,7 @@ use gridline_core::api::ticket::{Channel, TicketCreatedResponse};
 use gridline_server::station::store::NewStation;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, eventually, expect_error, sign_in_as};
+use crate::helpers::{SmsGateway, TestApp, eventually, expect_error, sign_in_as};
 
 crate::both_backends!(
     a_tablet_enrolls_once_and_files_sealed_filings,
@@ -428,55 +428,6 @@ async fn a_revoked_tablet_is_told_so_and_codes_are_guarded(app: &TestApp) {
     expect_error(enroll(app, &right).await, 429, "rate_limited").await;
 }
 
-/// A test SMS gateway: records every request; answers 500 to the first two for a phone,
-/// and always to 13700000000.
-#[derive(Clone, Default)]
-struct Gateway {
-    requests: std::sync::Arc<std::sync::Mutex<Vec<(reqwest::header::HeaderMap, Value)>>>,
-}
-
-impl Gateway {
-    async fn start(&self) -> String {
-        use axum::http::{HeaderMap, StatusCode};
-        let gateway = self.clone();
-        let app = axum::Router::new().route(
-            "/sms",
-            axum::routing::post(move |headers: HeaderMap, body: String| {
-                let gateway = gateway.clone();
-                async move {
-                    let body: Value = serde_json::from_str(&body).unwrap();
-                    let mut requests = gateway.requests.lock().unwrap();
-                    let before = requests
-                        .iter()
-                        .filter(|(_, b)| b["phone"] == body["phone"])
-                        .count();
-                    let fail = body["phone"] == "13700000000" || before < 2;
-                    requests.push((headers, body));
-                    if fail {
-                        StatusCode::INTERNAL_SERVER_ERROR
-                    } else {
-                        StatusCode::OK
-                    }
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/sms", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        url
-    }
-
-    fn to(&self, phone: &str) -> Vec<(reqwest::header::HeaderMap, Value)> {
-        self.requests
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, b)| b["phone"] == phone)
-            .cloned()
-            .collect()
-    }
-}
-
 mod text_messages {
     use super::*;
     use crate::helpers::Db;
@@ -495,8 +446,11 @@ mod text_messages {
     /// gateway: retried while the gateway fails, delivered once, the same idempotency
     /// key every time; given up after the last attempt when it never answers.
     async fn run(db: Db) {
-        let gateway = Gateway::default();
-        let url = gateway.start().await;
+        // Answers 500 to the first two messages for a phone, and always to 13700000000.
+        let gateway = SmsGateway::default();
+        let url = gateway
+            .start(|body, before| body["phone"] == "13700000000" || before < 2)
+            .await;
         let Some(app) = TestApp::spawn_with(db, |c| {
             c.sms_url = Some(url);
             c.sms_authorization = Some("Bearer gateway-secret".into());

@@ -12,7 +12,9 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use crate::helpers::{TestApp, act, load_demo, sign_in_as};
+use crate::helpers::{
+    Db, SmsGateway, TestApp, act, eventually, expect_error, load_demo, sign_in_as,
+};
 use crate::tickets::{file, street_light};
 
 crate::both_backends!(
@@ -357,4 +359,171 @@ async fn rebuilding_the_tickets_table_on_sqlite_keeps_every_ticket() {
         .execute(&mut db)
         .await;
     assert!(dangling_merge.is_err());
+}
+
+mod texts_when_done {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::texts_when_done_and_to_ask_for_a_rating(Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        super::texts_when_done_and_to_ask_for_a_rating(Db::Postgres).await;
+    }
+
+    #[tokio::test]
+    async fn without_a_gateway() {
+        super::a_text_without_a_gateway_is_given_up_at_once().await;
+    }
+}
+
+/// Files a street light with `phone`, agreeing to texts or not; its code.
+async fn light_with_phone(app: &TestApp, device: &str, phone: &str, consent: bool) -> String {
+    let mut body = street_light(device);
+    body["contact_phone"] = json!(phone);
+    body["sms_consent"] = json!(consent);
+    let (status, created) = file(app, &body).await;
+    assert_eq!(status, 201);
+    created.tracking_code
+}
+
+const ANSWER: &str = "已更换灯泡，恢复照明";
+
+async fn resolve_all(app: &TestApp, codes: &[&str]) {
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
+    for code in codes {
+        for body in [
+            json!({"action": "accept"}),
+            json!({"action": "resolve", "note": ANSWER}),
+        ] {
+            assert_eq!(act(app, code, body).await.status(), 200, "{code}");
+        }
+    }
+}
+
+/// A resident who agreed when filing is texted through the city's gateway when the
+/// ticket is done (with the answer), and asked once for a rating a day later if they
+/// have not rated: not before the day is out, not twice, not after rating, and never
+/// without their consent.
+async fn texts_when_done_and_to_ask_for_a_rating(db: Db) {
+    let gateway = SmsGateway::default();
+    let url = gateway.start(|_, _| false).await;
+    let Some(app) = TestApp::spawn_with(db, |c| {
+        c.sms_url = Some(url);
+        c.outbox_retry_secs = 1;
+        c.public_url = Some("https://12345.example.gov.cn".into());
+    })
+    .await
+    else {
+        return;
+    };
+    load_demo(&app).await;
+    // Consent needs a phone to text.
+    let mut body = street_light("device-sms-none");
+    body.as_object_mut().unwrap().remove("contact_phone");
+    body["sms_consent"] = json!(true);
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let refused = expect_error(response, 422, "validation_failed").await;
+    assert_eq!(refused.error.fields[0].field, "sms_consent");
+
+    let asked = light_with_phone(&app, "device-sms-0001", "13800005678", true).await;
+    let silent = light_with_phone(&app, "device-sms-0002", "13900005678", false).await;
+    let rated = light_with_phone(&app, "device-sms-0003", "13700005678", true).await;
+    resolve_all(&app, &[&asked, &silent, &rated]).await;
+    eventually(|| gateway.to("13800005678").len() == 1 && gateway.to("13700005678").len() == 1)
+        .await;
+    let done = gateway.to("13800005678")[0].1["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(done.starts_with("【网格通】"), "{done}");
+    assert!(done.contains(&asked) && done.contains(ANSWER), "{done}");
+    assert!(
+        done.contains(&format!("https://12345.example.gov.cn/track/{asked}")),
+        "{done}"
+    );
+    // The third resident rates at once.
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/tickets/{rated}/rating?phone_suffix=5678")))
+        .json(&json!({"satisfaction": "satisfied", "comment": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    // The job asks a day after the answer, once, whichever process runs it.
+    let now = OffsetDateTime::now_utc();
+    let job = gridline_server::dispatch::deadlines::run_once;
+    let early = job(app.store.as_ref(), now + time::Duration::hours(23)).await;
+    assert_eq!(early.unwrap().rating_requests, 0, "not before a day");
+    let day = job(app.store.as_ref(), now + time::Duration::hours(25)).await;
+    assert_eq!(
+        day.unwrap().rating_requests,
+        1,
+        "the unrated, consenting one"
+    );
+    let again = job(app.store.as_ref(), now + time::Duration::hours(50)).await;
+    assert_eq!(again.unwrap().rating_requests, 0, "once");
+    eventually(|| gateway.to("13800005678").len() == 2).await;
+    let ask = gateway.to("13800005678")[1].1["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        ask.contains(&asked) && ask.contains("请对办理结果作出评价"),
+        "{ask}"
+    );
+    let ticket = app.store.ticket_by_code(&asked).await.unwrap().unwrap();
+    let timeline = app.store.ticket_timeline(ticket.id).await.unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e.kind == "rating_requested" && !e.public),
+        "on the record, for staff"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(gateway.to("13800005678").len(), 2);
+    assert!(gateway.to("13900005678").is_empty(), "no consent, no text");
+    assert_eq!(gateway.to("13700005678").len(), 1, "rated: not asked");
+    app.stop().await;
+}
+
+/// With no gateway configured, a consenting resident's text is given up at its first
+/// attempt, said why, instead of being tried again and again.
+async fn a_text_without_a_gateway_is_given_up_at_once() {
+    let app = TestApp::spawn_with(Db::Sqlite, |c| {
+        c.sms_url = None;
+        c.outbox_retry_secs = 1;
+        c.outbox_max_attempts = 5;
+    })
+    .await
+    .unwrap();
+    load_demo(&app).await;
+    let code = light_with_phone(&app, "device-sms-gone", "13800005678", true).await;
+    resolve_all(&app, &[&code]).await;
+    let ticket = app.store.ticket_by_code(&code).await.unwrap().unwrap();
+    let mut dead = None;
+    for _ in 0..100 {
+        let items = app.store.outbox_items(ticket.id).await.unwrap();
+        dead = items
+            .into_iter()
+            .find(|row| row.item.kind == "sms" && row.dead_at.is_some());
+        if dead.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let dead = dead.expect("given up");
+    assert_eq!(dead.item.attempts, 1);
+    assert!(dead.last_error.unwrap().contains("GRIDLINE_SMS_URL"));
+    app.stop().await;
 }

@@ -47,6 +47,8 @@ pub struct Form {
     pub grid: RwSignal<String>,
     pub address: RwSignal<String>,
     pub phone: RwSignal<String>,
+    /// Texts to that phone agreed to (shown once there is a phone).
+    pub texts: RwSignal<bool>,
     pub consent: RwSignal<bool>,
     pub photos: RwSignal<Vec<Thumb>>,
     pub voice: RwSignal<Option<String>>,
@@ -71,6 +73,7 @@ impl Form {
             grid: RwSignal::new(String::new()),
             address: RwSignal::new(String::new()),
             phone: RwSignal::new(String::new()),
+            texts: RwSignal::new(false),
             consent: RwSignal::new(false),
             photos: RwSignal::new(Vec::new()),
             voice: RwSignal::new(None),
@@ -92,6 +95,7 @@ impl Form {
             grid_code: self.grid.get(),
             address: self.address.get(),
             contact_phone: self.phone.get(),
+            sms_consent: self.texts.get(),
             consent: self.consent.get(),
             photos: self
                 .photos
@@ -117,6 +121,7 @@ impl Form {
         self.grid.set(draft.grid_code);
         self.address.set(draft.address);
         self.phone.set(draft.contact_phone);
+        self.texts.set(draft.sms_consent);
         self.consent.set(draft.consent);
         let mut thumbs = Vec::new();
         for id in draft.photos {
@@ -170,6 +175,21 @@ pub fn request_of(draft: &Draft, device_secret: Option<String>) -> CreateTicketR
         media: draft.media().cloned().collect(),
         // Following a report is by where it is: only with a position.
         follow: draft.lon.and(draft.follow.clone()),
+        sms_consent: draft.sms_consent && !phone.is_empty(),
+    }
+}
+
+/// "Text me when it is done": offered once a phone number is typed.
+#[component]
+pub fn TextsConsent(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || form.phone.with(|p| !p.trim().is_empty())>
+            <label class="check">
+                <input type="checkbox" name="sms_consent" bind:checked=form.texts />
+                <span>{move || i18n.t(Key::TextsConsent)}</span>
+            </label>
+        </Show>
     }
 }
 
@@ -314,6 +334,7 @@ pub fn FilePage() -> impl IntoView {
                 <Show when=move || form.phone.with(|p| p.trim().is_empty())>
                     <p class="hint">{move || i18n.t(Key::AnonymousNote)}</p>
                 </Show>
+                <TextsConsent form />
                 <label class="check">
                     <input type="checkbox" name="consent" bind:checked=form.consent />
                     <span>{move || i18n.t(Key::Consent)}</span>

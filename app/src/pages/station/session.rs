@@ -17,7 +17,7 @@ use crate::i18n::{Key, use_i18n};
 use crate::offline::complaints::{ComplaintState, new_id};
 use crate::offline::station::{self, Enrollment, StationOutbox};
 use crate::pages::resident::file::{
-    Form, LocationPicker, MatterPicker, PhotoPicker, keep_voice, request_of,
+    Form, LocationPicker, MatterPicker, PhotoPicker, TextsConsent, keep_voice, request_of,
 };
 
 /// The filing as the station sends it: the resident's form plus their name, with the
@@ -134,6 +134,7 @@ pub fn ResidentSession(
                                 <input type="tel" name="phone" inputmode="tel" autocomplete="off" maxlength="20"
                                     bind:value=form.phone />
                             </label>
+                            <TextsConsent form />
                             <MatterPicker value=form.matter />
                             <label>
                                 <span>{move || i18n.t(Key::Description)}</span>

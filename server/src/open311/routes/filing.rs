@@ -175,6 +175,7 @@ fn ticket_request(
         device_secret: None,
         media: Vec::new(),
         follow: None,
+        sms_consent: false,
     })
 }
 
