@@ -496,6 +496,12 @@ impl Key {
     );
     pub const ReportMatters: Key = Key::new("受理最多的事项", "Most received matters");
     pub const ReportPeriod: Key = Key::new("期间", "Period");
+    pub const ReportRepeatPlaces: Key = Key::new("重复诉求点位", "Places complained of again");
+    pub const ReportRepeatCallers: Key = Key::new("重复来电", "Repeat callers");
+    pub const ReportPlace: Key = Key::new("地点", "Place");
+    pub const ReportPhone: Key = Key::new("电话", "Phone");
+    pub const ReportCodes: Key = Key::new("工单", "Tickets");
+    pub const ReportNoRepeats: Key = Key::new("本期没有。", "None in this period.");
     pub const HotspotsTitle: Key = Key::new("热点", "Hotspots");
     pub const HotspotsIntro: Key = Key::new(
         "各网格受理量与上一个同长期间对比，颜色越深受理越多；并列出增长最多的事项。",

@@ -286,4 +286,41 @@ pub struct ReportResponse {
     pub areas: Vec<RatesRow>,
     /// The most received matter types, with the period before (at most 10).
     pub matters: Vec<Change>,
+    /// Places complained of more than once in the period (the same matter type within
+    /// the repeat radius, or at the same address without a position), most first (at
+    /// most 20).
+    #[serde(default)]
+    pub repeat_places: Vec<RepeatPlace>,
+    /// Phones that filed more than once in the period, masked, most first (at most 20).
+    #[serde(default)]
+    pub repeat_callers: Vec<RepeatCaller>,
+}
+
+/// A place complained of more than once in a report's period (重复点位).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepeatPlace {
+    pub matter_code: String,
+    pub matter_zh: String,
+    pub matter_en: String,
+    /// The grid of its first report.
+    pub region_code: Option<String>,
+    /// The address of its first report that has one.
+    pub address: String,
+    pub tickets: u64,
+    /// Its reports' tracking codes, oldest first.
+    pub codes: Vec<String>,
+}
+
+/// A phone that filed more than once in a report's period (重复来电).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepeatCaller {
+    /// Masked: the first three digits.
+    pub phone: String,
+    pub tickets: u64,
+    /// Its tickets' tracking codes, oldest first.
+    pub codes: Vec<String>,
+    /// The matter types they were about, by code, each once.
+    pub matters: Vec<String>,
 }

@@ -162,6 +162,59 @@ pub fn write(report: &ReportResponse) -> String {
     for c in &report.matters {
         change_line(&mut out, c);
     }
+    out.push_str("\r\n");
+    line(
+        &mut out,
+        &["重复诉求点位 Places complained of again".into()],
+    );
+    line(
+        &mut out,
+        &[
+            "事项 Matter",
+            "名称 Name",
+            "网格 Grid",
+            "地址 Address",
+            "工单数 Tickets",
+            "工单 Tracking codes",
+        ]
+        .map(String::from),
+    );
+    for p in &report.repeat_places {
+        line(
+            &mut out,
+            &[
+                p.matter_code.clone(),
+                p.matter_zh.clone(),
+                p.region_code.clone().unwrap_or_default(),
+                p.address.clone(),
+                p.tickets.to_string(),
+                p.codes.join(" "),
+            ],
+        );
+    }
+    out.push_str("\r\n");
+    line(&mut out, &["重复来电 Repeat callers".into()]);
+    line(
+        &mut out,
+        &[
+            "电话 Phone",
+            "事项 Matters",
+            "工单数 Tickets",
+            "工单 Tracking codes",
+        ]
+        .map(String::from),
+    );
+    for c in &report.repeat_callers {
+        line(
+            &mut out,
+            &[
+                c.phone.clone(),
+                c.matters.join(" "),
+                c.tickets.to_string(),
+                c.codes.join(" "),
+            ],
+        );
+    }
     out
 }
 

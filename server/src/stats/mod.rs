@@ -8,9 +8,11 @@
 //!   drill-down), `routes/hotspots.rs` (where complaints came from, on the grids'
 //!   shapes), `routes/reports.rs` (the daily, weekly and monthly reports).
 //! - `csv.rs`: the reports for spreadsheets.
+//! - `repeats.rs`: the places and phones complained from more than once, for the reports.
 //!
 //! Read only: nothing here writes.
 
 pub mod csv;
+pub mod repeats;
 pub mod routes;
 pub mod store;

@@ -13,7 +13,9 @@ use gridline_core::stats::{Measure, RateCounts};
 use gridline_core::ticket::Satisfaction;
 use time::OffsetDateTime;
 
-use crate::stats::store::{IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow};
+use crate::stats::store::{
+    IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow, ReceivedRow,
+};
 use crate::store::rows::RowExt as _;
 use crate::store::shared::{StoreResult, stored_time};
 
@@ -319,6 +321,36 @@ pub(crate) async fn intake_counts(
         .collect()
 }
 
+pub(crate) async fn received_tickets(
+    pool: &Pool,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> StoreResult<Vec<ReceivedRow>> {
+    let rows = sqlx::query(
+        "SELECT tracking_code, matter_code, region_code, lon, lat, address, contact_phone
+         FROM tickets WHERE created_at >= $1 AND created_at < $2
+         AND (lon IS NOT NULL OR address <> '' OR contact_phone IS NOT NULL)
+         ORDER BY created_at, id",
+    )
+    .bind(stored_time(from))
+    .bind(stored_time(to))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ReceivedRow {
+                tracking_code: row.text("tracking_code")?,
+                matter_code: row.text("matter_code")?,
+                region_code: row.opt_text("region_code")?,
+                lon: row.opt_f64("lon")?,
+                lat: row.opt_f64("lat")?,
+                address: row.text("address")?,
+                contact_phone: row.opt_text("contact_phone")?,
+            })
+        })
+        .collect()
+}
+
 #[async_trait::async_trait]
 impl crate::stats::store::StatsStore for This {
     async fn rate_counts(
@@ -347,6 +379,14 @@ impl crate::stats::store::StatsStore for This {
         bounds: &[::time::OffsetDateTime],
     ) -> StoreResult<Vec<IntakeRow>> {
         intake_counts(&self.pool, bounds).await
+    }
+
+    async fn received_tickets(
+        &self,
+        from: ::time::OffsetDateTime,
+        to: ::time::OffsetDateTime,
+    ) -> StoreResult<Vec<ReceivedRow>> {
+        received_tickets(&self.pool, from, to).await
     }
 }
 

@@ -63,6 +63,18 @@ pub struct IntakeRow {
     pub tickets: u64,
 }
 
+/// A ticket received in a report's period, as the repeat lists need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivedRow {
+    pub tracking_code: String,
+    pub matter_code: String,
+    pub region_code: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub address: String,
+    pub contact_phone: Option<String>,
+}
+
 /// The evaluation figures, counted in the database.
 #[async_trait]
 pub trait StatsStore: Send + Sync {
@@ -92,4 +104,12 @@ pub trait StatsStore: Send + Sync {
     /// Tickets received (by the time they were filed) in each period between
     /// consecutive `bounds`, per grid and matter type. One query.
     async fn intake_counts(&self, bounds: &[OffsetDateTime]) -> StoreResult<Vec<IntakeRow>>;
+
+    /// The tickets received in `[from, to)` that have a place or a phone (merged ones
+    /// too: a repeat is what they are), oldest first.
+    async fn received_tickets(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> StoreResult<Vec<ReceivedRow>>;
 }

@@ -20,6 +20,7 @@ use crate::tickets::{file, street_light};
 crate::both_backends!(
     a_return_counts_for_the_unit_that_asked,
     deadline_rules_are_data,
+    reports_list_repeat_places_and_callers,
 );
 
 /// Through the API: U-CM hands one street light back (approved, to the housing
@@ -526,4 +527,78 @@ async fn a_text_without_a_gateway_is_given_up_at_once() {
     assert_eq!(dead.item.attempts, 1);
     assert!(dead.last_error.unwrap().contains("GRIDLINE_SMS_URL"));
     app.stop().await;
+}
+
+/// The daily report lists the places complained of again (one matter type within the
+/// repeat radius) and the phones that filed more than once, masked in the page and in
+/// the CSV; a street's report lists only its own.
+async fn reports_list_repeat_places_and_callers(app: &TestApp) {
+    load_demo(app).await;
+    let at = |device: &str, lat: f64, phone: &str| {
+        let mut body = street_light(device);
+        body["lat"] = json!(lat);
+        body["contact_phone"] = json!(phone);
+        body
+    };
+    let mut codes = Vec::new();
+    // Three street lights within 30 m, two from one phone written two ways; one 600 m
+    // away from a third phone, who also reports a stairwell.
+    for body in [
+        at("device-rep-0001", 36.0690, "13812345678"),
+        at("device-rep-0002", 36.0692, "138 1234 5678"),
+        at("device-rep-0003", 36.0693, "13911112222"),
+        at("device-rep-0004", 36.0744, "13633334444"),
+    ] {
+        codes.push(file(app, &body).await.1.tracking_code);
+    }
+    let mut stairwell = at("device-rep-0005", 36.0744, "13633334444");
+    stairwell["matter_code"] = json!("0402");
+    codes.push(file(app, &stairwell).await.1.tracking_code);
+
+    sign_in_as(app, Role::Supervisor).await;
+    let report: gridline_core::api::stats::ReportResponse = app
+        .get("/api/v1/stats/report?kind=daily")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report.repeat_places.len(), 1, "{:?}", report.repeat_places);
+    let place = &report.repeat_places[0];
+    assert_eq!(
+        (place.matter_code.as_str(), place.tickets, &place.codes),
+        ("0201", 3, &codes[..3].to_vec())
+    );
+    assert_eq!(place.address, "青松路 12 号");
+    let callers: Vec<(&str, u64, &Vec<String>)> = report
+        .repeat_callers
+        .iter()
+        .map(|c| (c.phone.as_str(), c.tickets, &c.codes))
+        .collect();
+    assert_eq!(
+        callers,
+        [
+            ("138********", 2, &codes[..2].to_vec()),
+            ("136********", 2, &codes[3..].to_vec())
+        ],
+        "as many tickets: the phone that filed first first"
+    );
+    assert_eq!(report.repeat_callers[1].matters, ["0201", "0402"]);
+    let csv = app
+        .get("/api/v1/stats/report.csv?kind=daily")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("重复诉求点位") && csv.contains("重复来电"));
+    assert!(csv.contains(&codes[..3].join(" ")));
+    assert!(csv.contains("138********"));
+    assert!(!csv.contains("13812345678") && !csv.contains("1234 5678"));
+    // Another street's report has none of them.
+    let other: gridline_core::api::stats::ReportResponse = app
+        .get("/api/v1/stats/report?kind=daily&street=D01-S03")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(other.repeat_places.is_empty() && other.repeat_callers.is_empty());
 }

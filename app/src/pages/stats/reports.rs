@@ -119,6 +119,44 @@ fn Report(report: ReportResponse, drill: RwSignal<Option<Drill>>) -> impl IntoVi
             }
         })
         .collect_view();
+    let places = report
+        .repeat_places
+        .iter()
+        .map(|p| {
+            let names = (p.matter_zh.clone(), p.matter_en.clone());
+            let place = if p.address.is_empty() {
+                p.region_code.clone().unwrap_or_default()
+            } else {
+                p.address.clone()
+            };
+            view! {
+                <tr>
+                    <th scope="row">{p.matter_code.clone()} " " {move || i18n.pick(&names.0, &names.1).to_owned()}</th>
+                    <td>{place}</td>
+                    <td class="num">{p.tickets}</td>
+                    <td class="codes">{p.codes.join(" ")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let callers = report
+        .repeat_callers
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <th scope="row">{c.phone.clone()}</th>
+                    <td>{c.matters.join(" ")}</td>
+                    <td class="num">{c.tickets}</td>
+                    <td class="codes">{c.codes.join(" ")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let (no_places, no_callers) = (
+        report.repeat_places.is_empty(),
+        report.repeat_callers.is_empty(),
+    );
     let (from, to) = (report.from.clone(), report.to.clone());
     view! {
         <article class="report" data-testid="report">
@@ -153,6 +191,32 @@ fn Report(report: ReportResponse, drill: RwSignal<Option<Drill>>) -> impl IntoVi
                         <th scope="col" class="num">{move || i18n.t(Key::ChangeDelta)}</th>
                     </tr></thead>
                     <tbody>{matters}</tbody>
+                </table>
+            </div>
+            <h3>{move || i18n.t(Key::ReportRepeatPlaces)}</h3>
+            {no_places.then(|| view! { <p>{move || i18n.t(Key::ReportNoRepeats)}</p> })}
+            <div class="table-wrap" hidden=no_places>
+                <table class="figures" data-testid="repeat-places">
+                    <thead><tr>
+                        <th scope="col"></th>
+                        <th scope="col">{move || i18n.t(Key::ReportPlace)}</th>
+                        <th scope="col" class="num">{move || i18n.t(Key::ChangeNow)}</th>
+                        <th scope="col">{move || i18n.t(Key::ReportCodes)}</th>
+                    </tr></thead>
+                    <tbody>{places}</tbody>
+                </table>
+            </div>
+            <h3>{move || i18n.t(Key::ReportRepeatCallers)}</h3>
+            {no_callers.then(|| view! { <p>{move || i18n.t(Key::ReportNoRepeats)}</p> })}
+            <div class="table-wrap" hidden=no_callers>
+                <table class="figures" data-testid="repeat-callers">
+                    <thead><tr>
+                        <th scope="col">{move || i18n.t(Key::ReportPhone)}</th>
+                        <th scope="col">{move || i18n.t(Key::MatterType)}</th>
+                        <th scope="col" class="num">{move || i18n.t(Key::ChangeNow)}</th>
+                        <th scope="col">{move || i18n.t(Key::ReportCodes)}</th>
+                    </tr></thead>
+                    <tbody>{callers}</tbody>
                 </table>
             </div>
         </article>

@@ -16,6 +16,7 @@ use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
+use crate::stats::repeats;
 use crate::stats::routes::figures::{
     STATS_ROLES, add_months, at, date_text, day, first_of_month, grids_of, grouped, read_at, today,
 };
@@ -110,6 +111,9 @@ async fn build_report(
         .filter(|r| in_scope(&r.region_code))
         .collect();
     let (units, total, area_level, areas) = rates_by_unit_and_area(&snapshot, scope, &counted);
+    let mut received_rows = state.store.received_tickets(from, to).await?;
+    received_rows.retain(|r| in_scope(&r.region_code));
+    let radius_m = state.repeats().radius_m;
     Ok(ReportResponse {
         kind,
         scope: scope.code.clone(),
@@ -131,6 +135,8 @@ async fn build_report(
         area_by: area_level,
         areas,
         matters,
+        repeat_places: repeats::places(&snapshot, &received_rows, radius_m),
+        repeat_callers: repeats::callers(&received_rows),
     })
 }
 
