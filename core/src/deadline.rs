@@ -205,6 +205,18 @@ pub fn deadlines(
     })
 }
 
+/// The most supervision checkpoints (督办节点) a ticket gets.
+pub const MAX_CHECKPOINTS: u8 = 4;
+
+/// The `k`-th of `n` supervision checkpoints of a ticket dispatched at `start` and due
+/// at `due` (1-based): the handling time cut in `n + 1` equal parts, so the last comes
+/// before the deadline.
+pub fn checkpoint_at(start: OffsetDateTime, due: OffsetDateTime, k: u8, n: u8) -> OffsetDateTime {
+    let n = n.clamp(1, MAX_CHECKPOINTS);
+    let k = k.clamp(1, n);
+    start + (due - start) * (f64::from(k) / f64::from(n + 1))
+}
+
 /// When to warn the unit: after `fraction` (e.g. 0.75) of the time from `start` to
 /// `due` has passed.
 pub fn warning_at(start: OffsetDateTime, due: OffsetDateTime, fraction: f64) -> OffsetDateTime {

@@ -60,6 +60,9 @@ pub fn event_key(kind: &str) -> Option<Key> {
         "deadline_warning" => Key::EventDeadlineWarning,
         "response_overdue" => Key::EventResponseOverdue,
         "overdue" => Key::EventOverdue,
+        "checkpoint" => Key::EventCheckpoint,
+        "checkpoint_stalled" => Key::EventCheckpointStalled,
+        "rating_requested" => Key::EventRatingRequested,
         _ => return None,
     })
 }

@@ -103,6 +103,12 @@ impl Key {
     pub const EventSupervised: Key = Key::new("督办", "Under supervision");
     pub const EventCoUnitAdded: Key = Key::new("增加协办单位", "Co-handling unit added");
     pub const EventTierChanged: Key = Key::new("调整办理时限", "Handling tier changed");
+    pub const EventCheckpoint: Key = Key::new("督办节点：有进展", "Checkpoint: progressing");
+    pub const EventCheckpointStalled: Key = Key::new(
+        "督办节点：无进展，已提醒",
+        "Checkpoint: no progress, unit reminded",
+    );
+    pub const EventRatingRequested: Key = Key::new("短信邀请评价", "Asked by text to rate");
     pub const EventDeadlineWarning: Key = Key::new("临期预警", "Deadline warning");
     pub const EventResponseOverdue: Key = Key::new("超时未签收", "Not accepted in time");
     pub const EventOverdue: Key = Key::new("办理超期", "Past the deadline");
@@ -354,6 +360,9 @@ impl Key {
         "Dissatisfied again: to a supervisor",
     );
     pub const QueueReview: Key = Key::new("不满意复核", "Dissatisfied reviews");
+    pub const Complexity: Key = Key::new("督办节点数（复杂程度）", "Checkpoints (complexity)");
+    pub const ComplexityOfMatter: Key = Key::new("按事项默认", "The matter type's");
+    pub const QueueStalled: Key = Key::new("督办：无进展", "Stalled at a checkpoint");
     pub const ErrDeviceRevoked: Key = Key::new(
         "此平板未登记或已被停用，不能再提交诉求。请联系管理员重新登记。",
         "This tablet is not enrolled or was revoked: it can no longer file. Ask an admin to enroll it again.",

@@ -24,6 +24,14 @@ pub struct MatterType {
     /// On the grid workers' list (巡查事项): what a patrol logs findings of.
     #[serde(default)]
     pub patrol: bool,
+    /// How complex it usually is, 1 to 4: how many supervision checkpoints (督办节点)
+    /// its tickets get.
+    #[serde(default = "one")]
+    pub complexity: u8,
+}
+
+fn one() -> u8 {
+    1
 }
 
 /// The kinds of handling unit (承办单位).

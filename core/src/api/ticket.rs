@@ -239,6 +239,12 @@ pub struct TicketView {
     /// Units helping the lead unit (协办).
     pub co_unit_codes: Vec<String>,
     pub tier_days: u8,
+    /// Supervision checkpoints (督办节点) it gets: 1 to 4.
+    #[serde(default = "one")]
+    pub complexity: u8,
+    /// A checkpoint found no progress, and the unit has not acted since (督办).
+    #[serde(default)]
+    pub stalled: bool,
     pub urgent: bool,
     #[serde(with = "super::timestamp")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -311,10 +317,18 @@ pub struct ActionRequest {
     /// Photos and voice notes of a progress update or a resolution, by upload id.
     #[serde(default)]
     pub media: Vec<String>,
+    /// How complex the matter is (1 to 4: how many supervision checkpoints, 督办节点),
+    /// set by the dispatcher when dispatching; default: the matter type's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complexity: Option<u8>,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn one() -> u8 {
+    1
 }
 
 /// `POST /api/v1/forwarding/{target}/progress`: a dispatch system reports what the
@@ -352,6 +366,7 @@ impl ProgressReport {
             public: self.public,
             unit_code: None,
             media: Vec::new(),
+            complexity: None,
         })
     }
 }
@@ -372,6 +387,21 @@ impl ActionRequest {
             );
         }
         super::media::validate_media_ids(&mut v, "media", &self.media);
+        if let Some(complexity) = self.complexity {
+            let dispatching = matches!(
+                self.action,
+                Action::Dispatch | Action::Redispatch | Action::ApproveReturn
+            );
+            if !dispatching {
+                v.add(
+                    "complexity",
+                    FieldIssue::Invalid,
+                    "the complexity is set when dispatching",
+                );
+            } else if !(1..=crate::deadline::MAX_CHECKPOINTS).contains(&complexity) {
+                v.add("complexity", FieldIssue::Invalid, "1 to 4");
+            }
+        }
         let needs_unit = matches!(
             self.action,
             Action::Dispatch | Action::Redispatch | Action::ApproveReturn
@@ -450,6 +480,9 @@ pub enum QueueView {
     Overdue,
     /// Supervisors: done tickets rated dissatisfied again after a reopening (不满意复核).
     Review,
+    /// Supervisors: open tickets a checkpoint found without progress, the unit silent
+    /// since (督办).
+    Stalled,
 }
 
 impl QueueView {
@@ -460,6 +493,7 @@ impl QueueView {
             QueueView::Dispatch => "dispatch",
             QueueView::Overdue => "overdue",
             QueueView::Review => "review",
+            QueueView::Stalled => "stalled",
         }
     }
 }
@@ -469,7 +503,7 @@ impl QueueView {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
-    /// unit, dispatch, overdue or review.
+    /// unit, dispatch, overdue, review or stalled.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
     pub view: Option<QueueView>,
@@ -589,6 +623,7 @@ mod tests {
             public: true,
             unit_code: None,
             media: Vec::new(),
+            complexity: None,
         };
         assert_eq!(resolve.validate().unwrap_err()[0].field, "note");
         let dispatch = ActionRequest {
@@ -597,6 +632,7 @@ mod tests {
             public: true,
             unit_code: None,
             media: Vec::new(),
+            complexity: None,
         };
         assert_eq!(dispatch.validate().unwrap_err()[0].field, "unit_code");
         // Only progress updates and resolutions carry photos.

@@ -20,13 +20,13 @@ pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> 
         sqlx::query(
             "INSERT INTO matter_types
                  (code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind,
-                  patrol)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                  patrol, complexity)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
                  name_zh = excluded.name_zh, name_en = excluded.name_en,
                  tier_days = excluded.tier_days, urgent = excluded.urgent,
                  keywords = excluded.keywords, unit_kind = excluded.unit_kind,
-                 patrol = excluded.patrol",
+                 patrol = excluded.patrol, complexity = excluded.complexity",
         )
         .bind(&m.code)
         .bind(&m.parent_code)
@@ -37,6 +37,7 @@ pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> 
         .bind(keywords_to_text(&m.keywords))
         .bind(m.unit_kind.map(|k| k.as_str()))
         .bind(m.patrol)
+        .bind(i32::from(m.complexity))
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, &format!("matter type {}", m.code)))?;
@@ -114,8 +115,8 @@ pub(crate) async fn reference_revision(pool: &Pool) -> StoreResult<i64> {
 
 pub(crate) async fn list_matter_types(pool: &Pool) -> StoreResult<Vec<MatterType>> {
     let rows = sqlx::query(
-        "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind, patrol
-         FROM matter_types ORDER BY code",
+        "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind, patrol,
+         complexity FROM matter_types ORDER BY code",
     )
     .fetch_all(pool)
     .await?;

@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use gridline_core::deadline::checkpoint_at;
 use time::OffsetDateTime;
 
 use crate::store::Store;
@@ -23,6 +24,9 @@ pub struct RunSummary {
     pub response_overdue: usize,
     pub overdue: usize,
     pub rating_requests: usize,
+    /// Supervision checkpoints passed, and of those the ones that found no progress.
+    pub checkpoints: usize,
+    pub stalled: usize,
 }
 
 fn events(notice: Notice, now: OffsetDateTime) -> Vec<NewEvent> {
@@ -93,7 +97,79 @@ pub async fn run_once(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Run
             }
         }
     }
+    run_checkpoints(store, now, &mut summary).await?;
     Ok(summary)
+}
+
+/// Passes every supervision checkpoint (督办节点) due at `now`: a unit that made no
+/// progress since the previous checkpoint (or the dispatch) is reminded and the ticket
+/// goes on the supervisors' board until the unit acts; each checkpoint once.
+async fn run_checkpoints(
+    store: &dyn Store,
+    now: OffsetDateTime,
+    summary: &mut RunSummary,
+) -> StoreResult<()> {
+    let mut matters: Option<crate::push::Matters> = None;
+    for id in store.due_checkpoints(now).await? {
+        let Some(ticket) = store.ticket_by_id(id).await? else {
+            continue;
+        };
+        let (Some(dispatched_at), Some(due), Some(check_at)) = (
+            ticket.dispatched_at,
+            ticket.handling_due,
+            ticket.next_check_at,
+        ) else {
+            continue;
+        };
+        let (k, n) = (ticket.checks_done + 1, ticket.complexity);
+        let progressed = store.progressed_since_check(id, dispatched_at).await?;
+        let next = (k < n).then(|| checkpoint_at(dispatched_at, due, k + 1, n));
+        let (kind, note, stalled_at) = if progressed {
+            ("checkpoint", format!("督办节点 {k}/{n}：有进展"), None)
+        } else {
+            (
+                "checkpoint_stalled",
+                format!("督办节点 {k}/{n}：上一节点以来无进展，已提醒承办单位"),
+                Some(ticket.stalled_at.unwrap_or(check_at)),
+            )
+        };
+        let events = vec![NewEvent {
+            at: check_at.min(now),
+            kind: kind.into(),
+            staff_id: None,
+            unit_code: None,
+            public: false,
+            note,
+            media: Vec::new(),
+        }];
+        let matters = match &mut matters {
+            Some(m) => &*m,
+            None => matters.insert(
+                store
+                    .list_matter_types()
+                    .await?
+                    .into_iter()
+                    .map(|m| (m.code.clone(), m))
+                    .collect(),
+            ),
+        };
+        let outbox = crate::push::news::items_for(store, matters, &ticket, &events).await?;
+        if store
+            .record_checkpoint(&ticket, next, stalled_at, &events, &outbox)
+            .await?
+        {
+            tracing::info!(
+                ticket_id = id,
+                checkpoint = k,
+                of = n,
+                progressed,
+                "checkpoint"
+            );
+            summary.checkpoints += 1;
+            summary.stalled += usize::from(!progressed);
+        }
+    }
+    Ok(())
 }
 
 /// Runs the job every `every` until the task is dropped.

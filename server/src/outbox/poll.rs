@@ -241,6 +241,7 @@ async fn act(
         public: true,
         unit_code: None,
         media: Vec::new(),
+        complexity: None,
     };
     let ticket = crate::tickets::actions::act_for_lead_unit(
         state.store.as_ref(),

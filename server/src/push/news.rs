@@ -122,6 +122,11 @@ fn staff_news(
             format!("待派单 {code}：{matter}"),
             format!("To dispatch {code}: {matter}"),
         ),
+        "checkpoint_stalled" => (
+            Audience::Unit(unit?),
+            format!("督办提醒 {code}：{matter}，请尽快办理"),
+            format!("Reminder {code}: {matter}, no progress yet"),
+        ),
         "deadline_warning" => (
             Audience::Unit(unit?),
             format!("即将超期 {code}：{matter}"),

@@ -7,7 +7,7 @@ use gridline_core::api::media::MediaKind;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, TimelineEntry};
-use gridline_core::deadline::MAX_HANDLING_DAYS;
+use gridline_core::deadline::{MAX_CHECKPOINTS, MAX_HANDLING_DAYS};
 use gridline_core::geo::Polygon;
 use gridline_core::ticket::{Satisfaction, Status, TicketState};
 use sqlx::Row;
@@ -75,8 +75,17 @@ fn unit_kind(text: &str) -> StoreResult<UnitKind> {
     UnitKind::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown unit kind {text:?}")))
 }
 
+/// A count of checkpoints, 1 to 4.
+fn checkpoints(row: &impl RowExt, column: &str) -> StoreResult<u8> {
+    let n = row.int32(column)?;
+    match u8::try_from(n) {
+        Ok(n) if (1..=MAX_CHECKPOINTS).contains(&n) => Ok(n),
+        _ => Err(StoreError::Corrupt(format!("{column} {n}"))),
+    }
+}
+
 /// Columns: code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind,
-/// patrol.
+/// patrol, complexity.
 pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
     let tier = row.int32("tier_days")?;
     let keywords = row.text("keywords")?;
@@ -98,6 +107,7 @@ pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
         tier_days: u8::try_from(tier).map_err(|_| StoreError::Corrupt(format!("tier {tier}")))?,
         urgent: row.flag("urgent")?,
         patrol: row.flag("patrol")?,
+        complexity: checkpoints(row, "complexity")?,
     })
 }
 
@@ -225,6 +235,13 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
         },
         review_pending: row.flag("review_pending")?,
         sms_consent: row.flag("sms_consent")?,
+        complexity: checkpoints(row, "complexity")?,
+        checks_done: match u8::try_from(row.int32("checks_done")?) {
+            Ok(n) if n <= MAX_CHECKPOINTS => n,
+            _ => return corrupt("checks_done", "out of range"),
+        },
+        next_check_at: row.opt_time("next_check_at")?,
+        stalled_at: row.opt_time("stalled_at")?,
         station_id: row.opt_int64("station_id")?,
         consent: match row.opt_text("consent")? {
             None => None,

@@ -212,13 +212,18 @@ pub async fn act_for_lead_unit(
 async fn act_as(
     store: &dyn Store,
     snapshot: &Snapshot,
-    ticket: TicketRecord,
+    mut ticket: TicketRecord,
     (actor, own_unit): (Actor, Option<String>),
     staff_id: Option<i64>,
     request: ActionRequest,
     now: OffsetDateTime,
 ) -> AppResult<TicketRecord> {
     let now = crate::store::shared::stored_time(now);
+    // A dispatcher's complexity (validated: only when dispatching) sets the checkpoints
+    // the dispatch lays out.
+    if let Some(complexity) = request.complexity {
+        ticket.complexity = complexity;
+    }
     let target = request.unit_code.as_deref().map(str::trim);
     let event = NewEvent {
         at: now,

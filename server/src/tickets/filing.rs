@@ -165,6 +165,10 @@ fn record(
         // The catalogue's tier until a dispatch applies the deadline rules.
         tier_days: matter.tier_days,
         sms_consent: request.sms_consent,
+        complexity: matter.complexity,
+        checks_done: 0,
+        next_check_at: None,
+        stalled_at: None,
         urgent: matter.urgent,
         created_at: now,
         dispatched_at: None,

@@ -28,7 +28,7 @@ pub mod store;
 pub mod view;
 
 use gridline_core::api::media::{MAX_AUDIO, MAX_PHOTOS, MediaKind};
-use gridline_core::deadline::{CHINA_OFFSET, deadlines, warning_at};
+use gridline_core::deadline::{CHINA_OFFSET, checkpoint_at, deadlines, warning_at};
 use gridline_core::{ErrorCode, FieldError, FieldIssue};
 use time::OffsetDateTime;
 
@@ -131,6 +131,9 @@ pub(crate) fn dispatch_to(
     )
     .map_err(|_| AppError::Internal("the calendar has no working days".into()))?;
     ticket.tier_days = terms.handling_days;
+    ticket.checks_done = 0;
+    ticket.next_check_at = Some(checkpoint_at(now, due.handling_due, 1, ticket.complexity));
+    ticket.stalled_at = None;
     ticket.lead_unit_code = Some(unit.to_owned());
     ticket.dispatched_at = Some(now);
     ticket.response_due = Some(due.response_due);

@@ -115,6 +115,11 @@ pub(crate) async fn list_tickets(
             &[],
             BY_DEADLINE,
         ),
+        TicketFilter::Stalled => (
+            format!("stalled_at IS NOT NULL AND status IN {OPEN}"),
+            &[],
+            "ORDER BY stalled_at, id",
+        ),
     };
     let wants_values = matches!(
         filter,

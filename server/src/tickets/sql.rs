@@ -133,6 +133,9 @@ pub(crate) async fn create_ticket(
     Ok(Created::New(TicketRecord { id, ..t.clone() }))
 }
 
+/// What a unit does that counts as progress at a checkpoint (and ends a stall).
+pub(crate) const UNIT_PROGRESS: [&str; 3] = ["accept", "progress", "resolve"];
+
 pub(crate) async fn save_ticket(
     pool: &Pool,
     t: &TicketRecord,
@@ -146,7 +149,11 @@ pub(crate) async fn save_ticket(
              dispatched_at = $5, response_due = $6, warn_at = $7, handling_due = $8,
              deadline_estimated = $9, responded_at = $10, resolved_at = $11, closed_at = $12,
              warned_at = $13, response_overdue_at = $14, overdue_at = $15, satisfaction = $16,
-             reopen_count = $17, review_pending = $18
+             reopen_count = $17, review_pending = $18, complexity = $24,
+             checks_done = CASE WHEN dispatched_at = $5 THEN checks_done ELSE $25 END,
+             next_check_at = CASE WHEN dispatched_at = $5 THEN next_check_at ELSE $26 END,
+             stalled_at = CASE WHEN $27 OR NOT (dispatched_at = $5) OR dispatched_at IS NULL
+                 THEN NULL ELSE stalled_at END
          WHERE id = $19 AND status = $20 AND return_pending = $21
              AND (satisfaction IS NOT NULL) = $22 AND reopen_count = $23",
     )
@@ -173,6 +180,10 @@ pub(crate) async fn save_ticket(
     .bind(expected.state.return_pending)
     .bind(expected.rated)
     .bind(i64::from(expected.reopen_count))
+    .bind(i32::from(t.complexity))
+    .bind(i32::from(t.checks_done))
+    .bind(opt_time(t.next_check_at))
+    .bind(UNIT_PROGRESS.contains(&event.kind.as_str()))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -264,6 +275,12 @@ pub(crate) async fn append_events(
     Ok(())
 }
 
+/// The supervision checkpoints.
+mod checks {
+    use super::Pool;
+    include!("checks_sql.rs");
+}
+
 /// The reads: one ticket, its timeline, the queues, the deadlines' notices.
 mod reads {
     use super::Pool;
@@ -316,6 +333,42 @@ impl crate::tickets::store::TicketStore for This {
         page: Page,
     ) -> StoreResult<Vec<TicketRecord>> {
         reads::list_tickets(&self.pool, filter, page).await
+    }
+
+    async fn due_checkpoints(&self, now: ::time::OffsetDateTime) -> StoreResult<Vec<i64>> {
+        checks::due_checkpoints(&self.pool, now).await
+    }
+
+    async fn progressed_since_check(
+        &self,
+        ticket_id: i64,
+        dispatched_at: ::time::OffsetDateTime,
+    ) -> StoreResult<bool> {
+        checks::progressed_since_check(&self.pool, ticket_id, dispatched_at).await
+    }
+
+    async fn record_checkpoint(
+        &self,
+        ticket: &TicketRecord,
+        next: Option<::time::OffsetDateTime>,
+        stalled_at: Option<::time::OffsetDateTime>,
+        events: &[NewEvent],
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool> {
+        let Some(dispatched_at) = ticket.dispatched_at else {
+            return Ok(false);
+        };
+        let recorded = checks::record_checkpoint(
+            &self.pool,
+            ticket.id,
+            dispatched_at,
+            ticket.checks_done,
+            next,
+            stalled_at,
+            events,
+            outbox,
+        );
+        self.wrote(recorded.await)
     }
 
     async fn due_notices(

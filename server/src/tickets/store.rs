@@ -61,6 +61,15 @@ pub struct TicketRecord {
     /// The resident agreed, when filing, to be texted when it is done and asked for a
     /// rating.
     pub sms_consent: bool,
+    /// Supervision checkpoints (督办节点) it gets, 1 to 4: its matter type's, or the
+    /// dispatcher's.
+    pub complexity: u8,
+    /// Checkpoints passed since the last dispatch.
+    pub checks_done: u8,
+    /// When the next checkpoint is (none: no more, or not dispatched).
+    pub next_check_at: Option<OffsetDateTime>,
+    /// Since when a checkpoint found it without progress (cleared when its unit acts).
+    pub stalled_at: Option<OffsetDateTime>,
 }
 
 /// What a ticket was when it was read: a change is saved only if it still is (someone
@@ -144,6 +153,8 @@ pub enum TicketFilter {
     ForDispatchers,
     /// Open and past the handling deadline.
     Overdue,
+    /// Open, and a checkpoint found no progress since which the unit has not acted.
+    Stalled,
     /// Done and rated dissatisfied after a reopening: for supervisors.
     ReviewPending,
     /// Not closed, in any of these grids (a grid worker's, cached for verification).
@@ -192,6 +203,30 @@ pub trait TicketStore: Send + Sync {
         ticket: &TicketRecord,
         expected: &TicketVersion,
         event: &NewEvent,
+        outbox: &[NewOutboxItem],
+    ) -> StoreResult<bool>;
+
+    /// The open tickets whose next supervision checkpoint is due at `now`.
+    async fn due_checkpoints(&self, now: OffsetDateTime) -> StoreResult<Vec<i64>>;
+
+    /// Whether the ticket's timeline has a unit's progress (accepted, progress,
+    /// resolved) since its last checkpoint, or since it was dispatched at
+    /// `dispatched_at` when none has passed.
+    async fn progressed_since_check(
+        &self,
+        ticket_id: i64,
+        dispatched_at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    /// Records the ticket's next checkpoint once (false: another process did, or the
+    /// ticket was dispatched again or closed meanwhile): the count, the next one,
+    /// whether it is stalled, with the timeline entries and outbox items.
+    async fn record_checkpoint(
+        &self,
+        ticket: &TicketRecord,
+        next: Option<OffsetDateTime>,
+        stalled_at: Option<OffsetDateTime>,
+        events: &[NewEvent],
         outbox: &[NewOutboxItem],
     ) -> StoreResult<bool>;
 

@@ -55,6 +55,8 @@ pub fn view(
         lead_unit_code: ticket.lead_unit_code.clone(),
         co_unit_codes: co_units,
         tier_days: ticket.tier_days,
+        complexity: ticket.complexity,
+        stalled: ticket.stalled_at.is_some() && ticket.state.status.with_unit(),
         urgent: ticket.urgent,
         created_at: ticket.created_at,
         response_due: ticket.response_due,

@@ -21,6 +21,7 @@ crate::both_backends!(
     a_return_counts_for_the_unit_that_asked,
     deadline_rules_are_data,
     reports_list_repeat_places_and_callers,
+    checkpoints_remind_once_and_show_on_the_board,
 );
 
 /// Through the API: U-CM hands one street light back (approved, to the housing
@@ -601,4 +602,115 @@ async fn reports_list_repeat_places_and_callers(app: &TestApp) {
         .await
         .unwrap();
     assert!(other.repeat_places.is_empty() && other.repeat_callers.is_empty());
+}
+
+/// A ticket dispatched as complex (4 checkpoints) is checked at a fifth, two fifths,
+/// three and four fifths of its handling time: a checkpoint that finds no progress since
+/// the one before reminds the unit and puts the ticket on the supervisors' board until
+/// the unit acts; each checkpoint is recorded once, also by another process on the
+/// same database.
+async fn checkpoints_remind_once_and_show_on_the_board(app: &TestApp) {
+    use gridline_core::api::ticket::{QueueResponse, TicketView};
+    use gridline_server::dispatch::deadlines::run_once;
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-check-0001")).await;
+    let code = created.tracking_code.as_str();
+    sign_in_as(app, Role::Dispatcher).await;
+    for (body, field) in [
+        (
+            json!({"action": "redispatch", "unit_code": "U-HC", "complexity": 5}),
+            "complexity",
+        ),
+        (
+            json!({"action": "supervise", "note": "x", "complexity": 2}),
+            "complexity",
+        ),
+    ] {
+        let refused = expect_error(act(app, code, body).await, 422, "validation_failed").await;
+        assert_eq!(refused.error.fields[0].field, field);
+    }
+    let r = act(
+        app,
+        code,
+        json!({"action": "redispatch", "unit_code": "U-HC", "complexity": 4}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let view: TicketView = r.json().await.unwrap();
+    assert_eq!((view.complexity, view.stalled), (4, false));
+    let ticket = app.store.ticket_by_code(code).await.unwrap().unwrap();
+    let (start, due) = (ticket.dispatched_at.unwrap(), ticket.handling_due.unwrap());
+    let point = |k: i32| start + (due - start) * k / 5 + time::Duration::seconds(1);
+    let store = app.store.as_ref();
+
+    // The first fifth: nothing done yet.
+    let s = run_once(store, point(1)).await.unwrap();
+    assert_eq!((s.checkpoints, s.stalled), (1, 1));
+    let again = run_once(store, point(1)).await.unwrap();
+    assert_eq!(again.checkpoints, 0, "once");
+    // Another process on the same database finds it done too.
+    let beside = app.spawn_beside(|_| {}).await;
+    let there = run_once(beside.store.as_ref(), point(1)).await.unwrap();
+    assert_eq!(there.checkpoints, 0, "once across processes");
+    beside.stop().await;
+
+    sign_in_as(app, Role::Supervisor).await;
+    let stalled: QueueResponse = app
+        .get("/api/v1/queue?view=stalled")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stalled.tickets.len(), 1);
+    assert_eq!(
+        (
+            stalled.tickets[0].tracking_code.as_str(),
+            stalled.tickets[0].stalled
+        ),
+        (code, true)
+    );
+
+    // The unit acts: off the board; the second checkpoint sees the progress.
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-HC").await.unwrap();
+    assert_eq!(
+        act(app, code, json!({"action": "accept"})).await.status(),
+        200
+    );
+    let s = run_once(store, point(2)).await.unwrap();
+    assert_eq!((s.checkpoints, s.stalled), (1, 0));
+    sign_in_as(app, Role::Supervisor).await;
+    let stalled: QueueResponse = app
+        .get("/api/v1/queue?view=stalled")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(stalled.tickets.is_empty());
+    // Late runs catch up one checkpoint a run, then there are no more.
+    let late = point(4);
+    let third = run_once(store, late).await.unwrap();
+    let fourth = run_once(store, late).await.unwrap();
+    let none = run_once(store, late).await.unwrap();
+    assert_eq!((third.stalled, fourth.stalled, none.checkpoints), (1, 1, 0));
+    let ticket = app.store.ticket_by_code(code).await.unwrap().unwrap();
+    assert_eq!((ticket.checks_done, ticket.next_check_at), (4, None));
+    let kinds: Vec<String> = app
+        .store
+        .ticket_timeline(ticket.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind.starts_with("checkpoint"))
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "checkpoint_stalled",
+            "checkpoint",
+            "checkpoint_stalled",
+            "checkpoint_stalled"
+        ]
+    );
 }

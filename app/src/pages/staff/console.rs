@@ -39,6 +39,7 @@ fn queue_views(roles: &[Role]) -> Vec<QueueView> {
     if roles.contains(&Role::Supervisor) {
         views.push(QueueView::Overdue);
         views.push(QueueView::Review);
+        views.push(QueueView::Stalled);
     }
     views
 }
@@ -49,6 +50,7 @@ fn view_key(view: QueueView) -> Key {
         QueueView::Dispatch => Key::QueueDispatch,
         QueueView::Overdue => Key::QueueOverdue,
         QueueView::Review => Key::QueueReview,
+        QueueView::Stalled => Key::QueueStalled,
     }
 }
 

@@ -144,6 +144,11 @@ fn TicketDetail(
                 })}
                 <dt>{move || i18n.t(Key::Tier)}</dt>
                 <dd>{current.tier_days} " " {move || i18n.t(Key::WorkingDays)}</dd>
+                <dt>{move || i18n.t(Key::Complexity)}</dt>
+                <dd data-testid="complexity">
+                    {current.complexity}
+                    {current.stalled.then(|| view! { " · " <strong>{move || i18n.t(Key::QueueStalled)}</strong> })}
+                </dd>
                 {current.response_due.map(|due| view! {
                     <dt>{move || i18n.t(Key::ResponseDue)}</dt>
                     <dd>{format_time(due)}</dd>
@@ -305,6 +310,7 @@ fn ActionPanel(
     let note = RwSignal::new(String::new());
     let public = RwSignal::new(true);
     let unit = RwSignal::new(String::new());
+    let complexity = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let photos = NodeRef::<leptos::html::Input>::new();
     let send =
@@ -361,6 +367,7 @@ fn ActionPanel(
             return;
         };
         let unit_code = unit.get_untracked();
+        let complexity = complexity.get_untracked().parse::<u8>().ok();
         send.dispatch((
             code.clone(),
             ActionRequest {
@@ -369,6 +376,7 @@ fn ActionPanel(
                 public: action != TicketAction::Progress || public.get_untracked(),
                 unit_code: (needs_unit(action) && !unit_code.is_empty()).then_some(unit_code),
                 media: Vec::new(),
+                complexity: complexity.filter(|_| needs_unit(action)),
             },
         ));
     };
@@ -380,6 +388,15 @@ fn ActionPanel(
                 <form class="form" on:submit=submit.clone() novalidate data-testid="action-form">
                     {needs_unit(action).then(|| view! {
                         <UnitSelect label=Key::Unit name="unit_code" value=unit />
+                        <label>
+                            <span>{move || i18n.t(Key::Complexity)}</span>
+                            <select name="complexity" bind:value=complexity>
+                                <option value="">{move || i18n.t(Key::ComplexityOfMatter)}</option>
+                                {(1..=gridline_core::deadline::MAX_CHECKPOINTS).map(|n| view! {
+                                    <option value=n.to_string()>{n}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
                     })}
                     {note_key(action).map(|key| view! {
                         <label>

@@ -43,6 +43,7 @@ fn catalogue_csv(matters: Vec<MatterType>) -> String {
         "unit_kind",
         "keywords",
         "patrol",
+        "complexity",
     ];
     csv_text(
         &header,
@@ -59,6 +60,7 @@ fn catalogue_csv(matters: Vec<MatterType>) -> String {
                     .unwrap_or_default(),
                 m.keywords.join("|"),
                 m.patrol.to_string(),
+                m.complexity.to_string(),
             ]
         }),
     )

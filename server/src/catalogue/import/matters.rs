@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use gridline_core::api::reference::{MatterType, UnitKind};
-use gridline_core::deadline::Tier;
+use gridline_core::deadline::{MAX_CHECKPOINTS, Tier};
 use serde::Deserialize;
 
 use crate::catalogue::import::problems::{
@@ -24,6 +24,13 @@ struct CatalogueRow {
     /// Optional column: on the grid workers' list (default false).
     #[serde(default)]
     patrol: bool,
+    /// Optional column: supervision checkpoints of its tickets, 1 to 4 (default 1).
+    #[serde(default = "one")]
+    complexity: u8,
+}
+
+fn one() -> u8 {
+    1
 }
 
 /// Orders nodes so that every parent comes before its children (by depth), keeping the
@@ -100,6 +107,12 @@ fn matter_of(
             format!("tier_days must be 1, 3, 7 or 11, not {}", row.tier_days),
         ));
     }
+    if !(1..=MAX_CHECKPOINTS).contains(&row.complexity) {
+        return Err(problem(
+            at,
+            format!("complexity must be 1 to 4, not {}", row.complexity),
+        ));
+    }
     let unit_kind = match none_if_empty(row.unit_kind) {
         None => None,
         Some(kind) => match UnitKind::parse(&kind) {
@@ -119,5 +132,6 @@ fn matter_of(
         keywords: split_list(&row.keywords),
         unit_kind,
         patrol: row.patrol,
+        complexity: row.complexity,
     })
 }

@@ -78,6 +78,9 @@ pub async fn queue(
     if wants(QueueView::Review) && staff.roles.contains(&Role::Supervisor) {
         filters.push(TicketFilter::ReviewPending);
     }
+    if wants(QueueView::Stalled) && staff.roles.contains(&Role::Supervisor) {
+        filters.push(TicketFilter::Stalled);
+    }
     if filters.is_empty() {
         return Err(AppError::client(
             ErrorCode::Forbidden,
