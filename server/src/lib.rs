@@ -16,6 +16,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
+pub mod consult;
 pub mod dispatch;
 pub mod egress;
 pub mod error;

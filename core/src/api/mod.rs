@@ -1,6 +1,7 @@
 //! Types that cross the wire between the app and the server (`*Request`/`*Response`).
 
 pub mod auth;
+pub mod consult;
 pub mod error;
 pub mod field;
 pub mod health;

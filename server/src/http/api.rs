@@ -79,6 +79,11 @@ use crate::{
         crate::stats::routes::hotspots::hotspots,
         crate::stats::routes::reports::report,
         crate::stats::routes::reports::report_csv,
+        crate::consult::routes::board,
+        crate::consult::routes::of_ticket,
+        crate::consult::routes::open,
+        crate::consult::routes::view,
+        crate::consult::routes::decide,
     ),
     components(schemas(gridline_core::ErrorResponse)),
     modifiers(&CommonErrors)
@@ -161,6 +166,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(forwarding::router())
         .merge(push::router())
         .merge(stats::router())
+        .merge(crate::consult::routes::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

@@ -47,6 +47,7 @@ macro_rules! queries {
             queries!(@feature $backend, push, Pool, This);
             queries!(@feature $backend, stats, Pool, This);
             queries!(@feature $backend, repeats, Pool, This);
+            queries!(@feature $backend, consult, Pool, This);
         }
     };
     (@feature $backend:ident, $feature:ident, $($name:ident),*) => {
@@ -74,6 +75,7 @@ use shared::{Backend, StoreError, StoreResult};
 
 use crate::auth::store::StaffStore;
 use crate::catalogue::store::CatalogueStore;
+use crate::consult::store::ConsultStore;
 use crate::field::store::FieldStore;
 use crate::media::store::MediaRecords;
 use crate::open311::store::Open311Store;
@@ -101,6 +103,7 @@ pub trait Store:
     + PushStore
     + StatsStore
     + RepeatStore
+    + ConsultStore
     + Send
     + Sync
     + 'static

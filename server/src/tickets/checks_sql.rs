@@ -1,5 +1,6 @@
-// The supervision checkpoints (督办节点) of open tickets: which are due, whether the
-// unit made progress since a time, and recording one checkpoint once. Included by
+// The deadline job's writes: a deadline notice once, and the supervision checkpoints
+// (督办节点) of open tickets: which are due, whether the unit made progress since the
+// last, and recording one once. Included by
 // tickets/sql.rs (module `checks`), so written once for both backends like it.
 // Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
@@ -7,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::{OPEN, UNIT_PROGRESS, insert_change, opt_time};
 use crate::store::shared::{StoreResult, stored_time};
-use crate::tickets::store::NewEvent;
+use crate::tickets::store::{NewEvent, Notice};
 
 pub(crate) async fn due_checkpoints(pool: &Pool, now: OffsetDateTime) -> StoreResult<Vec<i64>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -77,7 +78,54 @@ pub(crate) async fn record_checkpoint(
         return Ok(false);
     }
     // Due now, whatever time the job was run for.
-    insert_change(&mut tx, ticket_id, events, outbox, OffsetDateTime::now_utc().min(at)).await?;
+    insert_change(
+        &mut tx,
+        ticket_id,
+        events,
+        outbox,
+        OffsetDateTime::now_utc().min(at),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+fn notice_column(notice: Notice) -> &'static str {
+    match notice {
+        Notice::Warning => "warned_at",
+        Notice::ResponseOverdue => "response_overdue_at",
+        Notice::Overdue => "overdue_at",
+        Notice::RatingRequest => "rating_asked_at",
+    }
+}
+
+pub(crate) async fn record_notice(
+    pool: &Pool,
+    ticket_id: i64,
+    notice: Notice,
+    events: &[NewEvent],
+    outbox: &[crate::outbox::store::NewOutboxItem],
+) -> StoreResult<bool> {
+    let at = events
+        .first()
+        .map(|e| e.at)
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    let column = notice_column(notice);
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE tickets SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+    )))
+    .bind(stored_time(at))
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Ok(false);
+    }
+    // Due now, whatever time the job was run for.
+    let due = OffsetDateTime::now_utc().min(at);
+    insert_change(&mut tx, ticket_id, events, outbox, due).await?;
     tx.commit().await?;
     Ok(true)
 }

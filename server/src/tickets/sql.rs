@@ -195,46 +195,6 @@ pub(crate) async fn save_ticket(
     Ok(true)
 }
 
-pub(crate) fn notice_column(notice: Notice) -> &'static str {
-    match notice {
-        Notice::Warning => "warned_at",
-        Notice::ResponseOverdue => "response_overdue_at",
-        Notice::Overdue => "overdue_at",
-        Notice::RatingRequest => "rating_asked_at",
-    }
-}
-
-pub(crate) async fn record_notice(
-    pool: &Pool,
-    ticket_id: i64,
-    notice: Notice,
-    events: &[NewEvent],
-    outbox: &[crate::outbox::store::NewOutboxItem],
-) -> StoreResult<bool> {
-    let at = events
-        .first()
-        .map(|e| e.at)
-        .unwrap_or_else(OffsetDateTime::now_utc);
-    let column = notice_column(notice);
-    let mut tx = pool.begin().await?;
-    let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE tickets SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
-    )))
-    .bind(stored_time(at))
-    .bind(ticket_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated != 1 {
-        return Ok(false);
-    }
-    // Due now, whatever time the job was run for.
-    let due = OffsetDateTime::now_utc().min(at);
-    insert_change(&mut tx, ticket_id, events, outbox, due).await?;
-    tx.commit().await?;
-    Ok(true)
-}
-
 pub(crate) async fn add_co_unit(
     pool: &Pool,
     ticket_id: i64,
@@ -386,7 +346,7 @@ impl crate::tickets::store::TicketStore for This {
         events: &[NewEvent],
         outbox: &[NewOutboxItem],
     ) -> StoreResult<bool> {
-        self.wrote(record_notice(&self.pool, ticket_id, notice, events, outbox).await)
+        self.wrote(checks::record_notice(&self.pool, ticket_id, notice, events, outbox).await)
     }
 
     async fn add_co_unit(

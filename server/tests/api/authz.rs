@@ -319,6 +319,36 @@ fn rows(w: &World) -> Vec<Row> {
             Body::Json(json!({"unit_code": "U-HC"})),
             Expect::staff(&[Dispatcher], 200).but(&[Admin], 409),
         ),
+        // Consultation: a dispatcher opens one inviting U-TR (the other handler's
+        // unit); the invited see it and state their views; the dispatcher decides.
+        post(
+            "POST /api/v1/tickets/{code}/consultation",
+            format!("{t}/consultation"),
+            Body::Json(json!({"units": ["U-TR"], "note": "职责争议"})),
+            Expect::staff(&[Dispatcher], 201).but(&[Supervisor], 409),
+        ),
+        get(
+            "GET /api/v1/tickets/{code}/consultation",
+            format!("{t}/consultation"),
+            Expect::staff(&[Handler, OtherHandler, Dispatcher, Supervisor, Admin], 200),
+        ),
+        post(
+            "POST /api/v1/tickets/{code}/consultation/views",
+            format!("{t}/consultation/views"),
+            Body::Json(json!({"note": "本单位意见"})),
+            Expect::staff(&[Handler, OtherHandler], 200),
+        ),
+        post(
+            "POST /api/v1/tickets/{code}/consultation/decision",
+            format!("{t}/consultation/decision"),
+            Body::Json(json!({"unit_code": "U-CM", "note": "仍由城管承办"})),
+            Expect::staff(&[Dispatcher], 200),
+        ),
+        get(
+            "GET /api/v1/consultations",
+            "/api/v1/consultations",
+            Expect::staff(&[Handler, OtherHandler, Dispatcher, Supervisor, Admin], 200),
+        ),
         get(
             "GET /api/v1/tickets/{code}/similar",
             format!("{t}/similar"),

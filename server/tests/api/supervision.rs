@@ -22,6 +22,7 @@ crate::both_backends!(
     deadline_rules_are_data,
     reports_list_repeat_places_and_callers,
     checkpoints_remind_once_and_show_on_the_board,
+    a_consultation_decides_the_responsible_unit,
 );
 
 /// Through the API: U-CM hands one street light back (approved, to the housing
@@ -337,7 +338,12 @@ async fn rebuilding_the_tickets_table_on_sqlite_keeps_every_ticket() {
     let before = read(&mut db).await;
     assert!(before.0.contains("BBBB3333") && before.2.contains("tickets_evaluation"));
     all.run(&mut db).await.unwrap();
-    assert_eq!(read(&mut db).await, before);
+    let after = read(&mut db).await;
+    assert_eq!((&after.0, &after.1), (&before.0, &before.1));
+    // Every index is there again (later migrations add their own).
+    for index in before.2.split(',') {
+        assert!(after.2.split(',').any(|i| i == index), "{index}");
+    }
     let dangling = sqlx::query("PRAGMA foreign_key_check")
         .fetch_all(&mut db)
         .await
@@ -713,4 +719,160 @@ async fn checkpoints_remind_once_and_show_on_the_board(app: &TestApp) {
             "checkpoint_stalled"
         ]
     );
+}
+
+/// A unit asks to hand a street light back; a dispatcher opens a consultation with the
+/// housing bureau; both state their views (a unit not invited cannot); the board shows
+/// it to those concerned; the dispatcher decides for the bureau, which approves the
+/// return to it, counted for the unit that asked. A second consultation decided for the
+/// lead unit leaves the ticket where it is.
+async fn a_consultation_decides_the_responsible_unit(app: &TestApp) {
+    use gridline_core::api::consult::{Consultation, ConsultationsResponse};
+    use gridline_core::api::ticket::TicketView;
+    load_demo(app).await;
+    let (_, created) = file(app, &street_light("device-consult-0001")).await;
+    let code = created.tracking_code.as_str();
+    let t = format!("/api/v1/tickets/{code}");
+    let cm = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(cm, "U-CM").await.unwrap();
+    let r = act(
+        app,
+        code,
+        json!({"action": "request_return", "note": "道路照明归住建局管"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+
+    sign_in_as(app, Role::Dispatcher).await;
+    let bad = app
+        .post_json(
+            &format!("{t}/consultation"),
+            &json!({"units": ["U-NOPE"], "note": "职责争议"}),
+        )
+        .await;
+    expect_error(bad, 422, "validation_failed").await;
+    let opened = app
+        .post_json(
+            &format!("{t}/consultation"),
+            &json!({"units": ["U-HC"], "note": "路灯由谁管？"}),
+        )
+        .await;
+    assert_eq!(opened.status(), 201);
+    let opened: Consultation = opened.json().await.unwrap();
+    let invited: Vec<&str> = opened.units.iter().map(|u| u.unit_code.as_str()).collect();
+    assert_eq!(invited, ["U-CM", "U-HC"]);
+    assert!(opened.return_pending);
+    let again = app
+        .post_json(
+            &format!("{t}/consultation"),
+            &json!({"units": ["U-TR"], "note": "再开一次"}),
+        )
+        .await;
+    expect_error(again, 409, "conflict").await;
+
+    // The invited state their views; another unit is not heard.
+    for (unit, view) in [
+        ("U-HC", "路灯属市政照明，本局承办"),
+        ("U-CM", "本局不管照明设施"),
+    ] {
+        let handler = sign_in_as(app, Role::UnitHandler).await;
+        app.store.add_staff_unit(handler, unit).await.unwrap();
+        let board: ConsultationsResponse =
+            app.get("/api/v1/consultations").await.json().await.unwrap();
+        assert_eq!(board.consultations.len(), 1, "{unit} sees its invitation");
+        let r = app
+            .post_json(&format!("{t}/consultation/views"), &json!({"note": view}))
+            .await;
+        assert_eq!(r.status(), 200, "{unit}");
+    }
+    let tr = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(tr, "U-TR").await.unwrap();
+    let board: ConsultationsResponse = app.get("/api/v1/consultations").await.json().await.unwrap();
+    assert!(board.consultations.is_empty(), "not invited");
+    let refused = app
+        .post_json(
+            &format!("{t}/consultation/views"),
+            &json!({"note": "我也说两句"}),
+        )
+        .await;
+    expect_error(refused, 403, "forbidden").await;
+
+    // The dispatcher decides for the bureau: the return is approved to it.
+    sign_in_as(app, Role::Dispatcher).await;
+    let outsider = app
+        .post_json(
+            &format!("{t}/consultation/decision"),
+            &json!({"unit_code": "U-TR", "note": "交通局承办"}),
+        )
+        .await;
+    expect_error(outsider, 422, "validation_failed").await;
+    let decided = app
+        .post_json(
+            &format!("{t}/consultation/decision"),
+            &json!({"unit_code": "U-HC", "note": "市政照明归住建局"}),
+        )
+        .await;
+    assert_eq!(decided.status(), 200);
+    let decided: Consultation = decided.json().await.unwrap();
+    assert_eq!(decided.decided_unit_code.as_deref(), Some("U-HC"));
+    assert!(decided.units.iter().all(|u| u.view.is_some()));
+    let view: TicketView = app.get(&t).await.json().await.unwrap();
+    assert_eq!(view.lead_unit_code.as_deref(), Some("U-HC"));
+    assert!(!view.return_pending);
+    let kinds: Vec<&str> = view.timeline.iter().map(|e| e.kind.as_str()).collect();
+    let tail = &kinds[kinds.len() - 6..];
+    assert_eq!(
+        tail,
+        [
+            "request_return",
+            "consultation_opened",
+            "consultation_view",
+            "consultation_view",
+            "approve_return",
+            "consultation_decided"
+        ]
+    );
+    let board: ConsultationsResponse = app.get("/api/v1/consultations").await.json().await.unwrap();
+    assert!(board.consultations.is_empty(), "decided: off the board");
+    // The return counts for the unit that asked.
+    sign_in_as(app, Role::Supervisor).await;
+    let figures: RatesResponse = app
+        .get("/api/v1/stats/rates?by=unit")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cm_returns = figures
+        .rows
+        .iter()
+        .find(|r| r.code == "U-CM")
+        .map(|r| r.counts.returns_approved);
+    assert_eq!(cm_returns, Some(1));
+
+    // Without a return request, deciding for the lead unit leaves the ticket there.
+    let opened = app
+        .post_json(
+            &format!("{t}/consultation"),
+            &json!({"units": ["U-CM"], "note": "城管认为应由住建局协办"}),
+        )
+        .await;
+    assert_eq!(opened.status(), 201);
+    sign_in_as(app, Role::Dispatcher).await;
+    let decided = app
+        .post_json(
+            &format!("{t}/consultation/decision"),
+            &json!({"unit_code": "U-HC", "note": "维持"}),
+        )
+        .await;
+    assert_eq!(decided.status(), 200);
+    let view: TicketView = app.get(&t).await.json().await.unwrap();
+    assert_eq!(view.lead_unit_code.as_deref(), Some("U-HC"));
+    let all: ConsultationsResponse = app
+        .get(&format!("{t}/consultation"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.consultations.len(), 2);
+    assert!(all.consultations.iter().all(|c| c.decided_at.is_some()));
 }
