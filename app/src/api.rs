@@ -386,6 +386,46 @@ pub async fn add_co_unit(code: &str, request: &CoUnitRequest) -> Result<TicketVi
     post(&format!("/tickets/{}/co-units", plain(code)), request).await
 }
 
+pub async fn consultations_of(
+    code: &str,
+) -> Result<gridline_core::api::consult::ConsultationsResponse, ApiError> {
+    get(&format!("/tickets/{}/consultation", plain(code))).await
+}
+
+pub async fn consultations() -> Result<gridline_core::api::consult::ConsultationsResponse, ApiError>
+{
+    get("/consultations").await
+}
+
+pub async fn open_consultation(
+    code: &str,
+    request: &gridline_core::api::consult::OpenConsultationRequest,
+) -> Result<gridline_core::api::consult::Consultation, ApiError> {
+    post(&format!("/tickets/{}/consultation", plain(code)), request).await
+}
+
+pub async fn consultation_view(
+    code: &str,
+    request: &gridline_core::api::consult::ConsultationViewRequest,
+) -> Result<gridline_core::api::consult::Consultation, ApiError> {
+    post(
+        &format!("/tickets/{}/consultation/views", plain(code)),
+        request,
+    )
+    .await
+}
+
+pub async fn decide_consultation(
+    code: &str,
+    request: &gridline_core::api::consult::ConsultationDecisionRequest,
+) -> Result<gridline_core::api::consult::Consultation, ApiError> {
+    post(
+        &format!("/tickets/{}/consultation/decision", plain(code)),
+        request,
+    )
+    .await
+}
+
 pub async fn change_tier(code: &str, request: &TierChangeRequest) -> Result<TicketView, ApiError> {
     post(&format!("/tickets/{}/tier", plain(code)), request).await
 }

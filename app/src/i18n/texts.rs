@@ -362,6 +362,17 @@ impl Key {
     pub const QueueReview: Key = Key::new("不满意复核", "Dissatisfied reviews");
     pub const Complexity: Key = Key::new("督办节点数（复杂程度）", "Checkpoints (complexity)");
     pub const ComplexityOfMatter: Key = Key::new("按事项默认", "The matter type's");
+    pub const ConsultTitle: Key = Key::new("会商", "Consultation");
+    pub const ConsultOpened: Key = Key::new("发起于", "opened");
+    pub const ConsultNoView: Key = Key::new("尚未发表意见", "no view yet");
+    pub const ConsultYourView: Key = Key::new("本单位意见", "Your unit's view");
+    pub const ConsultState: Key = Key::new("提交意见", "State the view");
+    pub const ConsultDecideFor: Key = Key::new("决定承办单位", "Responsible unit");
+    pub const ConsultDecide: Key = Key::new("作出决定", "Decide");
+    pub const ConsultInvite: Key = Key::new("邀请单位", "Invite a unit");
+    pub const ConsultWhat: Key = Key::new("争议事项", "What is disputed");
+    pub const ConsultOpen: Key = Key::new("发起会商", "Open a consultation");
+    pub const ConsultBoard: Key = Key::new("会商：待决定", "Consultations open");
     pub const QueueStalled: Key = Key::new("督办：无进展", "Stalled at a checkpoint");
     pub const ErrDeviceRevoked: Key = Key::new(
         "此平板未登记或已被停用，不能再提交诉求。请联系管理员重新登记。",

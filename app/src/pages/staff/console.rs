@@ -144,6 +144,7 @@ fn Console() -> impl IntoView {
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             })}
         </Transition>
+        <super::consult::ConsultationBoard />
     }
     .into_any()
 }

@@ -4,6 +4,7 @@
 //! session.
 
 pub mod console;
+pub mod consult;
 pub mod reference;
 pub mod ticket;
 

@@ -161,6 +161,9 @@ fn TicketDetail(
             <SimilarReports code=current.tracking_code.clone() can_merge ticket />
             <ActionPanel code=current.tracking_code.clone() actions=current.actions.clone() ticket />
             {dispatcher.then(|| view! { <DispatcherTools code=current.tracking_code.clone() ticket /> })}
+            {current.status.with_unit().then(|| view! {
+                <super::consult::ConsultationPanel code=current.tracking_code.clone() ticket />
+            })}
             <Timeline code=current.tracking_code.clone() entries=current.timeline.clone() />
         </article>
     }
@@ -429,7 +432,7 @@ fn ActionPanel(
 
 /// A labelled choice of one handling unit (its code in `value`).
 #[component]
-fn UnitSelect(label: Key, name: &'static str, value: RwSignal<String>) -> impl IntoView {
+pub(super) fn UnitSelect(label: Key, name: &'static str, value: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     view! {
