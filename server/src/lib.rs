@@ -34,6 +34,7 @@ pub mod stats;
 pub mod store;
 pub mod telemetry;
 pub mod tickets;
+pub mod topics;
 
 use std::sync::Arc;
 

@@ -13,6 +13,7 @@ pub mod station;
 pub mod stats;
 pub mod ticket;
 pub mod timestamp;
+pub mod topic;
 
 /// Every JSON API path starts with this.
 pub const API_PREFIX: &str = "/api/v1";

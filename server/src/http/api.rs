@@ -84,6 +84,12 @@ use crate::{
         crate::consult::routes::open,
         crate::consult::routes::view,
         crate::consult::routes::decide,
+        crate::topics::routes::suggested,
+        crate::topics::routes::list,
+        crate::topics::routes::create,
+        crate::topics::routes::show,
+        crate::topics::routes::add_measure,
+        crate::topics::routes::close,
     ),
     components(schemas(gridline_core::ErrorResponse)),
     modifiers(&CommonErrors)
@@ -167,6 +173,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(push::router())
         .merge(stats::router())
         .merge(crate::consult::routes::router())
+        .merge(crate::topics::routes::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

@@ -160,6 +160,7 @@ mod tests {
             lat: at.map(|a| a.1),
             address: address.into(),
             contact_phone: (!phone.is_empty()).then(|| phone.into()),
+            resolved: false,
         }
     }
 

@@ -327,10 +327,9 @@ pub(crate) async fn received_tickets(
     to: OffsetDateTime,
 ) -> StoreResult<Vec<ReceivedRow>> {
     let rows = sqlx::query(
-        "SELECT tracking_code, matter_code, region_code, lon, lat, address, contact_phone
-         FROM tickets WHERE created_at >= $1 AND created_at < $2
-         AND (lon IS NOT NULL OR address <> '' OR contact_phone IS NOT NULL)
-         ORDER BY created_at, id",
+        "SELECT tracking_code, matter_code, region_code, lon, lat, address, contact_phone,
+             CASE WHEN resolved_at IS NOT NULL OR status = 'closed' THEN 1 ELSE 0 END AS resolved
+         FROM tickets WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id",
     )
     .bind(stored_time(from))
     .bind(stored_time(to))
@@ -346,6 +345,7 @@ pub(crate) async fn received_tickets(
                 lat: row.opt_f64("lat")?,
                 address: row.text("address")?,
                 contact_phone: row.opt_text("contact_phone")?,
+                resolved: row.int32("resolved")? == 1,
             })
         })
         .collect()

@@ -73,6 +73,8 @@ pub struct ReceivedRow {
     pub lat: Option<f64>,
     pub address: String,
     pub contact_phone: Option<String>,
+    /// Answered (resolved, or closed).
+    pub resolved: bool,
 }
 
 /// The evaluation figures, counted in the database.
@@ -105,8 +107,8 @@ pub trait StatsStore: Send + Sync {
     /// consecutive `bounds`, per grid and matter type. One query.
     async fn intake_counts(&self, bounds: &[OffsetDateTime]) -> StoreResult<Vec<IntakeRow>>;
 
-    /// The tickets received in `[from, to)` that have a place or a phone (merged ones
-    /// too: a repeat is what they are), oldest first.
+    /// The tickets received in `[from, to)` (merged ones too: a repeat is what they
+    /// are), oldest first.
     async fn received_tickets(
         &self,
         from: OffsetDateTime,

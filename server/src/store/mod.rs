@@ -48,6 +48,7 @@ macro_rules! queries {
             queries!(@feature $backend, stats, Pool, This);
             queries!(@feature $backend, repeats, Pool, This);
             queries!(@feature $backend, consult, Pool, This);
+            queries!(@feature $backend, topics, Pool, This);
         }
     };
     (@feature $backend:ident, $feature:ident, $($name:ident),*) => {
@@ -85,6 +86,7 @@ use crate::repeats::store::RepeatStore;
 use crate::station::store::StationStore;
 use crate::stats::store::StatsStore;
 use crate::tickets::store::TicketStore;
+use crate::topics::store::TopicStore;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -104,6 +106,7 @@ pub trait Store:
     + StatsStore
     + RepeatStore
     + ConsultStore
+    + TopicStore
     + Send
     + Sync
     + 'static

@@ -344,6 +344,43 @@ fn rows(w: &World) -> Vec<Row> {
             Body::Json(json!({"unit_code": "U-CM", "note": "仍由城管承办"})),
             Expect::staff(&[Dispatcher], 200),
         ),
+        // The monthly topic: a supervisor opens it (the first, id 1) for U-CM with U-HC.
+        get(
+            "GET /api/v1/topics/suggestions",
+            "/api/v1/topics/suggestions",
+            Expect::staff(&STATS, 200),
+        ),
+        post(
+            "POST /api/v1/topics",
+            "/api/v1/topics",
+            Body::Json(
+                json!({"month": "2026-12", "title": "路灯不亮", "matter_code": "0201",
+                "lead_unit_code": "U-CM", "unit_codes": ["U-HC"]}),
+            ),
+            Expect::staff(&[Supervisor], 201),
+        ),
+        get(
+            "GET /api/v1/topics",
+            "/api/v1/topics",
+            Expect::staff(&[Handler, OtherHandler, Dispatcher, Supervisor, Admin], 200),
+        ),
+        get(
+            "GET /api/v1/topics/{id}",
+            "/api/v1/topics/1",
+            Expect::staff(&[Handler, Dispatcher, Supervisor, Admin], 200),
+        ),
+        post(
+            "POST /api/v1/topics/{id}/measures",
+            "/api/v1/topics/1/measures",
+            Body::Json(json!({"note": "排查全区路灯", "households": 120})),
+            Expect::staff(&[Handler, Supervisor], 200),
+        ),
+        post(
+            "POST /api/v1/topics/{id}/close",
+            "/api/v1/topics/1/close",
+            Body::Json(json!({"note": "已全部修复"})),
+            Expect::staff(&[Supervisor], 200),
+        ),
         get(
             "GET /api/v1/consultations",
             "/api/v1/consultations",

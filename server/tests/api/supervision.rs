@@ -23,6 +23,7 @@ crate::both_backends!(
     reports_list_repeat_places_and_callers,
     checkpoints_remind_once_and_show_on_the_board,
     a_consultation_decides_the_responsible_unit,
+    a_monthly_topic_gathers_its_class,
 );
 
 /// Through the API: U-CM hands one street light back (approved, to the housing
@@ -875,4 +876,177 @@ async fn a_consultation_decides_the_responsible_unit(app: &TestApp) {
         .unwrap();
     assert_eq!(all.consultations.len(), 2);
     assert!(all.consultations.iter().all(|c| c.decided_at.is_some()));
+}
+
+/// Files `matter` in `grid` at `at`, as the HTTP handler would.
+async fn filed_in(app: &TestApp, matter: &str, grid: &str, at: OffsetDateTime) -> TicketRecord {
+    let snapshot = ReferenceCache::default()
+        .get(app.store.as_ref())
+        .await
+        .unwrap();
+    let request: CreateTicketRequest = serde_json::from_value(json!({
+        "matter_code": matter, "description": "专题测试", "region_code": grid
+    }))
+    .unwrap();
+    let filing = gridline_server::tickets::filing::create(
+        app.store.as_ref(),
+        &snapshot,
+        request,
+        Channel::Staff,
+        at,
+    );
+    filing.await.unwrap().0
+}
+
+/// The dashboard suggests street lights in 东山 street (repeated at one spot, none
+/// resolved); a supervisor opens the month's topic on them: it gathers the class's
+/// tickets, past and new, across communities (not another street's, not another
+/// matter's), counts what is resolved, logs the units' measures with households, and
+/// is closed with a look back.
+async fn a_monthly_topic_gathers_its_class(app: &TestApp) {
+    use gridline_core::api::topic::{Topic, TopicSuggestionsResponse};
+    load_demo(app).await;
+    let now = OffsetDateTime::now_utc();
+    // Past: two months ago, another community of the street.
+    let past = filed_in(
+        app,
+        "0201",
+        "D01-S01-C02-G01",
+        now - time::Duration::days(60),
+    )
+    .await;
+    // Recent: twice at one spot in 青松 grid 2.
+    let (_, a) = file(app, &street_light("device-topic-0001")).await;
+    let (_, b) = file(app, &street_light("device-topic-0002")).await;
+    // Not of the class: another street, another matter type.
+    filed_in(app, "0201", "D01-S02-C01-G01", now).await;
+    filed_in(app, "0202", "D01-S01-C01-G02", now).await;
+
+    sign_in_as(app, Role::Supervisor).await;
+    let suggested: TopicSuggestionsResponse = app
+        .get("/api/v1/topics/suggestions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = &suggested.most[0];
+    assert_eq!(
+        (
+            first.matter_code.as_str(),
+            first.region_code.as_deref(),
+            first.received,
+            first.repeated,
+            first.unresolved
+        ),
+        ("0201", Some("D01-S01"), 3, 2, 3),
+        "{:?}",
+        suggested.most
+    );
+    assert!(suggested.rising.iter().any(|s| s.matter_code == "0201"));
+
+    let bad = app
+        .post_json(
+            "/api/v1/topics",
+            &json!({"month": "2026-13", "title": "路灯", "matter_code": "0201",
+                "lead_unit_code": "U-CM"}),
+        )
+        .await;
+    expect_error(bad, 422, "validation_failed").await;
+    let opened = app
+        .post_json(
+            "/api/v1/topics",
+            &json!({"month": "2026-12", "title": "东山街道路灯不亮", "matter_code": "0201",
+                "region_code": "D01-S01", "lead_unit_code": "U-CM", "unit_codes": ["U-S01"]}),
+        )
+        .await;
+    assert_eq!(opened.status(), 201);
+    let topic: Topic = opened.json().await.unwrap();
+    assert_eq!(
+        (topic.tickets, topic.resolved, topic.communities),
+        (3, 0, 2)
+    );
+    let mut listed: Vec<&str> = topic
+        .ticket_list
+        .iter()
+        .map(|t| t.tracking_code.as_str())
+        .collect();
+    listed.sort();
+    let mut expected = vec![
+        past.tracking_code.as_str(),
+        &a.tracking_code,
+        &b.tracking_code,
+    ];
+    expected.sort();
+    assert_eq!(listed, expected);
+    let path = format!("/api/v1/topics/{}", topic.id);
+
+    // A new one joins; U-CM resolves one; the units log their measures.
+    let (_, c) = file(app, &street_light("device-topic-0003")).await;
+    let cm = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(cm, "U-CM").await.unwrap();
+    for body in [
+        json!({"action": "accept"}),
+        json!({"action": "resolve", "note": "已修复"}),
+    ] {
+        assert_eq!(act(app, &c.tracking_code, body).await.status(), 200);
+    }
+    let r = app
+        .post_json(
+            &format!("{path}/measures"),
+            &json!({"note": "全街道路灯排查", "households": 50}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let street = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(street, "U-S01").await.unwrap();
+    let r = app
+        .post_json(
+            &format!("{path}/measures"),
+            &json!({"note": "入户告知", "households": 30}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let topic: Topic = r.json().await.unwrap();
+    assert_eq!((topic.tickets, topic.resolved, topic.open), (4, 1, 3));
+    assert_eq!(topic.households, 80);
+    let by: Vec<Option<&str>> = topic
+        .measures
+        .iter()
+        .map(|m| m.unit_code.as_deref())
+        .collect();
+    assert_eq!(by, [Some("U-CM"), Some("U-S01")]);
+    let other = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(other, "U-TR").await.unwrap();
+    expect_error(
+        app.post_json(&format!("{path}/measures"), &json!({"note": "x"}))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    // Closed: the look back counts the 90 days before it opened (the past one and the
+    // two at the spot) and after it closed (none yet, and not over).
+    sign_in_as(app, Role::Supervisor).await;
+    let r = app
+        .post_json(&format!("{path}/close"), &json!({"note": "路灯全部修复"}))
+        .await;
+    assert_eq!(r.status(), 200);
+    let topic: Topic = r.json().await.unwrap();
+    let back = topic.look_back.expect("closed");
+    assert_eq!((back.before, back.after, back.complete), (3, 0, false));
+    expect_error(
+        app.post_json(&format!("{path}/close"), &json!({"note": "again"}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    expect_error(
+        app.post_json(&format!("{path}/measures"), &json!({"note": "late"}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
 }
