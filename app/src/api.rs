@@ -426,6 +426,35 @@ pub async fn decide_consultation(
     .await
 }
 
+pub async fn topic_suggestions()
+-> Result<gridline_core::api::topic::TopicSuggestionsResponse, ApiError> {
+    get("/topics/suggestions").await
+}
+
+pub async fn topics() -> Result<gridline_core::api::topic::TopicsResponse, ApiError> {
+    get("/topics").await
+}
+
+pub async fn create_topic(
+    request: &gridline_core::api::topic::NewTopicRequest,
+) -> Result<gridline_core::api::topic::Topic, ApiError> {
+    post("/topics", request).await
+}
+
+pub async fn topic_measure(
+    id: i64,
+    request: &gridline_core::api::topic::TopicMeasureRequest,
+) -> Result<gridline_core::api::topic::Topic, ApiError> {
+    post(&format!("/topics/{id}/measures"), request).await
+}
+
+pub async fn close_topic(
+    id: i64,
+    request: &gridline_core::api::topic::CloseTopicRequest,
+) -> Result<gridline_core::api::topic::Topic, ApiError> {
+    post(&format!("/topics/{id}/close"), request).await
+}
+
 pub async fn change_tier(code: &str, request: &TierChangeRequest) -> Result<TicketView, ApiError> {
     post(&format!("/tickets/{}/tier", plain(code)), request).await
 }

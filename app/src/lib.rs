@@ -168,6 +168,7 @@ const STATS_NAV: &[NavItem] = &[
     NavItem::new("/stats/figures", Key::FiguresTitle, false),
     NavItem::new("/stats/reports", Key::ReportsTitle, false),
     NavItem::new("/stats/hotspots", Key::HotspotsTitle, false),
+    NavItem::new("/stats/topics", Key::TopicsTitle, false),
 ];
 
 /// The statistics app: sign-in, the ranking with its drill-down, reports, hotspots.
@@ -185,6 +186,7 @@ pub fn StatsApp() -> impl IntoView {
                     <Route path=path!("/figures") view=pages::stats::figures::FiguresPage />
                     <Route path=path!("/reports") view=pages::stats::reports::ReportsPage />
                     <Route path=path!("/hotspots") view=pages::stats::hotspots::HotspotsPage />
+                    <Route path=path!("/topics") view=pages::stats::topics::TopicsPage />
                 </Routes>
             </Shell>
         </Router>

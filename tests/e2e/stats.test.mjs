@@ -206,6 +206,34 @@ describe("statistics", () => {
     await desk.close();
   });
 
+  test("a supervisor opens the monthly topic from a suggestion and sees its tickets", async () => {
+    // Street lights reported again at one spot: the suggestion to take up.
+    const lights = [await file("0201"), await file("0201")];
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    const page = await desk.newPage();
+    const errors = watchErrors(page);
+    await signInStaff(page, server, "supervisor", "/stats/");
+    await page.goto(`${server.url}/stats/topics`);
+    const suggestion = page.getByTestId("suggestions").locator('tr[data-matter="0201"]').first();
+    await suggestion.getByTestId("pick-suggestion").click();
+    const form = page.getByTestId("new-topic");
+    await form.getByLabel("牵头单位").selectOption("U-CM");
+    await form.getByRole("button", { name: "确定立题" }).click();
+    const topic = page.getByTestId("topic");
+    await topic.waitFor();
+    const listed = await topic
+      .getByTestId("topic-ticket-list")
+      .locator("li")
+      .evaluateAll((rows) => rows.map((r) => r.dataset.code));
+    for (const code of lights) assert.ok(listed.includes(code), `${code} in ${listed}`);
+    const count = Number(await topic.getByTestId("topic-tickets").textContent());
+    assert.equal(count, listed.length);
+    // It is in the list of topics too.
+    await page.getByTestId("topics").locator("li").first().waitFor();
+    assert.deepEqual(errors, []);
+    await desk.close();
+  });
+
   test("unit handlers are not shown the figures", async () => {
     const context = await browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();

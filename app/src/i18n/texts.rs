@@ -373,6 +373,27 @@ impl Key {
     pub const ConsultWhat: Key = Key::new("争议事项", "What is disputed");
     pub const ConsultOpen: Key = Key::new("发起会商", "Open a consultation");
     pub const ConsultBoard: Key = Key::new("会商：待决定", "Consultations open");
+    pub const TopicsTitle: Key = Key::new("每月一题", "Monthly topic");
+    pub const TopicSuggested: Key = Key::new("建议选题（近90天）", "Suggested (last 90 days)");
+    pub const TopicRising: Key = Key::new("上升较快", "Rising");
+    pub const TopicReceived: Key = Key::new("近90天受理", "Received, 90 days");
+    pub const TopicUnresolved: Key = Key::new("未解决", "Unresolved");
+    pub const TopicRepeated: Key = Key::new("重复诉求", "Reported again");
+    pub const TopicPick: Key = Key::new("立为本月专题", "Make it this month's topic");
+    pub const TopicNew: Key = Key::new("新建专题", "New topic");
+    pub const TopicName: Key = Key::new("专题名称", "Title");
+    pub const TopicLead: Key = Key::new("牵头单位", "Lead unit");
+    pub const TopicWith: Key = Key::new("配合单位", "Working with");
+    pub const TopicOpen: Key = Key::new("确定立题", "Open the topic");
+    pub const TopicClosed: Key = Key::new("已结题", "Closed");
+    pub const TopicResolved: Key = Key::new("已解决", "Resolved");
+    pub const TopicCommunities: Key = Key::new("涉及社区", "Communities");
+    pub const TopicHouseholds: Key = Key::new("惠及户数", "Households reached");
+    pub const TopicLookBack: Key = Key::new("回头看（前90天 → 结题后90天）", "Look back (90 days before → 90 days after)");
+    pub const TopicMeasures: Key = Key::new("工作措施", "Measures");
+    pub const TopicMeasure: Key = Key::new("措施", "Measure");
+    pub const TopicAddMeasure: Key = Key::new("记录措施", "Log the measure");
+    pub const TopicClose: Key = Key::new("结题", "Close the topic");
     pub const QueueStalled: Key = Key::new("督办：无进展", "Stalled at a checkpoint");
     pub const ErrDeviceRevoked: Key = Key::new(
         "此平板未登记或已被停用，不能再提交诉求。请联系管理员重新登记。",

@@ -6,6 +6,7 @@
 pub mod figures;
 pub mod hotspots;
 pub mod reports;
+pub mod topics;
 
 use gridline_core::Role;
 use gridline_core::api::stats::{RatedTicket, RatesRow};
