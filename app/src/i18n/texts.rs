@@ -389,7 +389,10 @@ impl Key {
     pub const TopicResolved: Key = Key::new("已解决", "Resolved");
     pub const TopicCommunities: Key = Key::new("涉及社区", "Communities");
     pub const TopicHouseholds: Key = Key::new("惠及户数", "Households reached");
-    pub const TopicLookBack: Key = Key::new("回头看（前90天 → 结题后90天）", "Look back (90 days before → 90 days after)");
+    pub const TopicLookBack: Key = Key::new(
+        "回头看（前90天 → 结题后90天）",
+        "Look back (90 days before → 90 days after)",
+    );
     pub const TopicMeasures: Key = Key::new("工作措施", "Measures");
     pub const TopicMeasure: Key = Key::new("措施", "Measure");
     pub const TopicAddMeasure: Key = Key::new("记录措施", "Log the measure");

@@ -131,26 +131,9 @@ const LEVEL_RULES: &str =
 0202,,1,,,
 ";
 
-/// Files `matter` in 青松 grid 2 at `now` (China time), as the HTTP handler would.
+/// Files `matter` in 青松 grid 2 at `now`, as the HTTP handler would.
 async fn filed_at(app: &TestApp, matter: &str, now: OffsetDateTime) -> TicketRecord {
-    let snapshot = ReferenceCache::default()
-        .get(app.store.as_ref())
-        .await
-        .unwrap();
-    let request: CreateTicketRequest = serde_json::from_value(json!({
-        "matter_code": matter,
-        "description": "测试时限规则",
-        "region_code": "D01-S01-C01-G02"
-    }))
-    .unwrap();
-    let filing = gridline_server::tickets::filing::create(
-        app.store.as_ref(),
-        &snapshot,
-        request,
-        Channel::Staff,
-        now,
-    );
-    filing.await.unwrap().0
+    filed_in(app, matter, "D01-S01-C01-G02", now).await
 }
 
 fn dues(t: &TicketRecord) -> (Option<&str>, u8, OffsetDateTime, OffsetDateTime) {

@@ -139,7 +139,10 @@ fn NewTopic(
             }
         }
     });
-    let (matter, region) = (suggestion.matter_code.clone(), suggestion.region_code.clone());
+    let (matter, region) = (
+        suggestion.matter_code.clone(),
+        suggestion.region_code.clone(),
+    );
     let units = move || reference.unit_choices(i18n.locale());
     view! {
         <form class="form" novalidate data-testid="new-topic" on:submit=move |ev| {
@@ -181,7 +184,11 @@ fn NewTopic(
 
 /// One topic: its figures, measures and tickets; a measure to log; closing it.
 #[component]
-fn TopicDetail(topic: Topic, shown: RwSignal<Option<Topic>>, version: RwSignal<u32>) -> impl IntoView {
+fn TopicDetail(
+    topic: Topic,
+    shown: RwSignal<Option<Topic>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     let session = use_session();
