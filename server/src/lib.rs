@@ -12,6 +12,7 @@
 #[cfg(panic = "abort")]
 compile_error!("build the server with `--profile server` (it needs panic = \"unwind\")");
 
+pub mod advance;
 pub mod auth;
 pub mod catalogue;
 pub mod cli;

@@ -1,5 +1,6 @@
 //! Types that cross the wire between the app and the server (`*Request`/`*Response`).
 
+pub mod advance;
 pub mod auth;
 pub mod consult;
 pub mod error;

@@ -90,6 +90,8 @@ use crate::{
         crate::topics::routes::show,
         crate::topics::routes::add_measure,
         crate::topics::routes::close,
+        crate::advance::routes::list,
+        crate::advance::routes::add_measure,
     ),
     components(schemas(gridline_core::ErrorResponse)),
     modifiers(&CommonErrors)
@@ -174,6 +176,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(stats::router())
         .merge(crate::consult::routes::router())
         .merge(crate::topics::routes::router())
+        .merge(crate::advance::routes::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

@@ -161,6 +161,8 @@ mod tests {
             address: address.into(),
             contact_phone: (!phone.is_empty()).then(|| phone.into()),
             resolved: false,
+            lead_unit_code: None,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
         }
     }
 

@@ -328,6 +328,7 @@ pub(crate) async fn received_tickets(
 ) -> StoreResult<Vec<ReceivedRow>> {
     let rows = sqlx::query(
         "SELECT tracking_code, matter_code, region_code, lon, lat, address, contact_phone,
+             lead_unit_code, created_at,
              CASE WHEN resolved_at IS NOT NULL OR status = 'closed' THEN 1 ELSE 0 END AS resolved
          FROM tickets WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id",
     )
@@ -346,6 +347,8 @@ pub(crate) async fn received_tickets(
                 address: row.text("address")?,
                 contact_phone: row.opt_text("contact_phone")?,
                 resolved: row.int32("resolved")? == 1,
+                lead_unit_code: row.opt_text("lead_unit_code")?,
+                created_at: row.time("created_at")?,
             })
         })
         .collect()

@@ -75,6 +75,8 @@ pub struct ReceivedRow {
     pub contact_phone: Option<String>,
     /// Answered (resolved, or closed).
     pub resolved: bool,
+    pub lead_unit_code: Option<String>,
+    pub created_at: OffsetDateTime,
 }
 
 /// The evaluation figures, counted in the database.

@@ -49,6 +49,7 @@ macro_rules! queries {
             queries!(@feature $backend, repeats, Pool, This);
             queries!(@feature $backend, consult, Pool, This);
             queries!(@feature $backend, topics, Pool, This);
+            queries!(@feature $backend, advance, Pool, This);
         }
     };
     (@feature $backend:ident, $feature:ident, $($name:ident),*) => {
@@ -74,6 +75,7 @@ use limits::SharedWindows;
 use live::Heard;
 use shared::{Backend, StoreError, StoreResult};
 
+use crate::advance::store::AdvanceStore;
 use crate::auth::store::StaffStore;
 use crate::catalogue::store::CatalogueStore;
 use crate::consult::store::ConsultStore;
@@ -107,6 +109,7 @@ pub trait Store:
     + RepeatStore
     + ConsultStore
     + TopicStore
+    + AdvanceStore
     + Send
     + Sync
     + 'static

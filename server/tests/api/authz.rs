@@ -381,6 +381,19 @@ fn rows(w: &World) -> Vec<Row> {
             Body::Json(json!({"note": "已全部修复"})),
             Expect::staff(&[Supervisor], 200),
         ),
+        // Advance notices (未诉先办) and preventive measures against them.
+        get(
+            "GET /api/v1/advance",
+            "/api/v1/advance",
+            Expect::staff(&[Handler, OtherHandler, Dispatcher, Supervisor, Admin], 200),
+        ),
+        post(
+            "POST /api/v1/advance/measures",
+            "/api/v1/advance/measures",
+            Body::Json(json!({"matter_code": "0304", "street_code": "D01-S01",
+                "week_from": "2026-12-07", "note": "提前检修供热管网"})),
+            Expect::staff(&[Handler, OtherHandler, Supervisor], 201),
+        ),
         get(
             "GET /api/v1/consultations",
             "/api/v1/consultations",

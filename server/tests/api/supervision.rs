@@ -24,6 +24,7 @@ crate::both_backends!(
     checkpoints_remind_once_and_show_on_the_board,
     a_consultation_decides_the_responsible_unit,
     a_monthly_topic_gathers_its_class,
+    a_seasonal_rise_is_listed_ahead_for_its_unit,
 );
 
 /// Through the API: U-CM hands one street light back (approved, to the housing
@@ -1032,4 +1033,111 @@ async fn a_monthly_topic_gathers_its_class(app: &TestApp) {
         "conflict",
     )
     .await;
+}
+
+/// Last year, heating complaints in 东山 street rose in the week a year before next
+/// week: next week is listed in advance for the heating company (last year's count,
+/// the grid, this year's so far), not for another unit; a week below the threshold is
+/// not; the company logs a preventive measure against it.
+async fn a_seasonal_rise_is_listed_ahead_for_its_unit(app: &TestApp) {
+    use gridline_core::api::advance::AdvanceResponse;
+    use gridline_server::advance::{YEAR, start_of, this_monday};
+    load_demo(app).await;
+    let now = OffsetDateTime::now_utc();
+    let next = this_monday(now) + time::Duration::weeks(1);
+    let last_year = start_of(next) - YEAR + time::Duration::hours(30);
+    for i in 0..4 {
+        filed_in(
+            app,
+            "0304",
+            "D01-S01-C01-G02",
+            last_year + time::Duration::hours(i),
+        )
+        .await;
+    }
+    // Once more in the year: the weekly average stays low.
+    filed_in(
+        app,
+        "0304",
+        "D01-S01-C01-G02",
+        last_year + time::Duration::weeks(20),
+    )
+    .await;
+    // Two street lights that week: under the threshold.
+    for i in 0..2 {
+        filed_in(
+            app,
+            "0201",
+            "D01-S01-C01-G02",
+            last_year + time::Duration::hours(i),
+        )
+        .await;
+    }
+
+    sign_in_as(app, Role::Supervisor).await;
+    expect_error(
+        app.get("/api/v1/advance?weeks=30").await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let all: AdvanceResponse = app
+        .get("/api/v1/advance?weeks=4")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.notices.len(), 1, "{:?}", all.notices);
+    let notice = &all.notices[0];
+    assert_eq!(
+        (
+            notice.week_from.as_str(),
+            notice.matter_code.as_str(),
+            notice.street_code.as_str(),
+            notice.last_year,
+            notice.unit_code.as_deref(),
+            notice.this_year
+        ),
+        (
+            next.to_string().as_str(),
+            "0304",
+            "D01-S01",
+            4,
+            Some("U-HT"),
+            0
+        )
+    );
+    assert_eq!(notice.grids[0].region_code, "D01-S01-C01-G02");
+    assert_eq!(notice.grids[0].tickets, 4);
+
+    // The heating company sees it and logs a measure; the transport bureau does not.
+    let ht = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(ht, "U-HT").await.unwrap();
+    let mine: AdvanceResponse = app.get("/api/v1/advance").await.json().await.unwrap();
+    assert_eq!(mine.notices.len(), 1);
+    let tuesday = (next + time::Duration::days(1)).to_string();
+    let bad = app
+        .post_json(
+            "/api/v1/advance/measures",
+            &json!({"matter_code": "0304", "street_code": "D01-S01", "week_from": tuesday,
+                "note": "提前检修"}),
+        )
+        .await;
+    expect_error(bad, 422, "validation_failed").await;
+    let logged = app
+        .post_json(
+            "/api/v1/advance/measures",
+            &json!({"matter_code": "0304", "street_code": "D01-S01",
+                "week_from": next.to_string(), "note": "提前检修供热管网，入户排查"}),
+        )
+        .await;
+    assert_eq!(logged.status(), 201);
+    let mine: AdvanceResponse = app.get("/api/v1/advance").await.json().await.unwrap();
+    let measures = &mine.notices[0].measures;
+    assert_eq!(measures.len(), 1);
+    assert_eq!(measures[0].unit_code.as_deref(), Some("U-HT"));
+    let tr = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(tr, "U-TR").await.unwrap();
+    let theirs: AdvanceResponse = app.get("/api/v1/advance").await.json().await.unwrap();
+    assert!(theirs.notices.is_empty());
 }
