@@ -162,6 +162,8 @@ describe("statistics", () => {
     // two as similar reports (重复诉求); the water pressure report there is another kind.
     const similar = page.getByTestId("similar");
     await similar.getByText("2 条相似诉求").waitFor();
+    // The page may draw the list again (a live change reloads the ticket): wait for both.
+    for (const code of lights.slice(1)) await similar.locator(`li[data-code="${code}"]`).waitFor();
     const similarCodes = await similar.locator("li").evaluateAll((rows) => rows.map((r) => r.dataset.code));
     assert.deepEqual(similarCodes.sort(), lights.slice(1).sort());
     // The supervisor merges it into the second: closed as merged, following that one.
