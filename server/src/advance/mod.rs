@@ -41,14 +41,6 @@ pub fn start_of(date: Date) -> OffsetDateTime {
     date.midnight().assume_offset(CHINA_OFFSET)
 }
 
-fn street_of(snapshot: &Snapshot, grid: &Option<String>) -> Option<String> {
-    snapshot
-        .lineage(grid.as_ref()?)
-        .into_iter()
-        .find(|r| r.level == RegionLevel::Street)
-        .map(|r| r.code)
-}
-
 fn measures_of(
     measures: &[MeasureRecord],
     matter: &str,
@@ -84,7 +76,11 @@ pub fn notices(
     let mut baseline: BTreeMap<(String, String), u64> = BTreeMap::new();
     let keyed: Vec<(&ReceivedRow, String)> = rows
         .iter()
-        .filter_map(|r| street_of(snapshot, &r.region_code).map(|s| (r, s)))
+        .filter_map(|r| {
+            snapshot
+                .ancestor(r.region_code.as_deref(), RegionLevel::Street)
+                .map(|s| (r, s))
+        })
         .collect();
     for (r, street) in &keyed {
         if r.created_at >= baseline_from && r.created_at < baseline_to {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
+use gridline_core::api::reference::{HandlingUnit, MatterType, Region, RegionLevel, UnitKind};
 use gridline_core::calendar::WorkCalendar;
 use gridline_core::deadline::{DeadlineRules, Terms, Tier};
 use gridline_core::geo::{GridLocator, Polygon};
@@ -70,6 +70,26 @@ impl Snapshot {
             .get(matter_code)
             .map_or(Tier::Three.working_days(), |m| m.tier_days);
         self.deadline_rules.terms(&lineage, kind, catalogue_days)
+    }
+
+    /// The grid codes of a region (itself, when it is a grid), sorted.
+    pub fn grids_of(&self, code: &str) -> Vec<String> {
+        let mut grids: Vec<String> = self
+            .within(code)
+            .into_iter()
+            .filter(|r| r.level == RegionLevel::Grid)
+            .map(|r| r.code.clone())
+            .collect();
+        grids.sort();
+        grids
+    }
+
+    /// The region of `level` that `grid` lies in (`None`: no grid, or none such).
+    pub fn ancestor(&self, grid: Option<&str>, level: RegionLevel) -> Option<String> {
+        self.lineage(grid?)
+            .into_iter()
+            .find(|r| r.level == level)
+            .map(|r| r.code)
     }
 
     /// The region and every region under it, by code (not the tree's order).

@@ -57,27 +57,6 @@ pub fn matter_subtree(snapshot: &Snapshot, code: &str) -> Vec<String> {
     codes
 }
 
-/// The grids of `region` (itself when a grid).
-pub fn grids_in(snapshot: &Snapshot, region: &str) -> Vec<String> {
-    let mut grids: Vec<String> = snapshot
-        .within(region)
-        .into_iter()
-        .filter(|r| r.level == RegionLevel::Grid)
-        .map(|r| r.code.clone())
-        .collect();
-    grids.sort();
-    grids
-}
-
-fn ancestor_of(snapshot: &Snapshot, grid: &Option<String>, level: RegionLevel) -> Option<String> {
-    let grid = grid.as_ref()?;
-    snapshot
-        .lineage(grid)
-        .into_iter()
-        .find(|r| r.level == level)
-        .map(|r| r.code)
-}
-
 /// Counts per (matter type, street) of tickets received in the last window (`now`) and
 /// the one before (`before`), with `radius_m` for what counts as the same place.
 pub fn suggestions(
@@ -90,7 +69,7 @@ pub fn suggestions(
     let key = |r: &ReceivedRow| -> Key {
         (
             r.matter_code.clone(),
-            ancestor_of(snapshot, &r.region_code, RegionLevel::Street),
+            snapshot.ancestor(r.region_code.as_deref(), RegionLevel::Street),
         )
     };
     let repeated: BTreeSet<String> = crate::stats::repeats::places(snapshot, now, radius_m)
@@ -152,7 +131,7 @@ pub fn view(
 ) -> Topic {
     let communities: BTreeSet<String> = tickets
         .iter()
-        .filter_map(|t| ancestor_of(snapshot, &t.region_code, RegionLevel::Community))
+        .filter_map(|t| snapshot.ancestor(t.region_code.as_deref(), RegionLevel::Community))
         .collect();
     let resolved = tickets.iter().filter(|t| t.resolved).count() as u64;
     let look_back = record.closed_at.map(|closed| {

@@ -19,7 +19,7 @@ use crate::error::{ApiJson, AppError, AppResult};
 use crate::http::state::AppState;
 use crate::tickets::field_error;
 use crate::topics::store::{NewMeasure, TopicRecord};
-use crate::topics::{WINDOW, grids_in, matter_subtree, suggestions, view};
+use crate::topics::{WINDOW, matter_subtree, suggestions, view};
 
 /// Who reads topics whole: as the figures.
 const READERS: &[Role] = &[Role::Supervisor, Role::Dispatcher, Role::Admin];
@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 
 async fn load(state: &AppState, snapshot: &Snapshot, record: TopicRecord) -> AppResult<Topic> {
     let matters = matter_subtree(snapshot, &record.matter_code);
-    let grids = record.region_code.as_deref().map(|r| grids_in(snapshot, r));
+    let grids = record.region_code.as_deref().map(|r| snapshot.grids_of(r));
     let tickets = state
         .store
         .class_tickets(&matters, grids.as_deref())

@@ -306,18 +306,6 @@ pub async fn trend(
     }))
 }
 
-/// The grid codes of a region (itself, when it is a grid).
-pub(crate) fn grids_of(snapshot: &Snapshot, code: &str) -> Vec<String> {
-    let mut grids: Vec<String> = snapshot
-        .within(code)
-        .into_iter()
-        .filter(|r| r.level == RegionLevel::Grid)
-        .map(|r| r.code.clone())
-        .collect();
-    grids.sort();
-    grids
-}
-
 #[utoipa::path(get, path = "/api/v1/stats/tickets", tag = "stats", params(RatedTicketsQuery),
     responses(
         (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
@@ -348,7 +336,7 @@ pub async fn rated_tickets(
                 if snapshot.regions.get(code).map(|r| r.level) != Some(level) {
                     return Err(unknown());
                 }
-                RateScope::Grids(grids_of(&snapshot, code))
+                RateScope::Grids(snapshot.grids_of(code))
             }
         },
     };

@@ -14,7 +14,7 @@ use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
-use crate::stats::routes::figures::{STATS_ROLES, checked, date_text, day, grids_of, today};
+use crate::stats::routes::figures::{STATS_ROLES, checked, date_text, day, today};
 use crate::stats::store::IntakeRow;
 use crate::tickets::field_error;
 
@@ -151,7 +151,7 @@ pub async fn hotspots(
     let previous = from - (to - from);
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let scope = scope_region(&snapshot, &query.street)?;
-    let grids = grids_of(&snapshot, &scope.code);
+    let grids = snapshot.grids_of(&scope.code);
     let counted = state.store.intake_counts(&[previous, from, to]).await?;
     let in_scope = |r: &IntakeRow| {
         r.region_code

@@ -18,7 +18,7 @@ use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
 use crate::stats::repeats;
 use crate::stats::routes::figures::{
-    STATS_ROLES, add_months, at, date_text, day, first_of_month, grids_of, grouped, read_at, today,
+    STATS_ROLES, add_months, at, date_text, day, first_of_month, grouped, read_at, today,
 };
 use crate::stats::routes::hotspots::{change, intake_by, matter_change, scope_region};
 use crate::stats::store::{RateGrouping, RateRow};
@@ -87,7 +87,7 @@ async fn build_report(
     let (from, to, previous) = (at(from), at(to), at(previous));
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let scope = scope_region(&snapshot, &query.street)?;
-    let grids = grids_of(&snapshot, &scope.code);
+    let grids = snapshot.grids_of(&scope.code);
     let in_scope = |grid: &Option<String>| {
         // The district's report also counts tickets without a grid.
         grid.as_ref().map_or(scope.parent_code.is_none(), |g| {
