@@ -1,7 +1,7 @@
 //! Typed calls to the server. Every failure is an [`ApiError`]: either the network
 //! (no answer at all) or the server's one error shape (`gridline_core::ErrorResponse`).
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Request;
 use gridline_core::api::API_PREFIX;
 use std::cell::RefCell;
 
@@ -48,22 +48,52 @@ impl ApiError {
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiError::unexpected(response.status()));
-    }
-    Err(failure(response).await)
+/// A server's answer, read whole. Every call goes through [`exchange`], which is not
+/// generic: only the last step, [`Answer::decode`], is compiled once per answer type,
+/// which keeps the bundles smaller than one network future per endpoint.
+struct Answer {
+    ok: bool,
+    status: u16,
+    text: String,
 }
 
-/// The error a failed response carries.
-async fn failure(response: Response) -> ApiError {
-    match response.json::<ErrorResponse>().await {
-        Ok(body) => ApiError::Server(body),
-        Err(_) => ApiError::unexpected(response.status()),
+impl Answer {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        if self.ok {
+            serde_json::from_str(&self.text).map_err(|_| ApiError::unexpected(self.status))
+        } else {
+            Err(self.failure())
+        }
     }
+
+    /// For a write whose answer only confirms: not reading it keeps the bundle smaller.
+    fn confirm(self) -> Result<(), ApiError> {
+        if self.ok { Ok(()) } else { Err(self.failure()) }
+    }
+
+    /// The error a failed answer carries.
+    fn failure(&self) -> ApiError {
+        match serde_json::from_str::<ErrorResponse>(&self.text) {
+            Ok(body) => ApiError::Server(body),
+            Err(_) => ApiError::unexpected(self.status),
+        }
+    }
+
+    fn is_csrf_rejection(&self) -> bool {
+        !self.ok
+            && matches!(self.failure(), ApiError::Server(body) if body.error.code == ErrorCode::CsrfRejected)
+    }
+}
+
+/// Sends a request and reads its answer (a body that cannot be read counts as empty,
+/// so decoding it fails with the status).
+async fn exchange(request: Result<Request, ApiError>) -> Result<Answer, ApiError> {
+    let response = request?.send().await.map_err(|_| ApiError::Network)?;
+    Ok(Answer {
+        ok: response.ok(),
+        status: response.status(),
+        text: response.text().await.unwrap_or_default(),
+    })
 }
 
 fn url(path: &str) -> String {
@@ -71,11 +101,11 @@ fn url(path: &str) -> String {
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = Request::get(&url(path))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    exchange(built(Request::get(&url(path)))).await?.decode()
+}
+
+fn built(builder: gloo_net::http::RequestBuilder) -> Result<Request, ApiError> {
+    builder.build().map_err(|_| ApiError::Network)
 }
 
 thread_local! {
@@ -91,25 +121,15 @@ fn remember(session: &SessionResponse) {
     CSRF.with(|c| *c.borrow_mut() = Some(session.csrf_token.clone()));
 }
 
-fn is_csrf_rejection(result: &Result<impl Sized, ApiError>) -> bool {
-    matches!(result, Err(ApiError::Server(body)) if body.error.code == ErrorCode::CsrfRejected)
-}
-
 /// Sends a write with the session's CSRF token; when the server refuses the token (the
 /// page never had one, or the session changed in another tab), asks for the current
 /// one and tries once more.
-async fn send_write<T: DeserializeOwned>(
-    build: impl Fn() -> Result<Request, ApiError>,
-) -> Result<T, ApiError> {
-    let attempt = || async {
-        let response = build()?.send().await.map_err(|_| ApiError::Network)?;
-        read::<T>(response).await
-    };
-    let result = attempt().await;
-    if is_csrf_rejection(&result) && me().await.is_ok() {
-        return attempt().await;
+async fn send_write(build: &dyn Fn() -> Result<Request, ApiError>) -> Result<Answer, ApiError> {
+    let answer = exchange(build()).await?;
+    if answer.is_csrf_rejection() && me().await.is_ok() {
+        return exchange(build()).await;
     }
-    result
+    Ok(answer)
 }
 
 fn with_csrf(builder: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
@@ -120,9 +140,16 @@ fn with_csrf(builder: gloo_net::http::RequestBuilder) -> gloo_net::http::Request
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    send_write(|| {
+    let body = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
+    post_json(path, &body).await?.decode()
+}
+
+/// A write with a JSON body (already serialised).
+async fn post_json(path: &str, body: &str) -> Result<Answer, ApiError> {
+    send_write(&|| {
         with_csrf(Request::post(&url(path)))
-            .json(body)
+            .header("content-type", "application/json")
+            .body(body)
             .map_err(|_| ApiError::Network)
     })
     .await
@@ -150,16 +177,9 @@ pub async fn me() -> Result<SessionResponse, ApiError> {
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let response = with_csrf(Request::post(&url("/auth/logout")))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
+    let answer = exchange(built(with_csrf(Request::post(&url("/auth/logout"))))).await?;
     CSRF.with(|c| *c.borrow_mut() = None);
-    if response.ok() {
-        Ok(())
-    } else {
-        read::<serde_json::Value>(response).await.map(|_| ())
-    }
+    answer.confirm()
 }
 
 pub async fn catalogue() -> Result<CatalogueResponse, ApiError> {
@@ -190,7 +210,7 @@ pub async fn upload_media(
     device_secret: Option<&str>,
 ) -> Result<MediaResponse, ApiError> {
     let device = STATION_DEVICE.with(|d| d.borrow().clone());
-    send_write(|| {
+    send_write(&|| {
         let mut builder = with_csrf(Request::post(&url("/media")))
             .header("content-type", "application/octet-stream");
         if let Some(token) = &device {
@@ -201,7 +221,8 @@ pub async fn upload_media(
         }
         builder.body(blob.clone()).map_err(|_| ApiError::Network)
     })
-    .await
+    .await?
+    .decode()
 }
 
 /// Enrolls this tablet at a station with an admin's one-time code.
@@ -210,12 +231,9 @@ pub async fn station_enroll(request: &EnrollRequest) -> Result<EnrolledResponse,
 }
 
 async fn station_get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
-    let response = Request::get(&url(path))
-        .header(DEVICE_HEADER, token)
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    exchange(built(Request::get(&url(path)).header(DEVICE_HEADER, token)))
+        .await?
+        .decode()
 }
 
 /// The tablet's station and settings (refused once the tablet is revoked).
@@ -233,14 +251,11 @@ pub async fn station_file(
     token: &str,
     request: &SealedFilingRequest,
 ) -> Result<TicketCreatedResponse, ApiError> {
-    let response = Request::post(&url("/station/filings"))
+    let request = Request::post(&url("/station/filings"))
         .header(DEVICE_HEADER, token)
         .json(request)
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+        .map_err(|_| ApiError::Network);
+    exchange(request).await?.decode()
 }
 
 /// What proves a resident may see a ticket besides its tracking code. Staff need none
@@ -288,7 +303,14 @@ pub async fn media_blob(code: &str, id: &str, proof: &Proof) -> Result<web_sys::
         .await
         .map_err(|_| ApiError::Network)?;
     if !response.ok() {
-        return Err(failure(response).await);
+        let text = response.text().await.unwrap_or_default();
+        let status = response.status();
+        return Err(Answer {
+            ok: false,
+            status,
+            text,
+        }
+        .failure());
     }
     let blob = web_sys::Response::from(response)
         .blob()
@@ -312,12 +334,9 @@ fn plain(value: &str) -> String {
 /// A ticket as the public sees it, with its proof.
 pub async fn ticket_public(code: &str, proof: &Proof) -> Result<TicketView, ApiError> {
     let path = url(&format!("/tickets/{}{}", plain(code), proof.query()));
-    let response = proof
-        .prove(Request::get(&path))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    exchange(built(proof.prove(Request::get(&path))))
+        .await?
+        .decode()
 }
 
 /// Files a complaint (again, harmlessly: its `client_id` makes it the same ticket).
@@ -332,13 +351,16 @@ pub async fn rate(
     request: &RatingRequest,
 ) -> Result<TicketView, ApiError> {
     let path = url(&format!("/tickets/{}/rating{}", plain(code), proof.query()));
-    send_write(|| {
+    let body = serde_json::to_string(request).map_err(|_| ApiError::Network)?;
+    send_write(&|| {
         proof
             .prove(with_csrf(Request::post(&path)))
-            .json(request)
+            .header("content-type", "application/json")
+            .body(body.as_str())
             .map_err(|_| ApiError::Network)
     })
-    .await
+    .await?
+    .decode()
 }
 
 pub async fn common_matters() -> Result<CommonMattersResponse, ApiError> {
@@ -453,6 +475,17 @@ pub async fn close_topic(
     request: &gridline_core::api::topic::CloseTopicRequest,
 ) -> Result<gridline_core::api::topic::Topic, ApiError> {
     post(&format!("/topics/{id}/close"), request).await
+}
+
+pub async fn advance() -> Result<gridline_core::api::advance::AdvanceResponse, ApiError> {
+    get("/advance").await
+}
+
+pub async fn add_preventive_measure(
+    request: &gridline_core::api::advance::PreventiveMeasureRequest,
+) -> Result<(), ApiError> {
+    let body = serde_json::to_string(request).map_err(|_| ApiError::Network)?;
+    post_json("/advance/measures", &body).await?.confirm()
 }
 
 pub async fn change_tier(code: &str, request: &TierChangeRequest) -> Result<TicketView, ApiError> {
@@ -583,15 +616,16 @@ pub async fn follow_push(
         },
         lang: Some(lang.to_owned()),
     };
-    // The answer only confirms; not reading it keeps the bundle smaller.
-    let _: serde::de::IgnoredAny = send_write(|| {
+    let body = serde_json::to_string(&request).map_err(|_| ApiError::Network)?;
+    let answer = send_write(&|| {
         proof
             .prove(with_csrf(Request::post(&url("/push/subscriptions"))))
-            .json(&request)
+            .header("content-type", "application/json")
+            .body(body.as_str())
             .map_err(|_| ApiError::Network)
     })
     .await?;
-    Ok(())
+    answer.confirm()
 }
 
 /// The signed-in staff member hears of their queues in this browser.
@@ -603,6 +637,7 @@ pub async fn subscribe_staff_push(
         subscription: subscription.clone(),
         lang: Some(lang.to_owned()),
     };
-    let _: serde::de::IgnoredAny = post("/push/staff", &request).await?;
-    Ok(())
+    let body = serde_json::to_string(&request).map_err(|_| ApiError::Network)?;
+    let answer = post_json("/push/staff", &body).await?;
+    answer.confirm()
 }
