@@ -5,6 +5,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import { closeAll, launch, phone, signInStaff, watchErrors } from "./browser.mjs";
@@ -295,6 +297,38 @@ describe("dispatch", () => {
     assert.deepEqual(errors, []);
     await colleague.close();
     await staff.close();
+  });
+
+  test("a unit sees an advance notice for next month and logs a measure", async () => {
+    // Last year, from the previous system: street lights out three times in 青松 grid 2
+    // in the week 52 weeks before the week four weeks from now (China time).
+    const day = 24 * 3600e3;
+    const chinaNow = Date.now() + 8 * 3600e3;
+    const weekday = (new Date(chinaNow).getUTCDay() + 6) % 7;
+    const monday = Math.floor(chinaNow / day) * day - weekday * day + 28 * day;
+    const week = new Date(monday).toISOString().slice(0, 10);
+    const lastYear = monday - 8 * 3600e3 - 364 * day;
+    const rows = [0, 1, 2].map(
+      (i) => `E2E-${i},${new Date(lastYear + (30 + i) * 3600e3).toISOString()},0201,D01-S01-C01-G02,U-CM`
+    );
+    const file = join(mkdtempSync(join(tmpdir(), "gridline-history-")), "history.csv");
+    writeFileSync(file, ["source_id,received_at,matter_code,region_code,unit_code", ...rows].join("\n"));
+    assert.match(server.admin("history", "import", file), /3 past ticket\(s\) imported/);
+
+    const context = await desk();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signInStaff(page, server, "handler");
+    await page.goto(`${server.url}/staff/tickets`);
+    const notice = page.getByTestId("advance-board").locator(`li[data-matter="0201"][data-week="${week}"]`);
+    await notice.waitFor();
+    assert.equal(await notice.getByTestId("last-year").textContent(), "3");
+    await notice.getByText("东山街道").waitFor();
+    await notice.getByLabel("登记预防措施").fill("提前巡检青松路路灯线路");
+    await notice.getByRole("button", { name: "登记" }).click();
+    await notice.getByTestId("measures").getByText("城市管理局：提前巡检青松路路灯线路").waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 
   test("a staff member's queue notifications last as long as the session", async () => {

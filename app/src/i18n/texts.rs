@@ -398,6 +398,18 @@ impl Key {
     pub const TopicAddMeasure: Key = Key::new("记录措施", "Log the measure");
     pub const TopicClose: Key = Key::new("结题", "Close the topic");
     pub const QueueStalled: Key = Key::new("督办：无进展", "Stalled at a checkpoint");
+    pub const AdvanceBoard: Key = Key::new(
+        "未诉先办：去年同期诉求上升的周",
+        "Act before complaints: weeks that rose last year",
+    );
+    pub const AdvanceWeekOf: Key = Key::new("当周周一", "Week of");
+    pub const AdvanceLastYear: Key = Key::new("去年同期", "Same week last year");
+    pub const AdvanceThisYear: Key = Key::new("今年本周", "This year");
+    pub const AdvanceWhere: Key = Key::new("集中网格", "Where");
+    pub const AdvanceMeasures: Key = Key::new("预防措施", "Preventive measures");
+    pub const AdvanceMeasuresBefore: Key = Key::new("去年同期措施", "Measures a year before");
+    pub const AdvanceMeasure: Key = Key::new("登记预防措施", "Log a preventive measure");
+    pub const AdvanceLog: Key = Key::new("登记", "Log");
     pub const ErrDeviceRevoked: Key = Key::new(
         "此平板未登记或已被停用，不能再提交诉求。请联系管理员重新登记。",
         "This tablet is not enrolled or was revoked: it can no longer file. Ask an admin to enroll it again.",

@@ -8,9 +8,12 @@
 //! tickets of the matter type in the street and at least twice that pair's weekly
 //! average over the 52 weeks before this week.
 //!
-//! - `store.rs`, `sql.rs`: preventive measures.
+//! - `history.rs`: the previous system's tickets (往年工单), imported so there is a
+//!   last year from the first day; read with Gridline's own.
+//! - `store.rs`, `sql.rs`: preventive measures and the previous system's tickets.
 //! - `routes.rs`: `/api/v1/advance`.
 
+pub mod history;
 pub mod routes;
 pub mod store;
 

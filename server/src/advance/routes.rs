@@ -14,6 +14,7 @@ use crate::advance::{YEAR, notices, start_of, this_monday};
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::http::state::AppState;
+use crate::stats::store::ReceivedRow;
 use crate::tickets::field_error;
 
 const READERS: &[Role] = &[Role::Supervisor, Role::Dispatcher, Role::Admin];
@@ -50,10 +51,10 @@ pub async fn list(
     let now = OffsetDateTime::now_utc();
     let monday = this_monday(now);
     let end = monday + Duration::weeks(i64::from(weeks));
-    let rows = state
-        .store
-        .received_tickets(start_of(monday) - YEAR, start_of(end))
-        .await?;
+    let (from, to) = (start_of(monday) - YEAR, start_of(end));
+    let mut rows = state.store.received_tickets(from, to).await?;
+    let past = state.store.past_tickets(from, to).await?;
+    rows.extend(past.into_iter().map(ReceivedRow::from));
     let measures = state
         .store
         .preventive_measures(&(monday - YEAR).to_string(), &end.to_string())

@@ -3,6 +3,7 @@
 // defines `Pool`); included by store/sqlite.rs and store/postgres.rs.
 // Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
+use crate::advance::history::PastTicket;
 use crate::advance::store::MeasureRecord;
 use crate::store::rows::RowExt as _;
 use crate::store::shared::{StoreResult, stored_time};
@@ -53,6 +54,55 @@ pub(crate) async fn preventive_measures(
         .collect()
 }
 
+/// Adds the tickets whose `source_id` is new, in one transaction; how many were new.
+pub(crate) async fn add_past_tickets(pool: &Pool, tickets: &[PastTicket]) -> StoreResult<u64> {
+    let mut tx = pool.begin().await?;
+    let mut added = 0;
+    for t in tickets {
+        added += sqlx::query(
+            "INSERT INTO past_tickets (source_id, received_at, matter_code, region_code, unit_code)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_id) DO NOTHING",
+        )
+        .bind(&t.source_id)
+        .bind(stored_time(t.received_at))
+        .bind(&t.matter_code)
+        .bind(&t.region_code)
+        .bind(&t.unit_code)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+pub(crate) async fn past_tickets(
+    pool: &Pool,
+    from: ::time::OffsetDateTime,
+    to: ::time::OffsetDateTime,
+) -> StoreResult<Vec<PastTicket>> {
+    let rows = sqlx::query(
+        "SELECT source_id, received_at, matter_code, region_code, unit_code
+         FROM past_tickets WHERE received_at >= $1 AND received_at < $2
+         ORDER BY received_at, id",
+    )
+    .bind(stored_time(from))
+    .bind(stored_time(to))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PastTicket {
+                source_id: row.text("source_id")?,
+                received_at: row.time("received_at")?,
+                matter_code: row.text("matter_code")?,
+                region_code: row.opt_text("region_code")?,
+                unit_code: row.opt_text("unit_code")?,
+            })
+        })
+        .collect()
+}
+
 #[async_trait::async_trait]
 impl crate::advance::store::AdvanceStore for This {
     async fn add_preventive_measure(&self, measure: &MeasureRecord) -> StoreResult<()> {
@@ -61,5 +111,17 @@ impl crate::advance::store::AdvanceStore for This {
 
     async fn preventive_measures(&self, from: &str, to: &str) -> StoreResult<Vec<MeasureRecord>> {
         preventive_measures(&self.pool, from, to).await
+    }
+
+    async fn add_past_tickets(&self, tickets: &[PastTicket]) -> StoreResult<u64> {
+        add_past_tickets(&self.pool, tickets).await
+    }
+
+    async fn past_tickets(
+        &self,
+        from: ::time::OffsetDateTime,
+        to: ::time::OffsetDateTime,
+    ) -> StoreResult<Vec<PastTicket>> {
+        past_tickets(&self.pool, from, to).await
     }
 }

@@ -1,10 +1,11 @@
-//! Preventive measures as stored: the `AdvanceStore` trait. Its queries are in `sql.rs`,
-//! written once for both backends and included by each (`store/sqlite.rs`,
-//! `store/postgres.rs`).
+//! Preventive measures and the previous system's tickets as stored: the `AdvanceStore`
+//! trait. Its queries are in `sql.rs`, written once for both backends and included by
+//! each (`store/sqlite.rs`, `store/postgres.rs`).
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::advance::history::PastTicket;
 use crate::store::shared::StoreResult;
 
 /// A preventive measure, as stored.
@@ -27,4 +28,15 @@ pub trait AdvanceStore: Send + Sync {
     /// The measures of the weeks from `from` up to `to` (Mondays, `YYYY-MM-DD`, `to`
     /// excluded), oldest first.
     async fn preventive_measures(&self, from: &str, to: &str) -> StoreResult<Vec<MeasureRecord>>;
+
+    /// Adds the previous system's tickets whose `source_id` is not stored yet, all or
+    /// none; how many were added.
+    async fn add_past_tickets(&self, tickets: &[PastTicket]) -> StoreResult<u64>;
+
+    /// The previous system's tickets received from `from` up to `to`, oldest first.
+    async fn past_tickets(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> StoreResult<Vec<PastTicket>>;
 }

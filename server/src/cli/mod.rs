@@ -1,8 +1,9 @@
-//! The command line: `gridline serve | migrate | seed-demo | import | export | user |
-//! station`.
+//! The command line: `gridline serve | migrate | seed-demo | import | export | history |
+//! user | station | forward | open311`.
 
 pub mod error;
 pub mod forwarding;
+pub mod history;
 pub mod input;
 pub mod open311;
 pub mod staff;
@@ -17,6 +18,7 @@ use crate::catalogue::demo;
 use crate::catalogue::import::{self, ImportKind};
 use crate::cli::error::CliError;
 use crate::cli::forwarding::{ForwardCommand, forward_command};
+use crate::cli::history::{HistoryCommand, history_command};
 use crate::cli::open311::{Open311Command, open311_command};
 use crate::cli::staff::{UserCommand, user_command};
 use crate::cli::stations::{StationCommand, station_command};
@@ -82,6 +84,13 @@ pub enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// The previous system's tickets (往年工单), read by the advance notices.
+    History {
+        #[command(subcommand)]
+        command: HistoryCommand,
+        #[command(flatten)]
+        config: Config,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -134,6 +143,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             seed_demo(&config, store.as_ref()).await
         }
         Command::Import { kind, file, config } => import_command(&config, kind, &file).await,
+        Command::History { command, config } => {
+            prepare_data_dir(&config)?;
+            let store = store::connect(&config.database_url()).await?;
+            history_command(store.as_ref(), command).await
+        }
         Command::User { command, config } => {
             prepare_data_dir(&config)?;
             let store = store::connect(&config.database_url()).await?;

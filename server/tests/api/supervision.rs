@@ -25,6 +25,7 @@ crate::both_backends!(
     a_consultation_decides_the_responsible_unit,
     a_monthly_topic_gathers_its_class,
     a_seasonal_rise_is_listed_ahead_for_its_unit,
+    the_previous_systems_tickets_give_a_last_year,
 );
 
 /// Through the API: U-CM hands one street light back (approved, to the housing
@@ -1140,4 +1141,120 @@ async fn a_seasonal_rise_is_listed_ahead_for_its_unit(app: &TestApp) {
     app.store.add_staff_unit(tr, "U-TR").await.unwrap();
     let theirs: AdvanceResponse = app.get("/api/v1/advance").await.json().await.unwrap();
     assert!(theirs.notices.is_empty());
+}
+
+/// A city going live brings last year from its previous system: the file is checked
+/// whole (every bad row listed, nothing written), imported once however often it is
+/// run, exported in the same format, and the advance notices count it with
+/// Gridline's own tickets. Nothing of it shows in a unit's queue.
+async fn the_previous_systems_tickets_give_a_last_year(app: &TestApp) {
+    use gridline_core::api::advance::AdvanceResponse;
+    use gridline_server::advance::history::{PastTicket, history_csv};
+    use gridline_server::advance::{YEAR, start_of, this_monday};
+    use gridline_server::cli::history::{HistoryCommand, history_command};
+    use time::format_description::well_known::Rfc3339;
+    load_demo(app).await;
+    let next = this_monday(OffsetDateTime::now_utc()) + time::Duration::weeks(2);
+    let at = |hours: i64| {
+        (start_of(next) - YEAR + time::Duration::hours(hours))
+            .format(&Rfc3339)
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let import_file = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        history_command(app.store.as_ref(), HistoryCommand::Import { file: path })
+    };
+
+    let bad = format!(
+        "source_id,received_at,matter_code,region_code,unit_code\n\
+         A-1,{},0304,D01-S01-C01-G03,U-HT\n\
+         A-2,yesterday,0304,D01-S01-C01-G03,U-HT\n\
+         A-3,{},9999,D01-S01-C01-G03,U-HT\n\
+         A-1,{},0304,NOWHERE,U-NONE\n",
+        at(1),
+        at(2),
+        at(3)
+    );
+    let err = import_file("bad.csv", bad).await.unwrap_err().to_string();
+    for expected in [
+        "line 3: received_at \"yesterday\"",
+        "line 4: no matter type \"9999\"",
+        "line 5: source_id \"A-1\" appears twice",
+        "line 5: no region \"NOWHERE\"",
+        "line 5: no unit \"U-NONE\"",
+    ] {
+        assert!(err.contains(expected), "{expected} in {err}");
+    }
+    let everything = (OffsetDateTime::UNIX_EPOCH, datetime!(2100-01-01 0:00 UTC));
+    assert!(
+        app.store
+            .past_tickets(everything.0, everything.1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Heating in 东山 street's 青松 grid 3, three times in the week a year before.
+    let mut good = String::from("source_id,received_at,matter_code,region_code,unit_code\n");
+    for i in 0..3 {
+        good.push_str(&format!(
+            "2025-{i:05},{},0304,D01-S01-C01-G03,U-HT\n",
+            at(10 + i)
+        ));
+    }
+    good.push_str(&format!("2025-99999,{},0201,,\n", at(40)));
+    import_file("good.csv", good.clone()).await.unwrap();
+    import_file("again.csv", good).await.unwrap();
+    let stored = app
+        .store
+        .past_tickets(everything.0, everything.1)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 4, "imported once");
+    let reread = gridline_server::advance::history::parse_history(
+        &history_csv(&stored),
+        &app.store.list_matter_types().await.unwrap(),
+        &app.store.list_regions().await.unwrap(),
+        &app.store.list_units().await.unwrap(),
+    )
+    .unwrap();
+    assert_eq!(reread, stored, "the export reads back the same");
+    assert_eq!(
+        stored[3],
+        PastTicket {
+            source_id: "2025-99999".into(),
+            received_at: start_of(next) - YEAR + time::Duration::hours(40),
+            matter_code: "0201".into(),
+            region_code: None,
+            unit_code: None,
+        }
+    );
+
+    let ht = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(ht, "U-HT").await.unwrap();
+    let mine: AdvanceResponse = app.get("/api/v1/advance").await.json().await.unwrap();
+    assert_eq!(mine.notices.len(), 1, "{:?}", mine.notices);
+    let notice = &mine.notices[0];
+    assert_eq!(
+        (
+            notice.week_from.as_str(),
+            notice.matter_code.as_str(),
+            notice.last_year
+        ),
+        (next.to_string().as_str(), "0304", 3)
+    );
+    assert_eq!(notice.grids[0].region_code, "D01-S01-C01-G03");
+    let queue: serde_json::Value = app
+        .get("/api/v1/queue?view=unit")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        queue["tickets"],
+        json!([]),
+        "past tickets are never handled"
+    );
 }

@@ -1,6 +1,7 @@
 //! The ticket consoles: one tab per queue the account's roles give it: the unit's
 //! queue (承办), the dispatchers' queue (派单: not routed, return requests) and the
 //! supervisors' overdue board (督办). Nearest deadline first, as the server sorts.
+//! Under them: open consultations and the advance notices (未诉先办).
 
 use gridline_core::Role;
 use gridline_core::api::ticket::{QueueView, TicketView};
@@ -145,6 +146,7 @@ fn Console() -> impl IntoView {
             })}
         </Transition>
         <super::consult::ConsultationBoard />
+        <super::advance::AdvanceBoard />
     }
     .into_any()
 }

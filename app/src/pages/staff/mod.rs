@@ -3,6 +3,7 @@
 //! field app, the counter in the station app, the figures in the statistics app. Every program uses this sign-in and
 //! session.
 
+pub mod advance;
 pub mod console;
 pub mod consult;
 pub mod reference;

@@ -10,7 +10,7 @@ use crate::catalogue::import::ImportKind;
 use crate::catalogue::store::CatalogueStore;
 use crate::store::shared::StoreError;
 
-fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+pub(crate) fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).expect("writing to memory");
     for row in rows {

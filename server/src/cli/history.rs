@@ -1,0 +1,54 @@
+//! `gridline history import FILE | export`: the previous system's tickets (往年工单),
+//! the format in `advance/history.rs`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use time::OffsetDateTime;
+
+use crate::advance::history::{history_csv, parse_history};
+use crate::catalogue::import::problems::ImportError;
+use crate::cli::error::CliError;
+use crate::store::Store;
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Import last years' tickets from a CSV export of the previous system (all or
+    /// nothing; rows already imported, by source_id, are passed over).
+    Import { file: PathBuf },
+    /// Write the imported tickets out in the import format, to standard output.
+    Export,
+}
+
+pub async fn history_command(store: &dyn Store, command: HistoryCommand) -> Result<(), CliError> {
+    match command {
+        HistoryCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|source| CliError::ReadFile {
+                path: file.display().to_string(),
+                source,
+            })?;
+            let tickets = parse_history(
+                &text,
+                &store.list_matter_types().await?,
+                &store.list_regions().await?,
+                &store.list_units().await?,
+            )
+            .map_err(ImportError::Invalid)?;
+            let added = store.add_past_tickets(&tickets).await?;
+            println!(
+                "{added} past ticket(s) imported, {} already there",
+                tickets.len() as u64 - added
+            );
+        }
+        HistoryCommand::Export => {
+            let all = store
+                .past_tickets(
+                    OffsetDateTime::UNIX_EPOCH,
+                    time::macros::datetime!(9999-01-01 0:00 UTC),
+                )
+                .await?;
+            print!("{}", history_csv(&all));
+        }
+    }
+    Ok(())
+}
