@@ -80,6 +80,11 @@ if [ "$mode" = "test" ]; then
         say "installing Debian's chromium and chromium-driver"
         apt_install chromium chromium-driver
     fi
+    # Chinese glyphs, so the large-text test measures real Chinese text, not boxes.
+    if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+        say "installing Debian's fonts-noto-cjk"
+        apt_install fonts-noto-cjk
+    fi
     browser=$(chromium --version | grep -oE '[0-9]+' | head -n 1)
     driver=$(chromedriver --version | grep -oE '[0-9]+' | head -n 1)
     [ "$browser" = "$driver" ] || die "chromium $browser and chromedriver $driver differ"

@@ -1,5 +1,5 @@
-//! The frame around every page: header with the language switch, the update banner,
-//! the page, and the bottom navigation (thumb-reachable on a phone).
+//! The frame around every page: header with the language and text size switches, the
+//! update banner, the page, and the bottom navigation (thumb-reachable on a phone).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -43,7 +43,10 @@ pub fn Shell(
                 <span class="brand-name">{move || i18n.t(Key::AppName)}</span>
                 <span class="brand-tagline">{move || i18n.t(Key::Tagline)}</span>
             </div>
-            <LanguageSwitch />
+            <div class="top-actions">
+                <TextSizeSwitch />
+                <LanguageSwitch />
+            </div>
         </header>
         <UpdateBanner />
         <main class="content">{children()}</main>
@@ -74,6 +77,58 @@ pub fn LanguageSwitch() -> impl IntoView {
             on:click=move |_| i18n.set_locale(i18n.locale().other())
         >
             {move || i18n.locale().other().own_name()}
+        </button>
+    }
+}
+
+const LARGE_TEXT_KEY: &str = "gridline.large-text";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Large text on or off for the whole page (`<html data-text="large">`; the CSS scales
+/// every size from the root's font size, so the phone's own text size works the same
+/// way).
+fn apply_large_text(on: bool) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = if on {
+            root.set_attribute("data-text", "large")
+        } else {
+            root.remove_attribute("data-text")
+        };
+    }
+}
+
+/// The "大字" switch: larger text on this device, remembered across visits.
+#[component]
+pub fn TextSizeSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let stored = storage()
+        .and_then(|s| s.get_item(LARGE_TEXT_KEY).ok().flatten())
+        .is_some_and(|v| v == "1");
+    let large = RwSignal::new(stored);
+    apply_large_text(stored);
+    let toggle = move |_| {
+        let on = !large.get_untracked();
+        large.set(on);
+        apply_large_text(on);
+        if let Some(storage) = storage() {
+            // Private mode may refuse storage; the switch still works for this visit.
+            let _ = storage.set_item(LARGE_TEXT_KEY, if on { "1" } else { "0" });
+        }
+    };
+    view! {
+        <button
+            class="text-size"
+            data-testid="text-size"
+            aria-pressed=move || large.get().to_string()
+            on:click=toggle
+        >
+            {move || i18n.t(Key::LargeText)}
         </button>
     }
 }

@@ -12,6 +12,7 @@ impl Key {
     pub const AppName: Key = Key::new("网格通", "Gridline");
     pub const Tagline: Key = Key::new("12345 接诉即办", "12345: every complaint answered");
     pub const SwitchLanguage: Key = Key::new("切换语言", "Switch language");
+    pub const LargeText: Key = Key::new("大字", "Large text");
     pub const NavHome: Key = Key::new("首页", "Home");
     pub const NavWorker: Key = Key::new("网格员", "Grid worker");
     pub const NavStaff: Key = Key::new("工作台", "Staff");

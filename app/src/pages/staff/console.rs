@@ -109,8 +109,9 @@ fn Console() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="tabs" role="tablist">
-            {tabs}
+        // The refresh button sits beside the tab list, not in it: a tab list holds tabs.
+        <div class="tabs">
+            <div class="tabs" role="tablist">{tabs}</div>
             <button class="button small" on:click=move |_| refresh.update(|n| *n += 1)>
                 {move || i18n.t(Key::Refresh)}
             </button>
