@@ -11,6 +11,9 @@
 #              axum + SQLite floor (scripts/bench-intake.sh; wrk from Debian)
 #   live:      5,000 (or $2) open event streams on one process, PostgreSQL then SQLite:
 #              idle database work, memory per stream, change-to-last-stream latency
+#   lighthouse: Lighthouse 12 (mobile, slow 4G, 4x CPU) on each app's first page, the
+#              release build (needs scripts/build-app.sh and the server binary; npm
+#              installs the pinned Lighthouse into .bench-tools/ once)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -33,6 +36,13 @@ case "$what" in
         # Each stream is a socket on both ends.
         ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
         cargo run --quiet --profile server -p gridline-server --example bench_live -- "${2:-5000}" ;;
+    lighthouse)
+        if [ ! -x .bench-tools/node_modules/.bin/lighthouse ]; then
+            mkdir -p .bench-tools
+            npm install --no-save --no-audit --no-fund --loglevel=error --prefix .bench-tools lighthouse@12.8.2
+        fi
+        cargo build --quiet --profile server -p gridline-server --bin gridline
+        GRIDLINE_BIN="$root/target/server/gridline" node tests/bench/lighthouse.mjs ;;
     sync) cargo build --quiet -p gridline-server --bin gridline && node tests/bench/sync.mjs "${2:-both}" ;;
-    *) echo "usage: scripts/bench.sh [reference|bundle|stats|intake|live [STREAMS]|sync [loopback|throttled]]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [reference|bundle|stats|intake|live [STREAMS]|sync [loopback|throttled]|lighthouse]" >&2; exit 2 ;;
 esac

@@ -331,6 +331,14 @@ fn plain(value: &str) -> String {
     value.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
+/// A reference code (`D01-S01-C01-G02`): letters, digits, `-` and `_`, safe in a path.
+fn plain_code(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 /// A ticket as the public sees it, with its proof.
 pub async fn ticket_public(code: &str, proof: &Proof) -> Result<TicketView, ApiError> {
     let path = url(&format!("/tickets/{}{}", plain(code), proof.query()));
@@ -365,6 +373,13 @@ pub async fn rate(
 
 pub async fn common_matters() -> Result<CommonMattersResponse, ApiError> {
     get("/catalogue/common").await
+}
+
+/// A grid drawn for tapping a place (its outline and projection).
+pub async fn region_map(
+    code: &str,
+) -> Result<gridline_core::api::reference::RegionMapResponse, ApiError> {
+    get(&format!("/regions/{}/map", plain_code(code))).await
 }
 
 pub async fn regions() -> Result<RegionsResponse, ApiError> {

@@ -191,6 +191,42 @@ describe("grid workers", () => {
     await phone.close();
   });
 
+  test("a finding's place is tapped on the grid's map", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridline-profile-"));
+    const context = await launchProfile(dir, { viewport: { width: 390, height: 844 } });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors = watchErrors(page);
+    await signInStaff(page, server, "worker", "/field/");
+    await page.goto(`${server.url}/field/worker`);
+    await page.locator('select[name="matter"] option[value="0201"]').waitFor({ state: "attached" });
+    const form = page.getByTestId("finding-form");
+    await form.locator('select[name="grid"]').selectOption("D01-S01-C01-G03");
+    const svg = form.getByTestId("grid-map").locator("svg");
+    await svg.waitFor();
+    const box = await svg.boundingBox();
+    await svg.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await form.getByTestId("map-point").waitFor({ state: "attached" });
+    await form.locator('select[name="matter"]').selectOption("0201");
+    await form.getByLabel("说明").fill("地图上标出的路灯");
+    await form.getByRole("button", { name: "保存" }).click();
+    await page.locator('[data-testid="outbox"] li[data-state="synced"]').first().waitFor({ timeout: 30_000 });
+
+    // The middle of the drawing is the middle of the grid's outline box.
+    const drawn = await (await fetch(`${server.url}/api/v1/regions/D01-S01-C01-G03/map`)).json();
+    const [w, h] = [drawn.width, drawn.height];
+    const lon = drawn.west + w / 2 / drawn.units_per_lon;
+    const lat = drawn.north - h / 2 / drawn.units_per_lat;
+    const records = await page.evaluate(async () => (await fetch("/api/v1/field/records")).json());
+    const finding = records.records.find((r) => r.record.note === "地图上标出的路灯").record;
+    // One pixel is about 0.00007 degrees here.
+    assert.ok(Math.abs(finding.lon - lon) < 0.0003, `lon ${finding.lon} ~ ${lon}`);
+    assert.ok(Math.abs(finding.lat - lat) < 0.0003, `lat ${finding.lat} ~ ${lat}`);
+    assert.ok(finding.accuracy_m > 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test("a session ended on the server stops sync, keeps the records, and sync resumes after signing in", async () => {
     const other = mkdtempSync(join(tmpdir(), "gridline-profile-"));
     const phone = await launchProfile(other);

@@ -1,6 +1,7 @@
 //! Small reusable views.
 
 pub mod error_notice;
+pub mod grid_map;
 pub mod shell;
 pub mod ticket;
 pub mod voice;

@@ -13,6 +13,14 @@ impl Key {
     pub const Tagline: Key = Key::new("12345 接诉即办", "12345: every complaint answered");
     pub const SwitchLanguage: Key = Key::new("切换语言", "Switch language");
     pub const LargeText: Key = Key::new("大字", "Large text");
+    pub const MapHint: Key = Key::new(
+        "在网格范围内点一下，标出问题所在位置。",
+        "Tap inside the grid to mark where the problem is.",
+    );
+    pub const MapOutside: Key = Key::new(
+        "这里在网格范围以外，请在网格内点选。",
+        "That is outside the grid: tap inside it.",
+    );
     pub const NavHome: Key = Key::new("首页", "Home");
     pub const NavWorker: Key = Key::new("网格员", "Grid worker");
     pub const NavStaff: Key = Key::new("工作台", "Staff");

@@ -157,6 +157,24 @@ pub struct RegionWithShape {
     pub shape: Option<Vec<crate::geo::Polygon>>,
 }
 
+/// `GET /api/v1/regions/{code}/map`: a region's outline as SVG path data (north up), and
+/// the projection between the drawing's units and degrees, so a tap on it is a place:
+/// `lon = west + x / units_per_lon`, `lat = north - y / units_per_lat`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegionMapResponse {
+    pub code: String,
+    /// `0 0 W H`, and W and H (1000 across the longer side).
+    pub view_box: String,
+    pub width: u32,
+    pub height: u32,
+    pub outline: String,
+    pub west: f64,
+    pub north: f64,
+    pub units_per_lon: f64,
+    pub units_per_lat: f64,
+}
+
 /// `GET /api/v1/locate?lon=…&lat=…`: the grid holding a point, and its parents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

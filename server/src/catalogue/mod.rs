@@ -7,8 +7,9 @@
 //!   written unless there are none) and writing them back out; `demo.rs`: the demo set.
 //! - `cache.rs`: the snapshot every request routes and validates against (grid index,
 //!   routing table, calendar), read again when the reference data's revision changes.
-//! - `routes.rs`: the catalogue, the regions, the units, locating a point and routing
-//!   a matter for the apps.
+//! - `map.rs`: regions drawn as SVG (the heat view, the map to tap a position on).
+//! - `routes.rs`: the catalogue, the regions and their maps, the units, locating a point
+//!   and routing a matter for the apps.
 //!
 //! Data flows one way: an import writes, bumps the revision; each process's cache
 //! sees the new revision at its next read and builds a new snapshot.
@@ -16,5 +17,6 @@
 pub mod cache;
 pub mod demo;
 pub mod import;
+pub mod map;
 pub mod routes;
 pub mod store;

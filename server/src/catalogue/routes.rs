@@ -5,13 +5,13 @@
 //! for dispatchers, supervisors and admins.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::routing::get;
 use gridline_core::Role;
 use gridline_core::api::error::Validator;
 use gridline_core::api::reference::{
-    CalendarResponse, CatalogueResponse, CommonMattersResponse, LocateResponse, RegionsResponse,
-    RouteResponse, UnitsResponse,
+    CalendarResponse, CatalogueResponse, CommonMattersResponse, LocateResponse, RegionMapResponse,
+    RegionsResponse, RouteResponse, UnitsResponse,
 };
 use gridline_core::geo::Point;
 use gridline_core::routing::Route;
@@ -26,10 +26,42 @@ pub fn router() -> Router<AppState> {
         .route("/catalogue", get(catalogue))
         .route("/catalogue/common", get(common_matters))
         .route("/regions", get(regions))
+        .route("/regions/{code}/map", get(region_map))
         .route("/units", get(units))
         .route("/locate", get(locate))
         .route("/route", get(route))
         .route("/calendar", get(calendar))
+}
+
+#[utoipa::path(get, path = "/api/v1/regions/{code}/map", tag = "reference",
+    params(("code" = String, Path, description = "a region with a shape (a grid)")),
+    responses(
+        (status = 200, body = RegionMapResponse, description = "the outline as SVG path data and its projection"),
+        (status = 404, body = gridline_core::ErrorResponse, description = "no region with a shape has this code"),
+    ))]
+pub async fn region_map(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> AppResult<ApiJson<RegionMapResponse>> {
+    let snapshot = state.reference.get(state.store.as_ref()).await?;
+    let polygons = snapshot
+        .shapes
+        .get(code.as_str())
+        .ok_or_else(AppError::not_found)?;
+    let projection =
+        crate::catalogue::map::Projection::fitting(polygons.iter().flat_map(|p| p.outer.iter()))
+            .ok_or_else(AppError::not_found)?;
+    Ok(ApiJson(RegionMapResponse {
+        code,
+        view_box: projection.view_box(),
+        width: projection.width.ceil() as u32,
+        height: projection.height.ceil() as u32,
+        outline: projection.path(polygons),
+        west: projection.west,
+        north: projection.north,
+        units_per_lon: projection.units_per_lon,
+        units_per_lat: projection.units_per_lat,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "reference",

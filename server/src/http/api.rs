@@ -36,6 +36,7 @@ use crate::{
         reference::catalogue,
         reference::common_matters,
         reference::regions,
+        reference::region_map,
         reference::units,
         reference::locate,
         reference::route,

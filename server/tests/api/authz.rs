@@ -245,6 +245,11 @@ fn rows(w: &World) -> Vec<Row> {
             Expect::all(200),
         ),
         get("GET /api/v1/regions", "/api/v1/regions", Expect::all(200)),
+        get(
+            "GET /api/v1/regions/{code}/map",
+            "/api/v1/regions/D01-S01-C01-G02/map",
+            Expect::all(200),
+        ),
         get("GET /api/v1/units", "/api/v1/units", Expect::all(200)),
         get("GET /api/v1/calendar", "/api/v1/calendar", Expect::all(200)),
         get(

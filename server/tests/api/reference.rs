@@ -3,7 +3,8 @@
 
 use gridline_core::Role;
 use gridline_core::api::reference::{
-    CatalogueResponse, LocateResponse, RegionLevel, RegionsResponse, RouteResponse, UnitsResponse,
+    CatalogueResponse, LocateResponse, RegionLevel, RegionMapResponse, RegionsResponse,
+    RouteResponse, UnitsResponse,
 };
 use gridline_server::catalogue::import::{self, ImportKind, problems::ImportError};
 
@@ -14,6 +15,7 @@ crate::both_backends!(
     bad_imports_change_nothing_and_say_where,
     conflicting_units_are_refused,
     a_point_finds_its_grid,
+    a_grid_map_turns_a_tap_into_its_place,
     routing_picks_the_one_responsible_unit,
     exports_read_back_as_imports,
     calendar_ships_2026_and_takes_next_year,
@@ -161,6 +163,59 @@ async fn conflicting_units_are_refused(app: &TestApp) {
         units.iter().find(|u| u.code == "U-CM").unwrap().matters,
         ["08"]
     );
+}
+
+/// The map a resident taps: grid 2's outline fills the drawing, a place and its point
+/// go both ways, and the middle of the drawing is a place the server puts in grid 2.
+/// A region without a shape, or none, is not found.
+async fn a_grid_map_turns_a_tap_into_its_place(app: &TestApp) {
+    load_demo(app).await;
+    let map: RegionMapResponse = app
+        .get("/api/v1/regions/D01-S01-C01-G02/map")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let size: Vec<f64> = map
+        .view_box
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (w, h) = (size[2], size[3]);
+    assert_eq!(w.max(h), 1000.0, "{}", map.view_box);
+    assert!(map.outline.starts_with('M') && map.outline.ends_with('Z'));
+    let to_place = |x: f64, y: f64| {
+        (
+            map.west + x / map.units_per_lon,
+            map.north - y / map.units_per_lat,
+        )
+    };
+    let (x, y) = (
+        (120.41 - map.west) * map.units_per_lon,
+        (map.north - 36.069) * map.units_per_lat,
+    );
+    assert!(
+        (0.0..=w).contains(&x) && (0.0..=h).contains(&y),
+        "({x}, {y})"
+    );
+    let (lon, lat) = to_place(x, y);
+    assert!((lon - 120.41).abs() < 1e-9 && (lat - 36.069).abs() < 1e-9);
+    let (lon, lat) = to_place(w / 2.0, h / 2.0);
+    let located: LocateResponse = app
+        .get(&format!("/api/v1/locate?lon={lon}&lat={lat}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(located.regions[0].code, "D01-S01-C01-G02");
+    for missing in ["D01-S01-C01", "NOWHERE"] {
+        expect_error(
+            app.get(&format!("/api/v1/regions/{missing}/map")).await,
+            404,
+            "not_found",
+        )
+        .await;
+    }
 }
 
 async fn a_point_finds_its_grid(app: &TestApp) {

@@ -1,6 +1,7 @@
 //! Filing a complaint (我要投诉): the kind of matter (large buttons for the most filed,
 //! a search over the whole catalogue), what is wrong, where (the phone's position with
-//! its accuracy, or community and grid from lists, plus an address line), up to 9
+//! its accuracy, or community and grid from lists with the grid's map to tap the place
+//! on, plus an address line), up to 9
 //! photos, one voice note, an optional phone number, and consent.
 //!
 //! Everything typed, photographed or said is saved to the device as it happens (the
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::reference::use_reference;
+use crate::components::grid_map::GridMap;
 use crate::components::ticket::StatusBadge;
 use crate::components::voice::VoiceNote;
 use crate::i18n::{Key, use_i18n};
@@ -520,6 +522,8 @@ pub fn LocationPicker(form: Form) -> impl IntoView {
                     }}
                 </select>
             </label>
+            <GridMap grid=form.grid point=form.fix
+                on_pick=Callback::new(move |fix| form.fix.set(Some(fix))) />
             <label>
                 <span>{move || i18n.t(Key::Address)}</span>
                 <input type="text" name="address" maxlength="200" autocomplete="street-address"

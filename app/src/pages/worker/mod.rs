@@ -415,6 +415,13 @@ fn FindingForm(
     let clip = RwSignal::new(None::<web_sys::Blob>);
     let saving = RwSignal::new(false);
     let message = RwSignal::new(None::<Key>);
+    // A place tapped on the grid's map; else the phone's position when saved. Another
+    // grid forgets it.
+    let picked = RwSignal::new(None::<crate::position::Fix>);
+    Effect::new(move |_| {
+        grid.track();
+        picked.set(None);
+    });
     // The patrol's grid, or the verified ticket's, unless the worker chose another.
     Effect::new(move |_| {
         if let Some(t) = verifying.get() {
@@ -443,6 +450,7 @@ fn FindingForm(
                 outcome: outcome.get_untracked(),
                 ticket_code: verifying.get_untracked().map(|t| t.tracking_code),
                 patrol_id: patrol.get_untracked().map(|p| p.record_id),
+                picked: picked.get_untracked(),
             };
             let result = save_finding(state, draft, files, clip.get_untracked()).await;
             saving.set(false);
@@ -452,6 +460,7 @@ fn FindingForm(
                     note.set(String::new());
                     clip.set(None);
                     verifying.set(None);
+                    picked.set(None);
                     outcome.set("solved_on_spot".into());
                     if let Some(input) = photos.get_untracked() {
                         input.set_value("");
@@ -468,6 +477,8 @@ fn FindingForm(
                 <p class="notice" data-testid="verifying">{move || i18n.t(Key::Verifying)} " " {t.tracking_code.clone()}</p>
             })}
             <GridSelect cache value=grid />
+            <crate::components::grid_map::GridMap grid=grid point=picked
+                on_pick=Callback::new(move |fix| picked.set(Some(fix))) />
             <label>
                 <span>{move || i18n.t(Key::Matter)}</span>
                 <select name="matter" bind:value=matter>
@@ -513,6 +524,8 @@ struct Draft {
     outcome: String,
     ticket_code: Option<String>,
     patrol_id: Option<String>,
+    /// A place tapped on the grid's map.
+    picked: Option<crate::position::Fix>,
 }
 
 async fn save_finding(
@@ -528,6 +541,7 @@ async fn save_finding(
         outcome,
         ticket_code,
         patrol_id,
+        picked,
     } = draft;
     let mut media = Vec::new();
     if let Some(files) = files {
@@ -564,7 +578,10 @@ async fn save_finding(
             uploaded: false,
         });
     }
-    let fix = crate::position::current(5_000).await;
+    let fix = match picked {
+        Some(fix) => Some(fix),
+        None => crate::position::current(5_000).await,
+    };
     let outcome = match outcome.as_str() {
         "report_upward" => Outcome::ReportUpward,
         "verification" => Outcome::Verification,

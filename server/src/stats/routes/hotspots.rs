@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use gridline_core::api::reference::{Region, RegionLevel};
 use gridline_core::api::stats::{Change, GridHeat, HotspotsQuery, HotspotsResponse};
-use gridline_core::geo::Polygon;
 use time::{Duration, OffsetDateTime};
 
 use crate::auth::CurrentStaff;
 use crate::catalogue::cache::Snapshot;
+use crate::catalogue::map::svg_paths;
 use crate::error::{ApiJson, ApiQuery, AppResult};
 use crate::http::state::AppState;
 use crate::stats::routes::figures::{STATS_ROLES, checked, date_text, day, today};
@@ -76,62 +76,6 @@ pub(crate) fn matter_change(snapshot: &Snapshot, code: &str, counts: [u64; 2]) -
         matter.map(|m| m.name_en.clone()).unwrap_or_default(),
         counts,
     )
-}
-
-/// The grids' outlines as SVG paths: longitude scaled by the cosine of the middle
-/// latitude (so shapes keep their proportions), north up, 1000 units wide.
-pub(crate) fn svg_paths<'a>(
-    shapes: impl IntoIterator<Item = (&'a str, &'a [Polygon])>,
-) -> (String, BTreeMap<&'a str, String>) {
-    let shapes: Vec<(&str, &[Polygon])> = shapes.into_iter().collect();
-    let points = || {
-        shapes
-            .iter()
-            .flat_map(|(_, polygons)| polygons.iter())
-            .flat_map(|p| p.outer.iter())
-    };
-    let (mut west, mut east, mut south, mut north) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for p in points() {
-        west = west.min(p.lon);
-        east = east.max(p.lon);
-        south = south.min(p.lat);
-        north = north.max(p.lat);
-    }
-    if west > east {
-        return ("0 0 1000 1000".into(), BTreeMap::new());
-    }
-    let squeeze = ((south + north) / 2.0).to_radians().cos();
-    let width = ((east - west) * squeeze).max(f64::EPSILON);
-    let height = (north - south).max(f64::EPSILON);
-    let scale = 1000.0 / width.max(height);
-    let project = |lon: f64, lat: f64| ((lon - west) * squeeze * scale, (north - lat) * scale);
-    let ring = |points: &[gridline_core::geo::Point]| {
-        let mut d = String::new();
-        for (i, p) in points.iter().enumerate() {
-            let (x, y) = project(p.lon, p.lat);
-            d.push_str(&format!("{}{x:.1} {y:.1} ", if i == 0 { "M" } else { "L" }));
-        }
-        d.push('Z');
-        d
-    };
-    let paths = shapes
-        .iter()
-        .map(|(code, polygons)| {
-            let d = polygons
-                .iter()
-                .flat_map(|p| std::iter::once(&p.outer).chain(p.holes.iter()))
-                .map(|r| ring(r))
-                .collect::<Vec<_>>()
-                .join(" ");
-            (*code, d)
-        })
-        .collect();
-    let view_box = format!(
-        "0 0 {:.0} {:.0}",
-        (width * scale).ceil(),
-        (height * scale).ceil()
-    );
-    (view_box, paths)
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/hotspots", tag = "stats", params(HotspotsQuery),

@@ -5,7 +5,7 @@ use gridline_core::geo::Polygon;
 use time::macros::date;
 
 use super::*;
-use crate::stats::routes::hotspots::svg_paths;
+use crate::catalogue::map::svg_paths;
 use crate::stats::routes::reports::report_period;
 
 #[test]

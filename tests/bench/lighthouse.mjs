@@ -1,0 +1,67 @@
+// Lighthouse (mobile: simulated slow 4G, 4x CPU slowdown) on each app's first page,
+// against the release build served by the real server with demo data, in Debian's
+// Chromium. Prints, per app: what the first visit transfers, largest contentful paint,
+// time to interactive, total blocking time and the performance score (the median of
+// RUNS runs). Run by `scripts/bench.sh lighthouse` (which installs the pinned
+// Lighthouse into .bench-tools/); figures go to docs/measurements.md.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+import { startServer } from "../e2e/server.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const lighthouse = join(root, ".bench-tools/node_modules/.bin/lighthouse");
+const RUNS = Number(process.env.RUNS ?? 3);
+const PAGES = [
+  ["resident", "/"],
+  ["resident tracking", "/track"],
+  ["staff", "/staff/"],
+  ["field", "/field/"],
+  ["station", "/station/"],
+  ["stats", "/stats/"],
+];
+
+function run(url) {
+  const out = join(mkdtempSync(join(tmpdir(), "gridline-lh-")), "report.json");
+  execFileSync(
+    lighthouse,
+    [
+      url,
+      "--quiet",
+      "--output=json",
+      `--output-path=${out}`,
+      "--only-categories=performance",
+      "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+    ],
+    { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? "/usr/bin/chromium" }, stdio: "inherit" }
+  );
+  const report = JSON.parse(readFileSync(out, "utf8"));
+  const audit = (id) => report.audits[id]?.numericValue ?? NaN;
+  return {
+    kb: audit("total-byte-weight") / 1024,
+    lcp: audit("largest-contentful-paint") / 1000,
+    tti: audit("interactive") / 1000,
+    tbt: audit("total-blocking-time"),
+    score: Math.round((report.categories.performance.score ?? 0) * 100),
+  };
+}
+
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const server = await startServer();
+try {
+  console.log(`Lighthouse ${execFileSync(lighthouse, ["--version"], { encoding: "utf8" }).trim()}, mobile, median of ${RUNS}`);
+  console.log("page               | transfer KB | LCP s | TTI s | TBT ms | score");
+  for (const [name, path] of PAGES) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(run(`${server.url}${path}`));
+    const m = (key) => median(runs.map((r) => r[key]));
+    console.log(
+      `${name.padEnd(18)} | ${m("kb").toFixed(0).padStart(11)} | ${m("lcp").toFixed(1).padStart(5)} | ${m("tti").toFixed(1).padStart(5)} | ${m("tbt").toFixed(0).padStart(6)} | ${m("score")}`
+    );
+  }
+} finally {
+  await server.stop();
+}
