@@ -14,3 +14,5 @@ trunk build app/staff/index.html --release --dist dist/staff --public-url /staff
 trunk build app/field/index.html --release --dist dist/field --public-url /field/
 trunk build app/station/index.html --release --dist dist/station --public-url /station/
 trunk build app/stats/index.html --release --dist dist/stats --public-url /stats/
+# Brotli and gzip copies of the assets, which the server sends to browsers that take them.
+node scripts/precompress.mjs dist

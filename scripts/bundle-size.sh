@@ -27,22 +27,32 @@ check() {
 
     total_raw=0
     total_gz=0
+    total_br=0
     echo "== $dist"
-    printf '%-6s %10s %10s  %s\n' kind raw gzip files
+    printf '%-6s %10s %10s %10s  %s\n' kind raw gzip brotli files
     for kind in wasm js css html; do
         raw=0
         gz=0
+        br=0
         files=""
         while IFS= read -r -d '' f; do
             raw=$((raw + $(stat -c%s "$f")))
             gz=$((gz + $(gzip -9c "$f" | wc -c)))
+            # What the server sends a browser that takes brotli (scripts/precompress.mjs);
+            # HTML goes gzip.
+            if [ -f "$f.br" ]; then
+                br=$((br + $(stat -c%s "$f.br")))
+            else
+                br=$((br + $(gzip -9c "$f" | wc -c)))
+            fi
             files="$files $(basename "$f")"
         done < <(find "$dist" -maxdepth 1 -type f -name "*.$kind" -print0 | sort -z)
-        printf '%-6s %10d %10d %s\n' "$kind" "$raw" "$gz" "$files"
+        printf '%-6s %10d %10d %10d %s\n' "$kind" "$raw" "$gz" "$br" "$files"
         total_raw=$((total_raw + raw))
         total_gz=$((total_gz + gz))
+        total_br=$((total_br + br))
     done
-    printf '%-6s %10d %10d  (budget %d KB gzip)\n' total "$total_raw" "$total_gz" "$budget_kb"
+    printf '%-6s %10d %10d %10d  (budget %d KB gzip)\n' total "$total_raw" "$total_gz" "$total_br" "$budget_kb"
     if [ "$total_gz" -gt $((budget_kb * 1024)) ]; then
         echo "bundle over budget: $dist is $total_gz bytes gzip > $budget_kb KB" >&2
         status=1

@@ -129,7 +129,12 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
 
 /// The apps' shells and assets; any state the rest of the router has.
 pub fn router<S: Clone + Send + Sync + 'static>(shell: Arc<Shell>) -> Router<S> {
+    // scripts/precompress.mjs writes `.br` and `.gz` beside each asset at build time:
+    // sent as they are to a browser that takes them (brotli first), compressed once and
+    // as well as they can be (the compression layer leaves encoded responses alone).
     let assets = ServeDir::new(&shell.dist_dir)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(false)
         .fallback(get(spa_fallback).with_state(shell.clone()));
     let mut router = Router::new()
@@ -203,6 +208,11 @@ async fn cache_headers(req: Request, next: Next) -> Response {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        // The same path is sent brotli, gzip or plain (precompressed copies): caches
+        // between must keep them apart.
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }

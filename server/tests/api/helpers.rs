@@ -80,7 +80,16 @@ fn write_fake_dist(dir: &Path) {
         "self.addEventListener('fetch', () => {});",
     )
     .unwrap();
+    // An asset with the compressed copies scripts/precompress.mjs writes (the bytes
+    // only mark which file was sent).
+    let wasm = dir.join("gridline-app-0123456789abcdef_bg.wasm");
+    std::fs::write(&wasm, TEST_WASM).unwrap();
+    std::fs::write(wasm.with_extension("wasm.br"), b"brotli copy").unwrap();
+    std::fs::write(wasm.with_extension("wasm.gz"), b"gzip copy").unwrap();
 }
+
+/// The test dist's wasm, uncompressed.
+pub const TEST_WASM: &[u8] = b"\0asm\x01\0\0\0";
 
 /// The URL of a service the tests need that scripts/test.sh starts and names in `var`
 /// (`what` it is, for the messages). Without it those tests are skipped with a loud

@@ -1,12 +1,14 @@
 //! Serving the app shell: SPA fallback, cache headers, the Content-Security-Policy.
 
 use crate::helpers::{
-    TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TEST_STATION_HTML, TEST_STATS_HTML, TestApp,
+    TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TEST_STATION_HTML, TEST_STATS_HTML,
+    TEST_WASM, TestApp,
 };
 
 crate::both_backends!(
     app_routes_get_the_shell_with_a_strict_policy,
-    assets_are_cached_by_kind
+    assets_are_cached_by_kind,
+    assets_go_precompressed_to_browsers_that_take_them
 );
 
 async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
@@ -62,4 +64,38 @@ async fn assets_are_cached_by_kind(app: &TestApp) {
     let response = app.get("/sw.js").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-cache");
+}
+
+/// The build's brotli copy to a browser that takes brotli, the gzip copy to one that
+/// takes only gzip, the file itself otherwise; always as the wasm it is, cached alike.
+async fn assets_go_precompressed_to_browsers_that_take_them(app: &TestApp) {
+    let url = format!("{}/gridline-app-0123456789abcdef_bg.wasm", app.base);
+    for (accepts, encoding, body) in [
+        (
+            Some("gzip, deflate, br, zstd"),
+            Some("br"),
+            &b"brotli copy"[..],
+        ),
+        (Some("gzip"), Some("gzip"), &b"gzip copy"[..]),
+        (None, None, TEST_WASM),
+    ] {
+        let mut request = app.client.get(&url);
+        if let Some(accepts) = accepts {
+            request = request.header("accept-encoding", accepts);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200, "{accepts:?}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accepts:?}"
+        );
+        assert_eq!(headers["content-type"], "application/wasm");
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(&response.bytes().await.unwrap()[..], body, "{accepts:?}");
+    }
 }
