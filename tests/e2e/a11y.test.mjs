@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 
 import { closeAll, launch, phone, signInStaff, watchErrors } from "./browser.mjs";
-import { startServer } from "./server.mjs";
+import { fileStreetLight, startServer } from "./server.mjs";
 
 let server;
 let browser;
@@ -33,29 +33,10 @@ async function violations(page, where) {
     .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-/// Files a street light complaint through the API; its tracking code.
-async function fileTicket() {
-  const response = await fetch(`${server.url}/api/v1/tickets`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      client_id: `a11y-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`,
-      matter_code: "0201",
-      description: "路灯不亮，晚上很黑",
-      lon: 120.41,
-      lat: 36.069,
-      address: "青松路 12 号",
-      contact_phone: "13812345678",
-    }),
-  });
-  assert.equal(response.status, 201);
-  return (await response.json()).tracking_code;
-}
-
 describe("accessibility (axe-core)", () => {
   test("no serious or critical violations on any page of any app", async () => {
     const found = [];
-    const code = await fileTicket();
+    const code = await fileStreetLight(server);
 
     // The resident app, on a phone.
     const resident = await phone(browser);

@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { closeAll, launch, watchErrors } from "./browser.mjs";
-import { startServer } from "./server.mjs";
+import { fileStreetLight, startServer } from "./server.mjs";
 
 const SHOTS = resolve(import.meta.dirname, "../../target/e2e-screenshots");
 const VIEWPORT = { width: 360, height: 740 };
@@ -113,28 +113,9 @@ function problems(where, normal, large) {
   return found;
 }
 
-/// Files a street light complaint through the API; its tracking code.
-async function fileTicket() {
-  const response = await fetch(`${server.url}/api/v1/tickets`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      client_id: `large-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`,
-      matter_code: "0201",
-      description: "路灯不亮，晚上很黑，老人出门不方便",
-      lon: 120.41,
-      lat: 36.069,
-      address: "青松路 12 号",
-      contact_phone: "13812345678",
-    }),
-  });
-  assert.equal(response.status, 201);
-  return (await response.json()).tracking_code;
-}
-
 describe("large text", () => {
   test("at 200 % phone text and with 大字, nothing overlaps, is cut or is out of reach", async () => {
-    const code = await fileTicket();
+    const code = await fileStreetLight(server);
     const pages = [
       ["home", "/", (p) => p.getByTestId("categories").locator("a, button").first()],
       ["file", "/file", (p) => p.getByTestId("common-matters").getByRole("button").first()],
