@@ -2,8 +2,9 @@
 //! already has (SVG path data and its projection from `GET /api/v1/regions/{code}/map`,
 //! so no tiles and no geometry code here), with the chosen point on it. A tap inside
 //! the outline sets the position; the browser's own hit test says what is inside (a tap
-//! on the outline's fill, not on the drawing around it). Online only: without a network
-//! the grid and address fields still place the report.
+//! on the outline's fill, not on the drawing around it). A page may hand it maps it
+//! keeps (the field app keeps its grids' for offline patrols); otherwise it asks the
+//! server, and without a network the grid and address fields still place the report.
 
 use gridline_core::api::reference::RegionMapResponse;
 use leptos::prelude::*;
@@ -34,6 +35,9 @@ pub fn GridMap(
     #[prop(into)]
     point: Signal<Option<Fix>>,
     on_pick: Callback<Fix>,
+    /// A map kept on the device for a grid, used before asking the server.
+    #[prop(optional)]
+    kept: Option<Callback<String, Option<RegionMapResponse>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // A signal and a task, not a resource: the resident app has no other resource, and
@@ -43,6 +47,10 @@ pub fn GridMap(
         let code = grid.get();
         map.set(None);
         if code.is_empty() {
+            return;
+        }
+        if let Some(kept) = kept.and_then(|k| k.run(code.clone())) {
+            map.set(Some(kept));
             return;
         }
         leptos::task::spawn_local(async move {

@@ -5,7 +5,7 @@
 
 use gridline_core::Role;
 use gridline_core::api::field::{Finding, Outcome, Patrol, SyncRecord, TrackPoint};
-use gridline_core::api::reference::Region;
+use gridline_core::api::reference::{Region, RegionMapResponse};
 use gridline_core::api::ticket::TicketView;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,10 @@ struct FieldCache {
     grids: Vec<Region>,
     matters: Vec<Matter>,
     tickets: Vec<TicketView>,
+    /// The grids' maps, so a place is tapped on them offline too (kept since issue 19;
+    /// a cache kept before has none until the next refresh).
+    #[serde(default)]
+    maps: Vec<RegionMapResponse>,
 }
 
 const CACHE_KEY: &str = "field_cache";
@@ -81,6 +85,15 @@ async fn load_cache() -> FieldCache {
     let (Ok(grids), Ok(catalogue), Ok(tickets)) = (grids, catalogue, tickets) else {
         return cached;
     };
+    // Each grid's map, one request each (a worker patrols a few grids); one that cannot
+    // be had keeps the map kept before, if any.
+    let mut maps = Vec::new();
+    for grid in &grids.regions {
+        match api::region_map(&grid.code).await {
+            Ok(map) => maps.push(map),
+            Err(_) => maps.extend(cached.maps.iter().find(|m| m.code == grid.code).cloned()),
+        }
+    }
     let parents: Vec<String> = catalogue
         .matter_types
         .iter()
@@ -103,6 +116,7 @@ async fn load_cache() -> FieldCache {
                 .collect()
         },
         tickets: tickets.tickets,
+        maps,
     };
     if let Ok(json) = serde_json::to_string(&fresh) {
         let _ = db::put_json(&database, META_STORE, CACHE_KEY, &json).await;
@@ -478,7 +492,10 @@ fn FindingForm(
             })}
             <GridSelect cache value=grid />
             <crate::components::grid_map::GridMap grid=grid point=picked
-                on_pick=Callback::new(move |fix| picked.set(Some(fix))) />
+                on_pick=Callback::new(move |fix| picked.set(Some(fix)))
+                kept=Callback::new(move |code: String| {
+                    cache.with_untracked(|c| c.maps.iter().find(|m| m.code == code).cloned())
+                }) />
             <label>
                 <span>{move || i18n.t(Key::Matter)}</span>
                 <select name="matter" bind:value=matter>
