@@ -52,6 +52,10 @@ describe("accessibility (axe-core)", () => {
     await page.getByTestId("submit").click();
     await page.getByTestId("file-problem").waitFor();
     found.push(...(await violations(page, "/file (errors shown)")));
+    await page.getByLabel("社区").selectOption({ label: "青松社区" });
+    await page.getByLabel("网格").selectOption({ label: "青松第二网格" });
+    await page.getByTestId("grid-map").waitFor();
+    found.push(...(await violations(page, "/file (the grid's map)")));
     await visit("/mine", (p) => p.locator("h1").first());
     await visit("/track", (p) => p.getByRole("button").first());
     await visit(`/track/${code}`, (p) => p.getByRole("button").first(), "/track/CODE");
