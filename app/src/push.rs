@@ -154,6 +154,9 @@ pub fn StaffNotifyButton() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result = async {
                 let subscription = subscribe().await?;
+                // Opened with the console, this may run before the page has asked who
+                // is signed in: without the token first, the write is refused once.
+                api::ensure_csrf().await.map_err(PushError::Api)?;
                 api::subscribe_staff_push(&subscription, i18n.locale().tag())
                     .await
                     .map_err(PushError::Api)

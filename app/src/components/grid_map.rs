@@ -53,6 +53,10 @@ pub fn GridMap(
             map.set(Some(kept));
             return;
         }
+        // Offline, asking would only fail (and say so in the console): no map then.
+        if !web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+            return;
+        }
         leptos::task::spawn_local(async move {
             if let Ok(drawn) = api::region_map(&code).await
                 && grid.get_untracked() == code
