@@ -140,17 +140,25 @@ fn with_csrf(builder: gloo_net::http::RequestBuilder) -> gloo_net::http::Request
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let body = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
-    post_json(path, &body).await?.decode()
+    send_json(&url(path), None, &json(body)?).await?.decode()
 }
 
-/// A write with a JSON body (already serialised).
-async fn post_json(path: &str, body: &str) -> Result<Answer, ApiError> {
+/// A request body as JSON (apart from the sending, so that stays one future).
+fn json(body: &impl Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|_| ApiError::Network)
+}
+
+/// A write with a JSON body (already serialised) to the whole `url`, with a resident's
+/// proof where one is needed.
+async fn send_json(url: &str, proof: Option<&Proof>, body: &str) -> Result<Answer, ApiError> {
     send_write(&|| {
-        with_csrf(Request::post(&url(path)))
-            .header("content-type", "application/json")
-            .body(body)
-            .map_err(|_| ApiError::Network)
+        let builder = with_csrf(Request::post(url)).header("content-type", "application/json");
+        match proof {
+            Some(proof) => proof.prove(builder),
+            None => builder,
+        }
+        .body(body)
+        .map_err(|_| ApiError::Network)
     })
     .await
 }
@@ -359,16 +367,9 @@ pub async fn rate(
     request: &RatingRequest,
 ) -> Result<TicketView, ApiError> {
     let path = url(&format!("/tickets/{}/rating{}", plain(code), proof.query()));
-    let body = serde_json::to_string(request).map_err(|_| ApiError::Network)?;
-    send_write(&|| {
-        proof
-            .prove(with_csrf(Request::post(&path)))
-            .header("content-type", "application/json")
-            .body(body.as_str())
-            .map_err(|_| ApiError::Network)
-    })
-    .await?
-    .decode()
+    send_json(&path, Some(proof), &json(request)?)
+        .await?
+        .decode()
 }
 
 pub async fn common_matters() -> Result<CommonMattersResponse, ApiError> {
@@ -499,8 +500,9 @@ pub async fn advance() -> Result<gridline_core::api::advance::AdvanceResponse, A
 pub async fn add_preventive_measure(
     request: &gridline_core::api::advance::PreventiveMeasureRequest,
 ) -> Result<(), ApiError> {
-    let body = serde_json::to_string(request).map_err(|_| ApiError::Network)?;
-    post_json("/advance/measures", &body).await?.confirm()
+    send_json(&url("/advance/measures"), None, &json(request)?)
+        .await?
+        .confirm()
 }
 
 pub async fn change_tier(code: &str, request: &TierChangeRequest) -> Result<TicketView, ApiError> {
@@ -631,16 +633,9 @@ pub async fn follow_push(
         },
         lang: Some(lang.to_owned()),
     };
-    let body = serde_json::to_string(&request).map_err(|_| ApiError::Network)?;
-    let answer = send_write(&|| {
-        proof
-            .prove(with_csrf(Request::post(&url("/push/subscriptions"))))
-            .header("content-type", "application/json")
-            .body(body.as_str())
-            .map_err(|_| ApiError::Network)
-    })
-    .await?;
-    answer.confirm()
+    send_json(&url("/push/subscriptions"), Some(proof), &json(&request)?)
+        .await?
+        .confirm()
 }
 
 /// The signed-in staff member hears of their queues in this browser.
@@ -652,7 +647,7 @@ pub async fn subscribe_staff_push(
         subscription: subscription.clone(),
         lang: Some(lang.to_owned()),
     };
-    let body = serde_json::to_string(&request).map_err(|_| ApiError::Network)?;
-    let answer = post_json("/push/staff", &body).await?;
-    answer.confirm()
+    send_json(&url("/push/staff"), None, &json(&request)?)
+        .await?
+        .confirm()
 }

@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 
 import { closeAll, launch, phone, signInStaff, watchErrors } from "./browser.mjs";
 import { deliverToServiceWorker, fakeSubscription, startPushService } from "./push.mjs";
-import { startServer } from "./server.mjs";
+import { fileStreetLight, startServer } from "./server.mjs";
 
 const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
 
@@ -44,23 +44,8 @@ async function until(done, what, ms = 10000) {
 /// Files a complaint as a resident would (the filing screens come with the resident
 /// issue): a street light out in 青松 grid 2, which the demo routes to U-CM; or, at a
 /// position outside every grid, one that waits for a dispatcher.
-async function fileComplaint({ lon = 120.41, lat = 36.069 } = {}) {
-  const response = await fetch(`${server.url}/api/v1/tickets`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      client_id: `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`,
-      matter_code: "0201",
-      description: "小区门口路灯不亮，晚上很黑",
-      lon,
-      lat,
-      address: "青松路 12 号",
-      contact_name: "张三",
-      contact_phone: "13812345678",
-    }),
-  });
-  assert.equal(response.status, 201);
-  return (await response.json()).tracking_code;
+function fileComplaint({ lon = 120.41, lat = 36.069 } = {}) {
+  return fileStreetLight(server, { description: "小区门口路灯不亮，晚上很黑", contact_name: "张三", lon, lat });
 }
 
 function desk() {

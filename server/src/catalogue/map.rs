@@ -24,7 +24,7 @@ pub struct Projection {
 
 impl Projection {
     /// The projection that fits these points into 1000 units; `None` without points.
-    pub fn fitting<'a>(points: impl Iterator<Item = &'a Point> + Clone) -> Option<Projection> {
+    pub fn fitting<'a>(points: impl Iterator<Item = &'a Point>) -> Option<Projection> {
         let (mut west, mut east, mut south, mut north) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for p in points {
             west = west.min(p.lon);
