@@ -193,12 +193,26 @@ describe("dispatch", () => {
     await dispatcher.getByTestId("lead-unit").getByText("城市管理局").waitFor();
     await dispatcher.getByTestId("status").getByText("已派单").waitFor();
 
-    // A co-handling unit and a longer tier, each with its entry on the timeline.
+    // A co-handling unit and a longer tier, each with its entry on the timeline. A live
+    // reload that the co-handler's step sets off may land while the tier form is being
+    // filled in (slowed here, as it happened on a slow CI machine): it must not redraw
+    // the form under the dispatcher.
+    const ticketUrl = new RegExp(`/api/v1/tickets/${code}$`);
+    await dispatcher.route(ticketUrl, async (route) => {
+      if (route.request().method() === "GET") await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
     await dispatcher.getByLabel("增加协办单位").selectOption("U-HC");
     await dispatcher.getByRole("button", { name: "增加协办单位" }).click();
     await dispatcher.getByTestId("co-units").getByText("住房和城乡建设局").waitFor();
     await dispatcher.getByLabel("办理时限（工作日）").selectOption("7");
     await dispatcher.getByLabel("理由").fill("需协调多个部门");
+    await dispatcher.waitForTimeout(1500); // longer than a slowed reload takes
+    await dispatcher.unrouteAll({ behavior: "wait" });
+    assert.equal(await dispatcher.getByLabel("办理时限（工作日）").inputValue(), "7");
+    assert.equal(await dispatcher.getByLabel("理由").inputValue(), "需协调多个部门");
+    // Its own step is no news to it.
+    assert.equal(await dispatcher.getByTestId("ticket-changed").count(), 0);
     await dispatcher.getByRole("button", { name: "调整时限" }).click();
     const timeline = dispatcher.getByTestId("timeline");
     await timeline.locator('li[data-kind="tier_changed"]').getByText("需协调多个部门", { exact: false }).waitFor();

@@ -11,6 +11,7 @@ use gridline_core::ticket::{Action as TicketAction, Status};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use wasm_bindgen::JsCast;
 
 use super::reference::use_reference;
 use super::{CONSOLE_ROLES, RequireRole, use_session};
@@ -27,23 +28,39 @@ pub fn StaffTicketPage() -> impl IntoView {
     let ticket = RwSignal::new(None::<Result<TicketView, ApiError>>);
     // Changed on the server while someone types here: said, not redrawn under them.
     let stale = RwSignal::new(false);
-    let load = move |code: String| {
-        stale.set(false);
-        leptos::task::spawn_local(async move { ticket.set(Some(api::ticket(&code).await)) });
-    };
-    Effect::new(move |_| {
-        let code = code();
-        load(code.clone());
-        // Live: read again when it changes (and when the stream opens), unless a form
-        // of this page is being filled in.
-        let again = code.clone();
-        api::follow_ticket(&code, move || {
-            if editing() {
+    // Read the ticket. A live reload (`forced` false) that brings a change while a form
+    // here is being filled in says so instead of drawing it: redrawing empties forms.
+    let load = move |code: String, forced: bool| {
+        leptos::task::spawn_local(async move {
+            let fresh = api::ticket(&code).await;
+            // Often the change is this desk's own, already drawn from its answer. Every
+            // change to a ticket is a step on its timeline (a whole `==` costs 1 KB).
+            let drawn = ticket.with_untracked(|shown| match (shown, &fresh) {
+                (Some(Ok(shown)), Ok(fresh)) => {
+                    shown.timeline.len() == fresh.timeline.len()
+                        && shown.status == fresh.status
+                        && shown.stalled == fresh.stalled
+                }
+                _ => false,
+            });
+            if forced || !(drawn || editing()) {
+                ticket.set(Some(fresh));
+            } else if !drawn {
                 stale.set(true);
-            } else {
-                load(again.clone());
             }
         });
+    };
+    // Whatever draws the ticket (a reload, an action's answer) draws it as it is now.
+    Effect::new(move |_| {
+        ticket.track();
+        stale.set(false);
+    });
+    Effect::new(move |_| {
+        let code = code();
+        load(code.clone(), true);
+        // Live: read again when it changes (and when the stream opens).
+        let again = code.clone();
+        api::follow_ticket(&code, move || load(again.clone(), false));
     });
     view! {
         <section class="page ticket-page">
@@ -51,7 +68,7 @@ pub fn StaffTicketPage() -> impl IntoView {
             {move || stale.get().then(|| view! {
                 <p class="notice changed" role="status" data-testid="ticket-changed">
                     {move || i18n.t(Key::TicketChanged)} " "
-                    <button class="button small" on:click=move |_| load(code())>
+                    <button class="button small" on:click=move |_| load(code(), true)>
                         {move || i18n.t(Key::Refresh)}
                     </button>
                 </p>
@@ -67,37 +84,37 @@ pub fn StaffTicketPage() -> impl IntoView {
     }
 }
 
-/// Whether a form on the ticket is being filled in: a field in it has the focus or
-/// holds text typed.
+/// Whether a form on the ticket is being filled in: a field in it has the focus, or
+/// one of its fields was changed (typed in, chosen) since it was drawn.
 fn editing() -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
-    let inside = |element: &web_sys::Element| {
-        element
-            .closest("[data-testid=ticket] form")
+    let focused = document.active_element().is_some_and(|e| {
+        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            && e.closest("[data-testid=ticket] form")
+                .ok()
+                .flatten()
+                .is_some()
+    });
+    focused
+        || document
+            .query_selector("[data-testid=ticket] form[data-edited]")
             .ok()
             .flatten()
             .is_some()
-    };
-    if document.active_element().is_some_and(|e| {
-        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") && inside(&e)
-    }) {
-        return true;
+}
+
+/// Marks the form an input or change event came from as edited (see [`editing`]); a
+/// redrawn form starts unmarked.
+fn mark_edited(ev: web_sys::Event) {
+    if let Some(form) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("form").ok().flatten())
+    {
+        let _ = form.set_attribute("data-edited", "");
     }
-    let Ok(fields) = document.query_selector_all(
-        "[data-testid=ticket] form textarea, [data-testid=ticket] form input[type=text]",
-    ) else {
-        return false;
-    };
-    (0..fields.length())
-        .filter_map(|i| fields.item(i))
-        .any(|field| {
-            js_sys::Reflect::get(&field, &"value".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .is_some_and(|v| !v.trim().is_empty())
-        })
 }
 
 #[component]
@@ -122,7 +139,7 @@ fn TicketDetail(
         .collect::<Vec<_>>()
         .join(" ");
     view! {
-        <article class="ticket" data-testid="ticket">
+        <article class="ticket" data-testid="ticket" on:input=mark_edited on:change=mark_edited>
             <TicketHeader ticket=current.clone() />
             <dl class="facts">
                 <dt>{move || i18n.t(Key::Matter)}</dt>
