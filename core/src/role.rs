@@ -19,16 +19,19 @@ pub enum Role {
     Supervisor,
     /// Manages accounts, reference data and configuration.
     Admin,
+    /// 话务员: takes the hotline's calls, answers enquiries and files tickets from them.
+    HotlineOperator,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::GridWorker,
         Role::Station,
         Role::Dispatcher,
         Role::UnitHandler,
         Role::Supervisor,
         Role::Admin,
+        Role::HotlineOperator,
     ];
 
     /// The stable name used in the database, the CLI and the API.
@@ -40,6 +43,7 @@ impl Role {
             Role::UnitHandler => "unit_handler",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::HotlineOperator => "hotline_operator",
         }
     }
 

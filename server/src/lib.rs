@@ -23,6 +23,7 @@ pub mod egress;
 pub mod error;
 pub mod field;
 pub mod http;
+pub mod knowledge;
 pub mod limits;
 pub mod live;
 pub mod media;

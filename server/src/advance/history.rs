@@ -8,12 +8,14 @@
 //! the same export again adds nothing. `gridline history export` writes them back.
 //!
 //! ```csv
-//! source_id,received_at,matter_code,region_code,unit_code
-//! 2025-0001234,2025-11-03T09:30:00+08:00,0304,D01-S01-C01-G02,U-HT
+//! source_id,received_at,matter_code,region_code,unit_code,description
+//! 2025-0001234,2025-11-03T09:30:00+08:00,0304,D01-S01-C01-G02,U-HT,暖气不热室温只有十五度
 //! ```
 //!
-//! `received_at` is RFC 3339 with its offset; `region_code` (a grid or any region) and
-//! `unit_code` (the unit that led it) may be empty.
+//! `received_at` is RFC 3339 with its offset; `region_code` (a grid or any region),
+//! `unit_code` (the unit that led it) and `description` may be empty; files without
+//! the `description` column (older exports) read as before. The descriptions, with the matter type each was handled as, teach
+//! the matter-type suggestion (`knowledge/classify.rs`) from the first day.
 
 use std::collections::HashSet;
 
@@ -26,13 +28,17 @@ use crate::catalogue::import::problems::{
     At, ImportProblem, finish, none_if_empty, problem, read_csv,
 };
 
-pub const HEADER: [&str; 5] = [
+pub const HEADER: [&str; 6] = [
     "source_id",
     "received_at",
     "matter_code",
     "region_code",
     "unit_code",
+    "description",
 ];
+
+/// The longest description kept, in characters (as a ticket's).
+pub const DESCRIPTION_MAX: usize = gridline_core::api::ticket::DESCRIPTION_MAX;
 
 /// The longest `source_id` kept (old systems' ids are short; this stops a wrong column).
 pub const SOURCE_ID_MAX: usize = 64;
@@ -46,6 +52,7 @@ pub struct PastTicket {
     pub matter_code: String,
     pub region_code: Option<String>,
     pub unit_code: Option<String>,
+    pub description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +64,8 @@ struct Row {
     region_code: String,
     #[serde(default)]
     unit_code: String,
+    #[serde(default)]
+    description: String,
 }
 
 impl From<PastTicket> for crate::stats::store::ReceivedRow {
@@ -127,6 +136,16 @@ pub fn parse_history(
         if let Some(code) = unit_code.as_deref().filter(|c| !units.contains(c)) {
             problems.push(problem(&at, format!("no unit {code:?}")));
         }
+        let description = none_if_empty(row.description);
+        if description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > DESCRIPTION_MAX)
+        {
+            problems.push(problem(
+                &at,
+                format!("description longer than {DESCRIPTION_MAX} characters"),
+            ));
+        }
         if let (true, Ok(received_at)) = (problems.len() == before, received_at) {
             tickets.push(PastTicket {
                 source_id,
@@ -134,6 +153,7 @@ pub fn parse_history(
                 matter_code,
                 region_code,
                 unit_code,
+                description,
             });
         }
     }
@@ -153,6 +173,7 @@ pub fn history_csv(tickets: &[PastTicket]) -> String {
                 t.matter_code.clone(),
                 t.region_code.clone().unwrap_or_default(),
                 t.unit_code.clone().unwrap_or_default(),
+                t.description.clone().unwrap_or_default(),
             ]
         }),
     )

@@ -60,14 +60,16 @@ pub(crate) async fn add_past_tickets(pool: &Pool, tickets: &[PastTicket]) -> Sto
     let mut added = 0;
     for t in tickets {
         added += sqlx::query(
-            "INSERT INTO past_tickets (source_id, received_at, matter_code, region_code, unit_code)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_id) DO NOTHING",
+            "INSERT INTO past_tickets
+                 (source_id, received_at, matter_code, region_code, unit_code, description)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source_id) DO NOTHING",
         )
         .bind(&t.source_id)
         .bind(stored_time(t.received_at))
         .bind(&t.matter_code)
         .bind(&t.region_code)
         .bind(&t.unit_code)
+        .bind(&t.description)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -82,7 +84,7 @@ pub(crate) async fn past_tickets(
     to: ::time::OffsetDateTime,
 ) -> StoreResult<Vec<PastTicket>> {
     let rows = sqlx::query(
-        "SELECT source_id, received_at, matter_code, region_code, unit_code
+        "SELECT source_id, received_at, matter_code, region_code, unit_code, description
          FROM past_tickets WHERE received_at >= $1 AND received_at < $2
          ORDER BY received_at, id",
     )
@@ -98,6 +100,7 @@ pub(crate) async fn past_tickets(
                 matter_code: row.text("matter_code")?,
                 region_code: row.opt_text("region_code")?,
                 unit_code: row.opt_text("unit_code")?,
+                description: row.opt_text("description")?,
             })
         })
         .collect()

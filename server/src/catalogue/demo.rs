@@ -1,6 +1,6 @@
 //! The demo data set loaded on first start with `gridline serve --demo`: a matter
 //! catalogue of 100 types, one district with 4 streets, 12 communities and 60 grids,
-//! 20 handling units (files in `server/demo/`), and one staff account per role. Passwords are generated at load time, printed once and kept in
+//! 20 handling units, 30 standard answers (files in `server/demo/`), and one staff account per role. Passwords are generated at load time, printed once and kept in
 //! `data/demo-logins.txt` (readable by the owner only); never committed.
 
 use std::io::Write;
@@ -22,6 +22,7 @@ const STAFF: &[(&str, &str, Role)] = &[
     ("supervisor", "督办员 张敏", Role::Supervisor),
     ("worker", "网格员 刘洋", Role::GridWorker),
     ("station", "驿站 青松社区", Role::Station),
+    ("operator", "话务员 陈静", Role::HotlineOperator),
 ];
 
 /// The unit the demo `handler` account handles for.
@@ -37,12 +38,14 @@ pub const DEMO_STATION: &str = "QS-01";
 pub const CATALOGUE_CSV: &str = include_str!("../../demo/catalogue.csv");
 pub const GRIDS_GEOJSON: &str = include_str!("../../demo/grids.geojson");
 pub const UNITS_CSV: &str = include_str!("../../demo/units.csv");
+pub const KNOWLEDGE_CSV: &str = include_str!("../../demo/knowledge.csv");
 
-/// Loads the demo catalogue, grids and units through the importers.
+/// Loads the demo catalogue, grids, units and knowledge base through the importers.
 pub async fn load_reference_data(store: &dyn Store) -> Result<(), ImportError> {
     import::import(store, ImportKind::Catalogue, CATALOGUE_CSV).await?;
     import::import(store, ImportKind::Grids, GRIDS_GEOJSON).await?;
     import::import(store, ImportKind::Units, UNITS_CSV).await?;
+    crate::knowledge::import_csv(store, KNOWLEDGE_CSV).await?;
     Ok(())
 }
 

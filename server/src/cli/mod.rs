@@ -1,10 +1,11 @@
-//! The command line: `gridline serve | migrate | seed-demo | import | export | history |
+//! The command line: `gridline serve | migrate | seed-demo | import | export | history | knowledge |
 //! user | station | forward | open311`.
 
 pub mod error;
 pub mod forwarding;
 pub mod history;
 pub mod input;
+pub mod knowledge;
 pub mod open311;
 pub mod staff;
 pub mod stations;
@@ -19,6 +20,7 @@ use crate::catalogue::import::{self, ImportKind};
 use crate::cli::error::CliError;
 use crate::cli::forwarding::{ForwardCommand, forward_command};
 use crate::cli::history::{HistoryCommand, history_command};
+use crate::cli::knowledge::{KnowledgeCommand, knowledge_command};
 use crate::cli::open311::{Open311Command, open311_command};
 use crate::cli::staff::{UserCommand, user_command};
 use crate::cli::stations::{StationCommand, station_command};
@@ -91,6 +93,13 @@ pub enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// The knowledge base (解答知识库) as CSV.
+    Knowledge {
+        #[command(subcommand)]
+        command: KnowledgeCommand,
+        #[command(flatten)]
+        config: Config,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -147,6 +156,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             prepare_data_dir(&config)?;
             let store = store::connect(&config.database_url()).await?;
             history_command(store.as_ref(), command).await
+        }
+        Command::Knowledge { command, config } => {
+            prepare_data_dir(&config)?;
+            let store = store::connect(&config.database_url()).await?;
+            knowledge_command(store.as_ref(), command).await
         }
         Command::User { command, config } => {
             prepare_data_dir(&config)?;

@@ -93,6 +93,12 @@ use crate::{
         crate::topics::routes::close,
         crate::advance::routes::list,
         crate::advance::routes::add_measure,
+        crate::knowledge::routes::list,
+        crate::knowledge::routes::create,
+        crate::knowledge::routes::update,
+        crate::knowledge::routes::remove,
+        crate::knowledge::routes::suggest,
+        crate::knowledge::routes::enquiry,
     ),
     components(schemas(gridline_core::ErrorResponse)),
     modifiers(&CommonErrors)
@@ -178,6 +184,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(crate::consult::routes::router())
         .merge(crate::topics::routes::router())
         .merge(crate::advance::routes::router())
+        .merge(crate::knowledge::routes::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

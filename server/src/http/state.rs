@@ -22,6 +22,8 @@ pub struct AppState {
     pub shell: Arc<web::Shell>,
     pub reference: Arc<crate::catalogue::cache::ReferenceCache>,
     pub common_matters: Arc<crate::catalogue::cache::CommonMatters>,
+    /// The knowledge base's index and the matter-type classifier.
+    pub suggest: Arc<crate::knowledge::SuggestCache>,
     pub login_throttle: Arc<Logins>,
     pub upload_limit: Arc<Limit>,
     /// Bytes uploaded without a session or a tablet, per address.
@@ -82,6 +84,7 @@ impl AppState {
             shell,
             reference: Arc::default(),
             common_matters: Arc::default(),
+            suggest: Arc::default(),
             login_throttle,
             upload_limit,
             upload_bytes,

@@ -50,6 +50,7 @@ macro_rules! queries {
             queries!(@feature $backend, consult, Pool, This);
             queries!(@feature $backend, topics, Pool, This);
             queries!(@feature $backend, advance, Pool, This);
+            queries!(@feature $backend, knowledge, Db, Pool, This);
         }
     };
     (@feature $backend:ident, $feature:ident, $($name:ident),*) => {
@@ -80,6 +81,7 @@ use crate::auth::store::StaffStore;
 use crate::catalogue::store::CatalogueStore;
 use crate::consult::store::ConsultStore;
 use crate::field::store::FieldStore;
+use crate::knowledge::store::KnowledgeStore;
 use crate::media::store::MediaRecords;
 use crate::open311::store::Open311Store;
 use crate::outbox::store::OutboxStore;
@@ -110,6 +112,7 @@ pub trait Store:
     + ConsultStore
     + TopicStore
     + AdvanceStore
+    + KnowledgeStore
     + Send
     + Sync
     + 'static

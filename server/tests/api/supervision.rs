@@ -1229,6 +1229,7 @@ async fn the_previous_systems_tickets_give_a_last_year(app: &TestApp) {
             matter_code: "0201".into(),
             region_code: None,
             unit_code: None,
+            description: None,
         }
     );
 
