@@ -96,8 +96,21 @@ async fn checked(
     }
 }
 
+/// Refuses whoever keeps no entries at all (before saying whether one exists).
+fn staff_keeps(staff: &StaffProfile) -> AppResult<()> {
+    if staff.roles.contains(&Role::Admin) || staff.roles.contains(&Role::UnitHandler) {
+        Ok(())
+    } else {
+        Err(AppError::client(
+            ErrorCode::Forbidden,
+            "admins keep the knowledge base; a unit keeps the entries it owns",
+        ))
+    }
+}
+
 /// The stored entry `id`, if `staff` may change it.
 async fn own_entry(state: &AppState, staff: &StaffProfile, id: i64) -> AppResult<KnowledgeEntry> {
+    staff_keeps(staff)?;
     let entry = state
         .store
         .knowledge_entries()
@@ -126,6 +139,7 @@ async fn own_entry(state: &AppState, staff: &StaffProfile, id: i64) -> AppResult
     request_body = KnowledgeFields,
     responses(
         (status = 201, body = KnowledgeEntry, description = "added"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 403, body = gridline_core::ErrorResponse, description = "neither an admin nor a handler of the owner unit"),
         (status = 422, body = gridline_core::ErrorResponse, description = "a field is missing or names nothing known"),
     ))]
@@ -146,6 +160,7 @@ pub async fn create(
     request_body = KnowledgeFields,
     responses(
         (status = 200, body = KnowledgeEntry, description = "changed"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not the caller's to keep"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such entry"),
     ))]
@@ -170,6 +185,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/knowledge/{id}", tag = "knowledge",
     responses(
         (status = 204, description = "removed"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not the caller's to keep"),
         (status = 404, body = gridline_core::ErrorResponse, description = "no such entry"),
     ))]
@@ -204,6 +220,7 @@ pub async fn suggest(
     responses(
         (status = 201, body = EnquiryCreated, description = "recorded, closed"),
         (status = 200, body = EnquiryCreated, description = "this call's enquiry was recorded before"),
+        (status = 401, body = gridline_core::ErrorResponse, description = "unauthenticated: sign in first"),
         (status = 403, body = gridline_core::ErrorResponse, description = "not an operator, dispatcher or admin"),
         (status = 422, body = gridline_core::ErrorResponse, description = "no text, or an unknown entry or matter type"),
     ))]

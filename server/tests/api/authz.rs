@@ -85,6 +85,8 @@ callers! {
     Dispatcher,
     Supervisor,
     Admin,
+    /// A hotline operator (话务员).
+    Operator,
 }
 
 use Who::*;
@@ -171,6 +173,22 @@ fn get(route: &'static str, path: impl Into<String>, expect: Expect) -> Row {
 fn post(route: &'static str, path: impl Into<String>, body: Body, expect: Expect) -> Row {
     Row {
         method: Method::POST,
+        route,
+        path: path.into(),
+        body,
+        expect,
+    }
+}
+
+fn with_body(
+    method: Method,
+    route: &'static str,
+    path: impl Into<String>,
+    body: Body,
+    expect: Expect,
+) -> Row {
+    Row {
+        method,
         route,
         path: path.into(),
         body,
@@ -398,6 +416,49 @@ fn rows(w: &World) -> Vec<Row> {
             Body::Json(json!({"matter_code": "0304", "street_code": "D01-S01",
                 "week_from": "2026-12-07", "note": "提前检修供热管网"})),
             Expect::staff(&[Handler, OtherHandler, Supervisor], 201),
+        ),
+        // The knowledge base: read by staff, kept by admins and the owner unit (the demo's
+        // entry 2 is U-CM's, entry 3 the water company's); suggestions for everyone;
+        // enquiries recorded by those who answer the hotline.
+        get(
+            "GET /api/v1/knowledge",
+            "/api/v1/knowledge",
+            Expect::all(200).but(&NOT_STAFF, 401),
+        ),
+        post(
+            "POST /api/v1/knowledge",
+            "/api/v1/knowledge",
+            Body::Json(json!({"question": "{who} 的问题", "answer": "解答",
+                "owner_unit_code": "U-CM"})),
+            Expect::staff(&[Handler, Admin], 201),
+        ),
+        with_body(
+            Method::PUT,
+            "PUT /api/v1/knowledge/{id}",
+            "/api/v1/knowledge/2",
+            Body::Json(
+                json!({"question": "路灯不亮找谁", "answer": "城市管理局路灯所维护",
+                "matter_codes": ["0201"], "owner_unit_code": "U-CM"}),
+            ),
+            Expect::staff(&[Handler, Admin], 200),
+        ),
+        with_body(
+            Method::DELETE,
+            "DELETE /api/v1/knowledge/{id}",
+            "/api/v1/knowledge/3",
+            Body::None,
+            Expect::staff(&[Admin], 204),
+        ),
+        get(
+            "GET /api/v1/suggest",
+            "/api/v1/suggest?text=%E8%B7%AF%E7%81%AF",
+            Expect::all(200),
+        ),
+        post(
+            "POST /api/v1/enquiries",
+            "/api/v1/enquiries",
+            Body::Json(json!({"text": "路灯归谁管", "call_id": "{who}-call"})),
+            Expect::staff(&[Dispatcher, Admin, Operator], 201),
         ),
         get(
             "GET /api/v1/consultations",
@@ -686,7 +747,7 @@ impl Caller {
             .request(row.method.clone(), app.url(&path))
             .header("x-forwarded-for", &self.address);
         if let Some(token) = &self.csrf
-            && row.method == Method::POST
+            && row.method != Method::GET
         {
             request = request.header(gridline_core::api::auth::CSRF_HEADER, token);
         }
@@ -865,6 +926,7 @@ async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
         Dispatcher => Some(Role::Dispatcher),
         Supervisor => Some(Role::Supervisor),
         Admin => Some(Role::Admin),
+        Operator => Some(Role::HotlineOperator),
         _ => None,
     };
     for caller in &mut callers {
