@@ -7,6 +7,7 @@ use std::cell::RefCell;
 
 use gridline_core::api::auth::{CSRF_HEADER, LoginRequest, SessionResponse};
 use gridline_core::api::field::{RecordsResponse, SyncRequest, SyncResponse};
+use gridline_core::api::knowledge::SuggestResponse;
 use gridline_core::api::media::MediaResponse;
 use gridline_core::api::reference::{
     CatalogueResponse, CommonMattersResponse, RegionsResponse, UnitsResponse,
@@ -507,6 +508,11 @@ pub async fn add_preventive_measure(
 
 pub async fn change_tier(code: &str, request: &TierChangeRequest) -> Result<TicketView, ApiError> {
     post(&format!("/tickets/{}/tier", plain(code)), request).await
+}
+
+/// What `text` is probably about, and the standard answers that may settle it.
+pub async fn suggest(text: &str) -> Result<SuggestResponse, ApiError> {
+    get(&format!("/suggest?{}", query_string(&[("text", text)]))).await
 }
 
 /// A query string of `key=value` pairs with the values encoded; empty ones left out.

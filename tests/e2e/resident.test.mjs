@@ -256,6 +256,32 @@ describe("residents", () => {
     await context.close();
   });
 
+  test("the words bring standard answers and the likely kinds of problem", async () => {
+    const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/file`);
+    await page.getByTestId("common-matters").getByRole("button").first().waitFor();
+    // Nothing is asked for a word or two.
+    await page.getByLabel("诉求内容").fill("楼道");
+    await page.waitForTimeout(1000);
+    assert.equal(await page.getByTestId("suggestions").count(), 0);
+    // The knowledge base's answer for other words of the same thing, opened to read.
+    await page.getByLabel("诉求内容").fill("我们楼道灯不亮好几天了");
+    const answers = page.getByTestId("answers");
+    await answers.getByRole("heading", { name: "这些解答也许能帮到您" }).waitFor();
+    await answers.getByText("楼道照明损坏怎么报修").click();
+    await answers.getByText(/由物业服务企业负责维修/).waitFor();
+    // A likely kind of problem, chosen with a tap.
+    await page.getByLabel("诉求内容").fill("单元电梯坏了老人下不了楼");
+    const kinds = page.getByTestId("suggested-matters");
+    await kinds.getByRole("button", { name: "电梯故障" }).click();
+    await page.getByTestId("chosen-matter").getByText("电梯故障").waitFor();
+    assert.equal(await kinds.count(), 0, "no more kinds offered once one is chosen");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("a resident marks the place on the grid's map", async () => {
     const description = `路灯不亮，在地图上标的位置（${Date.now()}）`;
     const context = await browser.newContext({ ...PHONE });

@@ -292,6 +292,12 @@ impl Key {
         "如果是同一个问题，可以关注已有的诉求，不用重复办理；它的进展会同样告诉您。",
         "If it is the same problem, follow the report already being handled instead; you are told of its progress just the same.",
     );
+    pub const MaybeMatter: Key = Key::new("您说的可能是：", "This may be:");
+    pub const AnswersTitle: Key = Key::new("这些解答也许能帮到您", "These answers may help");
+    pub const AnswersIntro: Key = Key::new(
+        "如果其中已有您要的答案，就不必再提交了。",
+        "If one of them answers it, there is no need to file.",
+    );
     /// Around a distance: "50 米以内" / "within 50 m".
     pub const WithinBefore: Key = Key::new("", "within");
     pub const WithinAfter: Key = Key::new("米以内", "m");

@@ -26,12 +26,12 @@ async fn demo_reference_data_is_served(app: &TestApp) {
     let empty: CatalogueResponse = app.get("/api/v1/catalogue").await.json().await.unwrap();
     assert!(empty.matter_types.is_empty());
 
-    // `gridline serve --demo` on an empty database: reference data and six logins.
+    // `gridline serve --demo` on an empty database: reference data and seven logins.
     let logins = gridline_server::catalogue::demo::seed_if_empty(app.store.as_ref())
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(logins.len(), 6);
+    assert_eq!(logins.len(), 7);
     // A second run changes nothing.
     assert!(
         gridline_server::catalogue::demo::seed_if_empty(app.store.as_ref())

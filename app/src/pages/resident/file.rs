@@ -324,6 +324,7 @@ pub fn FilePage() -> impl IntoView {
                         placeholder=move || i18n.t(Key::DescriptionHint)
                         bind:value=form.description></textarea>
                 </label>
+                <super::suggest::Suggestions description=form.description matter=form.matter />
                 <LocationPicker form />
                 <NearbyReports form />
                 <PhotoPicker photos=form.photos problem />

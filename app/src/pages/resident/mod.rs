@@ -5,6 +5,7 @@ pub mod file;
 pub mod mine;
 pub mod rating;
 pub mod reference;
+pub mod suggest;
 pub mod track;
 
 use leptos::prelude::*;
