@@ -142,7 +142,7 @@ function keptMediaCount(page) {
 
 /// Files for a walk-in resident: voice first, name, phone, the kind, what and where, a
 /// photo, consent.
-async function fileOnBehalf(page, { name, phone, description }) {
+async function fileOnBehalf(page, { name, phone, description, answer }) {
   await page.getByTestId("next-resident").click();
   await page.getByRole("button", { name: "录音" }).click();
   await page.getByTestId("voice-timer").getByText("00:02").waitFor();
@@ -153,6 +153,8 @@ async function fileOnBehalf(page, { name, phone, description }) {
   await page.getByTestId("matter-picker").getByPlaceholder(/搜索问题类别/).fill("路灯");
   await page.getByTestId("matter-results").getByRole("button", { name: "路灯不亮" }).click();
   await page.getByLabel("诉求内容").fill(description);
+  // Online, the knowledge base's answer to read out to the resident.
+  if (answer) await page.getByTestId("answers").getByText(answer).waitFor();
   // The station's community is chosen already.
   assert.equal(await page.getByLabel("社区").inputValue(), "D01-S01-C01");
   await page.getByLabel("网格").selectOption({ label: "青松第二网格" });
@@ -205,7 +207,7 @@ describe("community stations", () => {
     }
 
     // Online: the tracking code at once, large, with its QR code.
-    await fileOnBehalf(page, { name: "李桂兰", phone: "13900002222", description: "楼道灯不亮，老人上下楼看不见（在线）" });
+    await fileOnBehalf(page, { name: "李桂兰", phone: "13900002222", description: "楼道灯不亮，老人上下楼看不见（在线）", answer: "楼道照明损坏怎么报修" });
     const codeText = page.getByTestId("tracking-code");
     await codeText.waitFor();
     const first = (await codeText.textContent()).trim();

@@ -141,6 +141,8 @@ pub fn ResidentSession(
                                 <textarea name="description" rows="4" maxlength="4000"
                                     bind:value=form.description></textarea>
                             </label>
+                            <crate::pages::resident::suggest::Suggestions
+                                description=form.description matter=form.matter />
                         </div>
                         <div class="station-column">
                             <LocationPicker form />
