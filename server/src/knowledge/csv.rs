@@ -47,23 +47,31 @@ struct Row {
     owner_unit_code: String,
 }
 
-/// What is wrong with an entry's references: matter types not in the catalogue, an
-/// owner that is no unit.
+/// What is wrong with an entry's references, each with the field it is about: matter
+/// types not in the catalogue, an owner that is no unit.
 pub fn reference_problems(
     fields: &KnowledgeFields,
     matters: &[MatterType],
     units: &[HandlingUnit],
-) -> Vec<String> {
-    let mut out: Vec<String> = fields
+) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = fields
         .matter_codes
         .iter()
         .filter(|c| !matters.iter().any(|m| &m.code == *c))
-        .map(|c| format!("matter type {c} is not in the catalogue"))
+        .map(|c| {
+            (
+                "matter_codes",
+                format!("matter type {c} is not in the catalogue"),
+            )
+        })
         .collect();
     if let Some(unit) = &fields.owner_unit_code
         && !units.iter().any(|u| &u.code == unit)
     {
-        out.push(format!("owner unit {unit} does not exist"));
+        out.push((
+            "owner_unit_code",
+            format!("owner unit {unit} does not exist"),
+        ));
     }
     out
 }
@@ -118,7 +126,7 @@ pub fn parse_knowledge(
         problems.extend(
             reference_problems(&fields, matters, units)
                 .into_iter()
-                .map(|m| problem(&at, m)),
+                .map(|(_, m)| problem(&at, m)),
         );
         out.push((id, fields));
     }

@@ -89,11 +89,19 @@ async fn checked(
         &state.store.list_matter_types().await?,
         &state.store.list_units().await?,
     );
-    match problems.first() {
-        Some(p) if p.starts_with("owner") => Err(field_error("owner_unit_code", p.clone())),
-        Some(p) => Err(field_error("matter_codes", p.clone())),
-        None => Ok(()),
+    if problems.is_empty() {
+        return Ok(());
     }
+    Err(AppError::Validation(
+        problems
+            .into_iter()
+            .map(|(field, message)| gridline_core::FieldError {
+                field: field.to_owned(),
+                issue: gridline_core::FieldIssue::Invalid,
+                message,
+            })
+            .collect(),
+    ))
 }
 
 /// Refuses whoever keeps no entries at all (before saying whether one exists).

@@ -155,9 +155,29 @@ async fn admins_and_owner_units_keep_the_entries(app: &TestApp) {
     expect_error(r, 403, "forbidden").await;
     let mut bad = entry.clone();
     bad["matter_codes"] = json!(["7777"]);
-    let r = send(app, reqwest::Method::POST, "/api/v1/knowledge", Some(bad)).await;
+    let r = send(
+        app,
+        reqwest::Method::POST,
+        "/api/v1/knowledge",
+        Some(bad.clone()),
+    )
+    .await;
     let error = expect_error(r, 422, "validation_failed").await;
     assert_eq!(error.error.fields[0].field, "matter_codes");
+    // An admin may name any owner, but one that exists; both problems at once.
+    sign_in_as(app, Role::Admin).await;
+    bad["owner_unit_code"] = json!("U-NONE");
+    let r = send(app, reqwest::Method::POST, "/api/v1/knowledge", Some(bad)).await;
+    let error = expect_error(r, 422, "validation_failed").await;
+    let fields: Vec<&str> = error
+        .error
+        .fields
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(fields, ["matter_codes", "owner_unit_code"]);
+    let handler = sign_in_as(app, Role::UnitHandler).await;
+    app.store.add_staff_unit(handler, "U-CM").await.unwrap();
     let r = send(
         app,
         reqwest::Method::POST,
