@@ -164,7 +164,10 @@ pub(crate) async fn replace_knowledge(
     Ok(())
 }
 
-pub(crate) async fn training_tickets(pool: &Pool, limit: i64) -> StoreResult<Vec<(String, String)>> {
+pub(crate) async fn training_tickets(
+    pool: &Pool,
+    limit: i64,
+) -> StoreResult<Vec<(String, String)>> {
     // Gridline's own tickets first, then the previous system's (`advance/history.rs`).
     let rows = sqlx::query(
         "SELECT matter_code, description FROM (
