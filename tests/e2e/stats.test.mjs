@@ -177,6 +177,8 @@ describe("statistics", () => {
     await page.goto(`${server.url}/stats/reports`);
     await page.getByTestId("report").waitFor();
     assert.equal(await page.getByTestId("received").locator("strong").textContent(), "4");
+    // Enquiries answered on the hotline are counted beside them, never as tickets.
+    await page.getByTestId("enquiries").getByText("咨询（已当场解答，不派单）").waitFor();
     const href = await page.getByTestId("report-csv").getAttribute("href");
     assert.match(href, /kind=daily/);
     const csv = await page.request.get(new URL(href, server.url).href);

@@ -556,6 +556,10 @@ impl Key {
     pub const ReportPrint: Key = Key::new("打印", "Print");
     pub const ReportCsv: Key = Key::new("下载 CSV", "Download CSV");
     pub const ReportReceived: Key = Key::new("受理", "Received");
+    pub const ReportEnquiries: Key = Key::new(
+        "咨询（已当场解答，不派单）",
+        "Enquiries answered (no ticket)",
+    );
     pub const ReportPrevious: Key = Key::new("上期", "Previous period");
     pub const ReportByUnit: Key = Key::new(
         "按承办单位（本期到期工单）",

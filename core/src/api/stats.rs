@@ -294,6 +294,10 @@ pub struct ReportResponse {
     /// Phones that filed more than once in the period, masked, most first (at most 20).
     #[serde(default)]
     pub repeat_callers: Vec<RepeatCaller>,
+    /// Enquiries answered on the hotline (咨询, no unit's ticket) in the period and the
+    /// one before; the district's report only (an enquiry has no place).
+    #[serde(default)]
+    pub enquiries: Option<Change>,
 }
 
 /// A place complained of more than once in a report's period (重复点位).

@@ -129,6 +129,17 @@ fn heading(out: &mut String, report: &ReportResponse) {
             report.received.previous.to_string(),
         ],
     );
+    if let Some(enquiries) = &report.enquiries {
+        line(
+            out,
+            &[
+                "咨询 Enquiries answered".into(),
+                enquiries.current.to_string(),
+                "上期 Previous".into(),
+                enquiries.previous.to_string(),
+            ],
+        );
+    }
 }
 
 pub fn write(report: &ReportResponse) -> String {

@@ -257,7 +257,8 @@ async fn the_knowledge_base_goes_out_and_back_as_csv(app: &TestApp) {
 }
 
 /// An operator records an answered enquiry; the same call sent again is the same
-/// enquiry; enquiries are counted and never anyone's ticket.
+/// enquiry; enquiries are counted (in the district's report too) and never anyone's
+/// ticket.
 async fn an_enquiry_is_recorded_once_per_call_and_counted(app: &TestApp) {
     load_demo(app).await;
     let entry = app.store.knowledge_entries().await.unwrap()[0].id;
@@ -299,6 +300,30 @@ async fn an_enquiry_is_recorded_once_per_call_and_counted(app: &TestApp) {
         .unwrap();
     assert_eq!(count, 2);
     assert!(app.store.training_tickets(10).await.unwrap().is_empty());
+    // The district's daily report counts them; a street's has none (no place).
+    sign_in_as(app, Role::Supervisor).await;
+    let report: gridline_core::api::stats::ReportResponse =
+        app.get("/api/v1/stats/report").await.json().await.unwrap();
+    let enquiries = report.enquiries.unwrap();
+    assert_eq!((enquiries.current, enquiries.previous), (2, 0));
+    assert_eq!(report.received.current, 0, "no ticket");
+    let street: gridline_core::api::stats::ReportResponse = app
+        .get("/api/v1/stats/report?street=D01-S01")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(street.enquiries, None);
+    let csv = app
+        .get("/api/v1/stats/report.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("咨询 Enquiries answered,2,上期 Previous,0"),
+        "{csv}"
+    );
 }
 
 /// Gridline's own tickets and the previous system's descriptions (history import)

@@ -173,6 +173,12 @@ fn Report(report: ReportResponse, drill: RwSignal<Option<Drill>>) -> impl IntoVi
                 " · " {move || i18n.t(Key::ReportPrevious)} " " {received.previous}
                 " · " {move || i18n.t(Key::ChangeDelta)} " " {delta(&received)}
             </p>
+            {report.enquiries.map(|answered| view! {
+                <p data-testid="enquiries">
+                    {move || i18n.t(Key::ReportEnquiries)} " " <strong>{answered.current}</strong>
+                    " · " {move || i18n.t(Key::ReportPrevious)} " " {answered.previous}
+                </p>
+            })}
             <h3>{move || i18n.t(Key::ReportByUnit)}</h3>
             // A unit's tickets in a street's report are not one drill-down group.
             <RatesTable rows=report.units total=report.total.clone() by="unit"

@@ -114,6 +114,18 @@ async fn build_report(
     let mut received_rows = state.store.received_tickets(from, to).await?;
     received_rows.retain(|r| in_scope(&r.region_code));
     let radius_m = state.repeats().radius_m;
+    let enquiries = match scope.parent_code {
+        Some(_) => None,
+        None => Some(change(
+            "*".into(),
+            "咨询".into(),
+            "Enquiries".into(),
+            [
+                state.store.count_enquiries(previous, from).await?,
+                state.store.count_enquiries(from, to).await?,
+            ],
+        )),
+    };
     Ok(ReportResponse {
         kind,
         scope: scope.code.clone(),
@@ -137,6 +149,7 @@ async fn build_report(
         matters,
         repeat_places: repeats::places(&snapshot, &received_rows, radius_m),
         repeat_callers: repeats::callers(&received_rows),
+        enquiries,
     })
 }
 
