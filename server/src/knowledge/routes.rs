@@ -70,20 +70,7 @@ async fn checked(
     fields: &KnowledgeFields,
 ) -> AppResult<()> {
     fields.validate().map_err(AppError::Validation)?;
-    if !staff.roles.contains(&Role::Admin) {
-        let units = state.store.staff_units(staff.id).await?;
-        if !staff.roles.contains(&Role::UnitHandler)
-            || !fields
-                .owner_unit_code
-                .as_ref()
-                .is_some_and(|u| units.contains(u))
-        {
-            return Err(AppError::client(
-                ErrorCode::Forbidden,
-                "admins keep the knowledge base; a unit keeps the entries it owns",
-            ));
-        }
-    }
+    may_keep(state, staff, fields.owner_unit_code.as_ref()).await?;
     let problems = reference_problems(
         fields,
         &state.store.list_matter_types().await?,
@@ -104,15 +91,34 @@ async fn checked(
     ))
 }
 
+fn not_keeper() -> AppError {
+    AppError::client(
+        ErrorCode::Forbidden,
+        "admins keep the knowledge base; a unit keeps the entries it owns",
+    )
+}
+
 /// Refuses whoever keeps no entries at all (before saying whether one exists).
 fn staff_keeps(staff: &StaffProfile) -> AppResult<()> {
     if staff.roles.contains(&Role::Admin) || staff.roles.contains(&Role::UnitHandler) {
         Ok(())
     } else {
-        Err(AppError::client(
-            ErrorCode::Forbidden,
-            "admins keep the knowledge base; a unit keeps the entries it owns",
-        ))
+        Err(not_keeper())
+    }
+}
+
+/// Whether `staff` keeps an entry owned by `owner`: admins any, a unit's handlers
+/// their units' own.
+async fn may_keep(state: &AppState, staff: &StaffProfile, owner: Option<&String>) -> AppResult<()> {
+    staff_keeps(staff)?;
+    if staff.roles.contains(&Role::Admin) {
+        return Ok(());
+    }
+    let units = state.store.staff_units(staff.id).await?;
+    if owner.is_some_and(|u| units.contains(u)) {
+        Ok(())
+    } else {
+        Err(not_keeper())
     }
 }
 
@@ -126,20 +132,7 @@ async fn own_entry(state: &AppState, staff: &StaffProfile, id: i64) -> AppResult
         .into_iter()
         .find(|e| e.id == id)
         .ok_or_else(AppError::not_found)?;
-    if !staff.roles.contains(&Role::Admin) {
-        let units = state.store.staff_units(staff.id).await?;
-        if !entry
-            .fields
-            .owner_unit_code
-            .as_ref()
-            .is_some_and(|u| units.contains(u))
-        {
-            return Err(AppError::client(
-                ErrorCode::Forbidden,
-                "this entry is not your unit's",
-            ));
-        }
-    }
+    may_keep(state, staff, entry.fields.owner_unit_code.as_ref()).await?;
     Ok(entry)
 }
 
