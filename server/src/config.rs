@@ -110,6 +110,11 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_SMS_AUTHORIZATION", hide_env_values = true)]
     pub sms_authorization: Option<String>,
 
+    /// The secret the telephone system signs its calls with (`POST /api/v1/calls`,
+    /// HMAC-SHA256 like the webhooks; never logged). Without it no call is taken.
+    #[arg(long, env = "GRIDLINE_TELEPHONY_SECRET", hide_env_values = true)]
+    pub telephony_secret: Option<String>,
+
     /// Who push services may contact about this server's notifications (VAPID `sub`):
     /// a mailto: or https: URL.
     #[arg(
@@ -219,6 +224,7 @@ impl Config {
             sms_url: None,
             sms_template: DEFAULT_SMS_TEMPLATE.into(),
             sms_authorization: None,
+            telephony_secret: None,
             push_subject: "mailto:gridline@localhost".into(),
             push_allow_loopback: false,
             trusted_proxies: Vec::new(),

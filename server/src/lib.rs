@@ -22,6 +22,7 @@ pub mod dispatch;
 pub mod egress;
 pub mod error;
 pub mod field;
+pub mod hotline;
 pub mod http;
 pub mod knowledge;
 pub mod limits;

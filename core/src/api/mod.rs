@@ -6,6 +6,7 @@ pub mod consult;
 pub mod error;
 pub mod field;
 pub mod health;
+pub mod hotline;
 pub mod knowledge;
 pub mod media;
 pub mod outbox;

@@ -27,6 +27,8 @@ pub enum Channel {
     Station,
     /// Filed by another system through the Open311 GeoReport v2 server.
     Open311,
+    /// Filed by a hotline operator from a call to 12345 (热线).
+    Hotline,
 }
 
 impl Channel {
@@ -37,6 +39,7 @@ impl Channel {
             Channel::GridWorker => "grid_worker",
             Channel::Station => "station",
             Channel::Open311 => "open311",
+            Channel::Hotline => "hotline",
         }
     }
 
@@ -47,6 +50,7 @@ impl Channel {
             Channel::GridWorker,
             Channel::Station,
             Channel::Open311,
+            Channel::Hotline,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -94,6 +98,11 @@ pub struct CreateTicketRequest {
     /// to be asked for a rating (the consent is kept on the ticket).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sms_consent: bool,
+    /// The telephone system's id of the call this was filed from (hotline operators and
+    /// dispatchers): the ticket's channel is then `hotline`, and the caller is texted
+    /// the tracking code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
 }
 
 /// Whether `secret` may be a device's secret: 16 to 128 visible ASCII characters.
@@ -119,12 +128,29 @@ fn valid_client_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn valid_phone(phone: &str) -> bool {
+/// Whether `phone` may be a phone number: 5 to 20 digits, with `+`, `-` or spaces.
+pub fn valid_phone(phone: &str) -> bool {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     (5..=20).contains(&digits)
         && phone
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+}
+
+/// A phone number as the server finds a caller's tickets by it: its digits, without
+/// China's country code (`+86 139-0000-1234` and `13900001234` are one number). The
+/// tickets table computes the same in its `phone_key` column (migration 0035).
+pub fn phone_key(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    match digits.len() {
+        13 if digits.starts_with("86") => digits[2..].to_owned(),
+        _ => digits,
+    }
+}
+
+/// Whether `id` may be a telephone system's call id: 1 to 100 visible ASCII characters.
+pub fn valid_call_id(id: &str) -> bool {
+    (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
 }
 
 impl CreateTicketRequest {
@@ -177,6 +203,13 @@ impl CreateTicketRequest {
                 "sms_consent",
                 FieldIssue::Required,
                 "a phone number to text is needed",
+            );
+        }
+        if self.call_id.as_deref().is_some_and(|id| !valid_call_id(id)) {
+            v.add(
+                "call_id",
+                FieldIssue::Invalid,
+                "1 to 100 visible ASCII characters",
             );
         }
         if let Some(reference) = &self.follow {

@@ -99,6 +99,10 @@ use crate::{
         crate::knowledge::routes::remove,
         crate::knowledge::routes::suggest,
         crate::knowledge::routes::enquiry,
+        crate::hotline::routes::ring,
+        crate::hotline::routes::calls,
+        crate::hotline::routes::caller_tickets,
+        live::call_events,
     ),
     components(schemas(gridline_core::ErrorResponse)),
     modifiers(&CommonErrors)
@@ -185,6 +189,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(crate::topics::routes::router())
         .merge(crate::advance::routes::router())
         .merge(crate::knowledge::routes::router())
+        .merge(crate::hotline::routes::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

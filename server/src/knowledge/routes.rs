@@ -22,7 +22,7 @@ use crate::knowledge::store::EnquiryRecord;
 use crate::tickets::field_error;
 
 /// Who records enquiries: those who answer the hotline.
-const ANSWERERS: &[Role] = &[Role::HotlineOperator, Role::Dispatcher, Role::Admin];
+pub(crate) const ANSWERERS: &[Role] = &[Role::HotlineOperator, Role::Dispatcher, Role::Admin];
 
 pub fn router() -> Router<AppState> {
     Router::new()

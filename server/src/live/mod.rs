@@ -4,10 +4,11 @@
 //! channel. An open page costs no database work while nothing changes, however many are
 //! open; a change costs one notification (PostgreSQL) or one query (SQLite) per process.
 //!
-//! Streams: a ticket's (`/api/v1/tickets/{code}/events`, for whoever follows it) and a
+//! Streams: a ticket's (`/api/v1/tickets/{code}/events`, for whoever follows it), a
 //! staff member's queues (`/api/v1/queue/events`, the tickets of their units, or all for
-//! dispatchers and supervisors). Both only say *that* something changed: the page reads
-//! again through the API, which checks who is asking.
+//! dispatchers and supervisors), and a hotline operator's seat (`/api/v1/calls/events`,
+//! the calls put through to them). Each only says *that* something changed: the page
+//! reads again through the API, which checks who is asking.
 
 pub mod routes;
 
@@ -18,7 +19,7 @@ use tokio::sync::broadcast;
 
 use crate::SharedStore;
 
-pub use crate::store::live::{Change, Heard};
+pub use crate::store::live::{Change, Heard, Ring};
 
 /// Changes kept for a stream that falls behind; past that it hears `Missed`.
 const BACKLOG: usize = 4096;
@@ -89,6 +90,8 @@ impl Listener {
 pub enum Told {
     /// This ticket changed.
     Ticket(Arc<Change>),
+    /// A call was put through to this operator.
+    Call(Arc<Ring>),
     /// Something may have changed: look again.
     LookAgain,
 }
@@ -102,6 +105,8 @@ pub enum Interest {
     All,
     /// The tickets that concern these units (lead, co-handling, or acting).
     Units(Vec<String>),
+    /// The calls put through to this operator (by staff id): their console pops up.
+    Seat(i64),
 }
 
 impl Interest {
@@ -113,8 +118,12 @@ impl Interest {
                     Interest::Ticket(code) => change.code == *code,
                     Interest::All => true,
                     Interest::Units(units) => change.units.iter().any(|u| units.contains(u)),
+                    Interest::Seat(_) => false,
                 };
                 wanted.then_some(Told::Ticket(change))
+            }
+            Heard::Call(ring) => {
+                (*self == Interest::Seat(ring.operator_id)).then_some(Told::Call(ring))
             }
         }
     }
@@ -141,7 +150,21 @@ mod tests {
         assert!(unit.told(change("GL-2", &["u0", "u1"])).is_some());
         assert_eq!(unit.told(change("GL-2", &["u2"])), None);
         assert!(Interest::All.told(change("GL-3", &[])).is_some());
-        for interest in [ticket, unit, Interest::All] {
+        let seat = Interest::Seat(4);
+        let ring = |operator_id| {
+            Heard::Call(Arc::new(Ring {
+                id: 1,
+                call_id: "c-1".into(),
+                operator_id,
+            }))
+        };
+        assert!(seat.told(ring(4)).is_some());
+        assert_eq!(seat.told(ring(5)), None);
+        assert_eq!(seat.told(change("GL-1", &["u1"])), None);
+        for interest in [&ticket, &unit, &Interest::All] {
+            assert_eq!(interest.told(ring(4)), None, "calls go to their seat only");
+        }
+        for interest in [ticket, unit, Interest::All, seat] {
             assert_eq!(interest.told(Heard::Missed), Some(Told::LookAgain));
         }
     }

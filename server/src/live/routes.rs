@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets/{code}/events", get(ticket_events))
         .route("/queue/events", get(queue_events))
+        .route("/calls/events", get(call_events))
 }
 
 /// A staff stream ends after this long and the browser opens it again, so the session
@@ -100,7 +101,7 @@ pub async fn ticket_events(
         .unwrap_or_default();
     let data = |told: &Told| match told {
         Told::Ticket(change) => change.event_id.to_string(),
-        Told::LookAgain => "0".to_owned(),
+        Told::LookAgain | Told::Call(_) => "0".to_owned(),
     };
     Ok(stream(&state, listener, Interest::Ticket(code), data, None))
 }
@@ -129,7 +130,28 @@ pub async fn queue_events(State(state): State<AppState>, staff: CurrentStaff) ->
     };
     let data = |told: &Told| match told {
         Told::Ticket(change) => change.code.clone(),
-        Told::LookAgain => "*".to_owned(),
+        Told::LookAgain | Told::Call(_) => "*".to_owned(),
     };
     Ok(stream(&state, listener, interest, data, Some(STAFF_STREAM)))
+}
+
+#[utoipa::path(get, path = "/api/v1/calls/events", tag = "hotline",
+    responses((status = 200, content_type = "text/event-stream",
+        description = "server-sent events: `changed` (data: the call id; `*` when calls may have been missed) each time the telephone system puts a call through to the signed-in operator; then read `GET /api/v1/calls`. Ends after 5 minutes: the browser reconnects and the session is checked again"),
+        (status = 401, body = gridline_core::ErrorResponse),
+        (status = 403, body = gridline_core::ErrorResponse, description = "hotline operators only")))]
+pub async fn call_events(State(state): State<AppState>, staff: CurrentStaff) -> AppResult<Events> {
+    staff.require_any(&[Role::HotlineOperator])?;
+    let listener = state.live.subscribe();
+    let data = |told: &Told| match told {
+        Told::Call(ring) => ring.call_id.clone(),
+        Told::Ticket(_) | Told::LookAgain => "*".to_owned(),
+    };
+    Ok(stream(
+        &state,
+        listener,
+        Interest::Seat(staff.0.id),
+        data,
+        Some(STAFF_STREAM),
+    ))
 }

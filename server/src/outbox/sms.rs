@@ -23,8 +23,11 @@ pub const SMS: &str = "sms";
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "message")]
 pub enum Message {
-    /// A station filed for the resident: the tracking code and how to follow it.
-    StationFiled,
+    /// Staff filed for the resident (a station's counter, a hotline operator): the
+    /// tracking code and how to follow it. (Named `station_filed` in items written
+    /// before the hotline.)
+    #[serde(alias = "station_filed")]
+    Filed,
     /// The unit answered and the ticket is done (办结): the answer, shortened.
     Resolved { answer: String },
     /// Done and not rated a day later: please rate (回访评价).
@@ -49,7 +52,7 @@ impl Message {
         let code = &ticket.tracking_code;
         let page = public_url.map(|url| format!("{}/track/{code}", url.trim_end_matches('/')));
         match self {
-            Message::StationFiled => {
+            Message::Filed => {
                 let follow = page.map(|p| format!("，查看进度：{p}")).unwrap_or_default();
                 format!(
                     "【网格通】您的诉求已受理，查询码 {code}。凭查询码和本手机号后四位可查询办理进度{follow}。"

@@ -241,7 +241,7 @@ pub async fn file(
         uploaders: vec![crate::media::Uploader::Station(device.id)],
         station: Some((device.station.id, filing.consent)),
         outbox: if sms {
-            vec![crate::outbox::sms::Message::StationFiled.sms()]
+            vec![crate::outbox::sms::Message::Filed.sms()]
         } else {
             Vec::new()
         },

@@ -51,6 +51,7 @@ macro_rules! queries {
             queries!(@feature $backend, topics, Pool, This);
             queries!(@feature $backend, advance, Pool, This);
             queries!(@feature $backend, knowledge, Db, Pool, This);
+            queries!(@feature $backend, hotline, Pool, This, BACKEND);
         }
     };
     (@feature $backend:ident, $feature:ident, $($name:ident),*) => {
@@ -81,6 +82,7 @@ use crate::auth::store::StaffStore;
 use crate::catalogue::store::CatalogueStore;
 use crate::consult::store::ConsultStore;
 use crate::field::store::FieldStore;
+use crate::hotline::store::HotlineStore;
 use crate::knowledge::store::KnowledgeStore;
 use crate::media::store::MediaRecords;
 use crate::open311::store::Open311Store;
@@ -113,6 +115,7 @@ pub trait Store:
     + TopicStore
     + AdvanceStore
     + KnowledgeStore
+    + HotlineStore
     + Send
     + Sync
     + 'static

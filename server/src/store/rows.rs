@@ -235,6 +235,7 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
         },
         review_pending: row.flag("review_pending")?,
         sms_consent: row.flag("sms_consent")?,
+        call_id: row.opt_text("call_id")?,
         complexity: checkpoints(row, "complexity")?,
         checks_done: match u8::try_from(row.int32("checks_done")?) {
             Ok(n) if n <= MAX_CHECKPOINTS => n,

@@ -34,7 +34,8 @@ macro_rules! ticket_columns {
          tier_days, urgent, created_at, dispatched_at, response_due, warn_at, handling_due, \
          deadline_estimated, responded_at, resolved_at, closed_at, warned_at, \
          response_overdue_at, overdue_at, satisfaction, reopen_count, review_pending, station_id, \
-         consent, merged_into, sms_consent, complexity, checks_done, next_check_at, stalled_at"
+         consent, merged_into, sms_consent, complexity, checks_done, next_check_at, stalled_at, \
+         call_id"
     };
 }
 

@@ -165,6 +165,7 @@ fn record(
         // The catalogue's tier until a dispatch applies the deadline rules.
         tier_days: matter.tier_days,
         sms_consent: request.sms_consent,
+        call_id: request.call_id.clone(),
         complexity: matter.complexity,
         checks_done: 0,
         next_check_at: None,

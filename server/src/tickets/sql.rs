@@ -77,9 +77,9 @@ pub(crate) async fn create_ticket(
              address, description, contact_name, contact_phone, status, return_pending,
              lead_unit_code, tier_days, urgent, created_at, dispatched_at, response_due, warn_at,
              handling_due, deadline_estimated, device_secret_hash, station_id, consent, closed_at,
-             merged_into, sms_consent)
+             merged_into, sms_consent, call_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
          ON CONFLICT (client_id) DO NOTHING
          RETURNING id",
     )
@@ -111,6 +111,7 @@ pub(crate) async fn create_ticket(
     .bind(opt_time(t.closed_at))
     .bind(t.merged_into)
     .bind(t.sms_consent)
+    .bind(&t.call_id)
     .fetch_optional(&mut *tx)
     .await
     .map_err(|e| StoreError::from_write(e, "a ticket with this tracking code"))?;

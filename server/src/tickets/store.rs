@@ -61,6 +61,8 @@ pub struct TicketRecord {
     /// The resident agreed, when filing, to be texted when it is done and asked for a
     /// rating.
     pub sms_consent: bool,
+    /// The telephone system's id of the call it was filed from (hotline filings).
+    pub call_id: Option<String>,
     /// Supervision checkpoints (督办节点) it gets, 1 to 4: its matter type's, or the
     /// dispatcher's.
     pub complexity: u8,

@@ -42,6 +42,7 @@ async fn spawn(db: Db) -> Option<TestApp> {
         config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
         // The followers' push endpoints are on this machine (nothing listens there).
         config.push_allow_loopback = true;
+        config.telephony_secret = Some(TELEPHONY_SECRET.into());
     })
     .await
 }
@@ -67,6 +68,8 @@ callers! {
     Partner,
     /// A dispatch system the unit's tickets are forwarded to, signing its reports.
     DispatchSystem,
+    /// The hotline's telephone system, signing its calls with the telephony secret.
+    TelephoneSystem,
     /// An enrolled tablet of station QS-01 (the ticket's community).
     Tablet,
     /// An enrolled tablet of station QS-02 (another community).
@@ -92,11 +95,12 @@ callers! {
 use Who::*;
 
 /// Callers without a staff session.
-const NOT_STAFF: [Who; 7] = [
+const NOT_STAFF: [Who; 8] = [
     Anonymous,
     Resident,
     Partner,
     DispatchSystem,
+    TelephoneSystem,
     Tablet,
     OtherTablet,
     RevokedTablet,
@@ -218,6 +222,7 @@ struct World {
 const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
 const RESIDENT_DEVICE: &str = "authz-resident-phone-01";
 const FORWARD_SECRET: &str = "authz-dispatch-secret";
+const TELEPHONY_SECRET: &str = "authz-telephony-secret";
 const PHONE: &str = "13812345678";
 /// A street light out, as an Open311 partner files it (form-encoded).
 const OPEN311_FILING: &str =
@@ -460,6 +465,30 @@ fn rows(w: &World) -> Vec<Row> {
             Body::Json(json!({"text": "路灯归谁管", "call_id": "{who}-call"})),
             Expect::staff(&[Dispatcher, Admin, Operator], 201),
         ),
+        // The hotline: calls announced by the telephone system, signed; heard and listed
+        // by the operator they ring; a caller's tickets for those who answer.
+        post(
+            "POST /api/v1/calls",
+            "/api/v1/calls",
+            Body::Json(json!({"call_id": "{who}-ring", "caller": "13900001234",
+                "operator": "authz-operator"})),
+            Expect::all(401).but(&[TelephoneSystem], 201),
+        ),
+        get(
+            "GET /api/v1/calls",
+            "/api/v1/calls",
+            Expect::staff(&[Operator], 200),
+        ),
+        get(
+            "GET /api/v1/calls/events",
+            "/api/v1/calls/events",
+            Expect::staff(&[Operator], 200),
+        ),
+        get(
+            "GET /api/v1/callers/tickets",
+            "/api/v1/callers/tickets?phone=13812345678",
+            Expect::staff(&[Dispatcher, Admin, Operator], 200),
+        ),
         get(
             "GET /api/v1/consultations",
             "/api/v1/consultations",
@@ -493,7 +522,7 @@ fn rows(w: &World) -> Vec<Row> {
             "/api/v1/media",
             Body::Bytes(PHOTO),
             Expect::all(201)
-                .but(&[Anonymous, Partner, DispatchSystem], 400)
+                .but(&[Anonymous, Partner, DispatchSystem, TelephoneSystem], 400)
                 .but(&[RevokedTablet], 403),
         ),
         // The field app's endpoints: grid workers only.
@@ -770,7 +799,14 @@ impl Caller {
                 Some(form.as_bytes().to_vec())
             }
         };
-        if self.who == DispatchSystem && path.starts_with("/api/v1/forwarding/") {
+        // Other systems sign their requests: a dispatch system its reports, the
+        // telephone system its calls.
+        let secret = match self.who {
+            DispatchSystem if path.starts_with("/api/v1/forwarding/") => Some(FORWARD_SECRET),
+            TelephoneSystem if path == "/api/v1/calls" => Some(TELEPHONY_SECRET),
+            _ => None,
+        };
+        if let Some(secret) = secret {
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
             let text = String::from_utf8(body.clone().unwrap_or_default()).unwrap();
             request = request
@@ -780,11 +816,16 @@ impl Caller {
                 )
                 .header(
                     gridline_server::outbox::webhook::SIGNATURE_HEADER,
-                    gridline_server::outbox::webhook::sign(FORWARD_SECRET, now, &text),
-                )
-                .header("idempotency-key", format!("authz-{}", row.route));
-        } else if path.starts_with("/api/v1/forwarding/") {
-            request = request.header("idempotency-key", format!("authz-{name}"));
+                    gridline_server::outbox::webhook::sign(secret, now, &text),
+                );
+        }
+        if path.starts_with("/api/v1/forwarding/") {
+            let key = if self.who == DispatchSystem {
+                format!("authz-{}", row.route)
+            } else {
+                format!("authz-{name}")
+            };
+            request = request.header("idempotency-key", key);
         }
         if let Some(body) = body {
             request = request.body(body);

@@ -406,6 +406,15 @@ pub async fn staff_client(
     role: gridline_core::Role,
     units: &[&str],
 ) -> reqwest::Client {
+    staff_client_named(app, role, units).await.0
+}
+
+/// As [`staff_client`], with the account's username.
+pub async fn staff_client_named(
+    app: &TestApp,
+    role: gridline_core::Role,
+    units: &[&str],
+) -> (reqwest::Client, String) {
     let (username, id) = new_staff(app, role).await;
     for unit in units {
         app.store.add_staff_unit(id, unit).await.unwrap();
@@ -421,7 +430,7 @@ pub async fn staff_client(
         .await
         .unwrap();
     assert_eq!(response.status(), 200, "sign in as {role:?}");
-    client
+    (client, username)
 }
 
 /// Polls `done` every 100 ms for up to 30 s (for what a background worker delivers).

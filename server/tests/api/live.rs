@@ -24,13 +24,13 @@ async fn settle() {
 }
 
 /// An open event stream, read one event at a time.
-struct Events {
+pub(crate) struct Events {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Events {
-    async fn open(request: reqwest::RequestBuilder) -> Events {
+    pub(crate) async fn open(request: reqwest::RequestBuilder) -> Events {
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert!(
@@ -47,7 +47,7 @@ impl Events {
 
     /// The next `changed` event's id (if it has one) and data, or `None` when none
     /// comes within `wait` (comments, the keep-alives, are skipped).
-    async fn next(&mut self, wait: Duration) -> Option<(Option<String>, String)> {
+    pub(crate) async fn next(&mut self, wait: Duration) -> Option<(Option<String>, String)> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             if let Some(end) = self.buffer.find("\n\n") {

@@ -11,6 +11,7 @@ mod errors;
 mod field;
 mod forwarding;
 mod health;
+mod hotline;
 mod knowledge;
 mod layout;
 mod live;

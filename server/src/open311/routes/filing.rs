@@ -176,6 +176,7 @@ fn ticket_request(
         media: Vec::new(),
         follow: None,
         sms_consent: false,
+        call_id: None,
     })
 }
 

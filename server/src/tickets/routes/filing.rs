@@ -3,11 +3,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use gridline_core::FieldIssue;
 use gridline_core::api::ticket::{
     Channel, CreateTicketRequest, NearbyQuery, NearbyResponse, TicketCreatedResponse,
 };
 use gridline_core::tracking::TrackingCode;
+use gridline_core::{FieldIssue, Role};
 use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
@@ -34,10 +34,7 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateTicketRequest>,
 ) -> AppResult<(StatusCode, ApiJson<TicketCreatedResponse>)> {
     let staff = CurrentStaff::optional(&state.sessions, &method, &headers).await?;
-    let channel = match staff {
-        Some(_) => Channel::Staff,
-        None => Channel::Resident,
-    };
+    let channel = channel_of(staff.as_ref(), &request)?;
     // The public files at most so many new complaints per address and hour (counted
     // from the start, so filings at once cannot pass it together). A resend of one
     // filed before is answered whatever the count: it files nothing.
@@ -48,6 +45,16 @@ pub async fn create(
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let now = OffsetDateTime::now_utc();
     let mut filer = tickets::filing::Filer::from(channel);
+    // A caller gets the tracking code by text (the operator reads it out too).
+    if channel == Channel::Hotline
+        && state.notifier.sms_enabled()
+        && request
+            .contact_phone
+            .as_deref()
+            .is_some_and(|p| !p.trim().is_empty())
+    {
+        filer.outbox.push(crate::outbox::sms::Message::Filed.sms());
+    }
     // Media attach when this staff member, or this resident's device, uploaded them.
     filer.uploaders = match (&staff, &request.device_secret) {
         (Some(staff), _) => vec![Uploader::Staff(staff.0.id)],
@@ -74,6 +81,26 @@ pub async fn create(
         attempt.count();
     }
     Ok(created(ticket, new))
+}
+
+/// The channel a filing comes in by: the public's own, staff's, or the hotline's (an
+/// operator's, or anyone's from a call). Only staff file from a call.
+fn channel_of(staff: Option<&CurrentStaff>, request: &CreateTicketRequest) -> AppResult<Channel> {
+    Ok(match staff {
+        None if request.call_id.is_some() => {
+            return Err(tickets::field_error(
+                "call_id",
+                "only the hotline's staff file from a call",
+            ));
+        }
+        None => Channel::Resident,
+        Some(staff)
+            if request.call_id.is_some() || staff.0.roles.contains(&Role::HotlineOperator) =>
+        {
+            Channel::Hotline
+        }
+        Some(_) => Channel::Staff,
+    })
 }
 
 /// A resident's filing counted against their address's limit (the attempt counts once
