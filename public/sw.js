@@ -2,7 +2,8 @@
 // no network after one visit online.
 //
 // Each app (the resident app at /, the staff app at /staff/, the field app at /field/,
-// the station app at /station/, the statistics app at /stats/)
+// the station app at /station/, the statistics app at /stats/, the hotline console at
+// /hotline/)
 // has its own copy of this worker, scoped to its path, with its own caches.
 //
 // scripts/sw-manifest.sh (a Trunk post-build hook) replaces the three lines below with
@@ -15,7 +16,7 @@ const BUILD = "dev";
 const SHELL = ["/index.html"];
 
 // Paths of the other apps, which their own workers serve.
-const OTHER_APPS = ["/staff/", "/field/", "/station/", "/stats/"];
+const OTHER_APPS = ["/staff/", "/field/", "/station/", "/stats/", "/hotline/"];
 
 const CACHE_PREFIX = "gridline-shell:" + BASE + ":";
 const CACHE = CACHE_PREFIX + BUILD;

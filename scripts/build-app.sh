@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the five apps with Trunk (release): the resident app into dist/ (served at
+# Builds the six apps with Trunk (release): the resident app into dist/ (served at
 # /), then the staff app into dist/staff/ (/staff/), the field app into dist/field/
-# (/field/), the station app into dist/station/ (/station/) and the statistics app
-# into dist/stats/ (/stats/). Trunk empties its dist
+# (/field/), the station app into dist/station/ (/station/), the statistics app
+# into dist/stats/ (/stats/) and the hotline console into dist/hotline/ (/hotline/).
+# Trunk empties its dist
 # folder first, so the order matters: the resident build would remove the others.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,5 +15,6 @@ trunk build app/staff/index.html --release --dist dist/staff --public-url /staff
 trunk build app/field/index.html --release --dist dist/field --public-url /field/
 trunk build app/station/index.html --release --dist dist/station --public-url /station/
 trunk build app/stats/index.html --release --dist dist/stats --public-url /stats/
+trunk build app/hotline/index.html --release --dist dist/hotline --public-url /hotline/
 # Brotli and gzip copies of the assets, which the server sends to browsers that take them.
 node scripts/precompress.mjs dist

@@ -515,6 +515,37 @@ pub async fn suggest(text: &str) -> Result<SuggestResponse, ApiError> {
     get(&format!("/suggest?{}", query_string(&[("text", text)]))).await
 }
 
+/// The calls put through to the signed-in operator in the last hour, newest first.
+pub async fn calls() -> Result<gridline_core::api::hotline::CallsResponse, ApiError> {
+    get("/calls").await
+}
+
+/// The tickets filed before with the contact phone `phone`, newest first.
+pub async fn caller_tickets(
+    phone: &str,
+) -> Result<gridline_core::api::hotline::CallerTicketsResponse, ApiError> {
+    get(&format!(
+        "/callers/tickets?{}",
+        query_string(&[("phone", phone)])
+    ))
+    .await
+}
+
+/// The standard answers holding today that answer `q`, best first.
+pub async fn search_knowledge(
+    q: &str,
+) -> Result<gridline_core::api::knowledge::KnowledgeResponse, ApiError> {
+    get(&format!("/knowledge?{}", query_string(&[("q", q)]))).await
+}
+
+/// Records an enquiry answered on the hotline (sending it again for the same call
+/// records nothing twice).
+pub async fn record_enquiry(
+    request: &gridline_core::api::knowledge::EnquiryRequest,
+) -> Result<gridline_core::api::knowledge::EnquiryCreated, ApiError> {
+    post("/enquiries", request).await
+}
+
 /// A query string of `key=value` pairs with the values encoded; empty ones left out.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
     pairs
@@ -600,6 +631,12 @@ pub fn follow_ticket(code: &str, changed: impl Fn() + 'static) {
 /// and each time the stream (re)opens, until the calling component goes away.
 pub fn follow_queues(changed: impl Fn() + 'static) {
     follow("/queue/events", changed);
+}
+
+/// Calls `changed` whenever the telephone system puts a call through to the signed-in
+/// operator, and each time the stream (re)opens, until the calling component goes away.
+pub fn follow_calls(changed: impl Fn() + 'static) {
+    follow("/calls/events", changed);
 }
 
 /// Listens to the event stream at `path` under the API, as [`follow_ticket`] says.

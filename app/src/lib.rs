@@ -1,4 +1,4 @@
-//! Gridline's apps: five Leptos (CSR) programs built from this one library, each with
+//! Gridline's apps: six Leptos (CSR) programs built from this one library, each with
 //! its own bundle budget (scripts/bundle-size.sh). Link-time optimisation drops from
 //! each bundle the pages the others use.
 //!
@@ -13,6 +13,8 @@
 //! - The **statistics app** (`src/bin/gridline-stats.rs`, served at `/stats/`): the
 //!   units' ranking, the tickets behind each number, reports and hotspots, for
 //!   supervisors, dispatchers and admins.
+//! - The **hotline console** (`src/bin/gridline-hotline.rs`, served at `/hotline/`): a
+//!   12345 operator's seat, where calls pop up and are answered or filed.
 //!
 //! Staff sign in once for every staff program (one session cookie for the origin).
 //!
@@ -51,6 +53,8 @@ pub const FIELD_BASE: &str = "/field";
 pub const STATION_BASE: &str = "/station";
 /// Where the statistics app is served.
 pub const STATS_BASE: &str = "/stats";
+/// Where the hotline console is served.
+pub const HOTLINE_BASE: &str = "/hotline";
 
 /// Mounts the resident app on the page.
 pub fn start_resident() {
@@ -70,6 +74,11 @@ pub fn start_field() {
 /// Mounts the statistics app on the page.
 pub fn start_stats() {
     leptos::mount::mount_to_body(StatsApp);
+}
+
+/// Mounts the hotline console on the page.
+pub fn start_hotline() {
+    leptos::mount::mount_to_body(HotlineApp);
 }
 
 /// Mounts the station app on the page.
@@ -187,6 +196,30 @@ pub fn StatsApp() -> impl IntoView {
                     <Route path=path!("/reports") view=pages::stats::reports::ReportsPage />
                     <Route path=path!("/hotspots") view=pages::stats::hotspots::HotspotsPage />
                     <Route path=path!("/topics") view=pages::stats::topics::TopicsPage />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+const HOTLINE_NAV: &[NavItem] = &[
+    NavItem::new("/hotline/", Key::NavStaff, true),
+    NavItem::new("/hotline/calls", Key::NavHotline, false),
+];
+
+/// The hotline console: sign-in, the operator's seat.
+#[component]
+pub fn HotlineApp() -> impl IntoView {
+    provide_app_context("/hotline/");
+    pages::staff::provide_session(HOTLINE_BASE);
+    // The filing form's matter types and grids, as residents choose them.
+    pages::resident::reference::provide_reference();
+    view! {
+        <Router base=HOTLINE_BASE>
+            <Shell nav=HOTLINE_NAV>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=pages::staff::StaffPage />
+                    <Route path=path!("/calls") view=pages::hotline::HotlinePage />
                 </Routes>
             </Shell>
         </Router>

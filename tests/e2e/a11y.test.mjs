@@ -85,6 +85,7 @@ describe("accessibility (axe-core)", () => {
       ["supervisor", "/stats/hotspots", (p) => p.getByTestId("heat")],
       ["supervisor", "/stats/topics", (p) => p.getByTestId("suggestions")],
       ["worker", "/field/worker", (p) => p.getByRole("button").first()],
+      ["operator", "/hotline/calls", (p) => p.getByTestId("waiting")],
     ];
     let signedIn = null;
     for (const [user, path, ready] of desks) {
@@ -98,6 +99,14 @@ describe("accessibility (axe-core)", () => {
       await ready(staff).first().waitFor();
       found.push(...(await violations(staff, `${path} (${user})`)));
     }
+    // The hotline seat with a call taken (a number typed by hand): its three panels.
+    await staff.getByLabel("来电号码").fill("13812345678");
+    await staff.getByRole("button", { name: "接听" }).click();
+    await staff.getByTestId("caller-ticket").first().waitFor();
+    await staff.getByLabel("来电内容").fill("路灯不亮");
+    await staff.getByRole("button", { name: "查知识库" }).click();
+    await staff.getByTestId("knowledge-entry").first().waitFor();
+    found.push(...(await violations(staff, "/hotline/calls (a call)")));
     assert.deepEqual(staffErrors, []);
     await desk.close();
 

@@ -62,6 +62,12 @@ describe("the apps", () => {
     for (const label of ["工作台", "统计", "报表", "热点"]) {
       await page.locator("nav.bottom-nav").getByText(label, { exact: true }).waitFor();
     }
+    // The sixth: the hotline operators' seat.
+    await page.goto(`${server.url}/hotline/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    for (const label of ["工作台", "热线"]) {
+      await page.locator("nav.bottom-nav").getByText(label, { exact: true }).waitFor();
+    }
     assert.deepEqual(errors, [], "no console errors (CSP violations would appear here)");
     await context.close();
   });
@@ -103,6 +109,9 @@ describe("the apps", () => {
     await page.goto(`${server.url}/stats/`);
     await page.getByRole("heading", { name: "工作台" }).waitFor();
     await untilOfflineReady(page);
+    await page.goto(`${server.url}/hotline/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    await untilOfflineReady(page);
 
     await context.setOffline(true);
     // The resident app: reload, navigate, deep link, all from its own cache.
@@ -137,6 +146,11 @@ describe("the apps", () => {
     await page.getByRole("heading", { name: "工作台" }).waitFor();
     await page.locator("nav.bottom-nav").getByText("报表", { exact: true }).click();
     await page.getByRole("heading", { name: "报表" }).waitFor();
+    // The hotline console, from its own.
+    await page.goto(`${server.url}/hotline/`);
+    await page.getByRole("heading", { name: "工作台" }).waitFor();
+    await page.locator("nav.bottom-nav").getByText("热线", { exact: true }).click();
+    await page.getByRole("heading", { name: "热线坐席" }).waitFor();
     await context.setOffline(false);
     await context.close();
   });

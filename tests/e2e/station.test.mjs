@@ -9,12 +9,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import { closeAll, launchProfile, untilOfflineReady, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
+import { startSmsGateway } from "./sms.mjs";
 
 const PHOTO = resolve(import.meta.dirname, "../../server/tests/fixtures/photo.jpg");
 // The resident session's idle timeout, shortened for the test (the default is 120 s).
@@ -22,24 +22,15 @@ const IDLE_SECONDS = 6;
 
 let server;
 let profile;
-// The city's SMS gateway, standing in: every message it was asked to send.
-const texts = [];
+// The city's SMS gateway, standing in.
 let gateway;
 
 before(async () => {
-  gateway = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      texts.push(JSON.parse(body));
-      response.end("{}");
-    });
-  });
-  await new Promise((r) => gateway.listen(0, "127.0.0.1", r));
+  gateway = await startSmsGateway();
   server = await startServer({
     env: {
       GRIDLINE_STATION_IDLE_SECONDS: String(IDLE_SECONDS),
-      GRIDLINE_SMS_URL: `http://127.0.0.1:${gateway.address().port}/sms`,
+      GRIDLINE_SMS_URL: gateway.url,
     },
   });
   profile = mkdtempSync(join(tmpdir(), "gridline-station-"));
@@ -51,16 +42,6 @@ after(async () => {
   gateway?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
-
-/// Waits for the text message the gateway got for `phone`.
-async function textTo(phone) {
-  for (let i = 0; i < 100; i++) {
-    const text = texts.find((t) => t.phone === phone);
-    if (text) return text.text;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no text message to ${phone}`);
-}
 
 /// The counter's tablet: a landscape 10-inch screen, its own profile, a fake microphone.
 function openTablet() {
@@ -219,7 +200,7 @@ describe("community stations", () => {
       return img && img.complete && img.naturalWidth > 0;
     });
     await page.getByTestId("texted").waitFor();
-    assert.match(await textTo("13900002222"), new RegExp(`查询码 ${first}`));
+    assert.match(await gateway.textTo("13900002222"), new RegExp(`查询码 ${first}`));
     const online = await publicTicket(first, "2222");
     assert.equal(online.contact_phone, "139********");
     assert.equal(online.lead_unit_code, "U-CM");
@@ -258,7 +239,7 @@ describe("community stations", () => {
     assert.equal(delivered.contact_name, "王**");
     assert.deepEqual(delivered.timeline[0].media.map((m) => m.kind), ["image", "audio"]);
     assert.equal(await keptMediaCount(page), 0, "sent media leave the tablet");
-    assert.match(await textTo("13800001111"), new RegExp(`查询码 ${second}`));
+    assert.match(await gateway.textTo("13800001111"), new RegExp(`查询码 ${second}`));
     assert.deepEqual(errors, []);
 
     // The station's staff member is signed out after 30 idle minutes (the page's clock

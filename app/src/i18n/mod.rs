@@ -4,6 +4,7 @@
 //! Each text is a constant holding both languages (`texts.rs`), so a text without a
 //! translation does not compile, and a bundle carries only the texts it uses.
 
+mod hotline;
 mod texts;
 
 use leptos::prelude::*;

@@ -1,5 +1,6 @@
 //! One module per area of the apps.
 
+pub mod hotline;
 pub mod resident;
 pub mod staff;
 pub mod station;

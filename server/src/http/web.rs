@@ -1,7 +1,8 @@
 //! Serving the apps: the resident app (dist/index.html) at `/`, the staff app
 //! (dist/staff/index.html) at `/staff/`, the field app (dist/field/index.html) at
 //! `/field/`, the station app (dist/station/index.html) at `/station/`, the statistics
-//! app (dist/stats/index.html) at `/stats/`, each app's
+//! app (dist/stats/index.html) at `/stats/`, the hotline operators' console
+//! (dist/hotline/index.html) at `/hotline/`, each app's
 //! shell for every one of its routes,
 //! hashed assets cached forever, the shells and service workers never cached, and a
 //! strict Content-Security-Policy on every response.
@@ -28,7 +29,7 @@ use tower_http::services::ServeDir;
 
 /// The apps besides the resident app (at `/`): where each lives, under the dist folder
 /// and in URLs.
-pub const APP_PREFIXES: [&str; 4] = ["/staff", "/field", "/station", "/stats"];
+pub const APP_PREFIXES: [&str; 5] = ["/staff", "/field", "/station", "/stats", "/hotline"];
 
 /// The apps' shells as loaded at start-up.
 pub struct Shell {

@@ -55,6 +55,11 @@ pub const TEST_STATS_HTML: &str = "<!doctype html><html><head>\
 <script type=\"module\">import init from '/stats/gridline-stats-0123456789abcdef.js';await init();</script>\
 </head><body></body></html>";
 
+/// The hotline console's shell in the test dist.
+pub const TEST_HOTLINE_HTML: &str = "<!doctype html><html><head>\
+<script type=\"module\">import init from '/hotline/gridline-hotline-0123456789abcdef.js';await init();</script>\
+</head><body></body></html>";
+
 /// The station app's shell in the test dist.
 pub const TEST_STATION_HTML: &str = "<!doctype html><html><head>\
 <script type=\"module\">import init from '/station/gridline-station-0123456789abcdef.js';await init();</script>\
@@ -70,6 +75,8 @@ fn write_fake_dist(dir: &Path) {
     std::fs::write(dir.join("station").join("index.html"), TEST_STATION_HTML).unwrap();
     std::fs::create_dir_all(dir.join("stats")).unwrap();
     std::fs::write(dir.join("stats").join("index.html"), TEST_STATS_HTML).unwrap();
+    std::fs::create_dir_all(dir.join("hotline")).unwrap();
+    std::fs::write(dir.join("hotline").join("index.html"), TEST_HOTLINE_HTML).unwrap();
     std::fs::write(
         dir.join("gridline-app-0123456789abcdef.js"),
         "export default 1;",

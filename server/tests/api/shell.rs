@@ -1,8 +1,8 @@
 //! Serving the app shell: SPA fallback, cache headers, the Content-Security-Policy.
 
 use crate::helpers::{
-    TEST_FIELD_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TEST_STATION_HTML, TEST_STATS_HTML,
-    TEST_WASM, TestApp,
+    TEST_FIELD_HTML, TEST_HOTLINE_HTML, TEST_INDEX_HTML, TEST_STAFF_HTML, TEST_STATION_HTML,
+    TEST_STATS_HTML, TEST_WASM, TestApp,
 };
 
 crate::both_backends!(
@@ -28,6 +28,8 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
         ("/stats", TEST_STATS_HTML),
         ("/stats/reports", TEST_STATS_HTML),
         ("/statistics", TEST_INDEX_HTML),
+        ("/hotline/", TEST_HOTLINE_HTML),
+        ("/hotline/calls", TEST_HOTLINE_HTML),
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -41,8 +43,8 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        // The five apps' loaders are admitted, by hash.
-        assert_eq!(csp.matches("'sha256-").count(), 5, "{csp}");
+        // The six apps' loaders are admitted, by hash.
+        assert_eq!(csp.matches("'sha256-").count(), 6, "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         assert_eq!(response.text().await.unwrap(), shell, "{path}");

@@ -178,6 +178,7 @@ pub fn request_of(draft: &Draft, device_secret: Option<String>) -> CreateTicketR
         // Following a report is by where it is: only with a position.
         follow: draft.lon.and(draft.follow.clone()),
         sms_consent: draft.sms_consent && !phone.is_empty(),
+        call_id: None,
     }
 }
 
@@ -457,7 +458,13 @@ pub fn MatterPicker(value: RwSignal<String>) -> impl IntoView {
 
 /// Where: the position with its accuracy, or community and grid, and an address.
 #[component]
-pub fn LocationPicker(form: Form) -> impl IntoView {
+pub fn LocationPicker(
+    form: Form,
+    /// Filed for someone elsewhere (a caller on the hotline): this device's position is
+    /// not theirs, so it is not offered.
+    #[prop(optional)]
+    remote: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     let locating = RwSignal::new(false);
@@ -492,9 +499,11 @@ pub fn LocationPicker(form: Form) -> impl IntoView {
     view! {
         <fieldset class="location">
             <legend>{move || i18n.t(Key::Location)}</legend>
-            <button type="button" class="button" on:click=locate disabled=move || locating.get()>
-                {move || i18n.t(if locating.get() { Key::Locating } else { Key::UseMyPosition })}
-            </button>
+            {(!remote).then(|| view! {
+                <button type="button" class="button" on:click=locate disabled=move || locating.get()>
+                    {move || i18n.t(if locating.get() { Key::Locating } else { Key::UseMyPosition })}
+                </button>
+            })}
             {move || form.fix.get().map(|fix| view! {
                 <p class="hint" data-testid="position">
                     {move || i18n.t(Key::AccurateTo)} {format!(" {} ", fix.accuracy.round() as i64)} {move || i18n.t(Key::Metres)}

@@ -14,7 +14,14 @@ const PAUSE_MS: u64 = 600;
 const LEAST: usize = 4;
 
 #[component]
-pub fn Suggestions(description: RwSignal<String>, matter: RwSignal<String>) -> impl IntoView {
+pub fn Suggestions(
+    description: RwSignal<String>,
+    matter: RwSignal<String>,
+    /// The matter types only: the page shows the knowledge base its own way (the
+    /// hotline console).
+    #[prop(optional)]
+    matters_only: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     let found = RwSignal::new(None::<gridline_core::api::knowledge::SuggestResponse>);
@@ -60,7 +67,7 @@ pub fn Suggestions(description: RwSignal<String>, matter: RwSignal<String>) -> i
                 })
                 .collect_view()
         });
-        let has_answers = !found.answers.is_empty();
+        let has_answers = !matters_only && !found.answers.is_empty();
         let answers = found
             .answers
             .into_iter()

@@ -193,6 +193,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
             {has(crate::pages::stats::STATS_ROLES).then(|| card("/stats/ranking", Key::StatsTitle, Key::StatsIntro))}
             {has(&[Role::GridWorker]).then(|| card("/field/worker", Key::WorkerTitle, Key::WorkerIntro))}
             {has(&[Role::Station]).then(|| card("/station/", Key::StationTitle, Key::StationIntro))}
+            {has(&[Role::HotlineOperator]).then(|| card("/hotline/calls", Key::HotlineTitle, Key::HotlineIntro))}
         </div>
         <button class="button" on:click=move |_| { sign_out.dispatch(()); }>
             {move || i18n.t(Key::SignOut)}
