@@ -19,8 +19,8 @@ STATION_BUDGET_KB=400
 # The statistics app: ranking, drill-down, reports, hotspots (supervisors' desks).
 STATS_BUDGET_KB=400
 # The hotline console: an operator's seat (the call's pop-up, the caller's tickets, the
-# knowledge base, filing from the call), on an office PC.
-HOTLINE_BUDGET_KB=320
+# knowledge base, filing from the call) and keeping the knowledge base, on office PCs.
+HOTLINE_BUDGET_KB=360
 
 status=0
 check() {

@@ -9,9 +9,7 @@ use gridline_core::api::auth::{CSRF_HEADER, LoginRequest, SessionResponse};
 use gridline_core::api::field::{RecordsResponse, SyncRequest, SyncResponse};
 use gridline_core::api::knowledge::SuggestResponse;
 use gridline_core::api::media::MediaResponse;
-use gridline_core::api::reference::{
-    CatalogueResponse, CommonMattersResponse, RegionsResponse, UnitsResponse,
-};
+use gridline_core::api::reference::{CatalogueResponse, CommonMattersResponse, RegionsResponse};
 use gridline_core::api::station::{
     DEVICE_HEADER, DeviceResponse, EnrollRequest, EnrolledResponse, SealedFilingRequest,
     StationFilingsResponse,
@@ -195,8 +193,11 @@ pub async fn catalogue() -> Result<CatalogueResponse, ApiError> {
     get("/catalogue").await
 }
 
-pub async fn units() -> Result<UnitsResponse, ApiError> {
-    get("/units").await
+/// The catalogue (or the units, with `path` `/units`) read into `T`, a narrower type
+/// that takes only the fields a page needs: what serde does not read it does not
+/// carry in the bundle.
+pub async fn reference_as<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    get(path).await
 }
 
 thread_local! {
@@ -536,6 +537,39 @@ pub async fn search_knowledge(
     q: &str,
 ) -> Result<gridline_core::api::knowledge::KnowledgeResponse, ApiError> {
     get(&format!("/knowledge?{}", query_string(&[("q", q)]))).await
+}
+
+/// A new standard answer (admins, or a unit for itself).
+pub async fn create_knowledge(
+    fields: &gridline_core::api::knowledge::KnowledgeFields,
+) -> Result<(), ApiError> {
+    send_json(&url("/knowledge"), None, &json(fields)?)
+        .await?
+        .confirm()
+}
+
+/// Changes a standard answer.
+pub async fn update_knowledge(
+    id: i64,
+    fields: &gridline_core::api::knowledge::KnowledgeFields,
+) -> Result<(), ApiError> {
+    let (url, body) = (url(&format!("/knowledge/{id}")), json(fields)?);
+    send_write(&|| {
+        with_csrf(Request::put(&url))
+            .header("content-type", "application/json")
+            .body(&body)
+            .map_err(|_| ApiError::Network)
+    })
+    .await?
+    .confirm()
+}
+
+/// Removes a standard answer.
+pub async fn delete_knowledge(id: i64) -> Result<(), ApiError> {
+    let url = url(&format!("/knowledge/{id}"));
+    send_write(&|| built(with_csrf(Request::delete(&url))))
+        .await?
+        .confirm()
 }
 
 /// Records an enquiry answered on the hotline (sending it again for the same call

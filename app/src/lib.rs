@@ -14,7 +14,8 @@
 //!   units' ranking, the tickets behind each number, reports and hotspots, for
 //!   supervisors, dispatchers and admins.
 //! - The **hotline console** (`src/bin/gridline-hotline.rs`, served at `/hotline/`): a
-//!   12345 operator's seat, where calls pop up and are answered or filed.
+//!   12345 operator's seat, where calls pop up and are answered or filed, and the
+//!   knowledge base its answers come from, kept by admins and the units.
 //!
 //! Staff sign in once for every staff program (one session cookie for the origin).
 //!
@@ -205,21 +206,25 @@ pub fn StatsApp() -> impl IntoView {
 const HOTLINE_NAV: &[NavItem] = &[
     NavItem::new("/hotline/", Key::NavStaff, true),
     NavItem::new("/hotline/calls", Key::NavHotline, false),
+    NavItem::new("/hotline/knowledge", Key::NavKnowledge, false),
 ];
 
-/// The hotline console: sign-in, the operator's seat.
+/// The hotline console: sign-in, the operator's seat, the knowledge base.
 #[component]
 pub fn HotlineApp() -> impl IntoView {
     provide_app_context("/hotline/");
     pages::staff::provide_session(HOTLINE_BASE);
     // The filing form's matter types and grids, as residents choose them.
     pages::resident::reference::provide_reference();
+    // The units' names, for the knowledge base's keepers.
+    pages::staff::reference::provide_reference();
     view! {
         <Router base=HOTLINE_BASE>
             <Shell nav=HOTLINE_NAV>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=pages::staff::StaffPage />
                     <Route path=path!("/calls") view=pages::hotline::HotlinePage />
+                    <Route path=path!("/knowledge") view=pages::hotline::knowledge::KnowledgePage />
                 </Routes>
             </Shell>
         </Router>

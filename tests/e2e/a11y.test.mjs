@@ -85,6 +85,7 @@ describe("accessibility (axe-core)", () => {
       ["supervisor", "/stats/hotspots", (p) => p.getByTestId("heat")],
       ["supervisor", "/stats/topics", (p) => p.getByTestId("suggestions")],
       ["worker", "/field/worker", (p) => p.getByRole("button").first()],
+      ["admin", "/hotline/knowledge", (p) => p.getByTestId("kb-entry")],
       ["operator", "/hotline/calls", (p) => p.getByTestId("waiting")],
     ];
     let signedIn = null;

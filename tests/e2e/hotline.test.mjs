@@ -3,7 +3,9 @@
 // itself with the caller's earlier ticket; the operator finds the standard answer in the
 // knowledge base and closes the call as an enquiry. A second call is filed as a ticket
 // on one screen with the keyboard alone, the matter type taken from the suggestions, and
-// the caller's tracking code arrives at a stand-in SMS gateway.
+// the caller's tracking code arrives at a stand-in SMS gateway. The knowledge base is
+// kept in the same console: an admin adds, changes and removes an answer; a unit's
+// handler is refused another unit's entry.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -111,4 +113,63 @@ describe("the hotline seat", () => {
     );
     assert.deepEqual(errors, []);
   });
+
+  test("admins keep the knowledge base in the console; a unit only its own entries", async () => {
+    const browser = await launch();
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signInStaff(page, server, "admin", "/hotline/");
+    await page.getByRole("link", { name: "解答知识库" }).click();
+    await page.getByTestId("kb-entry").first().waitFor();
+    const before = await page.getByTestId("kb-entry").count();
+
+    await page.getByTestId("kb-new").click();
+    const form = page.getByTestId("kb-form");
+    await form.getByLabel("问题").fill("共享单车乱停放找谁");
+    await form.getByLabel("标准答复").fill("共享单车由运营企业负责调度清理，可拨打车身上的客服电话。");
+    await form.getByLabel(/适用事项类型编码/).fill("0201");
+    await form.getByRole("button", { name: "保存" }).click();
+    await form.waitFor({ state: "detached" });
+    const added = page.getByTestId("kb-entry").filter({ hasText: "共享单车乱停放找谁" });
+    await added.waitFor();
+    assert.equal(await page.getByTestId("kb-entry").count(), before + 1);
+
+    // An unknown matter type is refused with the field named; nothing is lost.
+    await added.getByRole("button", { name: "修改" }).click();
+    await form.getByLabel(/适用事项类型编码/).fill("0201, 9999");
+    await form.getByRole("button", { name: "保存" }).click();
+    await form.getByTestId("error-notice").waitFor();
+    assert.match(await form.getByTestId("error-notice").textContent(), /matter_codes|事项/);
+    await form.getByLabel(/适用事项类型编码/).fill("0201");
+    await form.getByLabel("标准答复").fill("共享单车由运营企业负责调度清理，请拨打车身客服电话，或在12345反映。");
+    await form.getByRole("button", { name: "保存" }).click();
+    await form.waitFor({ state: "detached" });
+    await page.getByTestId("kb-entry").filter({ hasText: "共享单车乱停放找谁" }).getByText("或在12345反映").waitFor({ state: "attached" });
+
+    // Searched for, it is found (the index is rebuilt after each change).
+    await page.getByRole("searchbox").fill("共享单车停放");
+    await page.getByRole("button", { name: "查知识库" }).click();
+    await page.getByTestId("kb-entry").filter({ hasText: "共享单车乱停放找谁" }).waitFor();
+    await page.getByTestId("kb-entry").filter({ hasText: "路灯不亮找谁" }).waitFor({ state: "detached" });
+
+    await page.getByTestId("kb-entry").filter({ hasText: "共享单车乱停放找谁" }).getByRole("button", { name: "删除" }).click();
+    await page.getByRole("button", { name: "确认删除" }).click();
+    await page.getByTestId("kb-entry").filter({ hasText: "共享单车乱停放找谁" }).waitFor({ state: "detached" });
+    // The one refusal above is the browser's only complaint.
+    assert.deepEqual(errors.filter((e) => !e.includes("status of 422")), []);
+    assert.equal(errors.length, 1);
+
+    // The handler of 城市管理局 may not change the water company's entry.
+    await context.clearCookies();
+    await signInStaff(page, server, "handler", "/hotline/");
+    await page.goto(`${server.url}/hotline/knowledge`);
+    const water = page.getByTestId("kb-entry").filter({ hasText: "U-WS" }).first();
+    await water.waitFor();
+    await water.getByRole("button", { name: "修改" }).click();
+    await form.getByRole("button", { name: "保存" }).click();
+    await form.getByTestId("error-notice").waitFor();
+    await context.close();
+  });
 });
+

@@ -47,3 +47,31 @@ impl Key {
         "Filed. Tell the caller the tracking code; a mobile number left also gets it by text.",
     );
 }
+
+// Keeping the knowledge base (解答知识库).
+#[allow(non_upper_case_globals)]
+impl Key {
+    pub const KnowledgeTitle: Key = Key::new("解答知识库", "Knowledge base");
+    pub const KnowledgeIntro: Key = Key::new(
+        "热线和居民看到的标准答复：平台维护全部条目，承办单位维护本单位的条目。",
+        "The standard answers the hotline and residents see: the platform keeps every entry, a unit keeps its own.",
+    );
+    pub const NavKnowledge: Key = Key::new("知识库", "Knowledge");
+    pub const KnowledgeEmpty: Key =
+        Key::new("知识库中还没有解答。", "The knowledge base is empty.");
+    pub const NewAnswer: Key = Key::new("新增解答", "New answer");
+    pub const Question: Key = Key::new("问题", "Question");
+    pub const StandardAnswer: Key = Key::new("标准答复", "Standard answer");
+    pub const AnswerMatters: Key = Key::new(
+        "适用事项类型编码（多个用逗号分隔）",
+        "Matter type codes it answers for (separated by commas)",
+    );
+    pub const ValidFrom: Key = Key::new("有效期起", "Valid from");
+    pub const ValidTo: Key = Key::new("有效期止", "Valid to");
+    pub const OwnerUnit: Key = Key::new("维护单位", "Kept by");
+    pub const Platform: Key = Key::new("平台（12345）", "The platform (12345)");
+    pub const SaveAnswer: Key = Key::new("保存", "Save");
+    pub const CancelEdit: Key = Key::new("取消", "Cancel");
+    pub const ConfirmDelete: Key = Key::new("确认删除", "Delete it");
+    pub const ShowAll: Key = Key::new("全部", "All");
+}

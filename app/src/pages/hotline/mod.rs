@@ -6,8 +6,12 @@
 //! filed from the call (channel `hotline`, the call's id kept, the tracking code texted
 //! to the caller by the server).
 //!
+//! The knowledge base is kept here too (`knowledge`), by admins and the units.
+//!
 //! Keyboard only: every control is a native one in tab order, the caller's words take
 //! the focus when a call comes, and Ctrl+Enter files from anywhere in the form.
+
+pub mod knowledge;
 
 use gridline_core::Role;
 use gridline_core::api::hotline::{CallView, CallerTicket};

@@ -194,6 +194,7 @@ fn SignedIn(profile: StaffProfile) -> impl IntoView {
             {has(&[Role::GridWorker]).then(|| card("/field/worker", Key::WorkerTitle, Key::WorkerIntro))}
             {has(&[Role::Station]).then(|| card("/station/", Key::StationTitle, Key::StationIntro))}
             {has(&[Role::HotlineOperator]).then(|| card("/hotline/calls", Key::HotlineTitle, Key::HotlineIntro))}
+            {has(&[Role::Admin, Role::UnitHandler]).then(|| card("/hotline/knowledge", Key::KnowledgeTitle, Key::KnowledgeIntro))}
         </div>
         <button class="button" on:click=move |_| { sign_out.dispatch(()); }>
             {move || i18n.t(Key::SignOut)}

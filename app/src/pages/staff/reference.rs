@@ -2,17 +2,36 @@
 
 use std::collections::HashMap;
 
-use gridline_core::api::reference::HandlingUnit;
 use leptos::prelude::*;
+use serde::Deserialize;
 
 use crate::api;
 use crate::i18n::Locale;
+
+/// A matter type or a unit as the consoles read it: its code and names only (the
+/// catalogue's and the units' other fields are not read, so not carried).
+#[derive(Debug, Clone, Deserialize)]
+struct Named {
+    code: String,
+    name_zh: String,
+    name_en: String,
+}
+
+#[derive(Deserialize)]
+struct Matters {
+    matter_types: Vec<Named>,
+}
+
+#[derive(Deserialize)]
+struct Units {
+    units: Vec<Named>,
+}
 
 /// Matter types and units by code, each with its zh and en name.
 #[derive(Debug, Clone, Copy)]
 pub struct Reference {
     matters: RwSignal<HashMap<String, (String, String)>>,
-    units: RwSignal<Vec<HandlingUnit>>,
+    units: RwSignal<Vec<Named>>,
 }
 
 fn pick(names: &(String, String), locale: Locale) -> String {
@@ -64,7 +83,7 @@ pub fn provide_reference() {
     };
     provide_context(reference);
     leptos::task::spawn_local(async move {
-        if let Ok(catalogue) = api::catalogue().await {
+        if let Ok(catalogue) = api::reference_as::<Matters>("/catalogue").await {
             reference.matters.set(
                 catalogue
                     .matter_types
@@ -73,7 +92,7 @@ pub fn provide_reference() {
                     .collect(),
             );
         }
-        if let Ok(units) = api::units().await {
+        if let Ok(units) = api::reference_as::<Units>("/units").await {
             reference.units.set(units.units);
         }
     });
