@@ -395,8 +395,18 @@ pub async fn ticket(code: &str) -> Result<TicketView, ApiError> {
 }
 
 /// One page of a queue: `offset` tickets skipped, `QUEUE_PAGE` at most.
-pub async fn queue(view: QueueView, offset: u32) -> Result<QueueResponse, ApiError> {
-    get(&format!("/queue?view={}&offset={offset}", view.as_str())).await
+/// A page of a queue, of one kind of request (`kind`, its wire name) or all (empty).
+pub async fn queue(view: QueueView, offset: u32, kind: &str) -> Result<QueueResponse, ApiError> {
+    let of_kind = if kind.is_empty() {
+        String::new()
+    } else {
+        format!("&kind={kind}")
+    };
+    get(&format!(
+        "/queue?view={}&offset={offset}{of_kind}",
+        view.as_str()
+    ))
+    .await
 }
 
 /// Reports of the same matter type filed near the ticket (staff who handle it).

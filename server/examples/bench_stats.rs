@@ -257,7 +257,7 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
     };
     let (from, to) = (month(2026, 10), month(2026, 11));
     let counted: u64 = store
-        .rate_counts(&[from, to], now, RateGrouping::Unit)
+        .rate_counts(&[from, to], now, RateGrouping::Unit, None)
         .await
         .unwrap()
         .iter()
@@ -272,7 +272,7 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
         .collect();
     let ranking = timed(|| async {
         let rows = store
-            .rate_counts(&[from, to], now, RateGrouping::Unit)
+            .rate_counts(&[from, to], now, RateGrouping::Unit, None)
             .await
             .unwrap();
         assert!(!rows.is_empty());
@@ -280,7 +280,7 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
     .await;
     let trend = timed(|| async {
         let rows = store
-            .rate_counts(&bounds, now, RateGrouping::Unit)
+            .rate_counts(&bounds, now, RateGrouping::Unit, None)
             .await
             .unwrap();
         assert!(rows.iter().any(|r| r.period == 11));
@@ -290,11 +290,11 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
     // of the tickets due, per unit and community.
     let report = timed(|| async {
         let intake = store
-            .intake_counts(&[month(2026, 9), from, to])
+            .intake_counts(&[month(2026, 9), from, to], None)
             .await
             .unwrap();
         let rows = store
-            .rate_counts(&[from, to], now, RateGrouping::Detail)
+            .rate_counts(&[from, to], now, RateGrouping::Detail, None)
             .await
             .unwrap();
         let mut by_unit = std::collections::BTreeMap::new();
@@ -314,11 +314,14 @@ async fn time_queries(label: &str, store: &dyn Store, now: OffsetDateTime) {
     // Hotspots: 30 days against the 30 before.
     let hotspots = timed(|| async {
         let rows = store
-            .intake_counts(&[
-                now - Span::days(60),
-                now - Span::days(30),
-                now + Span::days(1),
-            ])
+            .intake_counts(
+                &[
+                    now - Span::days(60),
+                    now - Span::days(30),
+                    now + Span::days(1),
+                ],
+                None,
+            )
             .await
             .unwrap();
         assert!(!rows.is_empty());

@@ -185,6 +185,16 @@ describe("statistics", () => {
     assert.equal(csv.status(), 200);
     const text = await csv.text();
     assert.ok(text.startsWith("\ufeff日报 Daily report,示范区,D01"), text.slice(0, 80));
+    // Of one kind of request: the four are residents' (民生), no enterprise's.
+    await page.getByTestId("kind-filter").selectOption("development");
+    await page.getByTestId("report-request-kind").getByText("发展（企业）").waitFor();
+    assert.equal(await page.getByTestId("received").locator("strong").textContent(), "0");
+    assert.match(await page.getByTestId("report-csv").getAttribute("href"), /request_kind=development/);
+    await page.getByTestId("kind-filter").selectOption("livelihood");
+    await page.getByTestId("report-request-kind").getByText("民生").waitFor();
+    assert.equal(await page.getByTestId("received").locator("strong").textContent(), "4");
+    await page.getByTestId("kind-filter").selectOption("");
+    await page.getByTestId("report-request-kind").waitFor({ state: "detached" });
     // Printed: the report without the navigation and the controls.
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.locator("nav.bottom-nav").isVisible(), false);

@@ -2,6 +2,7 @@
 
 pub mod error_notice;
 pub mod grid_map;
+pub mod kind;
 pub mod shell;
 pub mod ticket;
 pub mod voice;

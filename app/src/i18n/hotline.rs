@@ -41,6 +41,10 @@ impl Key {
         "请写下来电内容、选择问题类别，并给出网格或地址。",
         "Write what the caller says, choose a kind, and give a grid or an address.",
     );
+    pub const EnterpriseCall: Key = Key::new(
+        "企业诉求（发展类，需企业名称和统一社会信用代码）",
+        "An enterprise's request (development: its name and credit code)",
+    );
     pub const CtrlEnter: Key = Key::new("Ctrl+Enter 登记", "Ctrl+Enter files it");
     pub const FiledFromCall: Key = Key::new(
         "已登记。请告知来电人查询码；留有手机号的，查询码同时以短信发送。",

@@ -607,4 +607,11 @@ impl Key {
     pub const MergeInto: Key = Key::new("将本单并入此单", "Merge this ticket into it");
     pub const MergedInto: Key = Key::new("已并入", "Merged into");
     pub const EventMergedInto: Key = Key::new("并入主工单", "Merged into the lead ticket");
+    pub const RequestKindLabel: Key = Key::new("诉求类型", "Kind of request");
+    pub const AllKinds: Key = Key::new("全部类型", "All kinds");
+    pub const KindLivelihood: Key = Key::new("民生", "Livelihood");
+    pub const KindDevelopment: Key = Key::new("发展（企业）", "Development (enterprises)");
+    pub const KindEnforcement: Key = Key::new("执法", "Enforcement");
+    pub const EnterpriseName: Key = Key::new("企业名称", "Enterprise name");
+    pub const CreditCode: Key = Key::new("统一社会信用代码", "Unified social credit code");
 }

@@ -258,12 +258,20 @@ pub struct ReportQuery {
     /// A street's code; default: the whole district.
     #[serde(default)]
     pub street: Option<String>,
+    /// Only requests of this kind (livelihood, development, enforcement); default: all.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
+    pub request_kind: Option<super::ticket::RequestKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportResponse {
     pub kind: ReportKind,
+    /// The kind of request it counts; none: all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub request_kind: Option<super::ticket::RequestKind>,
     pub scope: String,
     pub scope_zh: String,
     pub scope_en: String,

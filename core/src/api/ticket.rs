@@ -10,6 +10,8 @@ use crate::ticket::{Action, Satisfaction, Status};
 pub const DESCRIPTION_MAX: usize = 4000;
 pub const ADDRESS_MAX: usize = 200;
 pub const NAME_MAX: usize = 50;
+/// The longest enterprise name, in characters.
+pub const ENTERPRISE_NAME_MAX: usize = 100;
 pub const NOTE_MAX: usize = 4000;
 
 /// Where a ticket came from (多口归一: every channel, one queue).
@@ -29,6 +31,8 @@ pub enum Channel {
     Open311,
     /// Filed by a hotline operator from a call to 12345 (热线).
     Hotline,
+    /// Filed by an enterprise about the business environment (企业诉求, 发展类).
+    Enterprise,
 }
 
 impl Channel {
@@ -40,6 +44,7 @@ impl Channel {
             Channel::Station => "station",
             Channel::Open311 => "open311",
             Channel::Hotline => "hotline",
+            Channel::Enterprise => "enterprise",
         }
     }
 
@@ -51,10 +56,74 @@ impl Channel {
             Channel::Station,
             Channel::Open311,
             Channel::Hotline,
+            Channel::Enterprise,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
     }
+}
+
+/// The kind of request (诉求类型), on every ticket: what residents ask for in their
+/// daily lives (民生), what enterprises ask for (发展: the business environment), and
+/// what streets and departments file for law enforcement (执法).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    #[default]
+    Livelihood,
+    Development,
+    Enforcement,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 3] = [
+        RequestKind::Livelihood,
+        RequestKind::Development,
+        RequestKind::Enforcement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Livelihood => "livelihood",
+            RequestKind::Development => "development",
+            RequestKind::Enforcement => "enforcement",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RequestKind> {
+        RequestKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    fn is_livelihood(&self) -> bool {
+        *self == RequestKind::Livelihood
+    }
+}
+
+/// The characters of a unified social credit code (统一社会信用代码, GB 32100-2015):
+/// digits and capitals without I, O, S, V and Z.
+const CREDIT_CODE_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_CODE_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Whether `code` is a unified social credit code: 18 characters of the code's
+/// alphabet whose last is the check character of the first 17.
+pub fn valid_credit_code(code: &str) -> bool {
+    let value = |c: u8| CREDIT_CODE_CHARS.iter().position(|&x| x == c);
+    let bytes = code.as_bytes();
+    if bytes.len() != 18 {
+        return false;
+    }
+    let mut sum = 0;
+    for (&c, weight) in bytes[..17].iter().zip(CREDIT_CODE_WEIGHTS) {
+        match value(c) {
+            Some(v) => sum += v as u32 * weight,
+            None => return false,
+        }
+    }
+    let check = (31 - sum % 31) % 31;
+    value(bytes[17]) == Some(check as usize)
 }
 
 /// `POST /api/v1/tickets`.
@@ -103,6 +172,16 @@ pub struct CreateTicketRequest {
     /// the tracking code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
+    /// 民生 (the default), 发展 (with the enterprise's name and credit code; filed by
+    /// the public it comes in on the `enterprise` channel) or 执法 (staff only).
+    #[serde(default, skip_serializing_if = "RequestKind::is_livelihood")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub kind: RequestKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_name: Option<String>,
+    /// The enterprise's unified social credit code (18 characters, checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_code: Option<String>,
 }
 
 /// Whether `secret` may be a device's secret: 16 to 128 visible ASCII characters.
@@ -205,6 +284,33 @@ impl CreateTicketRequest {
                 "a phone number to text is needed",
             );
         }
+        match self.kind {
+            RequestKind::Development => {
+                v.text(
+                    "enterprise_name",
+                    self.enterprise_name.as_deref().unwrap_or_default(),
+                    1,
+                    ENTERPRISE_NAME_MAX,
+                );
+                if !self.credit_code.as_deref().is_some_and(valid_credit_code) {
+                    v.add(
+                        "credit_code",
+                        FieldIssue::Invalid,
+                        "a unified social credit code: 18 characters, its last the check",
+                    );
+                }
+            }
+            _ => {
+                for (name, value) in [
+                    ("enterprise_name", &self.enterprise_name),
+                    ("credit_code", &self.credit_code),
+                ] {
+                    if value.is_some() {
+                        v.add(name, FieldIssue::Invalid, "only on development requests");
+                    }
+                }
+            }
+        }
         if self.call_id.as_deref().is_some_and(|id| !valid_call_id(id)) {
             v.add(
                 "call_id",
@@ -264,6 +370,15 @@ pub struct TicketView {
     pub status: Status,
     pub return_pending: bool,
     pub channel: Channel,
+    /// 民生, 发展 or 执法.
+    #[serde(default)]
+    pub kind: RequestKind,
+    /// A development request's enterprise and its credit code (not personal data: shown
+    /// to whoever may see the ticket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_code: Option<String>,
     pub matter_code: String,
     pub region_code: Option<String>,
     pub address: String,
@@ -547,6 +662,10 @@ pub struct QueueQuery {
     /// Tickets skipped (the ones of earlier pages), at most [`QUEUE_OFFSET_MAX`].
     #[serde(default)]
     pub offset: Option<u32>,
+    /// Only requests of this kind: livelihood, development or enforcement.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
+    pub kind: Option<RequestKind>,
 }
 
 /// Tickets per queue page unless asked otherwise.

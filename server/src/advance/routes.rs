@@ -52,7 +52,7 @@ pub async fn list(
     let monday = this_monday(now);
     let end = monday + Duration::weeks(i64::from(weeks));
     let (from, to) = (start_of(monday) - YEAR, start_of(end));
-    let mut rows = state.store.received_tickets(from, to).await?;
+    let mut rows = state.store.received_tickets(from, to, None).await?;
     let past = state.store.past_tickets(from, to).await?;
     rows.extend(past.into_iter().map(ReceivedRow::from));
     let measures = state

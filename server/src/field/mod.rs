@@ -62,6 +62,7 @@ pub async fn worker_tickets(
     let mut tickets = store
         .list_tickets(
             &TicketFilter::NotClosedInGrids(grids),
+            None,
             crate::tickets::store::Page::first(WORKER_TICKETS_MAX + 1),
         )
         .await?;

@@ -21,7 +21,7 @@ use gridline_core::ErrorCode;
 use gridline_core::api::station::{
     DEVICE_HEADER, EnrollmentCodeResponse, SEAL_INFO, Sealed, SealedFilingRequest, StationFiling,
 };
-use gridline_core::api::ticket::{Channel, CreateTicketRequest};
+use gridline_core::api::ticket::{Channel, CreateTicketRequest, RequestKind};
 use hkdf::Hkdf;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::{PublicKey, SecretKey};
@@ -229,6 +229,12 @@ pub async fn file(
     let filing: StationFiling = serde_json::from_slice(&plain)
         .map_err(|e| tickets::field_error("sealed", format!("not a station filing: {e}")))?;
     filing.validate().map_err(AppError::Validation)?;
+    if filing.ticket.kind == RequestKind::Enforcement {
+        return Err(tickets::field_error(
+            "kind",
+            "enforcement requests are filed by streets and departments",
+        ));
+    }
     if filing.ticket.client_id.as_deref() != Some(request.client_id.as_str()) {
         return Err(tickets::field_error(
             "client_id",

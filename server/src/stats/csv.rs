@@ -3,6 +3,7 @@
 //! has it, and text that a spreadsheet would run as a formula made inert.
 
 use gridline_core::api::stats::{Change, RatesRow, ReportKind, ReportResponse};
+use gridline_core::api::ticket::RequestKind;
 
 /// One field: quoted when it holds a separator, quote or line break; a leading
 /// `= + - @` (a formula to a spreadsheet) gets an apostrophe first.
@@ -104,6 +105,14 @@ fn heading(out: &mut String, report: &ReportResponse) {
         out,
         &[kind.into(), report.scope_zh.clone(), report.scope.clone()],
     );
+    if let Some(request_kind) = report.request_kind {
+        let name = match request_kind {
+            RequestKind::Livelihood => "民生 Livelihood",
+            RequestKind::Development => "发展 Development",
+            RequestKind::Enforcement => "执法 Enforcement",
+        };
+        line(out, &["诉求类型 Kind of request".into(), name.into()]);
+    }
     line(
         out,
         &[

@@ -22,10 +22,12 @@ const RETURN_DECISIONS: &str = "SELECT d.ticket_id, d.at, \
 
 /// The return requests decided in each period, per unit that asked (and the ticket's
 /// grid and matter type when `detail`): rows that count nothing else.
+/// `of_kind`: a condition on the tickets (`t`) of one kind of request, or nothing.
 pub(super) async fn return_counts(
     pool: &Pool,
     bounds: &[OffsetDateTime],
     detail: bool,
+    of_kind: &str,
 ) -> StoreResult<Vec<RateRow>> {
     let (period, within) = periods("r.at", bounds.len());
     let keys = if detail {
@@ -38,7 +40,7 @@ pub(super) async fn return_counts(
          CAST(SUM(r.approved) AS BIGINT) AS returns_approved, \
          CAST(SUM(r.rejected) AS BIGINT) AS returns_rejected \
          FROM ({RETURN_DECISIONS}) r JOIN tickets t ON t.id = r.ticket_id \
-         WHERE r.asking_unit IS NOT NULL AND {within} \
+         WHERE r.asking_unit IS NOT NULL AND {within}{of_kind} \
          GROUP BY {keys}, period ORDER BY {keys}, period"
     );
     // Built only from this file's constants; values are bound.

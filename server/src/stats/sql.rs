@@ -9,6 +9,7 @@
 // tickets listed behind a number are exactly the ones it counts.
 // Queries keep their SQL and binds in one function, however long (see store/mod.rs).
 
+use gridline_core::api::ticket::RequestKind;
 use gridline_core::stats::{Measure, RateCounts};
 use gridline_core::ticket::Satisfaction;
 use time::OffsetDateTime;
@@ -139,11 +140,19 @@ fn flag_columns(now: &str, sum: bool) -> String {
         .join(", ")
 }
 
+/// ` AND <column> = '<kind>'` for one kind of request, nothing for all. The kind is
+/// one of three constants, never text from a request.
+fn of_kind(column: &str, kind: Option<RequestKind>) -> String {
+    kind.map(|k| format!(" AND {column} = '{}'", k.as_str()))
+        .unwrap_or_default()
+}
+
 pub(crate) async fn rate_counts(
     pool: &Pool,
     bounds: &[OffsetDateTime],
     now: OffsetDateTime,
     grouping: RateGrouping,
+    kind: Option<RequestKind>,
 ) -> StoreResult<Vec<RateRow>> {
     assert!(bounds.len() >= 2, "a period has a start and an end");
     let now_param = format!("${}", bounds.len() + 1);
@@ -156,9 +165,10 @@ pub(crate) async fn rate_counts(
         "SELECT {keys}, {period} AS period, CAST(COUNT(*) AS BIGINT) AS tickets, {flags}, \
          CAST(SUM(t.reopen_count) AS BIGINT) AS reopens \
          FROM tickets t \
-         WHERE t.lead_unit_code IS NOT NULL AND t.merged_into IS NULL AND {within} \
+         WHERE t.lead_unit_code IS NOT NULL AND t.merged_into IS NULL AND {within}{kind} \
          GROUP BY {keys}, period ORDER BY {keys}, period",
         flags = flag_columns(&now_param, true),
+        kind = of_kind("t.kind", kind),
     );
     // Built only from this file's constants; values are bound.
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -171,7 +181,7 @@ pub(crate) async fn rate_counts(
         .iter()
         .map(|row| rate_row(row, "lead_unit_code", detail, counts_of(row, false)?))
         .collect::<StoreResult<Vec<_>>>()?;
-    counted.extend(returns::return_counts(pool, bounds, detail).await?);
+    counted.extend(returns::return_counts(pool, bounds, detail, &of_kind("t.kind", kind)).await?);
     Ok(counted)
 }
 
@@ -295,13 +305,15 @@ fn rated_ticket(
 pub(crate) async fn intake_counts(
     pool: &Pool,
     bounds: &[OffsetDateTime],
+    kind: Option<RequestKind>,
 ) -> StoreResult<Vec<IntakeRow>> {
     assert!(bounds.len() >= 2, "a period has a start and an end");
     let (period, within) = periods("t.created_at", bounds.len());
     let sql = format!(
         "SELECT t.region_code, t.matter_code, {period} AS period, \
-         CAST(COUNT(*) AS BIGINT) AS tickets FROM tickets t WHERE {within} \
-         GROUP BY t.region_code, t.matter_code, period"
+         CAST(COUNT(*) AS BIGINT) AS tickets FROM tickets t WHERE {within}{kind} \
+         GROUP BY t.region_code, t.matter_code, period",
+        kind = of_kind("t.kind", kind),
     );
     // Built only from this file's constants; values are bound.
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -325,17 +337,21 @@ pub(crate) async fn received_tickets(
     pool: &Pool,
     from: OffsetDateTime,
     to: OffsetDateTime,
+    kind: Option<RequestKind>,
 ) -> StoreResult<Vec<ReceivedRow>> {
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT tracking_code, matter_code, region_code, lon, lat, address, contact_phone,
              lead_unit_code, created_at,
              CASE WHEN resolved_at IS NOT NULL OR status = 'closed' THEN 1 ELSE 0 END AS resolved
-         FROM tickets WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id",
-    )
-    .bind(stored_time(from))
-    .bind(stored_time(to))
-    .fetch_all(pool)
-    .await?;
+         FROM tickets WHERE created_at >= $1 AND created_at < $2{} ORDER BY created_at, id",
+        of_kind("kind", kind)
+    );
+    // Built only from constants; values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(stored_time(from))
+        .bind(stored_time(to))
+        .fetch_all(pool)
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(ReceivedRow {
@@ -361,8 +377,9 @@ impl crate::stats::store::StatsStore for This {
         bounds: &[::time::OffsetDateTime],
         now: ::time::OffsetDateTime,
         grouping: RateGrouping,
+        kind: Option<RequestKind>,
     ) -> StoreResult<Vec<RateRow>> {
-        rate_counts(&self.pool, bounds, now, grouping).await
+        rate_counts(&self.pool, bounds, now, grouping, kind).await
     }
 
     async fn rated_tickets(
@@ -380,16 +397,18 @@ impl crate::stats::store::StatsStore for This {
     async fn intake_counts(
         &self,
         bounds: &[::time::OffsetDateTime],
+        kind: Option<RequestKind>,
     ) -> StoreResult<Vec<IntakeRow>> {
-        intake_counts(&self.pool, bounds).await
+        intake_counts(&self.pool, bounds, kind).await
     }
 
     async fn received_tickets(
         &self,
         from: ::time::OffsetDateTime,
         to: ::time::OffsetDateTime,
+        kind: Option<RequestKind>,
     ) -> StoreResult<Vec<ReceivedRow>> {
-        received_tickets(&self.pool, from, to).await
+        received_tickets(&self.pool, from, to, kind).await
     }
 }
 

@@ -2,6 +2,7 @@
 //! written once for both backends and included by each (`store/sqlite.rs`, `store/postgres.rs`).
 
 use async_trait::async_trait;
+use gridline_core::api::ticket::RequestKind;
 use gridline_core::ticket::Satisfaction;
 use time::OffsetDateTime;
 
@@ -84,12 +85,14 @@ pub struct ReceivedRow {
 pub trait StatsStore: Send + Sync {
     /// The counts behind the evaluation rates of the dispatched tickets whose handling
     /// deadline is in one of the periods between consecutive `bounds` (ascending; the
-    /// last is exclusive), read at `now`, per period and `grouping`. One query.
+    /// last is exclusive), read at `now`, per period and `grouping`, of one `kind` of
+    /// request or all. One query.
     async fn rate_counts(
         &self,
         bounds: &[OffsetDateTime],
         now: OffsetDateTime,
         grouping: RateGrouping,
+        kind: Option<RequestKind>,
     ) -> StoreResult<Vec<RateRow>>;
 
     /// How many tickets of `scope` due in `[from, to)` are behind `measure` read at
@@ -107,7 +110,11 @@ pub trait StatsStore: Send + Sync {
 
     /// Tickets received (by the time they were filed) in each period between
     /// consecutive `bounds`, per grid and matter type. One query.
-    async fn intake_counts(&self, bounds: &[OffsetDateTime]) -> StoreResult<Vec<IntakeRow>>;
+    async fn intake_counts(
+        &self,
+        bounds: &[OffsetDateTime],
+        kind: Option<RequestKind>,
+    ) -> StoreResult<Vec<IntakeRow>>;
 
     /// The tickets received in `[from, to)` (merged ones too: a repeat is what they
     /// are), oldest first.
@@ -115,5 +122,6 @@ pub trait StatsStore: Send + Sync {
         &self,
         from: OffsetDateTime,
         to: OffsetDateTime,
+        kind: Option<RequestKind>,
     ) -> StoreResult<Vec<ReceivedRow>>;
 }

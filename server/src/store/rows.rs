@@ -6,7 +6,7 @@ use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::media::MediaKind;
 use gridline_core::api::reference::{HandlingUnit, MatterType, Region, UnitKind};
 use gridline_core::api::station::Consent;
-use gridline_core::api::ticket::{Channel, TimelineEntry};
+use gridline_core::api::ticket::{Channel, RequestKind, TimelineEntry};
 use gridline_core::deadline::{MAX_CHECKPOINTS, MAX_HANDLING_DAYS};
 use gridline_core::geo::Polygon;
 use gridline_core::ticket::{Satisfaction, Status, TicketState};
@@ -236,6 +236,12 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
         review_pending: row.flag("review_pending")?,
         sms_consent: row.flag("sms_consent")?,
         call_id: row.opt_text("call_id")?,
+        kind: match RequestKind::parse(&row.text("kind")?) {
+            Some(kind) => kind,
+            None => return corrupt("kind", row.text("kind")?),
+        },
+        enterprise_name: row.opt_text("enterprise_name")?,
+        credit_code: row.opt_text("credit_code")?,
         complexity: checkpoints(row, "complexity")?,
         checks_done: match u8::try_from(row.int32("checks_done")?) {
             Ok(n) if n <= MAX_CHECKPOINTS => n,

@@ -76,6 +76,7 @@ pub(crate) async fn ticket_timeline(
 pub(crate) async fn list_tickets(
     pool: &Pool,
     filter: &TicketFilter,
+    kind: Option<gridline_core::api::ticket::RequestKind>,
     page: Page,
 ) -> StoreResult<Vec<TicketRecord>> {
     // Nearest deadline first, tickets without one last; the dispatchers' by age.
@@ -128,9 +129,16 @@ pub(crate) async fn list_tickets(
     if wants_values && values.is_empty() {
         return Ok(Vec::new());
     }
-    let n = values.len();
+    let mut n = values.len();
+    let of_kind = match kind {
+        Some(_) => {
+            n += 1;
+            format!("AND kind = ${n}")
+        }
+        None => String::new(),
+    };
     let sql = format!(
-        "SELECT {} FROM tickets WHERE {condition} {order} LIMIT ${} OFFSET ${}",
+        "SELECT {} FROM tickets WHERE ({condition}) {of_kind} {order} LIMIT ${} OFFSET ${}",
         ticket_columns!(),
         n + 1,
         n + 2
@@ -138,6 +146,9 @@ pub(crate) async fn list_tickets(
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for value in values {
         query = query.bind(value);
+    }
+    if let Some(kind) = kind {
+        query = query.bind(kind.as_str());
     }
     let rows = query
         .bind(i64::try_from(page.limit).unwrap_or(i64::MAX))

@@ -63,6 +63,11 @@ pub struct TicketRecord {
     pub sms_consent: bool,
     /// The telephone system's id of the call it was filed from (hotline filings).
     pub call_id: Option<String>,
+    /// 民生, 发展 or 执法.
+    pub kind: gridline_core::api::ticket::RequestKind,
+    /// A development request's enterprise and its unified social credit code.
+    pub enterprise_name: Option<String>,
+    pub credit_code: Option<String>,
     /// Supervision checkpoints (督办节点) it gets, 1 to 4: its matter type's, or the
     /// dispatcher's.
     pub complexity: u8,
@@ -232,11 +237,12 @@ pub trait TicketStore: Send + Sync {
         outbox: &[NewOutboxItem],
     ) -> StoreResult<bool>;
 
-    /// One page of the tickets `filter` selects, in its order (nearest deadline first;
-    /// the dispatchers' oldest first).
+    /// One page of the tickets `filter` selects (of one kind, if `kind`), in its order
+    /// (nearest deadline first; the dispatchers' oldest first).
     async fn list_tickets(
         &self,
         filter: &TicketFilter,
+        kind: Option<gridline_core::api::ticket::RequestKind>,
         page: Page,
     ) -> StoreResult<Vec<TicketRecord>>;
 

@@ -99,10 +99,13 @@ pub async fn suggested(
     staff.require_any(READERS)?;
     let now = OffsetDateTime::now_utc();
     let snapshot = state.reference.get(state.store.as_ref()).await?;
-    let recent = state.store.received_tickets(now - WINDOW, now).await?;
+    let recent = state
+        .store
+        .received_tickets(now - WINDOW, now, None)
+        .await?;
     let before = state
         .store
-        .received_tickets(now - WINDOW - WINDOW, now - WINDOW)
+        .received_tickets(now - WINDOW - WINDOW, now - WINDOW, None)
         .await?;
     let (most, rising) = suggestions(&snapshot, &recent, &before, state.repeats().radius_m);
     Ok(ApiJson(TopicSuggestionsResponse { most, rising }))

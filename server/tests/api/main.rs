@@ -12,6 +12,7 @@ mod field;
 mod forwarding;
 mod health;
 mod hotline;
+mod kinds;
 mod knowledge;
 mod layout;
 mod live;

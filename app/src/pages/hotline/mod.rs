@@ -16,7 +16,7 @@ pub mod knowledge;
 use gridline_core::Role;
 use gridline_core::api::hotline::{CallView, CallerTicket};
 use gridline_core::api::knowledge::{EnquiryRequest, KnowledgeEntry};
-use gridline_core::api::ticket::CreateTicketRequest;
+use gridline_core::api::ticket::{CreateTicketRequest, RequestKind};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -316,6 +316,10 @@ fn CallFiling(
     let error = RwSignal::new(None::<ApiError>);
     let sending = RwSignal::new(false);
     let call = StoredValue::new(call);
+    // 民生, or 发展 for an enterprise calling (with its name and credit code).
+    let enterprise = RwSignal::new(false);
+    let enterprise_name = RwSignal::new(String::new());
+    let credit_code = RwSignal::new(String::new());
     let file = move || {
         if sending.get_untracked() || outcome.with_untracked(Option::is_some) {
             return;
@@ -331,9 +335,19 @@ fn CallFiling(
         }
         problem.set(None);
         let caller_name = name.get_untracked().trim().to_owned();
+        let for_enterprise = enterprise.get_untracked();
+        let text =
+            |s: RwSignal<String>| for_enterprise.then(|| s.get_untracked().trim().to_owned());
         let request = CreateTicketRequest {
             contact_name: (!caller_name.is_empty()).then_some(caller_name),
             call_id: Some(call.get_value().id),
+            kind: if for_enterprise {
+                RequestKind::Development
+            } else {
+                RequestKind::Livelihood
+            },
+            enterprise_name: text(enterprise_name),
+            credit_code: text(credit_code).map(|c| c.to_uppercase()),
             ..request_of(&form.draft(), None)
         };
         sending.set(true);
@@ -384,6 +398,22 @@ fn CallFiling(
                 <Suggestions description=form.description matter=form.matter matters_only=true />
                 <MatterPicker value=form.matter />
                 <LocationPicker form remote=true />
+                <label class="check">
+                    <input type="checkbox" name="enterprise" bind:checked=enterprise />
+                    <span>{move || i18n.t(Key::EnterpriseCall)}</span>
+                </label>
+                <Show when=move || enterprise.get()>
+                    <label>
+                        <span>{move || i18n.t(Key::EnterpriseName)}</span>
+                        <input type="text" name="enterprise_name" maxlength="100" autocomplete="off"
+                            bind:value=enterprise_name />
+                    </label>
+                    <label>
+                        <span>{move || i18n.t(Key::CreditCode)}</span>
+                        <input type="text" name="credit_code" maxlength="18" autocomplete="off"
+                            bind:value=credit_code />
+                    </label>
+                </Show>
                 <label>
                     <span>{move || i18n.t(Key::CallerName)}</span>
                     <input type="text" name="caller_name" maxlength="50" autocomplete="off" bind:value=name />

@@ -178,7 +178,7 @@ pub fn request_of(draft: &Draft, device_secret: Option<String>) -> CreateTicketR
         // Following a report is by where it is: only with a position.
         follow: draft.lon.and(draft.follow.clone()),
         sms_consent: draft.sms_consent && !phone.is_empty(),
-        call_id: None,
+        ..CreateTicketRequest::default()
     }
 }
 

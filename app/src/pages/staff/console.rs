@@ -4,7 +4,7 @@
 //! Under them: open consultations and the advance notices (未诉先办).
 
 use gridline_core::Role;
-use gridline_core::api::ticket::{QueueView, TicketView};
+use gridline_core::api::ticket::{QueueView, RequestKind, TicketView};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -12,6 +12,7 @@ use super::reference::use_reference;
 use super::{CONSOLE_ROLES, RequireRole, use_session};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::kind::{KindSelect, kind_key};
 use crate::components::ticket::{StatusBadge, format_time};
 use crate::i18n::{Key, use_i18n};
 
@@ -71,9 +72,20 @@ fn Console() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     // The tickets skipped: the queue comes in pages of QUEUE_PAGE.
     let offset = RwSignal::new(0u32);
+    // 民生, 发展, 执法, or all.
+    let kind = RwSignal::new(String::new());
+    // Another kind starts at its first page.
+    Effect::new(move |_| {
+        kind.track();
+        if offset.get_untracked() != 0 {
+            offset.set(0);
+        }
+    });
     let queue = LocalResource::new(move || {
         refresh.track();
-        api::queue(selected.get(), offset.get())
+        let kind = kind.get();
+        let (view, offset) = (selected.get(), offset.get());
+        async move { api::queue(view, offset, &kind).await }
     });
     // Live: a ticket of these queues changed; changes close together read it once.
     let waiting = StoredValue::new(false);
@@ -116,6 +128,7 @@ fn Console() -> impl IntoView {
                 {move || i18n.t(Key::Refresh)}
             </button>
         </div>
+        <div class="form inline"><KindSelect value=kind /></div>
         <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
             {move || queue.get().map(|result| match result {
                 Ok(queue) if queue.tickets.is_empty() => {
@@ -169,6 +182,9 @@ fn TicketRow(ticket: TicketView) -> impl IntoView {
                 <StatusBadge status=ticket.status overdue=ticket.overdue />
                 {ticket.return_pending.then(|| view! {
                     <span class="badge">{move || i18n.t(Key::ReturnPending)}</span>
+                })}
+                {(ticket.kind != RequestKind::Livelihood).then(|| view! {
+                    <span class="badge" data-testid="kind">{move || i18n.t(kind_key(ticket.kind))}</span>
                 })}
                 <span class="matter">{move || reference.matter(&matter, i18n.locale())}</span>
                 <span class="address">{ticket.address.clone()}</span>

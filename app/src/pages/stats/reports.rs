@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::{DateField, Drill, DrillDown, Help, RatesTable, ScopeSelect, StatsPage, china_today};
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::kind::KindSelect;
 use crate::i18n::{Key, use_i18n};
 
 const KINDS: [(ReportKind, &str, Key); 3] = [
@@ -33,12 +34,14 @@ fn Reports() -> impl IntoView {
     let kind = RwSignal::new("daily".to_owned());
     let date = RwSignal::new(china_today());
     let street = RwSignal::new(String::new());
+    let request_kind = RwSignal::new(String::new());
     let drill = RwSignal::new(None::<Drill>);
     let query = Memo::new(move |_| {
         api::query_string(&[
             ("kind", &kind.get()),
             ("date", &date.get()),
             ("street", &street.get()),
+            ("request_kind", &request_kind.get()),
         ])
     });
     Effect::new(move |_| {
@@ -67,6 +70,7 @@ fn Reports() -> impl IntoView {
         <div class="controls no-print">
             <DateField label=Key::ReportDate value=date testid="report-date" />
             <ScopeSelect street />
+            <KindSelect value=request_kind />
             <button class="button small" on:click=move |_| {
                 if let Some(window) = web_sys::window() {
                     let _ = window.print();
@@ -163,6 +167,9 @@ fn Report(report: ReportResponse, drill: RwSignal<Option<Drill>>) -> impl IntoVi
             <h2>
                 {move || i18n.pick(&scope.0, &scope.1).to_owned()} " "
                 {move || i18n.t(kind_key(report.kind))}
+                {report.request_kind.map(|k| view! {
+                    " · " <span data-testid="report-request-kind">{move || i18n.t(crate::components::kind::kind_key(k))}</span>
+                })}
             </h2>
             <p>
                 {move || i18n.t(Key::ReportPeriod)} " " {report.from.clone()}

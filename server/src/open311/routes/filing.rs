@@ -172,11 +172,7 @@ fn ticket_request(
         address,
         contact_name: full_name(params.get("first_name"), params.get("last_name")),
         contact_phone: params.get("phone").map(str::to_owned),
-        device_secret: None,
-        media: Vec::new(),
-        follow: None,
-        sms_consent: false,
-        call_id: None,
+        ..CreateTicketRequest::default()
     })
 }
 

@@ -202,7 +202,7 @@ pub async fn rates(
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let counted = state
         .store
-        .rate_counts(&[from, to], now, RateGrouping::Detail)
+        .rate_counts(&[from, to], now, RateGrouping::Detail, None)
         .await?;
     let (rows, total) = grouped(&snapshot, by, &counted);
     Ok(ApiJson(RatesResponse {
@@ -245,7 +245,7 @@ pub async fn ranking(
     let (from, to) = (at(month), at(add_months(month, 1)));
     let counted = state
         .store
-        .rate_counts(&[from, to], now, RateGrouping::Unit)
+        .rate_counts(&[from, to], now, RateGrouping::Unit, None)
         .await?;
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let (rows, total) = grouped(&snapshot, GroupBy::Unit, &counted);
@@ -278,7 +278,7 @@ pub async fn trend(
     let bounds: Vec<OffsetDateTime> = (-11..=1).map(|n| at(add_months(month, n))).collect();
     let counted = state
         .store
-        .rate_counts(&bounds, now, RateGrouping::Unit)
+        .rate_counts(&bounds, now, RateGrouping::Unit, None)
         .await?;
     let mut units: BTreeMap<&str, [RateCounts; 12]> = BTreeMap::new();
     let mut total = [RateCounts::default(); 12];

@@ -96,7 +96,10 @@ pub async fn hotspots(
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let scope = scope_region(&snapshot, &query.street)?;
     let grids = snapshot.grids_of(&scope.code);
-    let counted = state.store.intake_counts(&[previous, from, to]).await?;
+    let counted = state
+        .store
+        .intake_counts(&[previous, from, to], None)
+        .await?;
     let in_scope = |r: &IntakeRow| {
         r.region_code
             .as_ref()

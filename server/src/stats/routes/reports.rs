@@ -94,7 +94,11 @@ async fn build_report(
             grids.binary_search(g).is_ok()
         })
     };
-    let intake = state.store.intake_counts(&[previous, from, to]).await?;
+    let of_kind = query.request_kind;
+    let intake = state
+        .store
+        .intake_counts(&[previous, from, to], of_kind)
+        .await?;
     let received = intake_by(&intake, |r| in_scope(&r.region_code), |_| ());
     let per_matter = intake_by(
         &intake,
@@ -104,19 +108,20 @@ async fn build_report(
     let matters = top_matters(&snapshot, &per_matter);
     let counted = state
         .store
-        .rate_counts(&[from, to], now, RateGrouping::Detail)
+        .rate_counts(&[from, to], now, RateGrouping::Detail, of_kind)
         .await?;
     let counted: Vec<&RateRow> = counted
         .iter()
         .filter(|r| in_scope(&r.region_code))
         .collect();
     let (units, total, area_level, areas) = rates_by_unit_and_area(&snapshot, scope, &counted);
-    let mut received_rows = state.store.received_tickets(from, to).await?;
+    let mut received_rows = state.store.received_tickets(from, to, of_kind).await?;
     received_rows.retain(|r| in_scope(&r.region_code));
     let radius_m = state.repeats().radius_m;
-    let enquiries = match scope.parent_code {
-        Some(_) => None,
-        None => Some(change(
+    // Enquiries are no ticket of any kind: counted in the district's report of all.
+    let enquiries = match (&scope.parent_code, of_kind) {
+        (Some(_), _) | (_, Some(_)) => None,
+        (None, None) => Some(change(
             "*".into(),
             "咨询".into(),
             "Enquiries".into(),
@@ -128,6 +133,7 @@ async fn build_report(
     };
     Ok(ReportResponse {
         kind,
+        request_kind: of_kind,
         scope: scope.code.clone(),
         scope_zh: scope.name_zh.clone(),
         scope_en: scope.name_en.clone(),

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use gridline_core::api::ticket::{
-    Channel, CreateTicketRequest, NearbyQuery, NearbyResponse, TicketCreatedResponse,
+    Channel, CreateTicketRequest, NearbyQuery, NearbyResponse, RequestKind, TicketCreatedResponse,
 };
 use gridline_core::tracking::TrackingCode;
 use gridline_core::{FieldIssue, Role};
@@ -83,9 +83,23 @@ pub async fn create(
     Ok(created(ticket, new))
 }
 
-/// The channel a filing comes in by: the public's own, staff's, or the hotline's (an
-/// operator's, or anyone's from a call). Only staff file from a call.
+/// Who file enforcement requests (执法): the streets' and departments' handlers, and
+/// the dispatchers and admins who file for them.
+const ENFORCEMENT_FILERS: &[Role] = &[Role::UnitHandler, Role::Dispatcher, Role::Admin];
+
+/// The channel a filing comes in by: the public's own (an enterprise's for a
+/// development request), staff's, or the hotline's (an operator's, or anyone's from a
+/// call). Only staff file from a call, and only units (and dispatchers and admins for
+/// them) file enforcement requests.
 fn channel_of(staff: Option<&CurrentStaff>, request: &CreateTicketRequest) -> AppResult<Channel> {
+    let files_enforcement =
+        staff.is_some_and(|s| s.0.roles.iter().any(|r| ENFORCEMENT_FILERS.contains(r)));
+    if request.kind == RequestKind::Enforcement && !files_enforcement {
+        return Err(tickets::field_error(
+            "kind",
+            "enforcement requests are filed by streets and departments",
+        ));
+    }
     Ok(match staff {
         None if request.call_id.is_some() => {
             return Err(tickets::field_error(
@@ -93,6 +107,7 @@ fn channel_of(staff: Option<&CurrentStaff>, request: &CreateTicketRequest) -> Ap
                 "only the hotline's staff file from a call",
             ));
         }
+        None if request.kind == RequestKind::Development => Channel::Enterprise,
         None => Channel::Resident,
         Some(staff)
             if request.call_id.is_some() || staff.0.roles.contains(&Role::HotlineOperator) =>

@@ -91,7 +91,7 @@ pub async fn queue(
     let mut views = Vec::new();
     let mut more = false;
     for filter in filters {
-        let mut tickets = state.store.list_tickets(&filter, page).await?;
+        let mut tickets = state.store.list_tickets(&filter, query.kind, page).await?;
         if tickets.len() > limit as usize {
             tickets.truncate(limit as usize);
             more = true;
