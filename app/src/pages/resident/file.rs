@@ -9,7 +9,7 @@
 //! outbox, which sends it when there is a network.
 
 use gridline_core::api::media::MAX_PHOTOS;
-use gridline_core::api::ticket::{CreateTicketRequest, NearbyReport};
+use gridline_core::api::ticket::{CreateTicketRequest, NearbyReport, RequestKind};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -178,7 +178,10 @@ pub fn request_of(draft: &Draft, device_secret: Option<String>) -> CreateTicketR
         // Following a report is by where it is: only with a position.
         follow: draft.lon.and(draft.follow.clone()),
         sms_consent: draft.sms_consent && !phone.is_empty(),
-        ..CreateTicketRequest::default()
+        call_id: None,
+        kind: RequestKind::Livelihood,
+        enterprise_name: None,
+        credit_code: None,
     }
 }
 

@@ -144,6 +144,12 @@ fn TicketDetail(
             <dl class="facts">
                 <dt>{move || i18n.t(Key::Matter)}</dt>
                 <dd data-testid="matter">{move || reference.matter(&matter, i18n.locale())}</dd>
+                <dt>{move || i18n.t(Key::RequestKindLabel)}</dt>
+                <dd data-testid="request-kind">
+                    {move || i18n.t(crate::components::kind::kind_key(current.kind))}
+                    {current.enterprise_name.clone().map(|name| format!(" · {name}"))}
+                    {current.credit_code.clone().map(|code| format!(" · {code}"))}
+                </dd>
                 <dt>{move || i18n.t(Key::Address)}</dt>
                 <dd>{current.address.clone()}</dd>
                 <dt>{move || i18n.t(Key::Description)}</dt>
