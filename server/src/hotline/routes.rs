@@ -70,22 +70,23 @@ pub async fn ring(
         operator_id: operator.profile.id,
         rang_at: crate::store::shared::stored_time(now),
     };
-    let new = state.store.ring_call(&call).await?;
-    if new {
+    if state.store.ring_call(&call).await? {
         tracing::info!(operator_id = call.operator_id, "a call was put through");
+        let view = CallView {
+            call_id: call.call_id,
+            caller: call.caller,
+            rang_at: call.rang_at,
+            handled: false,
+        };
+        return Ok((StatusCode::CREATED, ApiJson(view)));
     }
-    let view = CallView {
-        call_id: call.call_id,
-        caller: call.caller,
-        rang_at: call.rang_at,
-        handled: false,
-    };
-    let status = if new {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, ApiJson(view)))
+    // Announced before: the call as it was recorded.
+    let recorded = state
+        .store
+        .call(&call.call_id)
+        .await?
+        .ok_or_else(|| AppError::Internal("a recorded call vanished".into()))?;
+    Ok((StatusCode::OK, ApiJson(recorded)))
 }
 
 #[utoipa::path(get, path = "/api/v1/calls", tag = "hotline",

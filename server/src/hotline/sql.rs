@@ -44,32 +44,46 @@ pub(crate) async fn ring_call(pool: &Pool, call: &CallRecord) -> StoreResult<boo
     Ok(true)
 }
 
+/// A call's columns, with whether a ticket or an enquiry settled it.
+const CALL_COLUMNS: &str = "c.call_id, c.caller, c.rang_at,
+    (EXISTS (SELECT 1 FROM tickets t WHERE t.call_id = c.call_id)
+     OR EXISTS (SELECT 1 FROM enquiries e WHERE e.call_id = c.call_id)) AS handled";
+
+fn call_view(row: &impl crate::store::rows::RowExt) -> StoreResult<CallView> {
+    Ok(CallView {
+        call_id: row.text("call_id")?,
+        caller: row.text("caller")?,
+        rang_at: row.time("rang_at")?,
+        handled: row.flag("handled")?,
+    })
+}
+
+pub(crate) async fn call(pool: &Pool, call_id: &str) -> StoreResult<Option<CallView>> {
+    let sql = format!("SELECT {CALL_COLUMNS} FROM calls c WHERE c.call_id = $1");
+    // Built from this file's constant; the value is bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(call_id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(call_view).transpose()
+}
+
 pub(crate) async fn operator_calls(
     pool: &Pool,
     operator_id: i64,
     since: ::time::OffsetDateTime,
 ) -> StoreResult<Vec<CallView>> {
-    let rows = sqlx::query(
-        "SELECT c.call_id, c.caller, c.rang_at,
-                (EXISTS (SELECT 1 FROM tickets t WHERE t.call_id = c.call_id)
-                 OR EXISTS (SELECT 1 FROM enquiries e WHERE e.call_id = c.call_id)) AS handled
-         FROM calls c WHERE c.operator_id = $1 AND c.rang_at >= $2
-         ORDER BY c.rang_at DESC, c.id DESC LIMIT 50",
-    )
-    .bind(operator_id)
-    .bind(stored_time(since))
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(CallView {
-                call_id: row.text("call_id")?,
-                caller: row.text("caller")?,
-                rang_at: row.time("rang_at")?,
-                handled: row.flag("handled")?,
-            })
-        })
-        .collect()
+    let sql = format!(
+        "SELECT {CALL_COLUMNS} FROM calls c WHERE c.operator_id = $1 AND c.rang_at >= $2
+         ORDER BY c.rang_at DESC, c.id DESC LIMIT 50"
+    );
+    // Built from this file's constant; the values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(operator_id)
+        .bind(stored_time(since))
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(call_view).collect()
 }
 
 pub(crate) async fn caller_tickets(
@@ -116,6 +130,10 @@ pub(crate) async fn caller_tickets(
 impl crate::hotline::store::HotlineStore for This {
     async fn ring_call(&self, call: &CallRecord) -> StoreResult<bool> {
         self.wrote(ring_call(&self.pool, call).await)
+    }
+
+    async fn call(&self, call_id: &str) -> StoreResult<Option<CallView>> {
+        call(&self.pool, call_id).await
     }
 
     async fn operator_calls(

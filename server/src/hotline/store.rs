@@ -23,6 +23,9 @@ pub trait HotlineStore: Send + Sync {
     /// it once committed). False, and nothing rung, when the call id was recorded before.
     async fn ring_call(&self, call: &CallRecord) -> StoreResult<bool>;
 
+    /// The call recorded under `call_id`, with whether it was settled.
+    async fn call(&self, call_id: &str) -> StoreResult<Option<CallView>>;
+
     /// The calls put through to `operator_id` since `since`, newest first, each with
     /// whether a ticket or an enquiry settled it.
     async fn operator_calls(

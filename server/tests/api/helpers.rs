@@ -440,6 +440,15 @@ pub async fn staff_client_named(
     (client, username)
 }
 
+/// The ticket `code` as stored (it must exist).
+pub async fn stored(app: &TestApp, code: &str) -> gridline_server::tickets::store::TicketRecord {
+    app.store
+        .ticket_by_code(code)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no ticket {code}"))
+}
+
 /// Polls `done` every 100 ms for up to 30 s (for what a background worker delivers).
 pub async fn eventually(mut done: impl FnMut() -> bool) {
     for _ in 0..300 {

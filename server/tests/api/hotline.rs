@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::helpers::{
     Db, SmsGateway, TestApp, eventually, expect_error, load_demo, sign_in_as, staff_client,
-    staff_client_named,
+    staff_client_named, stored,
 };
 use crate::live::Events;
 use crate::tickets::{file, street_light};
@@ -111,6 +111,11 @@ async fn run(app: &TestApp) {
     // call, and no second ring.
     let again = announce(app, &call, t, SECRET).await;
     assert_eq!(again.status(), 200);
+    assert_eq!(
+        again.json::<CallView>().await.unwrap(),
+        view,
+        "the call as recorded"
+    );
     assert_eq!(mine.next(SECOND).await, None, "rung once");
     assert_eq!(calls_of(&seat, app).await.len(), 1);
 
@@ -316,16 +321,14 @@ async fn run_filing(db: Db) {
     let response = app.post_json("/api/v1/tickets", &from_call).await;
     assert_eq!(response.status(), 201);
     let created: TicketCreatedResponse = response.json().await.unwrap();
-    let ticket = app
-        .store
-        .ticket_by_code(&created.tracking_code)
-        .await
-        .unwrap()
-        .unwrap();
+    let ticket = stored(&app, &created.tracking_code).await;
     assert_eq!(ticket.channel, Channel::Hotline);
     assert_eq!(ticket.call_id.as_deref(), Some("cti-1001"));
     let calls: CallsResponse = app.get("/api/v1/calls").await.json().await.unwrap();
     assert!(calls.calls[0].handled, "the call is settled by its ticket");
+    let again = announce(&app, &call, now(), SECRET).await;
+    assert_eq!(again.status(), 200);
+    assert!(again.json::<CallView>().await.unwrap().handled);
     let found: CallerTicketsResponse = lookup(&app.client, "+86 13900001234")
         .await
         .unwrap()

@@ -9,7 +9,7 @@ use gridline_core::api::ticket::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, load_demo, sign_in_as};
+use crate::helpers::{TestApp, expect_error, load_demo, sign_in_as, stored};
 
 crate::both_backends!(
     kinds_are_checked_at_filing_and_kept,
@@ -74,12 +74,7 @@ async fn kinds_are_checked_at_filing_and_kept(app: &TestApp) {
     let response = file_public(app, &unplaced("kind-dev-0001", Some("development"))).await;
     assert_eq!(response.status(), 201);
     let created: TicketCreatedResponse = response.json().await.unwrap();
-    let ticket = app
-        .store
-        .ticket_by_code(&created.tracking_code)
-        .await
-        .unwrap()
-        .unwrap();
+    let ticket = stored(app, &created.tracking_code).await;
     assert_eq!(ticket.channel, Channel::Enterprise);
     assert_eq!(ticket.kind, RequestKind::Development);
     assert_eq!(ticket.credit_code.as_deref(), Some(CREDIT_CODE));
@@ -100,12 +95,7 @@ async fn kinds_are_checked_at_filing_and_kept(app: &TestApp) {
     // The default is 民生, without enterprise fields.
     let (status, plain) = crate::tickets::file(app, &unplaced("kind-liv-0001", None)).await;
     assert_eq!(status, 201);
-    let plain = app
-        .store
-        .ticket_by_code(&plain.tracking_code)
-        .await
-        .unwrap()
-        .unwrap();
+    let plain = stored(app, &plain.tracking_code).await;
     assert_eq!(
         (plain.kind, plain.channel),
         (RequestKind::Livelihood, Channel::Resident)
@@ -144,12 +134,7 @@ async fn kinds_are_checked_at_filing_and_kept(app: &TestApp) {
     let response = app.post_json("/api/v1/tickets", &enforcement).await;
     assert_eq!(response.status(), 201);
     let filed: TicketCreatedResponse = response.json().await.unwrap();
-    let filed = app
-        .store
-        .ticket_by_code(&filed.tracking_code)
-        .await
-        .unwrap()
-        .unwrap();
+    let filed = stored(app, &filed.tracking_code).await;
     assert_eq!(
         (filed.kind, filed.channel),
         (RequestKind::Enforcement, Channel::Staff)
