@@ -3,7 +3,8 @@
 // itself with the caller's earlier ticket; the operator finds the standard answer in the
 // knowledge base and closes the call as an enquiry. A second call is filed as a ticket
 // on one screen with the keyboard alone, the matter type taken from the suggestions, and
-// the caller's tracking code arrives at a stand-in SMS gateway. The knowledge base is
+// the caller's tracking code arrives at a stand-in SMS gateway; a third, an enterprise's,
+// is filed as a development request once its credit code checks. The knowledge base is
 // kept in the same console: an admin adds, changes and removes an answer; a unit's
 // handler is refused another unit's entry.
 import { after, before, describe, test } from "node:test";
@@ -111,7 +112,28 @@ describe("the hotline seat", () => {
       found.tickets.map((t) => t.tracking_code),
       [code]
     );
-    assert.deepEqual(errors, []);
+
+    // Third call: an enterprise's request (发展), its credit code checked.
+    await page.getByRole("button", { name: "结束本次来电" }).click();
+    await ring("e2e-call-0003", "13900007777");
+    await page.getByTestId("caller").filter({ hasText: "13900007777" }).waitFor();
+    await page.keyboard.type("园区门口路灯不亮，货车夜间进出不安全");
+    await page.getByTestId("matter-picker").getByRole("button", { name: "路灯不亮" }).first().click();
+    await page.getByLabel("地址").fill("高新区创业路 8 号");
+    await page.getByLabel(/企业诉求/).check();
+    await page.getByLabel("企业名称", { exact: true }).fill("青岛某某精密制造有限公司");
+    await page.getByLabel("统一社会信用代码", { exact: true }).fill("91350100m000100y44");
+    await page.keyboard.press("Control+Enter");
+    const refused = page.getByTestId("call-filing").getByTestId("error-notice");
+    await refused.waitFor();
+    assert.match(await refused.textContent(), /credit_code|信用代码/);
+    await page.getByLabel("统一社会信用代码", { exact: true }).fill("91350100m000100y43");
+    await page.keyboard.press("Control+Enter");
+    const enterpriseCode = (await page.getByTestId("filed-code").textContent()).trim();
+    assert.match(await gateway.textTo("13900007777"), new RegExp(`查询码 ${enterpriseCode}`));
+    // The one refusal above is the browser's only complaint.
+    assert.deepEqual(errors.filter((e) => !e.includes("status of 422")), []);
+    assert.equal(errors.length, 1);
   });
 
   test("admins keep the knowledge base in the console; a unit only its own entries", async () => {
