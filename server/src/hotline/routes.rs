@@ -18,7 +18,6 @@ use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::hotline::store::CallRecord;
 use crate::http::state::AppState;
 use crate::knowledge::routes::ANSWERERS;
-use crate::outbox::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::tickets::field_error;
 
 /// How many of a caller's tickets are shown.
@@ -46,12 +45,10 @@ pub async fn ring(
     body: String,
 ) -> AppResult<(StatusCode, ApiJson<CallView>)> {
     let now = OffsetDateTime::now_utc();
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     // The signature first: whoever cannot sign learns nothing of what a call must hold.
-    crate::hotline::check_signature(
+    crate::outbox::webhook::check_signed(
         state.config.telephony_secret.as_deref(),
-        header(TIMESTAMP_HEADER),
-        header(SIGNATURE_HEADER),
+        &headers,
         &body,
         now,
     )?;

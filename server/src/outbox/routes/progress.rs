@@ -12,12 +12,7 @@ use time::OffsetDateTime;
 
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::http::state::AppState;
-use crate::outbox::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::tickets;
-
-/// How far a report's timestamp may be from the server's clock (a replayed old report
-/// is refused).
-const WINDOW_SECS: i64 = 300;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/forwarding/{target}/progress", post(progress))
@@ -55,17 +50,7 @@ pub async fn progress(
         .find(|t| t.name == name && !t.disabled)
         .ok_or_else(not_found)?;
     let now = OffsetDateTime::now_utc();
-    let timestamp = header(&headers, TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok());
-    let signature = header(&headers, SIGNATURE_HEADER).unwrap_or_default();
-    let signed = timestamp.is_some_and(|t| {
-        crate::outbox::webhook::verify(&target.secret, t, &body, signature, now, WINDOW_SECS)
-    });
-    if !signed {
-        return Err(AppError::client(
-            ErrorCode::Unauthenticated,
-            "the signature does not match, or the timestamp is more than 5 minutes off",
-        ));
-    }
+    crate::outbox::webhook::check_signed(Some(&target.secret), &headers, &body, now)?;
     let key = header(&headers, "idempotency-key")
         .filter(|k| (1..=200).contains(&k.len()))
         .ok_or_else(|| {
