@@ -30,6 +30,7 @@ pub mod live;
 pub mod media;
 pub mod open311;
 pub mod outbox;
+pub mod police;
 pub mod push;
 pub mod repeats;
 pub mod station;

@@ -379,7 +379,7 @@ async fn killed_mid_delivery_nothing_is_lost_nor_doubled() {
 }
 
 #[test]
-fn open311_keys_and_targets_from_the_command_line() {
+fn open311_keys_and_forwarding_targets_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap().to_owned();
     let run = |args: &[&str], stdin: &str| {
@@ -448,6 +448,43 @@ fn open311_keys_and_targets_from_the_command_line() {
         "",
     );
     assert!(!ok && err.contains("--secret-stdin"), "{err}");
+
+    // The police (110) system names neither a unit nor a matter type.
+    let (ok, out, err) = run(
+        &[
+            "forward",
+            "add",
+            "city-110",
+            "--url",
+            "https://110.example.gov.cn/12345",
+            "--police",
+        ],
+        "",
+    );
+    assert!(ok && out.contains("signing secret"), "{err}");
+    let (_, listed, _) = run(&["forward", "list"], "");
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains("city-110") && l.contains("police")),
+        "{listed}"
+    );
+    let (ok, _, err) = run(
+        &[
+            "forward",
+            "add",
+            "y",
+            "--url",
+            "https://y.example/",
+            "--police",
+            "--unit",
+            "U-CM",
+        ],
+        "",
+    );
+    assert!(!ok && err.contains("cannot be used with"), "{err}");
+    let (ok, _, err) = run(&["forward", "add", "z", "--url", "https://z.example/"], "");
+    assert!(!ok && err.contains("required"), "{err}");
 }
 
 /// `GRIDLINE_MEDIA_URL=s3://…` with the usual AWS variables: the server keeps uploads

@@ -10,6 +10,7 @@ pub mod hotline;
 pub mod knowledge;
 pub mod media;
 pub mod outbox;
+pub mod police;
 pub mod push;
 pub mod reference;
 pub mod station;

@@ -28,6 +28,15 @@ pub struct MatterType {
     /// its tickets get.
     #[serde(default = "one")]
     pub complexity: u8,
+    /// A police matter (110 联动): its tickets are transferred to the police system when
+    /// the city has one configured. Sent, never read: the apps need not know it (and
+    /// leave it out of their bundles).
+    #[serde(
+        default,
+        skip_deserializing,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub police: bool,
 }
 
 fn one() -> u8 {

@@ -33,6 +33,9 @@ pub enum Channel {
     Hotline,
     /// Filed by an enterprise about the business environment (企业诉求, 发展类).
     Enterprise,
+    /// Handed over by the police (110) system (110 联动): urgent, with a 1-hour
+    /// feedback deadline.
+    Police,
 }
 
 impl Channel {
@@ -45,6 +48,7 @@ impl Channel {
             Channel::Open311 => "open311",
             Channel::Hotline => "hotline",
             Channel::Enterprise => "enterprise",
+            Channel::Police => "police",
         }
     }
 
@@ -57,6 +61,7 @@ impl Channel {
             Channel::Open311,
             Channel::Hotline,
             Channel::Enterprise,
+            Channel::Police,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)

@@ -20,13 +20,14 @@ pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> 
         sqlx::query(
             "INSERT INTO matter_types
                  (code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind,
-                  patrol, complexity)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                  patrol, complexity, police)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code,
                  name_zh = excluded.name_zh, name_en = excluded.name_en,
                  tier_days = excluded.tier_days, urgent = excluded.urgent,
                  keywords = excluded.keywords, unit_kind = excluded.unit_kind,
-                 patrol = excluded.patrol, complexity = excluded.complexity",
+                 patrol = excluded.patrol, complexity = excluded.complexity,
+                 police = excluded.police",
         )
         .bind(&m.code)
         .bind(&m.parent_code)
@@ -38,6 +39,7 @@ pub(crate) async fn upsert_reference_data(pool: &Pool, data: &ReferenceData) -> 
         .bind(m.unit_kind.map(|k| k.as_str()))
         .bind(m.patrol)
         .bind(i32::from(m.complexity))
+        .bind(m.police)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, &format!("matter type {}", m.code)))?;
@@ -116,7 +118,7 @@ pub(crate) async fn reference_revision(pool: &Pool) -> StoreResult<i64> {
 pub(crate) async fn list_matter_types(pool: &Pool) -> StoreResult<Vec<MatterType>> {
     let rows = sqlx::query(
         "SELECT code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind, patrol,
-         complexity FROM matter_types ORDER BY code",
+         complexity, police FROM matter_types ORDER BY code",
     )
     .fetch_all(pool)
     .await?;

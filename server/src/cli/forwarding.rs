@@ -1,5 +1,5 @@
 //! `gridline forward …`: the dispatch systems tickets are forwarded to (webhooks and
-//! Open311 endpoints), and the outbox items given up on.
+//! Open311 endpoints) and the police (110) system, and the outbox items given up on.
 
 use clap::{Args, Subcommand};
 
@@ -28,11 +28,20 @@ pub struct AddTarget {
     #[arg(long)]
     pub url: String,
     /// The tickets dispatched to this unit.
-    #[arg(long, conflicts_with = "matter", required_unless_present = "matter")]
+    #[arg(
+        long,
+        conflicts_with = "matter",
+        required_unless_present_any = ["matter", "police"]
+    )]
     pub unit: Option<String>,
     /// The tickets of this matter type.
     #[arg(long)]
     pub matter: Option<String>,
+    /// The URL is the police (110) system's (110 联动): it is sent the tickets of the
+    /// catalogue's police matter types (transferred, closed here), hands tickets over
+    /// at /api/v1/forwarding/NAME/tickets, and hears of every change of both, signed.
+    #[arg(long, conflicts_with_all = ["unit", "matter", "open311"])]
+    pub police: bool,
     /// Read the signing secret (for --open311, the endpoint's api_key) from the first
     /// line of standard input.
     #[arg(long)]
@@ -97,6 +106,7 @@ async fn add_target(store: &dyn store::Store, add: AddTarget) -> Result<(), CliE
         matter,
         secret_stdin,
         open311,
+        police,
         jurisdiction_id,
         service_code,
     } = add;
@@ -122,10 +132,10 @@ async fn add_target(store: &dyn store::Store, add: AddTarget) -> Result<(), CliE
             secret: secret.clone(),
             unit_code: unit,
             matter_code: matter,
-            kind: if open311 {
-                crate::outbox::store::TargetKind::Open311
-            } else {
-                crate::outbox::store::TargetKind::Webhook
+            kind: match (open311, police) {
+                (true, _) => crate::outbox::store::TargetKind::Open311,
+                (_, true) => crate::outbox::store::TargetKind::Police,
+                _ => crate::outbox::store::TargetKind::Webhook,
             },
             jurisdiction_id,
             service_code,

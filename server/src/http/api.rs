@@ -103,6 +103,7 @@ use crate::{
         crate::hotline::routes::calls,
         crate::hotline::routes::caller_tickets,
         live::call_events,
+        crate::police::routes::hand_over,
     ),
     components(schemas(gridline_core::ErrorResponse)),
     modifiers(&CommonErrors)
@@ -190,6 +191,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(crate::advance::routes::router())
         .merge(crate::knowledge::routes::router())
         .merge(crate::hotline::routes::router())
+        .merge(crate::police::routes::router())
         // Its own body limit (media caps), inside the JSON one.
         .merge(media::router(state));
     let api = Router::new()

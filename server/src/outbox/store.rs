@@ -57,7 +57,7 @@ pub struct OutboxRow {
 }
 
 /// A dispatch system tickets are forwarded to, by the unit they are dispatched to or
-/// by their matter type (one of the two).
+/// by their matter type (one of the two); or the police system (neither).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewForwardTarget {
     pub name: String,
@@ -82,6 +82,11 @@ pub enum TargetKind {
     Webhook,
     /// The ticket once, as an Open311 service request; its progress is polled back.
     Open311,
+    /// The city's police (110) system (110 联动), by neither unit nor matter type: the
+    /// tickets of police matter types are transferred to it, it hands tickets over
+    /// (`POST /api/v1/forwarding/{target}/tickets`), and it is told of every change of
+    /// the tickets linked with it either way, as signed webhooks.
+    Police,
 }
 
 impl TargetKind {
@@ -89,11 +94,12 @@ impl TargetKind {
         match self {
             TargetKind::Webhook => "webhook",
             TargetKind::Open311 => "open311",
+            TargetKind::Police => "police",
         }
     }
 
     pub fn parse(s: &str) -> Option<TargetKind> {
-        [TargetKind::Webhook, TargetKind::Open311]
+        [TargetKind::Webhook, TargetKind::Open311, TargetKind::Police]
             .into_iter()
             .find(|k| k.as_str() == s)
     }
@@ -127,11 +133,18 @@ pub struct ForwardLink {
 }
 
 impl ForwardTarget {
-    /// Whether a ticket of `matter_code`, led by `lead_unit`, goes to this target.
+    /// Whether a ticket of `matter_code`, led by `lead_unit`, goes to this target (a
+    /// police system takes only the tickets linked with it: [`ForwardTarget::linked`]).
     pub fn takes(&self, matter_code: &str, lead_unit: Option<&str>) -> bool {
         !self.disabled
             && (self.matter_code.as_deref() == Some(matter_code)
                 || (self.unit_code.is_some() && self.unit_code.as_deref() == lead_unit))
+    }
+
+    /// Whether this is the police system a ticket is linked with (handed over by it, or
+    /// transferred to it: the ticket's `police_target`), still told of its changes.
+    pub fn linked(&self, police_target: Option<i64>) -> bool {
+        !self.disabled && self.kind == TargetKind::Police && police_target == Some(self.id)
     }
 }
 

@@ -2,7 +2,7 @@
 //! platform) as signed webhooks.
 //!
 //! A forwarding target takes the tickets dispatched to its unit, or those of its matter
-//! type. Every change of such a ticket (filed, dispatched, accepted, progress, resolved,
+//! type; the police system those linked with it (`police`). Every change of such a ticket (filed, dispatched, accepted, progress, resolved,
 //! rated, …) becomes an outbox item in the change's own transaction: delivered in order
 //! per ticket, retried, exactly the change's facts (what happened, the status after it,
 //! the unit) with the ticket's current details added when it is sent.
@@ -62,6 +62,9 @@ pub fn items_for(
             TargetKind::Open311 => newly_taken(t).then(|| {
                 NewOutboxItem::for_target(crate::outbox::open311::OPEN311, t.id, payload.clone())
             }),
+            TargetKind::Police => t
+                .linked(ticket.police_target)
+                .then(|| NewOutboxItem::for_target(WEBHOOK, t.id, payload.clone())),
         })
         .collect()
 }
@@ -85,6 +88,8 @@ pub fn body(payload: &str, ticket: &TicketRecord) -> Result<String, String> {
         "status": ticket.state.status.as_str(),
         "lead_unit_code": ticket.lead_unit_code,
         "tier_days": ticket.tier_days,
+        "urgent": ticket.urgent,
+        "response_due": ticket.response_due.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
         "handling_due": ticket.handling_due.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
     });
     Ok(value.to_string())
@@ -146,6 +151,22 @@ pub fn check_signed(
             "the signature does not match, or the timestamp is more than 5 minutes off",
         ))
     }
+}
+
+/// The `Idempotency-Key` of a request another system signed (1 to 200 characters, the
+/// same on each retry of one request); 400 without one.
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<String, crate::error::AppError> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| (1..=200).contains(&k.len()))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            crate::error::AppError::client(
+                gridline_core::ErrorCode::BadRequest,
+                "an Idempotency-Key header is required",
+            )
+        })
 }
 
 /// Posts a `webhook` item to its target, signed with the target's secret (see

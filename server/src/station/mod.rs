@@ -253,6 +253,7 @@ pub async fn file(
         },
         // The counter files each resident's complaint on its own.
         follows: None,
+        police: None,
     };
     // The tablet is not the resident's: whatever secret it sealed in, no device may
     // prove this ticket; the resident proves it with their phone.

@@ -85,7 +85,7 @@ fn checkpoints(row: &impl RowExt, column: &str) -> StoreResult<u8> {
 }
 
 /// Columns: code, parent_code, name_zh, name_en, tier_days, urgent, keywords, unit_kind,
-/// patrol, complexity.
+/// patrol, complexity, police.
 pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
     let tier = row.int32("tier_days")?;
     let keywords = row.text("keywords")?;
@@ -108,6 +108,7 @@ pub(crate) fn matter_type(row: &impl RowExt) -> StoreResult<MatterType> {
         urgent: row.flag("urgent")?,
         patrol: row.flag("patrol")?,
         complexity: checkpoints(row, "complexity")?,
+        police: row.flag("police")?,
     })
 }
 
@@ -258,6 +259,7 @@ pub(crate) fn ticket(row: &impl RowExt) -> StoreResult<TicketRecord> {
             },
         },
         merged_into: row.opt_int64("merged_into")?,
+        police_target: row.opt_int64("police_target_id")?,
     })
 }
 

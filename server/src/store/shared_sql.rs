@@ -35,7 +35,7 @@ macro_rules! ticket_columns {
          deadline_estimated, responded_at, resolved_at, closed_at, warned_at, \
          response_overdue_at, overdue_at, satisfaction, reopen_count, review_pending, station_id, \
          consent, merged_into, sms_consent, complexity, checks_done, next_check_at, stalled_at, \
-         call_id, kind, enterprise_name, credit_code"
+         call_id, kind, enterprise_name, credit_code, police_target_id"
     };
 }
 

@@ -7,16 +7,17 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use gridline_core::api::reference::MatterType;
 use gridline_core::api::station::Consent;
 use gridline_core::api::ticket::{Channel, CreateTicketRequest};
+use gridline_core::deadline::URGENT_RESPONSE_HOURS;
 use gridline_core::geo::Point;
 use gridline_core::routing::{Route, Unrouted};
 use gridline_core::ticket::{Action, Actor, Status, TicketState};
 use gridline_core::tracking::TrackingCode;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use crate::catalogue::cache::Snapshot;
 use crate::error::{AppError, AppResult};
 use crate::media::Uploader;
-use crate::outbox::store::NewOutboxItem;
+use crate::outbox::store::{ForwardTarget, NewOutboxItem};
 use crate::store::Store;
 use crate::store::shared::StoreError;
 use crate::tickets::store::{Created, NewEvent, TicketRecord};
@@ -49,6 +50,9 @@ pub struct Filer {
     pub station: Option<(i64, Consent)>,
     pub outbox: Vec<NewOutboxItem>,
     pub follows: Option<TicketRecord>,
+    /// The police system handing it over (channel `police`): urgent, its response due
+    /// an hour from now, and that system told of every change.
+    pub police: Option<i64>,
 }
 
 impl From<Channel> for Filer {
@@ -59,6 +63,7 @@ impl From<Channel> for Filer {
             station: None,
             outbox: Vec::new(),
             follows: None,
+            police: None,
         }
     }
 }
@@ -66,7 +71,8 @@ impl From<Channel> for Filer {
 /// Files a ticket. Returns it and whether it is new (false: the client id was seen).
 /// A complaint that follows an open report of the same matter type is filed merged
 /// into it: closed here, out of every queue and deadline, and told of that report's
-/// steps (`tell_merged`).
+/// steps (`tell_merged`). A police matter is transferred to the police system, when
+/// the city has one (`crate::police`): closed here as transferred.
 pub async fn create(
     store: &dyn Store,
     snapshot: &Snapshot,
@@ -88,29 +94,37 @@ pub async fn create(
         media,
         ..event(now, "received", true, "")
     }];
+    let targets = store.forward_targets().await?;
     let follows = filer
         .follows
         .as_ref()
         .filter(|lead| lead.matter_code == ticket.matter_code);
+    let mut name = "ticket.created";
     if let Some(lead) = follows {
         ticket.state.status = Status::Closed;
         ticket.closed_at = Some(now);
         ticket.merged_into = Some(lead.id);
         events.extend(merge_entries(now, None, lead));
+    } else if let Some(police) =
+        crate::police::transfer_target(&targets, matter, filer.police.is_some())
+    {
+        ticket.state.status = Status::Closed;
+        ticket.closed_at = Some(now);
+        ticket.police_target = Some(police.id);
+        events.push(event(now, "transferred", true, ""));
+        name = "ticket.transferred";
     } else {
         events.push(route(snapshot, &mut ticket, grid.as_deref(), now)?);
+        if filer.police.is_some() && ticket.response_due.is_none() {
+            // The police hear back within the hour of the hand-over, however long it
+            // waits for a dispatcher (`dispatch_to` keeps this deadline).
+            ticket.response_due = Some(now + Duration::hours(URGENT_RESPONSE_HOURS.into()));
+        }
     }
     // Dispatch systems and staff hear of a complaint that follows another through
     // that one, not of it.
-    insert(
-        store,
-        snapshot,
-        ticket,
-        &events,
-        &filer.outbox,
-        follows.is_none(),
-    )
-    .await
+    let announced = follows.is_none().then_some((targets.as_slice(), name));
+    insert(store, snapshot, ticket, &events, &filer.outbox, announced).await
 }
 
 /// The grid a complaint is in: the one named, or the one its position falls in.
@@ -173,7 +187,8 @@ fn record(
         checks_done: 0,
         next_check_at: None,
         stalled_at: None,
-        urgent: matter.urgent,
+        // What the police hand over is urgent, whatever its matter type.
+        urgent: matter.urgent || filer.police.is_some(),
         created_at: now,
         dispatched_at: None,
         response_due: None,
@@ -192,6 +207,7 @@ fn record(
         station_id: filer.station.map(|(id, _)| id),
         consent: filer.station.map(|(_, consent)| consent),
         merged_into: None,
+        police_target: filer.police,
     })
 }
 
@@ -223,36 +239,28 @@ fn route(
     })
 }
 
-/// Stores the ticket with its entries and what it sends (the filer's items; with
-/// `announced`, the dispatch systems' and staff's too) under a new tracking code.
-/// Returns the stored ticket and whether it is new (not a retry of a filing).
+/// Stores the ticket with its entries and what it sends (the filer's items; when it is
+/// `announced`, the webhooks so named to the forwarding targets that take it and
+/// staff's push notifications) under a new tracking code. Returns the stored ticket and
+/// whether it is new (not a retry of a filing).
 async fn insert(
     store: &dyn Store,
     snapshot: &Snapshot,
     mut ticket: TicketRecord,
     events: &[NewEvent],
     filed_items: &[NewOutboxItem],
-    announced: bool,
+    announced: Option<(&[ForwardTarget], &str)>,
 ) -> AppResult<(TicketRecord, bool)> {
-    let targets = if announced {
-        store.forward_targets().await?
-    } else {
-        Vec::new()
-    };
     // A collision of random codes is rare (31^7); try a few.
     for _ in 0..4 {
         ticket.tracking_code = new_tracking_code().to_string();
         let mut outbox = filed_items.to_vec();
         let last = events.last().expect("a received entry at least");
-        outbox.extend(crate::outbox::webhook::items_for(
-            &targets,
-            &ticket,
-            None,
-            "ticket.created",
-            last,
-        ));
-        // Staff whose queue it enters (it has no followers yet).
-        if announced {
+        if let Some((targets, name)) = announced {
+            outbox.extend(crate::outbox::webhook::items_for(
+                targets, &ticket, None, name, last,
+            ));
+            // Staff whose queue it enters (it has no followers yet).
             outbox.extend(
                 crate::push::news::items_for(store, &snapshot.matters, &ticket, events).await?,
             );

@@ -135,8 +135,13 @@ pub(crate) fn dispatch_to(
     ticket.next_check_at = Some(checkpoint_at(now, due.handling_due, 1, ticket.complexity));
     ticket.stalled_at = None;
     ticket.lead_unit_code = Some(unit.to_owned());
+    // A response deadline set before the first dispatch (a police hand-over's, an hour
+    // from the hand-over) holds however long the ticket waited for a dispatcher.
+    ticket.response_due = Some(match (ticket.dispatched_at, ticket.response_due) {
+        (None, Some(set)) => set.min(due.response_due),
+        _ => due.response_due,
+    });
     ticket.dispatched_at = Some(now);
-    ticket.response_due = Some(due.response_due);
     ticket.handling_due = Some(due.handling_due);
     ticket.warn_at = Some(warning_at(now, due.handling_due, WARN_FRACTION));
     ticket.deadline_estimated = !due.estimated_years.is_empty();

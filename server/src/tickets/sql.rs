@@ -77,9 +77,10 @@ pub(crate) async fn create_ticket(
              address, description, contact_name, contact_phone, status, return_pending,
              lead_unit_code, tier_days, urgent, created_at, dispatched_at, response_due, warn_at,
              handling_due, deadline_estimated, device_secret_hash, station_id, consent, closed_at,
-             merged_into, sms_consent, call_id, kind, enterprise_name, credit_code)
+             merged_into, sms_consent, call_id, kind, enterprise_name, credit_code,
+             police_target_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)
+                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)
          ON CONFLICT (client_id) DO NOTHING
          RETURNING id",
     )
@@ -115,6 +116,7 @@ pub(crate) async fn create_ticket(
     .bind(t.kind.as_str())
     .bind(&t.enterprise_name)
     .bind(&t.credit_code)
+    .bind(t.police_target)
     .fetch_optional(&mut *tx)
     .await
     .map_err(|e| StoreError::from_write(e, "a ticket with this tracking code"))?;

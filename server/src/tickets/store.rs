@@ -58,6 +58,10 @@ pub struct TicketRecord {
     pub consent: Option<Consent>,
     /// The ticket it was merged into (it follows that one's steps).
     pub merged_into: Option<i64>,
+    /// The police (110) system it is linked with (a forwarding target of kind
+    /// `police`): handed over by it (channel `police`), or transferred to it (a police
+    /// matter). That system is told of every change.
+    pub police_target: Option<i64>,
     /// The resident agreed, when filing, to be texted when it is done and asked for a
     /// rating.
     pub sms_consent: bool,

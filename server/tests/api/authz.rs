@@ -70,6 +70,8 @@ callers! {
     DispatchSystem,
     /// The hotline's telephone system, signing its calls with the telephony secret.
     TelephoneSystem,
+    /// The police (110) system, signing its hand-overs with its target's secret.
+    PoliceSystem,
     /// An enrolled tablet of station QS-01 (the ticket's community).
     Tablet,
     /// An enrolled tablet of station QS-02 (another community).
@@ -95,12 +97,13 @@ callers! {
 use Who::*;
 
 /// Callers without a staff session.
-const NOT_STAFF: [Who; 8] = [
+const NOT_STAFF: [Who; 9] = [
     Anonymous,
     Resident,
     Partner,
     DispatchSystem,
     TelephoneSystem,
+    PoliceSystem,
     Tablet,
     OtherTablet,
     RevokedTablet,
@@ -223,6 +226,7 @@ const PHOTO: &[u8] = include_bytes!("../fixtures/photo.jpg");
 const RESIDENT_DEVICE: &str = "authz-resident-phone-01";
 const FORWARD_SECRET: &str = "authz-dispatch-secret";
 const TELEPHONY_SECRET: &str = "authz-telephony-secret";
+const POLICE_SECRET: &str = "authz-police-secret";
 const PHONE: &str = "13812345678";
 /// A street light out, as an Open311 partner files it (form-encoded).
 const OPEN311_FILING: &str =
@@ -522,7 +526,16 @@ fn rows(w: &World) -> Vec<Row> {
             "/api/v1/media",
             Body::Bytes(PHOTO),
             Expect::all(201)
-                .but(&[Anonymous, Partner, DispatchSystem, TelephoneSystem], 400)
+                .but(
+                    &[
+                        Anonymous,
+                        Partner,
+                        DispatchSystem,
+                        TelephoneSystem,
+                        PoliceSystem,
+                    ],
+                    400,
+                )
                 .but(&[RevokedTablet], 403),
         ),
         // The field app's endpoints: grid workers only.
@@ -608,6 +621,16 @@ fn rows(w: &World) -> Vec<Row> {
             Body::Json(json!({"tracking_code": w.forwarded, "action": "accept",
                 "note": "已受理"})),
             Expect::all(401).but(&[DispatchSystem], 200),
+        ),
+        // The police system hands tickets over, signed with its own secret.
+        post(
+            "POST /api/v1/forwarding/{target}/tickets",
+            "/api/v1/forwarding/city-110/tickets",
+            Body::Json(
+                json!({"matter_code": "0201", "description": "报警人称路灯不亮",
+                "region_code": "D01-S01-C01-G02"}),
+            ),
+            Expect::all(401).but(&[PoliceSystem], 201),
         ),
         // Push: the key is public; following a ticket needs its proof; the queue's
         // notifications are for staff.
@@ -803,6 +826,7 @@ impl Caller {
         // telephone system its calls.
         let secret = match self.who {
             DispatchSystem if path.starts_with("/api/v1/forwarding/") => Some(FORWARD_SECRET),
+            PoliceSystem if path.starts_with("/api/v1/forwarding/") => Some(POLICE_SECRET),
             TelephoneSystem if path == "/api/v1/calls" => Some(TELEPHONY_SECRET),
             _ => None,
         };
@@ -937,6 +961,19 @@ async fn setup(app: &TestApp) -> (World, Vec<Caller>) {
             unit_code: Some("U-CM".into()),
             matter_code: None,
             kind: TargetKind::Webhook,
+            jurisdiction_id: None,
+            service_code: None,
+        })
+        .await
+        .unwrap();
+    store
+        .add_forward_target(&NewForwardTarget {
+            name: "city-110".into(),
+            url: "http://127.0.0.1:9/110".into(),
+            secret: POLICE_SECRET.into(),
+            unit_code: None,
+            matter_code: None,
+            kind: TargetKind::Police,
             jurisdiction_id: None,
             service_code: None,
         })

@@ -15,27 +15,27 @@ const SECRET: &str = "a-test-signing-secret";
 
 /// One request as the receiver saw it.
 #[derive(Debug, Clone)]
-struct Seen {
-    key: String,
+pub(crate) struct Seen {
+    pub(crate) key: String,
     /// Answered 200.
-    ok: bool,
-    timestamp: i64,
-    signature: String,
-    body: String,
+    pub(crate) ok: bool,
+    pub(crate) timestamp: i64,
+    pub(crate) signature: String,
+    pub(crate) body: String,
 }
 
-/// A dispatch system standing in: records every request; answers 500 to the first
+/// A dispatch system (or the police system) standing in: records every request; answers 500 to the first
 /// `fail_first`, then 200.
 #[derive(Clone)]
-struct Receiver {
-    fail_first: usize,
+pub(crate) struct Receiver {
+    pub(crate) fail_first: usize,
     /// How long each answer takes (deliveries stay in flight meanwhile).
-    delay: std::time::Duration,
-    seen: Arc<Mutex<Vec<Seen>>>,
+    pub(crate) delay: std::time::Duration,
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Receiver {
-    fn new(fail_first: usize) -> Receiver {
+    pub(crate) fn new(fail_first: usize) -> Receiver {
         Receiver {
             fail_first,
             delay: std::time::Duration::ZERO,
@@ -43,7 +43,7 @@ impl Receiver {
         }
     }
 
-    async fn start(&self) -> String {
+    pub(crate) async fn start(&self) -> String {
         use axum::http::{HeaderMap, StatusCode};
         let receiver = self.clone();
         let app = axum::Router::new().route(
@@ -82,7 +82,7 @@ impl Receiver {
     }
 
     /// The bodies answered 200, in the order they arrived.
-    fn delivered(&self) -> Vec<(String, Value)> {
+    pub(crate) fn delivered(&self) -> Vec<(String, Value)> {
         self.seen
             .lock()
             .unwrap()

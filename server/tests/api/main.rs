@@ -18,6 +18,7 @@ mod layout;
 mod live;
 mod media;
 mod open311;
+mod police;
 mod privacy;
 mod push;
 mod reference;

@@ -44,6 +44,7 @@ fn catalogue_csv(matters: Vec<MatterType>) -> String {
         "keywords",
         "patrol",
         "complexity",
+        "police",
     ];
     csv_text(
         &header,
@@ -61,6 +62,7 @@ fn catalogue_csv(matters: Vec<MatterType>) -> String {
                 m.keywords.join("|"),
                 m.patrol.to_string(),
                 m.complexity.to_string(),
+                m.police.to_string(),
             ]
         }),
     )

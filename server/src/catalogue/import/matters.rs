@@ -1,5 +1,5 @@
 //! The matter catalogue (事项目录) as CSV: codes, parents, names, the deadline tier, keywords
-//! and the kind of unit responsible.
+//! the kind of unit responsible, and whether it is a police matter (110 联动).
 
 use std::collections::{HashMap, HashSet};
 
@@ -27,6 +27,10 @@ struct CatalogueRow {
     /// Optional column: supervision checkpoints of its tickets, 1 to 4 (default 1).
     #[serde(default = "one")]
     complexity: u8,
+    /// Optional column: a police matter, transferred to the police (110) system
+    /// (default false).
+    #[serde(default)]
+    police: bool,
 }
 
 fn one() -> u8 {
@@ -133,5 +137,6 @@ fn matter_of(
         unit_kind,
         patrol: row.patrol,
         complexity: row.complexity,
+        police: row.police,
     })
 }

@@ -18,10 +18,6 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/forwarding/{target}/progress", post(progress))
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
 #[utoipa::path(post, path = "/api/v1/forwarding/{target}/progress", tag = "forwarding",
     request_body = ProgressReport,
     params(("target" = String, Path, description = "the forwarding target's name"),
@@ -51,15 +47,7 @@ pub async fn progress(
         .ok_or_else(not_found)?;
     let now = OffsetDateTime::now_utc();
     crate::outbox::webhook::check_signed(Some(&target.secret), &headers, &body, now)?;
-    let key = header(&headers, "idempotency-key")
-        .filter(|k| (1..=200).contains(&k.len()))
-        .ok_or_else(|| {
-            AppError::client(
-                ErrorCode::BadRequest,
-                "an Idempotency-Key header is required",
-            )
-        })?
-        .to_owned();
+    let key = crate::outbox::webhook::idempotency_key(&headers)?;
     let report: ProgressReport = serde_json::from_str(&body)
         .map_err(|e| AppError::client(ErrorCode::BadRequest, format!("unreadable report: {e}")))?;
     let code = TrackingCode::parse(&report.tracking_code).map_err(|_| not_found())?;
