@@ -53,6 +53,7 @@ pub fn event_key(kind: &str) -> Option<Key> {
         "close" => Key::EventClosed,
         "merged" => Key::EventMerged,
         "merged_into" => Key::EventMergedInto,
+        "transferred" => Key::EventTransferred,
         "reopen" => Key::EventReopened,
         "supervise" => Key::EventSupervised,
         "co_unit_added" => Key::EventCoUnitAdded,

@@ -607,6 +607,8 @@ impl Key {
     pub const MergeInto: Key = Key::new("将本单并入此单", "Merge this ticket into it");
     pub const MergedInto: Key = Key::new("已并入", "Merged into");
     pub const EventMergedInto: Key = Key::new("并入主工单", "Merged into the lead ticket");
+    pub const EventTransferred: Key =
+        Key::new("已转公安110处理", "Transferred to the police (110)");
     pub const RequestKindLabel: Key = Key::new("诉求类型", "Kind of request");
     pub const AllKinds: Key = Key::new("全部类型", "All kinds");
     pub const KindLivelihood: Key = Key::new("民生", "Livelihood");

@@ -15,11 +15,12 @@ pub const ENTERPRISE_NAME_MAX: usize = 100;
 pub const NOTE_MAX: usize = 4000;
 
 /// Where a ticket came from (多口归一: every channel, one queue).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
-    /// A resident's own phone.
+    /// A resident's own phone (and what a [`TicketView`] read back holds: see there).
+    #[default]
     Resident,
     /// Filed by staff (a station on behalf of a resident, a dispatcher taking a call).
     Staff,
@@ -374,6 +375,9 @@ pub struct TicketView {
     pub tracking_code: String,
     pub status: Status,
     pub return_pending: bool,
+    /// Sent, never read: no app shows it, and reading it would cost every bundle the
+    /// names of the channels (a view read back holds the default).
+    #[serde(skip_deserializing)]
     pub channel: Channel,
     /// 民生, 发展 or 执法.
     #[serde(default)]

@@ -5,10 +5,10 @@
 
 use gridline_core::Role;
 use gridline_core::api::field::{RecordsResponse, SyncRecord, SyncResponse, SyncStatus};
-use gridline_core::api::ticket::{QueueResponse, TicketView};
+use gridline_core::api::ticket::{Channel, QueueResponse, TicketView};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, sign_in_as};
+use crate::helpers::{TestApp, expect_error, sign_in_as, stored};
 
 crate::both_backends!(
     a_batch_is_stored_once_however_often_it_arrives,
@@ -177,7 +177,7 @@ async fn findings_reported_upward_become_one_ticket_and_verifications_go_on_it(a
     assert_eq!(open.tickets.len(), 1);
     let ticket = &open.tickets[0];
     assert_eq!(ticket.tracking_code, code);
-    assert_eq!(serde_json::to_value(ticket.channel).unwrap(), "grid_worker");
+    assert_eq!(stored(app, &code).await.channel, Channel::GridWorker);
     assert_eq!(ticket.lead_unit_code.as_deref(), Some("U-CM"));
     assert_eq!(ticket.timeline[0].media[0].id, photo);
 
