@@ -385,6 +385,59 @@ async fn components_render_in_chinese_then_english() {
 }
 
 #[wasm_bindgen_test]
+async fn a_timeline_plays_clips_and_names_a_transfer_to_the_police() {
+    use gridline_app::components::ticket::Timeline;
+    use gridline_core::api::media::{MediaKind, MediaRef};
+    use gridline_core::api::ticket::TimelineEntry;
+    let medium = |id: &str, kind, content_type: &str| MediaRef {
+        id: id.repeat(64),
+        kind,
+        content_type: content_type.into(),
+    };
+    let entry = |kind: &str, media| TimelineEntry {
+        at: time::OffsetDateTime::UNIX_EPOCH,
+        kind: kind.into(),
+        unit_code: None,
+        public: true,
+        note: String::new(),
+        media,
+    };
+    let entries = vec![
+        entry(
+            "received",
+            vec![
+                medium("a", MediaKind::Image, "image/jpeg"),
+                medium("b", MediaKind::Audio, "audio/webm"),
+                medium("c", MediaKind::Video, "video/mp4"),
+            ],
+        ),
+        entry("transferred", Vec::new()),
+    ];
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
+        provide_context(I18n::new(Locale::ZhCn));
+        view! { <Timeline code="ABCD2345".to_owned() entries=entries.clone() /> }
+    });
+    next_tick().await;
+    let video = host
+        .query_selector("video")
+        .unwrap()
+        .expect("a player for the clip");
+    assert!(video.has_attribute("controls"));
+    let src = video.get_attribute("src").unwrap();
+    assert!(
+        src.contains(&"c".repeat(64)) && src.contains("ABCD2345"),
+        "{src}"
+    );
+    assert!(host.query_selector("audio").unwrap().is_some());
+    assert!(host.query_selector("img").unwrap().is_some());
+    let text = host.text_content().unwrap();
+    assert!(text.contains("已转公安110处理"), "{text}");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
 async fn network_and_server_errors_read_differently() {
     let host = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&host).unwrap();

@@ -192,6 +192,9 @@ fn Medium(code: String, medium: MediaRef, proof: Option<Proof>) -> impl IntoView
                 .into_any()
             }
             MediaKind::Audio => view! { <audio controls src=src></audio> }.into_any(),
+            MediaKind::Video => {
+                view! { <video controls preload="metadata" src=src></video> }.into_any()
+            }
         })
     }
 }

@@ -1,4 +1,4 @@
-//! Photos and voice notes: uploaded first (`POST /api/v1/media`, the raw bytes), then
+//! Photos, voice notes and video clips: uploaded first (`POST /api/v1/media`, the raw bytes), then
 //! named by their id in the complaint or progress update that carries them.
 //!
 //! A medium's id is the SHA-256 (lowercase hex) of the bytes the server stored, after
@@ -19,6 +19,10 @@ use super::error::{FieldIssue, Validator};
 pub const MAX_PHOTOS: usize = 9;
 /// Voice notes one complaint or update may carry.
 pub const MAX_AUDIO: usize = 1;
+/// Video clips one complaint or update may carry (each at most [`MAX_VIDEO_SECONDS`]).
+pub const MAX_VIDEO: usize = 1;
+/// How long a video clip may be.
+pub const MAX_VIDEO_SECONDS: u32 = 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -26,6 +30,8 @@ pub const MAX_AUDIO: usize = 1;
 pub enum MediaKind {
     Image,
     Audio,
+    /// A short clip (MP4 or WebM).
+    Video,
 }
 
 /// What the server stored.
@@ -56,11 +62,11 @@ pub fn valid_media_id(id: &str) -> bool {
 
 /// Checks the shape of a list of media ids (that the server has them is checked there).
 pub fn validate_media_ids(v: &mut Validator, field: &str, ids: &[String]) {
-    if ids.len() > MAX_PHOTOS + MAX_AUDIO {
+    if ids.len() > MAX_PHOTOS + MAX_AUDIO + MAX_VIDEO {
         v.add(
             field,
             FieldIssue::TooLong,
-            format!("at most {MAX_PHOTOS} photos and {MAX_AUDIO} voice note"),
+            format!("at most {MAX_PHOTOS} photos, {MAX_AUDIO} voice note and {MAX_VIDEO} video"),
         );
     }
     for (i, id) in ids.iter().enumerate() {
@@ -106,7 +112,7 @@ mod tests {
         validate_media_ids(
             &mut v,
             "media",
-            &vec!["b".repeat(64); MAX_PHOTOS + MAX_AUDIO + 1],
+            &vec!["b".repeat(64); MAX_PHOTOS + MAX_AUDIO + MAX_VIDEO + 1],
         );
         assert!(v.finish().is_err());
     }

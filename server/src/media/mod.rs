@@ -1,8 +1,12 @@
-//! Photos and voice notes: recognised by their bytes (never by name or declared type),
-//! capped in size, images stripped of their metadata (EXIF with GPS, XMP, text chunks),
-//! then stored through `object_store` under the SHA-256 of the stored bytes.
+//! Photos, voice notes and short video clips: recognised by their bytes (never by name
+//! or declared type), capped in size (a clip also in length), images and clips stripped
+//! of their metadata (EXIF with GPS, XMP, text chunks; a clip's user data and tags,
+//! where phones write the place), then stored through `object_store` under the SHA-256
+//! of the stored bytes.
 
 pub mod heif;
+
+pub mod video;
 
 pub mod objects;
 
@@ -21,12 +25,16 @@ pub use crate::media::objects::MediaStore;
 /// Why an upload is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MediaError {
-    #[error("not a supported photo or voice note (JPEG, PNG, WebP, HEIC; WebM, Ogg, MP4/AAC)")]
+    #[error(
+        "not a supported photo, voice note or video (JPEG, PNG, WebP, HEIC; WebM, Ogg, MP4/AAC; MP4, WebM)"
+    )]
     Unrecognised,
     #[error("the {0} could not be read: {1}")]
     Unreadable(&'static str, String),
     #[error("too large: {kind} at most {limit} bytes")]
     TooLarge { kind: &'static str, limit: usize },
+    #[error("too long: a video at most {0} seconds")]
+    TooLong(u32),
 }
 
 /// Who uploaded a medium. Its id is the hash of its bytes, so knowing the id (from a
@@ -68,6 +76,7 @@ impl Uploader {
 pub struct Limits {
     pub image_bytes: usize,
     pub audio_bytes: usize,
+    pub video_bytes: usize,
 }
 
 impl Limits {
@@ -76,14 +85,17 @@ impl Limits {
         Limits {
             image_bytes: config.max_image_bytes,
             audio_bytes: config.max_audio_bytes,
+            video_bytes: config.max_video_bytes,
         }
     }
 
-    /// The larger of the two: what the request body may be at most.
+    /// The largest of them: what the request body may be at most.
     pub fn body_bytes(&self) -> usize {
-        self.image_bytes.max(self.audio_bytes)
+        self.image_bytes.max(self.audio_bytes).max(self.video_bytes)
     }
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod video_tests;

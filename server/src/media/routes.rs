@@ -1,5 +1,5 @@
-//! `POST /api/v1/media`: a photo or voice note, the raw bytes as the body. Recognised
-//! by content, capped per kind, stripped of image metadata, stored, and answered with
+//! `POST /api/v1/media`: a photo, voice note or video clip, the raw bytes as the body.
+//! Recognised by content, capped per kind, stripped of metadata, stored, and answered with
 //! its id (the SHA-256 of what was stored). Anyone may upload (residents file without
 //! an account, naming their device with `x-device-secret`), at most
 //! `GRIDLINE_UPLOADS_PER_HOUR` from one address without a staff session; who uploaded
@@ -39,7 +39,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 impl From<MediaError> for AppError {
     fn from(e: MediaError) -> Self {
         let code = match e {
-            MediaError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+            MediaError::TooLarge { .. } | MediaError::TooLong(_) => ErrorCode::PayloadTooLarge,
             MediaError::Unrecognised | MediaError::Unreadable(..) => {
                 ErrorCode::UnsupportedMediaType
             }
@@ -50,11 +50,11 @@ impl From<MediaError> for AppError {
 
 #[utoipa::path(post, path = "/api/v1/media", tag = "media",
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
-        description = "the photo (JPEG, PNG, WebP, HEIC) or voice note (WebM, Ogg, MP4/AAC) itself"),
+        description = "the photo (JPEG, PNG, WebP, HEIC), voice note (WebM, Ogg, MP4/AAC) or video clip (MP4, WebM; at most 30 s) itself"),
     responses(
         (status = 201, body = MediaResponse, description = "stored (or stored before: the same id); only this session, tablet or device attaches it"),
         (status = 400, body = gridline_core::ErrorResponse, description = "empty, or from the public without a valid x-device-secret (16 to 128 visible ASCII characters: the device_secret the complaint is filed with)"),
-        (status = 413, body = gridline_core::ErrorResponse, description = "over the kind's cap"),
+        (status = 413, body = gridline_core::ErrorResponse, description = "over the kind's cap, or a clip over 30 seconds"),
         (status = 415, body = gridline_core::ErrorResponse, description = "not a supported photo or voice note"),
         (status = 403, body = gridline_core::ErrorResponse, description = "device_revoked: the x-station-device header names a revoked tablet"),
         (status = 429, body = gridline_core::ErrorResponse, description = "rate_limited: too many uploads from this address"),

@@ -1,5 +1,6 @@
 //! Recognising an upload by its bytes, never by its name or declared type: JPEG, PNG,
-//! WebP and HEIF/HEIC photos; AAC/M4A, MP3, Ogg/Opus, WebM and WAV voice notes.
+//! WebP and HEIF/HEIC photos; AAC/M4A, MP3, Ogg/Opus, WebM and WAV voice notes; MP4
+//! and WebM video clips (an MP4 or WebM with a video track: its container is read).
 
 use gridline_core::api::media::MediaKind;
 
@@ -24,6 +25,13 @@ const fn audio(content_type: &'static str) -> Option<Sniffed> {
     })
 }
 
+const fn video(content_type: &'static str) -> Option<Sniffed> {
+    Some(Sniffed {
+        kind: MediaKind::Video,
+        content_type,
+    })
+}
+
 /// The ISO base media file's major brand and compatible brands (`ftyp` box).
 fn ftyp_brands(b: &[u8]) -> Option<Vec<[u8; 4]>> {
     if b.len() < 16 || &b[4..8] != b"ftyp" {
@@ -43,12 +51,13 @@ fn ftyp_brands(b: &[u8]) -> Option<Vec<[u8; 4]>> {
 
 const HEIF_BRANDS: [&[u8; 4]; 6] = [b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"];
 
-const MP4_AUDIO_BRANDS: [&[u8; 4]; 12] = [
-    b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso5", b"iso6", b"dash", b"3gp4",
-    b"3gp5", b"3gp6",
+const MP4_BRANDS: [&[u8; 4]; 15] = [
+    b"M4A ", b"M4B ", b"M4V ", b"mp41", b"mp42", b"isom", b"iso2", b"iso4", b"iso5", b"iso6",
+    b"avc1", b"dash", b"3gp4", b"3gp5", b"3gp6",
 ];
 
-/// Recognises a photo or voice note by its first bytes.
+/// Recognises a photo, voice note or clip by its bytes: the first few, and for MP4 and
+/// WebM the container's tracks (one that cannot be read is not recognised).
 pub fn sniff(b: &[u8]) -> Option<Sniffed> {
     if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return image("image/jpeg");
@@ -66,7 +75,11 @@ pub fn sniff(b: &[u8]) -> Option<Sniffed> {
         // EBML: WebM says so in its DocType near the start.
         let head = &b[..b.len().min(64)];
         if head.windows(4).any(|w| w == b"webm") {
-            return audio("audio/webm");
+            return match crate::media::video::webm_clip(b) {
+                Ok(clip) if clip.has_video => video("video/webm"),
+                Ok(_) => audio("audio/webm"),
+                Err(_) => None,
+            };
         }
         return None;
     }
@@ -75,8 +88,12 @@ pub fn sniff(b: &[u8]) -> Option<Sniffed> {
         if has(&HEIF_BRANDS) {
             return image("image/heic");
         }
-        if has(&MP4_AUDIO_BRANDS) {
-            return audio("audio/mp4");
+        if has(&MP4_BRANDS) {
+            return match crate::media::video::mp4_clip(b) {
+                Ok(clip) if clip.has_video => video("video/mp4"),
+                Ok(_) => audio("audio/mp4"),
+                Err(_) => None,
+            };
         }
         return None;
     }

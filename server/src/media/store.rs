@@ -22,6 +22,7 @@ impl MediaRecord {
         match self.kind {
             gridline_core::api::media::MediaKind::Image => "image",
             gridline_core::api::media::MediaKind::Audio => "audio",
+            gridline_core::api::media::MediaKind::Video => "video",
         }
     }
 

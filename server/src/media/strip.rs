@@ -1,7 +1,7 @@
 //! Preparing an upload for storing ([`prepare`]): recognised by its bytes, held to its
 //! kind's cap, and for a photo, what it says beyond its pixels (EXIF with GPS, text
-//! chunks, XMP) dropped from its JPEG, PNG, WebP or HEIF container; what cannot be read
-//! is refused. Run on a blocking thread within a time limit ([`prepare_off_thread`]).
+//! chunks, XMP) dropped from its JPEG, PNG, WebP or HEIF container; a clip held to its
+//! length and its metadata blanked (`video`); what cannot be read is refused. Run on a blocking thread within a time limit ([`prepare_off_thread`]).
 
 use bytes::Bytes;
 use gridline_core::api::media::MediaKind;
@@ -12,6 +12,7 @@ use img_parts::webp::WebP;
 
 use crate::media::heif::strip_heif;
 use crate::media::sniff::{Sniffed, sniff};
+use crate::media::video;
 use crate::media::{Limits, MediaError};
 
 fn unreadable(what: &'static str) -> impl Fn(img_parts::Error) -> MediaError {
@@ -105,6 +106,7 @@ pub fn prepare(body: Bytes, limits: Limits) -> Result<(Bytes, Sniffed), MediaErr
     let (kind, limit) = match sniffed.kind {
         MediaKind::Image => ("photo", limits.image_bytes),
         MediaKind::Audio => ("voice note", limits.audio_bytes),
+        MediaKind::Video => ("video", limits.video_bytes),
     };
     if body.len() > limit {
         return Err(MediaError::TooLarge { kind, limit });
@@ -114,6 +116,18 @@ pub fn prepare(body: Bytes, limits: Limits) -> Result<(Bytes, Sniffed), MediaErr
         "image/png" => strip_png(body)?,
         "image/webp" => strip_webp(body)?,
         "image/heic" => strip_heif(body)?,
+        "video/mp4" => {
+            video::check_length(&video::mp4_clip(&body)?)?;
+            let mut data = body.to_vec();
+            video::strip_mp4(&mut data)?;
+            Bytes::from(data)
+        }
+        "video/webm" => {
+            video::check_length(&video::webm_clip(&body)?)?;
+            let mut data = body.to_vec();
+            video::strip_webm(&mut data)?;
+            Bytes::from(data)
+        }
         // Voice notes carry no position; their container tags are kept.
         _ => body,
     };

@@ -279,6 +279,7 @@ pub(crate) fn media(row: &impl RowExt) -> StoreResult<MediaRecord> {
     let kind = match row.text("kind")?.as_str() {
         "image" => MediaKind::Image,
         "audio" => MediaKind::Audio,
+        "video" => MediaKind::Video,
         other => return Err(StoreError::Corrupt(format!("unknown media kind {other:?}"))),
     };
     Ok(MediaRecord {

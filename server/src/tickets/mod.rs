@@ -27,7 +27,7 @@ pub mod routes;
 pub mod store;
 pub mod view;
 
-use gridline_core::api::media::{MAX_AUDIO, MAX_PHOTOS, MediaKind};
+use gridline_core::api::media::{MAX_AUDIO, MAX_PHOTOS, MAX_VIDEO, MediaKind};
 use gridline_core::deadline::{CHINA_OFFSET, checkpoint_at, deadlines, warning_at};
 use gridline_core::{ErrorCode, FieldError, FieldIssue};
 use time::OffsetDateTime;
@@ -95,11 +95,16 @@ pub(crate) async fn stored_media(
         }
     }
     let count = |kind: MediaKind| found.iter().filter(|m| m.kind == kind).count();
-    if count(MediaKind::Image) > MAX_PHOTOS || count(MediaKind::Audio) > MAX_AUDIO {
+    if count(MediaKind::Image) > MAX_PHOTOS
+        || count(MediaKind::Audio) > MAX_AUDIO
+        || count(MediaKind::Video) > MAX_VIDEO
+    {
         errors.push(FieldError {
             field: field.to_owned(),
             issue: FieldIssue::TooLong,
-            message: format!("at most {MAX_PHOTOS} photos and {MAX_AUDIO} voice note"),
+            message: format!(
+                "at most {MAX_PHOTOS} photos, {MAX_AUDIO} voice note and {MAX_VIDEO} video"
+            ),
         });
     }
     if errors.is_empty() {

@@ -29,3 +29,4 @@ mod station;
 mod stats;
 mod supervision;
 mod tickets;
+mod video;
