@@ -53,6 +53,31 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A tracking page a text message links to (/track/CODE?k=…) comes with the ticket's
+// status in it: the latest of each is kept (at most PAGES_KEPT), so it shows offline.
+const PAGES = "gridline-pages:" + BASE;
+const PAGES_KEPT = 20;
+
+function isTrackingLink(url) {
+  return url.pathname.startsWith(BASE + "track/") && url.searchParams.has("k");
+}
+
+function keepPage(request, response) {
+  return caches.open(PAGES).then((cache) =>
+    cache
+      .put(request, response)
+      .then(() => cache.keys())
+      .then((keys) => Promise.all(keys.slice(0, -PAGES_KEPT).map((key) => cache.delete(key))))
+  );
+}
+
+function keptPageOrShell(request) {
+  return caches
+    .open(PAGES)
+    .then((cache) => cache.match(request))
+    .then((hit) => hit || cachedShell());
+}
+
 function cachedShell() {
   return caches
     .open(CACHE)
@@ -63,18 +88,22 @@ function cachedShell() {
 // Pages: the network first (so a release reaches everyone), the cached shell when the
 // network is absent or too slow.
 function navigate(request) {
+  const tracking = isTrackingLink(new URL(request.url));
   return new Promise((resolve) => {
     let settled = false;
     const fallback = () => {
       if (!settled) {
         settled = true;
-        resolve(cachedShell());
+        resolve(tracking ? keptPageOrShell(request) : cachedShell());
       }
     };
     const timer = setTimeout(fallback, NAVIGATION_TIMEOUT_MS);
     fetch(request)
       .then((response) => {
         clearTimeout(timer);
+        if (tracking && response.ok) {
+          keepPage(request, response.clone()).catch(() => {});
+        }
         if (!settled) {
           settled = true;
           resolve(response);

@@ -556,3 +556,67 @@ async fn media_go_to_the_s3_bucket_the_environment_names() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// `gridline track-link CODE` prints the link a text carries (to tell a resident
+/// again); the server paints the ticket's status into that page. The same server key
+/// makes both: the command and a running server agree.
+#[tokio::test]
+async fn a_tracking_link_from_the_command_line_opens_the_painted_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap().to_owned();
+    let admin = |args: &[&str]| {
+        common::run(
+            &[
+                ("GRIDLINE_DATA_DIR", &data_dir),
+                ("GRIDLINE_PUBLIC_URL", "https://12345.example.gov.cn"),
+            ],
+            args,
+            None,
+        )
+    };
+    assert!(admin(&["seed-demo"]).status.success());
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(
+        dir.path().join("dist/index.html"),
+        "<!doctype html><html><head></head><body></body></html>",
+    )
+    .unwrap();
+    let (mut server, base) = serve(dir.path(), &[]);
+    let created: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/tickets"))
+        .json(&serde_json::json!({
+            "matter_code": "0201", "description": "路灯不亮",
+            "region_code": "D01-S01-C01-G02"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = created["tracking_code"].as_str().unwrap();
+
+    let out = admin(&["track-link", &code.to_lowercase()]);
+    assert!(out.status.success(), "{out:?}");
+    let link = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let path = link
+        .strip_prefix("https://12345.example.gov.cn")
+        .unwrap_or_else(|| panic!("{link}"));
+    assert!(path.starts_with(&format!("/track/{code}?k=")), "{link}");
+    let page = reqwest::get(format!("{base}{path}"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("first-paint") && page.contains("已派单"),
+        "{page}"
+    );
+
+    let out = admin(&["track-link", "AAAAAAAA"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no ticket AAAAAAAA"));
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -6,24 +6,34 @@
 // the caller's tracking code arrives at a stand-in SMS gateway; a third, an enterprise's,
 // is filed as a development request once its credit code checks. The knowledge base is
 // kept in the same console: an admin adds, changes and removes an answer; a unit's
-// handler is refused another unit's entry.
+// handler is refused another unit's entry. The link in the caller's text opens a page
+// with the ticket's status on it before any wasm has loaded, and offline afterwards.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 
-import { closeAll, launch, signInStaff, watchErrors } from "./browser.mjs";
+import { closeAll, launch, phone, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
 import { fileStreetLight, startServer } from "./server.mjs";
 import { startSmsGateway } from "./sms.mjs";
 
 const SECRET = "e2e telephony secret";
+// The address texts link to; the test opens the links' paths on the test server.
+const PUBLIC_URL = "http://gridline.test";
 
 let server;
 let gateway;
+// The text the second call's caller got (its link is opened in the last test).
+let filedText;
+let filedCode;
 
 before(async () => {
   gateway = await startSmsGateway();
   server = await startServer({
-    env: { GRIDLINE_TELEPHONY_SECRET: SECRET, GRIDLINE_SMS_URL: gateway.url },
+    env: {
+      GRIDLINE_TELEPHONY_SECRET: SECRET,
+      GRIDLINE_SMS_URL: gateway.url,
+      GRIDLINE_PUBLIC_URL: PUBLIC_URL,
+    },
   });
 });
 
@@ -104,7 +114,9 @@ describe("the hotline seat", () => {
     const code = (await page.getByTestId("filed-code").textContent()).trim();
     assert.match(code, /^[A-Z0-9]{8}$/);
     // The caller is texted the code, and the number's tickets now hold it.
-    assert.match(await gateway.textTo("13900006666"), new RegExp(`查询码 ${code}`));
+    filedText = await gateway.textTo("13900006666");
+    filedCode = code;
+    assert.match(filedText, new RegExp(`查询码 ${code}`));
     const found = await (
       await page.request.get(`${server.url}/api/v1/callers/tickets?phone=13900006666`)
     ).json();
@@ -193,5 +205,34 @@ describe("the hotline seat", () => {
     await form.getByTestId("error-notice").waitFor();
     await context.close();
   });
-});
 
+  test("the texted link shows the status before the app loads, and offline afterwards", async () => {
+    assert.ok(filedText, "the second call's text (the first test)");
+    const link = filedText.match(/http:\/\/gridline\.test(\/track\/[A-Z0-9]+\?k=[A-Za-z0-9_-]+)/);
+    assert.ok(link, filedText);
+    const page_ = `${server.url}${link[1]}`;
+    const browser = await launch();
+    const context = await phone(browser);
+    const page = await context.newPage();
+    // An old phone on a weak network: the app's wasm has not arrived (here: never does).
+    await context.route("**/*.wasm", (route) => route.abort());
+    await page.goto(page_);
+    const painted = page.getByTestId("first-paint");
+    await painted.waitFor();
+    assert.match(await painted.textContent(), new RegExp(`${filedCode}[\\s\\S]*已派单[\\s\\S]*路灯不亮`));
+    // The caller's name and number are not on it.
+    assert.doesNotMatch(await page.content(), /13900006666|王先生/);
+
+    // Once the app has loaded, the page is kept: offline it still shows the status.
+    await context.unroute("**/*.wasm");
+    await page.goto(page_);
+    await untilOfflineReady(page);
+    await page.reload();
+    await painted.waitFor();
+    await context.setOffline(true);
+    await page.reload();
+    await painted.waitFor();
+    assert.match(await painted.textContent(), new RegExp(filedCode));
+    await context.close();
+  });
+});

@@ -128,6 +128,14 @@ pub enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// Print the link to a ticket's page, as texts carry it (to tell a resident again):
+    /// under GRIDLINE_PUBLIC_URL, or the path alone without it.
+    TrackLink {
+        /// The ticket's tracking code.
+        code: String,
+        #[command(flatten)]
+        config: Config,
+    },
     /// Export reference data in the import format, to standard output.
     Export {
         #[arg(value_enum)]
@@ -181,6 +189,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             prepare_data_dir(&config)?;
             let store = store::connect(&config.database_url()).await?;
             open311_command(store.as_ref(), command).await
+        }
+        Command::TrackLink { code, config } => {
+            let store = store::connect(&config.database_url()).await?;
+            let code = code.trim().to_uppercase();
+            if store.ticket_by_code(&code).await?.is_none() {
+                return Err(CliError::Refused(format!("no ticket {code}")));
+            }
+            let key = crate::tickets::link::LinkKey::load(store.as_ref()).await?;
+            println!(
+                "{}",
+                key.page(config.public_url.as_deref().unwrap_or(""), &code)
+            );
+            Ok(())
         }
         Command::Export { kind, config } => {
             let store = store::connect(&config.database_url()).await?;

@@ -37,6 +37,11 @@ const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 pub fn build_router(state: AppState) -> Router {
     Router::new()
         .merge(routes::router(&state))
+        // The page a text message links to: the resident shell with the status in it.
+        .route(
+            "/track/{code}",
+            axum::routing::get(crate::tickets::routes::page::track_page),
+        )
         .merge(web::router(state.shell.clone()))
         .layer(middleware::from_fn_with_state(
             state.shell.clone(),

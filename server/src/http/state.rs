@@ -123,6 +123,11 @@ impl AppState {
             .await
     }
 
+    /// The key of tracking links (the notifier's, which texts them).
+    pub async fn link_key(&self) -> crate::error::AppResult<&crate::tickets::link::LinkKey> {
+        self.notifier.link_key(self.store.as_ref()).await
+    }
+
     /// What makes reports the same problem.
     pub fn repeats(&self) -> crate::repeats::Repeats {
         crate::repeats::Repeats::of(&self.config)

@@ -75,6 +75,11 @@ impl Shell {
         }
     }
 
+    /// The resident app's shell (the tracking page paints into it).
+    pub fn resident_html(&self) -> Option<&str> {
+        self.resident_html.as_deref()
+    }
+
     /// The shell of the app that owns `path`.
     fn html_for(&self, path: &str) -> Option<&String> {
         match APP_PREFIXES.iter().position(|prefix| under(path, prefix)) {

@@ -60,6 +60,8 @@ pub struct Notifier {
     pub wake: Notify,
     /// The VAPID key pair, read (or made) at first use.
     vapid: tokio::sync::OnceCell<crate::push::Vapid>,
+    /// The key of the tracking links texts carry, read (or made) at first use.
+    link_key: tokio::sync::OnceCell<crate::tickets::link::LinkKey>,
     push_subject: String,
 }
 
@@ -85,6 +87,7 @@ impl Notifier {
             lease: Duration::seconds(i64::from(config.outbox_lease_secs.max(1))),
             wake: Notify::new(),
             vapid: tokio::sync::OnceCell::new(),
+            link_key: tokio::sync::OnceCell::new(),
             push_subject: config.push_subject.clone(),
         }
     }
@@ -94,6 +97,17 @@ impl Notifier {
         self.vapid
             .get_or_try_init(|| crate::push::Vapid::load(store))
             .await
+    }
+
+    /// The key of tracking links (kept in the database, made at first use).
+    pub async fn link_key(
+        &self,
+        store: &dyn Store,
+    ) -> crate::error::AppResult<&crate::tickets::link::LinkKey> {
+        Ok(self
+            .link_key
+            .get_or_try_init(|| crate::tickets::link::LinkKey::load(store))
+            .await?)
     }
 
     /// Whether text messages are sent (a gateway is configured).
@@ -197,14 +211,15 @@ impl Notifier {
                 let Some(gateway) = &self.sms else {
                     return Err("no SMS gateway is configured (GRIDLINE_SMS_URL)".into());
                 };
-                sms::send(
-                    &self.client,
-                    gateway,
-                    self.public_url.as_deref(),
-                    store,
-                    item,
-                )
-                .await
+                // The link to the ticket's page, when the server knows its address.
+                let link = match &self.public_url {
+                    Some(url) => {
+                        let key = self.link_key(store).await.map_err(|e| e.to_string())?;
+                        Some((url.as_str(), key))
+                    }
+                    None => None,
+                };
+                sms::send(&self.client, gateway, link, store, item).await
             }
             webhook::WEBHOOK => {
                 let (target, ticket) = target_and_ticket(store, item).await?;

@@ -14,6 +14,7 @@
 use gridline_core::ticket::Status;
 
 use crate::outbox::store::{NewOutboxItem, OutboxItem};
+use crate::tickets::link::LinkKey;
 use crate::tickets::store::{NewEvent, TicketRecord, TicketStore};
 
 /// The kind of outbox item that is a text message to the ticket's contact phone.
@@ -48,9 +49,11 @@ impl Message {
         }
     }
 
-    fn text(&self, ticket: &TicketRecord, public_url: Option<&str>) -> String {
+    /// The text, with the link to the ticket's page (`link`: the server's address and
+    /// the key of tracking links) when there is one.
+    fn text(&self, ticket: &TicketRecord, link: Option<(&str, &LinkKey)>) -> String {
         let code = &ticket.tracking_code;
-        let page = public_url.map(|url| format!("{}/track/{code}", url.trim_end_matches('/')));
+        let page = link.map(|(url, key)| key.page(url, code));
         match self {
             Message::Filed => {
                 let follow = page.map(|p| format!("，查看进度：{p}")).unwrap_or_default();
@@ -143,7 +146,7 @@ pub(crate) fn content_type(template: &str) -> &'static str {
 pub(crate) async fn send(
     client: &reqwest::Client,
     gateway: &SmsGateway,
-    public_url: Option<&str>,
+    link: Option<(&str, &LinkKey)>,
     store: &dyn TicketStore,
     item: &OutboxItem,
 ) -> Result<(), String> {
@@ -159,7 +162,7 @@ pub(crate) async fn send(
         .contact_phone
         .as_deref()
         .ok_or("the ticket has no phone")?;
-    let text = message.text(&ticket, public_url);
+    let text = message.text(&ticket, link);
     let body = fill(&gateway.template, phone, &text);
     let mut request = client
         .post(&gateway.url)

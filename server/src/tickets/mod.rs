@@ -22,6 +22,7 @@ pub mod access;
 pub mod actions;
 pub mod dispatching;
 pub mod filing;
+pub mod link;
 pub mod merge;
 pub mod routes;
 pub mod store;

@@ -3,6 +3,7 @@
 pub mod filing;
 pub mod follow;
 pub mod lookup;
+pub mod page;
 pub mod work;
 
 use axum::Router;

@@ -635,6 +635,13 @@ fn rows(w: &World) -> Vec<Row> {
         // Push: the key is public; following a ticket needs its proof; the queue's
         // notifications are for staff.
         get("GET /api/v1/push/key", "/api/v1/push/key", Expect::all(200)),
+        // The page a text links to is the app's shell for anyone; the status is painted
+        // in only with the link's own token (tests/api/track_page.rs).
+        get(
+            "GET /track/{code}",
+            format!("/track/{}?k=AAAAAAAAAAAAAAAA", w.code),
+            Expect::all(200),
+        ),
         post(
             "POST /api/v1/push/subscriptions",
             "/api/v1/push/subscriptions",
@@ -731,7 +738,7 @@ fn routed() -> BTreeSet<String> {
         let prefix = match file.as_str() {
             // The app shell's pages, not the API.
             "http/web.rs" => continue,
-            "http/health.rs" => "",
+            "http/health.rs" | "http/mod.rs" => "",
             "http/api.rs" => "/api",
             "open311/routes.rs" => "/open311/v2",
             _ => "/api/v1",

@@ -29,4 +29,5 @@ mod station;
 mod stats;
 mod supervision;
 mod tickets;
+mod track_page;
 mod video;
