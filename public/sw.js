@@ -1,16 +1,11 @@
 // Gridline's service worker: caches the app shell so the app opens and navigates with
 // no network after one visit online.
 //
-// Each app (the resident app at /, the staff app at /staff/, the field app at /field/,
-// the station app at /station/, the statistics app at /stats/, the hotline console at
-// /hotline/)
-// has its own copy of this worker, scoped to its path, with its own caches.
-//
-// scripts/sw-manifest.sh (a Trunk post-build hook) replaces the three lines below with
-// the app's base path, this build's id and the list of files it produced, so every
-// release is a new worker with its own cache. A new worker installs beside the old one
-// and waits until the page asks it to take over ("skip-waiting"); then it drops the old
-// caches of its app.
+// Each app (/, /staff/, /field/, /station/, /stats/, /hotline/) has its own copy,
+// scoped to its path, with its own caches. scripts/sw-manifest.sh (a Trunk post-build
+// hook) fills in the three lines below (base path, build id, files), so each release is
+// a new worker with its own cache; it waits until the page says "skip-waiting", then
+// drops its app's old caches.
 const BASE = "/";
 const BUILD = "dev";
 const SHELL = ["/index.html"];
@@ -53,30 +48,9 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// A tracking page a text message links to (/track/CODE?k=…) comes with the ticket's
-// status in it: the latest of each is kept (at most PAGES_KEPT), so it shows offline.
+// Pages a text links to (/track/CODE?k=…) carry the ticket's status: the last 20
+// loaded are kept, and answer offline.
 const PAGES = "gridline-pages:" + BASE;
-const PAGES_KEPT = 20;
-
-function isTrackingLink(url) {
-  return url.pathname.startsWith(BASE + "track/") && url.searchParams.has("k");
-}
-
-function keepPage(request, response) {
-  return caches.open(PAGES).then((cache) =>
-    cache
-      .put(request, response)
-      .then(() => cache.keys())
-      .then((keys) => Promise.all(keys.slice(0, -PAGES_KEPT).map((key) => cache.delete(key))))
-  );
-}
-
-function keptPageOrShell(request) {
-  return caches
-    .open(PAGES)
-    .then((cache) => cache.match(request))
-    .then((hit) => hit || cachedShell());
-}
 
 function cachedShell() {
   return caches
@@ -88,21 +62,27 @@ function cachedShell() {
 // Pages: the network first (so a release reaches everyone), the cached shell when the
 // network is absent or too slow.
 function navigate(request) {
-  const tracking = isTrackingLink(new URL(request.url));
+  const url = new URL(request.url);
+  const link = url.pathname.startsWith(BASE + "track/") && url.searchParams.has("k");
+  const pages = caches.open(PAGES);
   return new Promise((resolve) => {
     let settled = false;
     const fallback = () => {
       if (!settled) {
         settled = true;
-        resolve(tracking ? keptPageOrShell(request) : cachedShell());
+        resolve(link ? pages.then((c) => c.match(request)).then((hit) => hit || cachedShell()) : cachedShell());
       }
     };
     const timer = setTimeout(fallback, NAVIGATION_TIMEOUT_MS);
     fetch(request)
       .then((response) => {
         clearTimeout(timer);
-        if (tracking && response.ok) {
-          keepPage(request, response.clone()).catch(() => {});
+        if (link && response.ok) {
+          const copy = response.clone();
+          pages
+            .then((c) => c.put(request, copy).then(() => c.keys()))
+            .then((keys) => pages.then((c) => keys.slice(0, -20).forEach((k) => c.delete(k))))
+            .catch(() => {});
         }
         if (!settled) {
           settled = true;

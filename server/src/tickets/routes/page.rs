@@ -121,11 +121,11 @@ fn section(ticket: &TicketRecord, matter: &str, updated: OffsetDateTime) -> Stri
         .map(|due| format!("<p>办理时限 <time>{}</time></p>", local(due)))
         .unwrap_or_default();
     format!(
-        "<section id=\"first-paint\" class=\"first-paint\" lang=\"zh-CN\" data-testid=\"first-paint\">\
-         <p class=\"tracking-code\">{code}</p>\
+        "<section id=\"first-paint\" class=\"content\" lang=\"zh-CN\" data-testid=\"first-paint\">\
+         <div class=\"ticket\"><p class=\"tracking-code\">{code}</p>\
          <p><span class=\"badge status-{key}\">{label}</span> {matter}</p>\
          <p>受理 <time>{filed}</time> · 更新 <time>{updated}</time></p>{due}\
-         <p class=\"hint\">凭查询码和手机号后四位可查看全部进展。</p></section>",
+         <p class=\"lead\">凭查询码和手机号后四位可查看全部进展。</p></div></section>",
         code = escape(&ticket.tracking_code),
         key = status.as_str(),
         label = status_zh(status),
