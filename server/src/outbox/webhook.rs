@@ -2,10 +2,11 @@
 //! platform) as signed webhooks.
 //!
 //! A forwarding target takes the tickets dispatched to its unit, or those of its matter
-//! type; the police system those linked with it (`police`). Every change of such a ticket (filed, dispatched, accepted, progress, resolved,
-//! rated, …) becomes an outbox item in the change's own transaction: delivered in order
-//! per ticket, retried, exactly the change's facts (what happened, the status after it,
-//! the unit) with the ticket's current details added when it is sent.
+//! type; the police system those linked with it (`crate::police`). Every change of such
+//! a ticket (filed, dispatched, accepted, progress, resolved, rated, …) becomes an
+//! outbox item in the change's own transaction: delivered in order per ticket, retried,
+//! exactly the change's facts (what happened, the status after it, the unit) with the
+//! ticket's current details added when it is sent.
 //!
 //! The receiver checks a request like this (documented in docs/api.md):
 //! `X-Gridline-Signature: v1=<hex HMAC-SHA256(secret, "<X-Gridline-Timestamp>.<body>")>`;
