@@ -53,7 +53,7 @@ fn caps_each_kind_separately() {
 }
 
 /// A box: size, type, content.
-fn bx(kind: &[u8; 4], content: &[u8]) -> Vec<u8> {
+pub(crate) fn bx(kind: &[u8; 4], content: &[u8]) -> Vec<u8> {
     let mut b = u32::try_from(content.len() + 8)
         .unwrap()
         .to_be_bytes()

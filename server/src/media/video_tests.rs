@@ -8,6 +8,7 @@ use super::Limits;
 use crate::media::MediaError;
 use crate::media::sniff::sniff;
 use crate::media::strip::prepare;
+use crate::media::tests::bx;
 use crate::media::video::{mp4_clip, webm_clip};
 
 const LIMITS: Limits = Limits {
@@ -15,16 +16,6 @@ const LIMITS: Limits = Limits {
     audio_bytes: 100_000,
     video_bytes: 100_000,
 };
-
-pub(crate) fn bx(kind: &[u8; 4], content: &[u8]) -> Vec<u8> {
-    let mut b = u32::try_from(content.len() + 8)
-        .unwrap()
-        .to_be_bytes()
-        .to_vec();
-    b.extend_from_slice(kind);
-    b.extend_from_slice(content);
-    b
-}
 
 /// A track whose handler is `handler` (`vide` or `soun`).
 fn trak(handler: &[u8; 4]) -> Vec<u8> {
