@@ -67,11 +67,9 @@ pub async fn hand_over(
             "this key names another ticket",
         ));
     }
-    if new {
+    let status = if new {
         tracing::info!(target = %target.name, "a ticket handed over by the police system");
         state.notifier.wake.notify_one();
-    }
-    let status = if new {
         StatusCode::CREATED
     } else {
         StatusCode::OK
