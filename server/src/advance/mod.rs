@@ -26,12 +26,27 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::advance::store::MeasureRecord;
 use crate::catalogue::cache::Snapshot;
+use crate::catalogue::import::problems::ImportError;
 use crate::stats::store::ReceivedRow;
+use crate::store::Store;
 
 /// A week must have had at least this many tickets to be noticed.
 pub const MIN_TICKETS: u64 = 3;
 /// 52 weeks: the same weekday a year before.
 pub const YEAR: Duration = Duration::days(364);
+
+/// Checks a history export (`history.rs`) against what is stored and adds its rows,
+/// all or nothing: how many were new, and how many the file held.
+pub async fn import_history(store: &dyn Store, text: &str) -> Result<(u64, usize), ImportError> {
+    let tickets = history::parse_history(
+        text,
+        &store.list_matter_types().await?,
+        &store.list_regions().await?,
+        &store.list_units().await?,
+    )
+    .map_err(ImportError::Invalid)?;
+    Ok((store.add_past_tickets(&tickets).await?, tickets.len()))
+}
 
 /// The Monday of `now`'s week, China time.
 pub fn this_monday(now: OffsetDateTime) -> Date {

@@ -1,7 +1,9 @@
 //! The demo data set loaded on first start with `gridline serve --demo`: a matter
 //! catalogue of 100 types, one district with 4 streets, 12 communities and 60 grids,
-//! 20 handling units, 30 standard answers (files in `server/demo/`), and one staff account per role. Passwords are generated at load time, printed once and kept in
-//! `data/demo-logins.txt` (readable by the owner only); never committed.
+//! 20 handling units, 30 standard answers, 704 past tickets of a previous system (files
+//! in `server/demo/`), and one staff account per role. Passwords are generated at load
+//! time, printed once and kept in `data/demo-logins.txt` (readable by the owner only);
+//! never committed.
 
 use std::io::Write;
 use std::path::Path;
@@ -39,6 +41,9 @@ pub const CATALOGUE_CSV: &str = include_str!("../../demo/catalogue.csv");
 pub const GRIDS_GEOJSON: &str = include_str!("../../demo/grids.geojson");
 pub const UNITS_CSV: &str = include_str!("../../demo/units.csv");
 pub const KNOWLEDGE_CSV: &str = include_str!("../../demo/knowledge.csv");
+/// A previous system's tickets (往年工单, written by `scripts/demo-history.py`): their
+/// descriptions teach the matter-type suggestion, as a city's own history does.
+pub const HISTORY_CSV: &str = include_str!("../../demo/history.csv");
 
 /// Loads the demo catalogue, grids, units and knowledge base through the importers.
 pub async fn load_reference_data(store: &dyn Store) -> Result<(), ImportError> {
@@ -59,6 +64,7 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, 
         return Ok(None);
     }
     load_reference_data(store).await?;
+    crate::advance::import_history(store, HISTORY_CSV).await?;
     store
         .upsert_station(&NewStation {
             code: DEMO_STATION.into(),

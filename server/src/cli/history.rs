@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use time::OffsetDateTime;
 
-use crate::advance::history::{history_csv, parse_history};
-use crate::catalogue::import::problems::ImportError;
+use crate::advance::history::history_csv;
+use crate::advance::import_history;
 use crate::cli::error::CliError;
 use crate::store::Store;
 
@@ -27,17 +27,10 @@ pub async fn history_command(store: &dyn Store, command: HistoryCommand) -> Resu
                 path: file.display().to_string(),
                 source,
             })?;
-            let tickets = parse_history(
-                &text,
-                &store.list_matter_types().await?,
-                &store.list_regions().await?,
-                &store.list_units().await?,
-            )
-            .map_err(ImportError::Invalid)?;
-            let added = store.add_past_tickets(&tickets).await?;
+            let (added, rows) = import_history(store, &text).await?;
             println!(
                 "{added} past ticket(s) imported, {} already there",
-                tickets.len() as u64 - added
+                rows as u64 - added
             );
         }
         HistoryCommand::Export => {

@@ -374,30 +374,66 @@ async fn past_descriptions_teach_the_suggestion(app: &TestApp) {
     assert_eq!(suggester().await.matters(words)[0], "0102");
 }
 
-/// The suggestion's top-1 and top-3 accuracy on the held-out descriptions
-/// (`tests/data/held-out-descriptions.csv`, 528 over the demo catalogue's 87 leaf
-/// types), trained on the demo catalogue and knowledge base only: no past tickets.
-/// Measured 66.1 % / 80.5 % (docs/measurements.md); the goal of 90 % top-3
-/// is not reached without a city's past descriptions. The floor stops a regression.
-#[tokio::test]
-async fn matter_suggestions_on_held_out_descriptions() {
-    let app = TestApp::spawn(crate::helpers::Db::Sqlite).await.unwrap();
-    load_demo(&app).await;
+/// The held-out descriptions (`tests/data/held-out-descriptions.csv`, 528 over the
+/// demo catalogue's 87 leaf types, what residents type).
+fn held_out() -> Vec<(String, String)> {
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../tests/data/held-out-descriptions.csv"),
     )
     .unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            (row[0].to_owned(), row[1].to_owned())
+        })
+        .collect()
+}
+
+/// The demo's past tickets are trained on, so they must not hold the held-out set:
+/// no run of 8 characters of a held-out description occurs in one of them (a
+/// place, a frame and a phrase are each shorter).
+#[test]
+fn history_does_not_contain_held_out_phrases() {
+    let runs = |s: &str| -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        chars.windows(8).map(|w| w.iter().collect()).collect()
+    };
+    let history = gridline_server::catalogue::demo::HISTORY_CSV;
+    let trained: std::collections::HashSet<String> = csv::Reader::from_reader(history.as_bytes())
+        .records()
+        .flat_map(|row| runs(&row.unwrap()[5]))
+        .collect();
+    assert!(trained.len() > 9_000, "the history was read");
+    let shared: Vec<String> = held_out()
+        .into_iter()
+        .filter(|(_, d)| runs(d).iter().any(|r| trained.contains(r)))
+        .map(|(_, d)| d)
+        .collect();
+    assert!(shared.is_empty(), "held out but trained on: {shared:?}");
+}
+
+/// The suggestion's top-1 and top-3 accuracy on the held-out descriptions, trained
+/// on what the demo ships: the catalogue, the knowledge base and the previous
+/// system's 704 past tickets (`server/demo/history.csv`, operators' records, written
+/// apart from the held-out set). Measured in docs/measurements.md; the floors stop
+/// a regression.
+#[tokio::test]
+async fn matter_suggestions_on_held_out_descriptions() {
+    let app = TestApp::spawn(crate::helpers::Db::Sqlite).await.unwrap();
+    load_demo(&app).await;
+    let history = gridline_server::catalogue::demo::HISTORY_CSV;
+    gridline_server::advance::import_history(app.store.as_ref(), history)
+        .await
+        .unwrap();
     let (mut total, mut top1, mut top3) = (0, 0, 0);
     let mut misses = Vec::new();
-    for row in reader.records() {
-        let row = row.unwrap();
-        let (code, description) = (&row[0], &row[1]);
-        let got = suggest(&app, description).await.matters;
+    for (code, description) in held_out() {
+        let got = suggest(&app, &description).await.matters;
         total += 1;
-        top1 += usize::from(got.first().map(String::as_str) == Some(code));
-        if got.iter().any(|g| g == code) {
+        top1 += usize::from(got.first() == Some(&code));
+        if got.contains(&code) {
             top3 += 1;
         } else {
             misses.push(format!("{code} {description} -> {got:?}"));
@@ -410,7 +446,7 @@ async fn matter_suggestions_on_held_out_descriptions() {
         p3 * 100.0
     );
     assert!(total >= 500);
-    assert!(p3 >= 0.80, "top-3 {p3:.3}; misses:\n{}", misses.join("\n"));
-    assert!(p1 >= 0.65, "top-1 {p1:.3}");
+    assert!(p3 >= 0.90, "top-3 {p3:.3}; misses:\n{}", misses.join("\n"));
+    assert!(p1 >= 0.75, "top-1 {p1:.3}");
     app.stop().await;
 }
