@@ -8,8 +8,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# The pinned tools scripts/setup.sh installed (Trunk never downloads its own).
-export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+# The pinned tools scripts/setup.sh installed (Trunk never downloads its own), behind
+# the wasm-bindgen wrapper that splits the resident app's lazy pages off
+# (scripts/tools/wasm-bindgen).
+export PATH="$root/scripts/tools:$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 trunk build --release
 trunk build app/staff/index.html --release --dist dist/staff --public-url /staff/
 trunk build app/field/index.html --release --dist dist/field --public-url /field/

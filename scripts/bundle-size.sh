@@ -6,9 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The resident app: start page, filing (offline, photos, voice), my complaints,
-# tracking and rating, nearby reports to follow. Issue 2's 200 KB was the shell before
-# filing existed.
-RESIDENT_BUDGET_KB=390
+# tracking and rating, nearby reports to follow. Its pages other than the start page
+# are lazy parts (app/src/pages/resident/lazy.rs): a first visit loads the start page
+# and what it needs, within RESIDENT_FIRST_BUDGET_KB (issue 19's goal: 250 KB
+# transferred); everything, parts included, within RESIDENT_BUDGET_KB (390 KB before
+# the split, which costs the whole app about 50 KB: docs/design.md).
+RESIDENT_FIRST_BUDGET_KB=230
+RESIDENT_BUDGET_KB=445
 # The staff app: the office consoles (queues, ticket pages, dispatching, consultation,
 # advance notices, kinds of request). Raised from 320 KB for the advance notices and
 # to 335 KB for the kinds of request (docs/design.md).
@@ -34,12 +38,23 @@ check() {
     total_br=0
     echo "== $dist"
     printf '%-6s %10s %10s %10s  %s\n' kind raw gzip brotli files
-    for kind in wasm js css html; do
+    lazy_gz=0
+    for kind in wasm js css html lazy; do
         raw=0
         gz=0
         br=0
         files=""
+        # The parts of a split module (scripts/split-parts.sh) load when their page
+        # first opens: "lazy", apart from what a first visit loads.
+        if [ "$kind" = lazy ]; then
+            pattern='(split|chunk)_[^/]*\.wasm'
+        else
+            pattern=".*\.$kind"
+        fi
         while IFS= read -r -d '' f; do
+            if [ "$kind" = wasm ] && [[ "$(basename "$f")" =~ ^(split|chunk)_ ]]; then
+                continue
+            fi
             raw=$((raw + $(stat -c%s "$f")))
             gz=$((gz + $(gzip -9c "$f" | wc -c)))
             # What the server sends a browser that takes brotli (scripts/precompress.mjs);
@@ -50,20 +65,31 @@ check() {
                 br=$((br + $(gzip -9c "$f" | wc -c)))
             fi
             files="$files $(basename "$f")"
-        done < <(find "$dist" -maxdepth 1 -type f -name "*.$kind" -print0 | sort -z)
+        done < <(find "$dist" -maxdepth 1 -type f -regextype posix-extended -regex ".*/$pattern" -print0 | sort -z)
         printf '%-6s %10d %10d %10d %s\n' "$kind" "$raw" "$gz" "$br" "$files"
+        if [ "$kind" = lazy ]; then
+            lazy_gz=$gz
+            continue
+        fi
         total_raw=$((total_raw + raw))
         total_gz=$((total_gz + gz))
         total_br=$((total_br + br))
     done
-    printf '%-6s %10d %10d %10d  (budget %d KB gzip)\n' total "$total_raw" "$total_gz" "$total_br" "$budget_kb"
+    printf '%-6s %10d %10d %10d  (budget %d KB gzip)\n' "first" "$total_raw" "$total_gz" "$total_br" "$budget_kb"
     if [ "$total_gz" -gt $((budget_kb * 1024)) ]; then
-        echo "bundle over budget: $dist is $total_gz bytes gzip > $budget_kb KB" >&2
+        echo "bundle over budget: $dist's first load is $total_gz bytes gzip > $budget_kb KB" >&2
         status=1
+    fi
+    if [ -n "${3:-}" ]; then
+        printf '%-6s %21d  (budget %d KB gzip, first load and lazy parts)\n' all $((total_gz + lazy_gz)) "$3"
+        if [ $((total_gz + lazy_gz)) -gt $(($3 * 1024)) ]; then
+            echo "bundle over budget: $dist is $((total_gz + lazy_gz)) bytes gzip with its lazy parts > $3 KB" >&2
+            status=1
+        fi
     fi
 }
 
-check dist "$RESIDENT_BUDGET_KB"
+check dist "$RESIDENT_FIRST_BUDGET_KB" "$RESIDENT_BUDGET_KB"
 check dist/staff "$STAFF_BUDGET_KB"
 check dist/field "$FIELD_BUDGET_KB"
 check dist/station "$STATION_BUDGET_KB"

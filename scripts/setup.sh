@@ -14,6 +14,7 @@
 set -euo pipefail
 
 TRUNK_VERSION="0.21.14"
+WASM_SPLIT_VERSION="0.2.4"
 MOTO_VERSION="5.2.6"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-run}"
@@ -61,6 +62,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $lock_vers
     say "installing wasm-bindgen-cli $lock_version (several minutes, once)"
     # Not --locked: its lock file pins a crate version the registry no longer has.
     cargo_install wasm-bindgen-cli --version "=$lock_version"
+fi
+
+# 3b. wasm-split-cli, which splits the resident app's lazy pages off between Cargo and
+# wasm-bindgen (scripts/tools/wasm-bindgen); pinned, as cargo-leptos 0.3 uses it.
+if ! cargo install --list | grep -qxF "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (a few minutes, once)"
+    cargo_install --locked wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 # 4. npm packages (binaryen's wasm-opt; playwright-core for the end-to-end tests).

@@ -50,9 +50,9 @@ service() {
 clippy() {
     cargo clippy --quiet -p gridline-core -p gridline-server --all-targets -- -D warnings
     # The app for wasm32 (core comes along as its dependency; core's own tests use
-    # proptest, which is native-only).
+    # proptest, which is native-only), with the resident app's lazy pages.
     cargo clippy --quiet -p gridline-app --target wasm32-unknown-unknown --all-targets \
-        -- -D warnings
+        --all-features -- -D warnings
 }
 
 native_tests() {

@@ -40,10 +40,11 @@ pub mod sw;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::components::shell::{NavItem, Shell};
 use crate::i18n::{Key, provide_i18n, use_i18n};
+use crate::pages::resident::lazy;
 
 /// Where the staff app is served (its router base and service worker scope). Links
 /// inside the staff app spell it out (`/staff/tickets`).
@@ -113,11 +114,11 @@ pub fn ResidentApp() -> impl IntoView {
             <Shell nav=RESIDENT_NAV>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=pages::resident::ResidentHome />
-                    <Route path=path!("/file") view=pages::resident::file::FilePage />
-                    <Route path=path!("/mine") view=pages::resident::mine::MinePage />
-                    <Route path=path!("/mine/:id") view=pages::resident::mine::ComplaintPage />
-                    <Route path=path!("/track") view=pages::resident::track::TrackPage />
-                    <Route path=path!("/track/:code") view=pages::resident::track::TrackPage />
+                    <Route path=path!("/file") view={Lazy::<lazy::FileRoute>::new()} />
+                    <Route path=path!("/mine") view={Lazy::<lazy::MineRoute>::new()} />
+                    <Route path=path!("/mine/:id") view={Lazy::<lazy::ComplaintRoute>::new()} />
+                    <Route path=path!("/track") view={Lazy::<lazy::TrackRoute>::new()} />
+                    <Route path=path!("/track/:code") view={Lazy::<lazy::TrackRoute>::new()} />
                 </Routes>
             </Shell>
         </Router>

@@ -122,6 +122,30 @@ async function addPhotos(page) {
 }
 
 describe("residents", () => {
+  test("a first visit loads the start page alone; each page's part comes when it opens", async () => {
+    const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    // The page's own requests for lazy parts (the service worker's precaching is its own).
+    const parts = [];
+    page.on("request", (request) => {
+      const part = request.url().match(/\/split_([a-z_]+?)_\d+-[0-9a-f]{16}\.wasm$/);
+      if (part) parts.push(part[1]);
+    });
+    await page.goto(`${server.url}/`);
+    await page.getByRole("link", { name: "我要投诉" }).first().waitFor();
+    await page.waitForLoadState("networkidle");
+    assert.deepEqual(parts, [], "the start page needs no page's part");
+    await page.getByRole("link", { name: "我要投诉" }).first().click();
+    await page.getByLabel("诉求内容").waitFor();
+    assert.deepEqual(parts, ["file_page"]);
+    await page.goto(`${server.url}/track`);
+    await page.getByRole("heading", { name: "查询办理进度" }).waitFor();
+    assert.deepEqual(parts, ["file_page", "track_page"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("file with two photos and a voice note, then follow it by its tracking code", async () => {
     const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
     const page = await context.newPage();

@@ -295,6 +295,19 @@ mod tests {
             forever
         );
         assert_eq!(cache_control_for("/style-0123456789abcdef.css"), forever);
+        // The resident app's lazy parts and their loader (scripts/split-parts.sh).
+        assert_eq!(
+            cache_control_for("/split_file_page_16314240610803758083-f1c5cfa3852756df.wasm"),
+            forever
+        );
+        assert_eq!(
+            cache_control_for("/chunk_11-f1c5cfa3852756df.wasm"),
+            forever
+        );
+        assert_eq!(
+            cache_control_for("/__wasm_split-f1c5cfa3852756df.js"),
+            forever
+        );
         assert_eq!(cache_control_for("/"), "no-cache");
         assert_eq!(cache_control_for("/index.html"), "no-cache");
         assert_eq!(cache_control_for("/sw.js"), "no-cache");

@@ -2,6 +2,7 @@
 //! and rating a complaint.
 
 pub mod file;
+pub mod lazy;
 pub mod mine;
 pub mod rating;
 pub mod reference;
