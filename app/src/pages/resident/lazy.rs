@@ -13,76 +13,46 @@
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
-use super::{file, mine, track};
+use super::file::FilePage;
+use super::mine::{ComplaintPage, MinePage};
+use super::track::TrackPage;
 
-/// `/file`: filing, with photos, voice, clips, the map and the suggestions.
-pub struct FileRoute;
+/// A route (`$route`, for `Lazy::<$route>`) whose page is the split point `$load`.
+macro_rules! lazy_page {
+    ($(#[$doc:meta])* $route:ident, $load:ident, $page:ident) => {
+        $(#[$doc])*
+        pub struct $route;
 
-impl LazyRoute for FileRoute {
-    fn data() -> Self {
-        FileRoute
-    }
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
 
-    async fn view(_: Self) -> AnyView {
-        file_page().await
-    }
+            async fn view(_: Self) -> AnyView {
+                $load().await
+            }
+        }
+
+        #[cfg_attr(feature = "lazy-pages", lazy)]
+        async fn $load() -> AnyView {
+            view! { <$page /> }.into_any()
+        }
+    };
 }
 
-#[cfg_attr(feature = "lazy-pages", lazy)]
-async fn file_page() -> AnyView {
-    view! { <file::FilePage /> }.into_any()
-}
-
-/// `/mine`: the complaints filed on this device.
-pub struct MineRoute;
-
-impl LazyRoute for MineRoute {
-    fn data() -> Self {
-        MineRoute
-    }
-
-    async fn view(_: Self) -> AnyView {
-        mine_page().await
-    }
-}
-
-#[cfg_attr(feature = "lazy-pages", lazy)]
-async fn mine_page() -> AnyView {
-    view! { <mine::MinePage /> }.into_any()
-}
-
-/// `/mine/:id`: one of them, with its timeline.
-pub struct ComplaintRoute;
-
-impl LazyRoute for ComplaintRoute {
-    fn data() -> Self {
-        ComplaintRoute
-    }
-
-    async fn view(_: Self) -> AnyView {
-        complaint_page().await
-    }
-}
-
-#[cfg_attr(feature = "lazy-pages", lazy)]
-async fn complaint_page() -> AnyView {
-    view! { <mine::ComplaintPage /> }.into_any()
-}
-
-/// `/track` and `/track/:code`: following a complaint by its code.
-pub struct TrackRoute;
-
-impl LazyRoute for TrackRoute {
-    fn data() -> Self {
-        TrackRoute
-    }
-
-    async fn view(_: Self) -> AnyView {
-        track_page().await
-    }
-}
-
-#[cfg_attr(feature = "lazy-pages", lazy)]
-async fn track_page() -> AnyView {
-    view! { <track::TrackPage /> }.into_any()
-}
+lazy_page!(
+    /// `/file`: filing, with photos, voice, clips, the map and the suggestions.
+    FileRoute, file_page, FilePage
+);
+lazy_page!(
+    /// `/mine`: the complaints filed on this device.
+    MineRoute, mine_page, MinePage
+);
+lazy_page!(
+    /// `/mine/:id`: one of them, with its timeline.
+    ComplaintRoute, complaint_page, ComplaintPage
+);
+lazy_page!(
+    /// `/track` and `/track/:code`: following a complaint by its code.
+    TrackRoute, track_page, TrackPage
+);
