@@ -1,6 +1,7 @@
 //! The resident app's pages other than the start page, each built into a wasm module
-//! of its own and fetched when first opened: a first visit from a QR code or a texted
-//! link loads the start page and what it needs, nothing more. Leptos' `#[lazy]` marks
+//! of its own and fetched when first opened: a first visit from a QR code loads the
+//! start page and what it needs, nothing more (a page opened at its own address, as a
+//! texted link is, fetches its part once the main module runs). Leptos' `#[lazy]` marks
 //! the split points; the release build splits the module there (`wasm-split-cli`,
 //! called by `scripts/tools/wasm-bindgen` between Cargo and wasm-bindgen) and the
 //! service worker keeps every part, so the pages open offline as before.
