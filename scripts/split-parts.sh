@@ -33,6 +33,10 @@ for part in "$parts"/*.wasm; do
     count=$((count + 1))
 done
 sed "${renames[@]}" "$parts/__wasm_split.js" >"$dir/__wasm_split-$hash.js"
+# Every module the loader names must now be beside it.
+for ref in $(grep -oE '"\./[^"]+\.(wasm|js)"' "$dir/__wasm_split-$hash.js" | tr -d '"'); do
+    [ -f "$dir/${ref#./}" ] || { echo "split-parts: the loader names $ref, which is not in $dir" >&2; exit 1; }
+done
 
 # The main module's JS imports the loader by its new name (its import object keeps the
 # module name the wasm asks for); the page's integrity hash of that JS (Trunk's
