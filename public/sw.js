@@ -48,9 +48,10 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Pages a text links to (/track/CODE?k=…) carry the ticket's status: the last 20
-// loaded are kept, and answer offline.
+// Pages a text links to (/track/CODE?k=…) carry the ticket's status: the last
+// PAGES_KEPT loaded are kept, and answer offline.
 const PAGES = "gridline-pages:" + BASE;
+const PAGES_KEPT = 20;
 
 function cachedShell() {
   return caches
@@ -64,13 +65,13 @@ function cachedShell() {
 function navigate(request) {
   const url = new URL(request.url);
   const link = url.pathname.startsWith(BASE + "track/") && url.searchParams.has("k");
-  const pages = caches.open(PAGES);
   return new Promise((resolve) => {
     let settled = false;
     const fallback = () => {
       if (!settled) {
         settled = true;
-        resolve(link ? pages.then((c) => c.match(request)).then((hit) => hit || cachedShell()) : cachedShell());
+        const kept = link ? caches.open(PAGES).then((c) => c.match(request)) : Promise.resolve();
+        resolve(kept.then((hit) => hit || cachedShell()));
       }
     };
     const timer = setTimeout(fallback, NAVIGATION_TIMEOUT_MS);
@@ -79,9 +80,9 @@ function navigate(request) {
         clearTimeout(timer);
         if (link && response.ok) {
           const copy = response.clone();
-          pages
-            .then((c) => c.put(request, copy).then(() => c.keys()))
-            .then((keys) => pages.then((c) => keys.slice(0, -20).forEach((k) => c.delete(k))))
+          caches
+            .open(PAGES)
+            .then((c) => c.put(request, copy).then(() => c.keys()).then((keys) => keys.slice(0, -PAGES_KEPT).forEach((k) => c.delete(k))))
             .catch(() => {});
         }
         if (!settled) {

@@ -46,13 +46,10 @@ check() {
         files=""
         # The parts of a split module (scripts/split-parts.sh) load when their page
         # first opens: "lazy", apart from what a first visit loads.
-        if [ "$kind" = lazy ]; then
-            pattern='(split|chunk)_[^/]*\.wasm'
-        else
-            pattern=".*\.$kind"
-        fi
         while IFS= read -r -d '' f; do
-            if [ "$kind" = wasm ] && [[ "$(basename "$f")" =~ ^(split|chunk)_ ]]; then
+            part=no
+            [[ "$(basename "$f")" =~ ^(split|chunk)_ ]] && part=yes
+            if { [ "$kind" = lazy ] && [ $part = no ]; } || { [ "$kind" = wasm ] && [ $part = yes ]; }; then
                 continue
             fi
             raw=$((raw + $(stat -c%s "$f")))
@@ -65,7 +62,7 @@ check() {
                 br=$((br + $(gzip -9c "$f" | wc -c)))
             fi
             files="$files $(basename "$f")"
-        done < <(find "$dist" -maxdepth 1 -type f -regextype posix-extended -regex ".*/$pattern" -print0 | sort -z)
+        done < <(find "$dist" -maxdepth 1 -type f -name "*.${kind/lazy/wasm}" -print0 | sort -z)
         printf '%-6s %10d %10d %10d %s\n' "$kind" "$raw" "$gz" "$br" "$files"
         if [ "$kind" = lazy ]; then
             lazy_gz=$gz

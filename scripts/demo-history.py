@@ -12,6 +12,7 @@ held-out set is trained on, and the API test
 of a held-out description occurs here. No region or unit: the demo's advance notices
 stay those of Gridline's own tickets. Deterministic (seeded)."""
 import csv
+import datetime
 import random
 import sys
 
@@ -217,7 +218,6 @@ def main():
     rows.sort()
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["source_id", "received_at", "matter_code", "region_code", "unit_code", "description"])
-    import datetime
     tz = datetime.timezone(datetime.timedelta(hours=8))
     for n, (at, code, text) in enumerate(rows, 1):
         when = datetime.datetime.fromtimestamp(at, tz).isoformat()
