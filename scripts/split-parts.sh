@@ -38,6 +38,9 @@ for ref in $(grep -oE '"\./[^"]+\.(wasm|js)"' "$dir/__wasm_split-$hash.js" | tr 
     [ -f "$dir/${ref#./}" ] || { echo "split-parts: the loader names $ref, which is not in $dir" >&2; exit 1; }
 done
 
+# A page opened at its own address preloads its parts beside the main module.
+python3 "$root/scripts/split-preload.py" "$dir/index.html" "$dir/__wasm_split-$hash.js"
+
 # The main module's JS imports the loader by its new name (its import object keeps the
 # module name the wasm asks for); the page's integrity hash of that JS (Trunk's
 # modulepreload) follows.

@@ -63,7 +63,8 @@ try {
   PAGES.splice(2, 0, ["resident texted", server.admin("track-link", code).trim()]);
   console.log(`Lighthouse ${execFileSync(lighthouse, ["--version"], { encoding: "utf8" }).trim()}, mobile, ${THROTTLING} throttling, median of ${RUNS}`);
   console.log("page               | transfer KB | FCP s | LCP s | TTI s | TBT ms | score");
-  for (const [name, path] of PAGES) {
+  // ONLY=resident: the pages whose name starts with it.
+  for (const [name, path] of PAGES.filter(([n]) => n.startsWith(process.env.ONLY ?? ""))) {
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(run(`${server.url}${path}`));
     const m = (key) => median(runs.map((r) => r[key]));

@@ -146,6 +146,40 @@ describe("residents", () => {
     await context.close();
   });
 
+  test("a page opened at its own address fetches its parts beside the main module, once", async () => {
+    const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    // Each request for a lazy part (split_<page>) or a chunk parts share (chunk_<n>).
+    const modules = [];
+    page.on("request", (request) => {
+      const m = request.url().match(/\/(split_[a-z_]+?|chunk_\d+)(?:_\d+)?-[0-9a-f]{16}\.wasm$/);
+      if (m) modules.push(m[1]);
+    });
+    // With the main module held back nothing of the app runs: what is fetched, the
+    // shell asked for.
+    await context.route("**/*_bg.wasm", (route) => route.abort());
+    await page.goto(`${server.url}/track`);
+    await page.waitForLoadState("networkidle");
+    const parts = modules.filter((m) => m.startsWith("split_"));
+    assert.deepEqual(parts, ["split_track_page"], "the tracking page's part and no other page's");
+    assert.ok(modules.some((m) => m.startsWith("chunk_")), "with the chunks it shares");
+
+    // With the main module, the page opens, and its loader takes the preloaded
+    // responses rather than asking again.
+    await context.unroute("**/*_bg.wasm");
+    modules.length = 0;
+    errors.length = 0; // the held-back module's
+    await page.reload();
+    await page.getByRole("heading", { name: "查询办理进度" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    assert.ok(modules.includes("split_track_page"));
+    assert.equal(new Set(modules).size, modules.length, `each module once: ${modules}`);
+    // The start page preloads nothing (the first test counts its requests).
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("file with two photos and a voice note, then follow it by its tracking code", async () => {
     const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
     const page = await context.newPage();
