@@ -69,7 +69,7 @@ pub struct Config {
 
     /// Largest video clip accepted, in bytes (larger gets 413). The apps record 30 s at
     /// a low bitrate, about 2 MB.
-    #[arg(long, env = "GRIDLINE_MAX_VIDEO_BYTES", default_value_t = 16 * 1024 * 1024)]
+    #[arg(long, env = "GRIDLINE_MAX_VIDEO_BYTES", default_value_t = gridline_core::api::media::DEFAULT_MAX_VIDEO_BYTES)]
     pub max_video_bytes: usize,
 
     /// Uploads of photos and voice notes one address may make per hour without a staff
@@ -221,7 +221,7 @@ impl Config {
             deadline_check_secs: 30,
             max_image_bytes: 5 * 1024 * 1024,
             max_audio_bytes: 5 * 1024 * 1024,
-            max_video_bytes: 16 * 1024 * 1024,
+            max_video_bytes: gridline_core::api::media::DEFAULT_MAX_VIDEO_BYTES,
             uploads_per_hour: 200,
             upload_bytes_per_hour: 100 * 1024 * 1024,
             filings_per_hour: 30,

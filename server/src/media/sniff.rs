@@ -1,8 +1,9 @@
 //! Recognising an upload by its bytes, never by its name or declared type: JPEG, PNG,
 //! WebP and HEIF/HEIC photos; AAC/M4A, MP3, Ogg/Opus, WebM and WAV voice notes; MP4
-//! and WebM video clips (an MP4 or WebM with a video track: its container is read).
+//! and WebM video clips (an MP4, QuickTime movie or WebM with a video track: its
+//! container is read).
 
-use gridline_core::api::media::MediaKind;
+use gridline_core::api::media::{MP4_BRANDS, MediaKind};
 
 /// What the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +51,6 @@ fn ftyp_brands(b: &[u8]) -> Option<Vec<[u8; 4]>> {
 }
 
 const HEIF_BRANDS: [&[u8; 4]; 6] = [b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"];
-
-const MP4_BRANDS: [&[u8; 4]; 15] = [
-    b"M4A ", b"M4B ", b"M4V ", b"mp41", b"mp42", b"isom", b"iso2", b"iso4", b"iso5", b"iso6",
-    b"avc1", b"dash", b"3gp4", b"3gp5", b"3gp6",
-];
 
 /// Recognises a photo, voice note or clip by its bytes: the first few, and for MP4 and
 /// WebM the container's tracks (one that cannot be read is not recognised).

@@ -82,6 +82,14 @@ async fn clips_are_checked_stripped_and_played_back_through_the_ticket(app: &Tes
     let response = upload(app, &resident, clip(50, b"soun", 2)).await;
     let voice: MediaResponse = response.json().await.unwrap();
     assert_eq!(voice.kind, MediaKind::Audio);
+    // An iPhone's QuickTime movie is the same kind of file under another brand.
+    let mut movie = clip(12, b"vide", 5);
+    movie[8..12].copy_from_slice(b"qt  ");
+    movie[16..24].copy_from_slice(b"qt  qt  ");
+    let response = upload(app, &resident, movie).await;
+    assert_eq!(response.status(), 201);
+    let taken: MediaResponse = response.json().await.unwrap();
+    assert_eq!(taken.kind, MediaKind::Video);
     // Longer than 30 seconds: refused, with the reason.
     let refused = expect_error(
         upload(app, &resident, clip(45, b"vide", 3)).await,
