@@ -210,13 +210,21 @@ async fn media_stay_while_a_draft_or_an_unsent_complaint_names_them() {
     use gridline_core::api::ticket::CreateTicketRequest;
 
     let database = db::open(&unique_name("gridline-complaints")).await.unwrap();
-    for id in ["draft-photo", "complaint-photo", "stray"] {
+    for id in [
+        "draft-photo",
+        "draft-voice",
+        "draft-clip",
+        "complaint-photo",
+        "stray",
+    ] {
         db::put_media(&database, &medium(id)).await.unwrap();
     }
     let draft = Draft {
         id: "draft-1".into(),
         description: "路灯不亮".into(),
         photos: vec!["draft-photo".into()],
+        voice: Some("draft-voice".into()),
+        video: Some("draft-clip".into()),
         ..Draft::default()
     };
     complaints::save_draft(&database, &draft).await.unwrap();
@@ -233,7 +241,15 @@ async fn media_stay_while_a_draft_or_an_unsent_complaint_names_them() {
     drop_unneeded_media(&database).await.unwrap();
     let mut kept = db::media_ids(&database).await.unwrap();
     kept.sort();
-    assert_eq!(kept, ["complaint-photo", "draft-photo"]);
+    assert_eq!(
+        kept,
+        [
+            "complaint-photo",
+            "draft-clip",
+            "draft-photo",
+            "draft-voice"
+        ]
+    );
     assert_eq!(
         complaints::load_draft(&database).await.unwrap(),
         Some(draft)

@@ -98,3 +98,46 @@ export async function untilOfflineReady(page) {
     }
   });
 }
+
+/// A WebM clip made in the page (a second of a changing canvas, by MediaRecorder) and,
+/// with `claimedSeconds`, that duration written into its header: what the file picker
+/// gets. Bytes, as an array.
+export function makeClip(page, claimedSeconds) {
+  return page.evaluate(async (claimed) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64;
+    canvas.height = 48;
+    const draw = canvas.getContext("2d");
+    let frame = 0;
+    const paint = () => {
+      draw.fillStyle = `hsl(${(frame++ * 40) % 360}, 80%, 50%)`;
+      draw.fillRect(0, 0, 64, 48);
+    };
+    paint();
+    const timer = setInterval(paint, 50);
+    const recorder = new MediaRecorder(canvas.captureStream(20), { mimeType: "video/webm" });
+    const chunks = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+    recorder.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    recorder.stop();
+    await stopped;
+    clearInterval(timer);
+    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+    if (claimed) {
+      // Chromium writes the Duration (4489) into the Segment Info (1549A966) when it
+      // stops, as a 4- or 8-byte float of milliseconds: overwritten in place.
+      const at = (ids, from) => bytes.findIndex((_, i) => i >= from && ids.every((b, k) => bytes[i + k] === b));
+      // The Info's id comes first in the SeekHead (after a SeekID size, 84), then itself.
+      let info = at([0x15, 0x49, 0xa9, 0x66], 0);
+      if (bytes[info - 1] === 0x84) info = at([0x15, 0x49, 0xa9, 0x66], info + 4);
+      const duration = at([0x44, 0x89], info);
+      const view = new DataView(bytes.buffer, duration + 3);
+      if (bytes[duration + 2] === 0x84) view.setFloat32(0, claimed * 1000);
+      else if (bytes[duration + 2] === 0x88) view.setFloat64(0, claimed * 1000);
+      else throw new Error("no Duration in the recorder's Segment Info");
+    }
+    return [...bytes];
+  }, claimedSeconds ?? 0);
+}

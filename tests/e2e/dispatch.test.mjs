@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { closeAll, launch, phone, signInStaff, watchErrors } from "./browser.mjs";
+import { closeAll, launch, makeClip, phone, signInStaff, watchErrors } from "./browser.mjs";
 import { deliverToServiceWorker, fakeSubscription, startPushService } from "./push.mjs";
 import { fileStreetLight, startServer } from "./server.mjs";
 
@@ -71,7 +71,7 @@ async function act(page, action, fill = async () => {}) {
 }
 
 describe("dispatch", () => {
-  test("a complaint goes to its unit, is handled with a photo, and the resident follows it", async () => {
+  test("a complaint goes to its unit, is handled with a photo and a clip, and the resident follows it", async () => {
     const code = await fileComplaint();
     const staff = await desk();
     const page = await staff.newPage();
@@ -116,6 +116,10 @@ describe("dispatch", () => {
     await act(page, "progress", async (form) => {
       await form.getByLabel("说明").fill("已到现场，路灯所正在更换灯泡");
       await form.getByLabel("照片").setInputFiles(PHOTO);
+      // And a short clip of the work, picked from the phone.
+      const clip = Buffer.from(await makeClip(page));
+      await form.getByTestId("clip-input").setInputFiles({ name: "work.webm", mimeType: "video/webm", buffer: clip });
+      await page.waitForFunction(() => document.querySelector("[data-testid=clip-playback]")?.readyState >= 1);
     });
     await page.getByTestId("status").getByText("办理中").waitFor();
     await act(page, "resolve", async (form) => {
@@ -172,6 +176,10 @@ describe("dispatch", () => {
     const id = new URL(src, server.url).pathname.split("/").pop();
     assert.equal(createHash("sha256").update(bytes).digest("hex"), id);
     assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], "a JPEG");
+    // Its clip plays there too.
+    await resident.waitForFunction(
+      () => document.querySelector('[data-testid=timeline] li[data-kind="progress"] video')?.readyState >= 1
+    );
     // Personal data stays masked for the public.
     assert.equal(await resident.getByText("13812345678").count(), 0);
     assert.deepEqual(residentErrors, []);

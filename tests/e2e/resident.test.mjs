@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { closeAll, launch, launchProfile, phone, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
+import { closeAll, launch, launchProfile, makeClip, phone, signInStaff, untilOfflineReady, watchErrors } from "./browser.mjs";
 import { startServer } from "./server.mjs";
 
 const FIXTURES = resolve(import.meta.dirname, "../../server/tests/fixtures");
@@ -73,7 +73,7 @@ function keptMedia(page) {
             for (const m of request.result) {
               const digest = await crypto.subtle.digest("SHA-256", await m.blob.arrayBuffer());
               const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-              out.push({ id: m.id, hash: hex, type: m.blob.type });
+              out.push({ id: m.id, hash: hex, type: m.blob.type, size: m.blob.size });
             }
             open.result.close();
             resolve(out);
@@ -180,6 +180,79 @@ describe("residents", () => {
     await context.close();
   });
 
+  test("a short clip goes with a complaint: checked and made smaller when picked, or recorded; kept; played back", async () => {
+    const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/file`);
+    await describeStreetLight(page, "路灯忽明忽暗，录了一段视频");
+    await page.getByRole("button", { name: "使用当前位置" }).click();
+    await page.getByTestId("position").getByText("精度约 12 米").waitFor();
+    const pick = (name, bytes) =>
+      page.getByTestId("clip-input").setInputFiles({ name, mimeType: "video/mp4", buffer: Buffer.from(bytes) });
+    const problem = page.getByTestId("clip-problem");
+
+    // A photo named like a video is not one; a clip longer than 30 s is refused.
+    await page.getByTestId("clip-input").setInputFiles(PHOTOS[0]);
+    await problem.getByText("无法识别这个视频").waitFor();
+    await pick("long.webm", await makeClip(page, 40));
+    await problem.getByText("视频不能超过 30 秒").waitFor();
+    const playable = () => page.waitForFunction(() => document.querySelector("[data-testid=clip-playback]")?.readyState >= 1);
+    const keptSince = async (before) => (await keptMedia(page)).filter((m) => !before.some((b) => b.id === m.id));
+    // A short one is taken as it is.
+    let before = await keptMedia(page);
+    const short = Buffer.from(await makeClip(page));
+    await pick("short.webm", short);
+    await playable();
+    assert.equal(await problem.count(), 0);
+    assert.deepEqual((await keptSince(before)).map((m) => m.id), [sha256(short)]);
+    // One larger than a recording here would be (5 MB for a second) is recorded again
+    // while it plays, at the low bit rate.
+    before = await keptMedia(page);
+    await pick("large.webm", Buffer.concat([short, Buffer.alloc(5 * 1024 * 1024)]));
+    await page.getByTestId("clip-working").waitFor();
+    await playable();
+    const smaller = await keptSince(before);
+    assert.equal(smaller.length, 1);
+    assert.equal(smaller[0].type, "video/webm");
+    assert.ok(smaller[0].size < 200_000, `made smaller: ${smaller[0].size} bytes`);
+
+    // Recorded here instead, from the camera, with a timer.
+    await page.getByTestId("video-clip").getByRole("button", { name: "删除" }).click();
+    await page.getByRole("button", { name: "录像" }).click();
+    await page.getByTestId("clip-timer").getByText("00:02 / 00:30").waitFor();
+    before = await keptMedia(page);
+    await page.getByTestId("video-clip").getByRole("button", { name: "停止" }).click();
+    await playable();
+    // Kept on the phone at once (named by its hash); a reload brings it back.
+    const [clip] = await keptSince(before);
+    assert.equal(clip?.type, "video/webm", "the recording is kept");
+    assert.equal(clip.hash, clip.id);
+    assert.ok(clip.size > 1000, `recorded ${clip.size} bytes`);
+    await page.reload();
+    await page.getByTestId("draft-restored").waitFor();
+    await playable();
+
+    await page.getByLabel("联系电话（选填）").fill("13812345678");
+    await page.getByLabel(/我确认以上内容属实/).check();
+    await page.getByTestId("submit").click();
+    const codeText = page.getByTestId("tracking-code").first();
+    await codeText.waitFor();
+    const code = (await codeText.textContent()).trim();
+    const ticket = await publicTicket(code);
+    const media = ticket.timeline[0].media;
+    assert.deepEqual(media.map((m) => [m.kind, m.content_type]), [["video", "video/webm"]]);
+    assert.equal(media[0].id, clip.id, "the server holds what the phone kept");
+    // Sent, nothing of it stays on the phone, nor the clips chosen before.
+    assert.deepEqual(await keptMedia(page), []);
+    // Played back on the complaint's page.
+    const video = page.getByTestId("timeline").locator("video");
+    await video.waitFor();
+    await page.waitForFunction(() => document.querySelector("[data-testid=timeline] video").readyState >= 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("file with two photos and a voice note, then follow it by its tracking code", async () => {
     const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
     const page = await context.newPage();
@@ -270,8 +343,10 @@ describe("residents", () => {
     await page.getByLabel("联系电话（选填）").fill("13912345678");
 
     // A reload (still offline) brings the draft back, photos included.
+    page.on("console", (m) => console.log("CONSOLE", m.type(), m.text()));
     await page.reload();
     await page.getByTestId("draft-restored").waitFor();
+    console.log("SRC", await page.evaluate(() => [...document.querySelectorAll("video")].map((v) => v.src + " " + v.readyState)));
     assert.equal(await page.getByLabel("诉求内容").inputValue(), description);
     await page.getByTestId("chosen-matter").getByText("路灯不亮").waitFor();
     await page.getByTestId("thumbs").locator("li").nth(1).waitFor();
@@ -462,8 +537,10 @@ describe("residents", () => {
     await reports.first().getByRole("button", { name: "关注这条" }).click();
     await page.getByTestId("following").waitFor();
     // The choice is part of the draft: a reload keeps it.
+    page.on("console", (m) => console.log("CONSOLE", m.type(), m.text()));
     await page.reload();
     await page.getByTestId("draft-restored").waitFor();
+    console.log("SRC", await page.evaluate(() => [...document.querySelectorAll("video")].map((v) => v.src + " " + v.readyState)));
     await page.getByTestId("following").waitFor();
     await page.getByTestId("nearby-report").getByRole("button", { name: "取消关注" }).waitFor();
 

@@ -258,6 +258,30 @@ impl Key {
         "This browser cannot record; you can save without a voice note.",
     );
     pub const Record: Key = Key::new("录音", "Record");
+    pub const VideoClip: Key = Key::new(
+        "视频（30 秒以内，选填）",
+        "Video clip (up to 30 s, optional)",
+    );
+    pub const RecordClip: Key = Key::new("录像", "Record video");
+    pub const PickClip: Key = Key::new("选择视频", "Choose a video");
+    pub const ClipWorking: Key =
+        Key::new("正在处理视频，请稍候…", "Preparing the video, one moment…");
+    pub const ClipTooLong: Key = Key::new(
+        "视频不能超过 30 秒，请剪短后再选，或直接录像。",
+        "A video can be at most 30 seconds: trim it first, or record one here.",
+    );
+    pub const ClipTooLarge: Key = Key::new(
+        "视频太大，无法上传；请直接录像，或选一段更短的。",
+        "This video is too large to send: record one here, or choose a shorter one.",
+    );
+    pub const ClipUnreadable: Key = Key::new(
+        "无法识别这个视频，请选择 MP4、MOV 或 WebM 格式的视频。",
+        "This video cannot be read: choose an MP4, MOV or WebM video.",
+    );
+    pub const CameraUnavailable: Key = Key::new(
+        "无法使用摄像头；可以选择手机里已有的视频。",
+        "The camera cannot be used here; you can choose a video from the phone.",
+    );
     pub const StopRecording: Key = Key::new("停止", "Stop");
     pub const RecordAgain: Key = Key::new("重录", "Record again");
     pub const Delete: Key = Key::new("删除", "Delete");

@@ -119,7 +119,7 @@ pub async fn delete(database: &Database, id: &str) -> Result<(), OfflineError> {
 }
 
 /// The complaint being written, saved as the resident types so a closed tab loses
-/// nothing. Its photos and voice note are in the media store already.
+/// nothing. Its photos, voice note and clip are in the media store already.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
@@ -140,13 +140,18 @@ pub struct Draft {
     pub consent: bool,
     pub photos: Vec<String>,
     pub voice: Option<String>,
+    /// A video clip (its id in the media store).
+    pub video: Option<String>,
     /// The nearby report chosen to follow (its reference).
     pub follow: Option<String>,
 }
 
 impl Draft {
     pub fn media(&self) -> impl Iterator<Item = &String> {
-        self.photos.iter().chain(self.voice.iter())
+        self.photos
+            .iter()
+            .chain(self.voice.iter())
+            .chain(self.video.iter())
     }
 }
 

@@ -76,6 +76,7 @@ async fn media_in_use(database: &Database) -> Result<Vec<String>, db::OfflineErr
     struct Draft {
         photos: Vec<String>,
         voice: Option<String>,
+        video: Option<String>,
     }
     fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, db::OfflineError> {
         serde_json::from_str(json).map_err(|e| db::OfflineError::Corrupt(e.to_string()))
@@ -110,7 +111,13 @@ async fn media_in_use(database: &Database) -> Result<Vec<String>, db::OfflineErr
     }
     if let Some(json) = db::get_json(database, db::META_STORE, complaints::DRAFT_KEY).await? {
         let draft: Draft = read(&json)?;
-        ids.extend(draft.photos.into_iter().chain(draft.voice));
+        ids.extend(
+            draft
+                .photos
+                .into_iter()
+                .chain(draft.voice)
+                .chain(draft.video),
+        );
     }
     Ok(ids)
 }

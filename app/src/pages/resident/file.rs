@@ -1,8 +1,8 @@
 //! Filing a complaint (我要投诉): the kind of matter (large buttons for the most filed,
 //! a search over the whole catalogue), what is wrong, where (the phone's position with
 //! its accuracy, or community and grid from lists with the grid's map to tap the place
-//! on, plus an address line), up to 9
-//! photos, one voice note, an optional phone number, and consent.
+//! on, plus an address line), up to 9 photos, one voice note, one short video clip, an
+//! optional phone number, and consent.
 //!
 //! Everything typed, photographed or said is saved to the device as it happens (the
 //! draft); a closed tab or a reload brings it back. "Submit" moves the draft into the
@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::reference::use_reference;
+use crate::components::clip::VideoClip;
 use crate::components::grid_map::GridMap;
 use crate::components::ticket::StatusBadge;
 use crate::components::voice::VoiceNote;
@@ -54,6 +55,7 @@ pub struct Form {
     pub consent: RwSignal<bool>,
     pub photos: RwSignal<Vec<Thumb>>,
     pub voice: RwSignal<Option<String>>,
+    pub video: RwSignal<Option<String>>,
     /// A nearby report of the same kind to follow instead (its reference).
     pub follow: RwSignal<Option<String>>,
 }
@@ -79,6 +81,7 @@ impl Form {
             consent: RwSignal::new(false),
             photos: RwSignal::new(Vec::new()),
             voice: RwSignal::new(None),
+            video: RwSignal::new(None),
             follow: RwSignal::new(None),
         }
     }
@@ -103,6 +106,7 @@ impl Form {
                 .photos
                 .with(|p| p.iter().map(|t| t.id.clone()).collect()),
             voice: self.voice.get(),
+            video: self.video.get(),
             follow: self.follow.get(),
         }
     }
@@ -136,6 +140,7 @@ impl Form {
         }
         self.photos.set(thumbs);
         self.voice.set(draft.voice);
+        self.video.set(draft.video);
         self.follow.set(draft.follow);
     }
 
@@ -207,6 +212,7 @@ pub fn FilePage() -> impl IntoView {
     let restored = RwSignal::new(false);
     let problem = RwSignal::new(None::<Key>);
     let clip = RwSignal::new(None::<web_sys::Blob>);
+    let film = RwSignal::new(None::<web_sys::Blob>);
 
     // A kind chosen on the start page.
     let preset = use_query_map().get_untracked().get("matter");
@@ -219,17 +225,19 @@ pub fn FilePage() -> impl IntoView {
         };
         match complaints::load_draft(&database).await {
             Ok(Some(draft)) if !draft.id.is_empty() => {
-                let voice = draft.voice.clone();
+                let (voice, video) = (draft.voice.clone(), draft.video.clone());
                 let worth_saying = draft
                     != Draft {
                         id: draft.id.clone(),
                         ..Draft::default()
                     };
                 form.restore(&database, draft).await;
-                if let Some(id) = voice
-                    && let Ok(Some(media)) = db::get_media(&database, &id).await
-                {
-                    clip.set(Some(media.blob));
+                for (id, blob) in [(voice, clip), (video, film)] {
+                    if let Some(id) = id
+                        && let Ok(Some(media)) = db::get_media(&database, &id).await
+                    {
+                        blob.set(Some(media.blob));
+                    }
                 }
                 restored.set(worth_saying);
             }
@@ -255,7 +263,8 @@ pub fn FilePage() -> impl IntoView {
             }
         });
     });
-    keep_voice(clip, form.voice, loaded);
+    keep_medium(clip, form.voice, loaded);
+    keep_medium(film, form.video, loaded);
 
     let submitting = RwSignal::new(false);
     let outbox = super::use_outbox();
@@ -304,6 +313,7 @@ pub fn FilePage() -> impl IntoView {
         form.photos.set(Vec::new());
         form.follow.set(None);
         clip.set(None);
+        film.set(None);
         restored.set(false);
     };
     on_cleanup(move || form.release_photos());
@@ -333,6 +343,7 @@ pub fn FilePage() -> impl IntoView {
                 <NearbyReports form />
                 <PhotoPicker photos=form.photos problem />
                 <VoiceNote clip />
+                <VideoClip clip=film />
                 <label>
                     <span>{move || i18n.t(Key::ContactPhone)}</span>
                     <input type="tel" name="phone" inputmode="tel" autocomplete="tel" maxlength="20"
@@ -358,17 +369,17 @@ pub fn FilePage() -> impl IntoView {
     }
 }
 
-/// Keeps a recorded voice note in the device's media at once (and forgets a deleted
-/// one once `loaded`).
-pub fn keep_voice(
+/// Keeps a recorded voice note or chosen clip in the device's media at once, naming it
+/// in the draft's `id` (and forgets a deleted one once `loaded`).
+pub fn keep_medium(
     clip: RwSignal<Option<web_sys::Blob>>,
-    voice: RwSignal<Option<String>>,
+    id_of: RwSignal<Option<String>>,
     loaded: RwSignal<bool>,
 ) {
     Effect::new(move |_| {
         let Some(blob) = clip.get() else {
             if loaded.get_untracked() {
-                voice.set(None);
+                id_of.set(None);
             }
             return;
         };
@@ -385,7 +396,7 @@ pub fn keep_voice(
             if let Ok(database) = crate::offline::database().await
                 && db::put_media(&database, &media).await.is_ok()
             {
-                voice.set(Some(id));
+                id_of.set(Some(id));
             }
         });
     });

@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use super::reference::use_reference;
 use super::{CONSOLE_ROLES, RequireRole, use_session};
 use crate::api::{self, ApiError};
+use crate::components::clip::VideoClip;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::ticket::{StatusBadge, TicketHeader, Timeline, format_time};
 use crate::i18n::{Key, use_i18n};
@@ -339,12 +340,20 @@ fn ActionPanel(
     let complexity = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let photos = NodeRef::<leptos::html::Input>::new();
+    let clip = RwSignal::new(None::<web_sys::Blob>);
     let send =
         leptos::prelude::Action::new_local(move |(code, request): &(String, ActionRequest)| {
             let (code, mut request) = (code.clone(), request.clone());
             async move {
-                // Photos first, then the step that names them.
-                match upload_photos(photos).await {
+                // Photos and the clip first, then the step that names them.
+                let uploaded = async {
+                    let mut ids = upload_photos(photos).await?;
+                    if let Some(blob) = clip.get_untracked() {
+                        ids.push(api::upload_media(&blob, None).await?.id);
+                    }
+                    Ok::<_, ApiError>(ids)
+                };
+                match uploaded.await {
                     Ok(ids) => request.media = ids,
                     Err(e) => {
                         error.set(Some(e));
@@ -354,6 +363,7 @@ fn ActionPanel(
                 match api::act(&code, &request).await {
                     Ok(view) => {
                         error.set(None);
+                        clip.set(None);
                         chosen.set(None);
                         note.set(String::new());
                         ticket.set(Some(Ok(view)));
@@ -435,6 +445,7 @@ fn ActionPanel(
                             <span>{move || i18n.t(Key::Photos)}</span>
                             <input type="file" name="photos" accept="image/*" multiple node_ref=photos />
                         </label>
+                        <VideoClip clip />
                     })}
                     {(action == TicketAction::Progress).then(|| view! {
                         <label class="check">

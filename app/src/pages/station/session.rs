@@ -17,7 +17,7 @@ use crate::i18n::{Key, use_i18n};
 use crate::offline::complaints::{ComplaintState, new_id};
 use crate::offline::station::{self, Enrollment, StationOutbox};
 use crate::pages::resident::file::{
-    Form, LocationPicker, MatterPicker, PhotoPicker, TextsConsent, keep_voice, request_of,
+    Form, LocationPicker, MatterPicker, PhotoPicker, TextsConsent, keep_medium, request_of,
 };
 
 /// The filing as the station sends it: the resident's form plus their name, with the
@@ -52,7 +52,7 @@ pub fn ResidentSession(
     let queued = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let enrollment = StoredValue::new(enrollment);
-    keep_voice(clip, form.voice, RwSignal::new(true));
+    keep_medium(clip, form.voice, RwSignal::new(true));
     // The media of this resident so far, so the outbox's sweep leaves them be.
     Effect::new(move |_| {
         let ids: Vec<String> = form.draft().media().cloned().collect();
