@@ -119,7 +119,7 @@ describe("dispatch", () => {
       // And a short clip of the work, picked from the phone.
       const clip = Buffer.from(await makeClip(page));
       await form.getByTestId("clip-input").setInputFiles({ name: "work.webm", mimeType: "video/webm", buffer: clip });
-      await page.waitForFunction(() => document.querySelector("[data-testid=clip-playback]")?.readyState >= 1);
+      await page.waitForFunction(() => ((v) => v && !v.hidden && v.readyState >= 1)(document.querySelector("[data-testid=clip-playback]")));
     });
     await page.getByTestId("status").getByText("办理中").waitFor();
     await act(page, "resolve", async (form) => {

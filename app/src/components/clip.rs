@@ -158,13 +158,6 @@ pub fn VideoClip(clip: RwSignal<Option<web_sys::Blob>>) -> impl IntoView {
     let seconds = RwSignal::new(0u32);
     let recording = StoredValue::new_local(Shared::default());
     let preview = NodeRef::<leptos::html::Video>::new();
-    // What the camera sees, shown while it records.
-    let live = StoredValue::new_local(None::<web_sys::MediaStream>);
-    Effect::new(move |_| {
-        if let (Some(video), Some(stream)) = (preview.get(), live.get_value()) {
-            video.set_src_object(Some(&stream));
-        }
-    });
     let can_record = recorder::can_record();
 
     let forget_url = move || {
@@ -221,17 +214,23 @@ pub fn VideoClip(clip: RwSignal<Option<web_sys::Blob>>) -> impl IntoView {
                 phase.set(Phase::Idle);
                 return;
             };
-            let done = move |blob: Result<web_sys::Blob, JsValue>| match blob {
-                Ok(blob) => {
-                    live.set_value(None);
-                    show(blob)
+            // What the camera sees, shown while it records.
+            let live = preview.get_untracked();
+            if let Some(video) = &live {
+                video.set_src_object(Some(&stream));
+            }
+            let done = move |blob: Result<web_sys::Blob, JsValue>| {
+                if let Some(video) = &live {
+                    video.set_src_object(None);
                 }
-                Err(_) => {
-                    problem.set(Some(Key::CameraUnavailable));
-                    phase.set(Phase::Idle);
+                match blob {
+                    Ok(blob) => show(blob),
+                    Err(_) => {
+                        problem.set(Some(Key::CameraUnavailable));
+                        phase.set(Phase::Idle);
+                    }
                 }
             };
-            live.set_value(Some(stream.clone()));
             match recorder::start(&recording.get_value(), stream, &options(), true, done) {
                 Ok(()) => {
                     seconds.set(0);
@@ -266,44 +265,40 @@ pub fn VideoClip(clip: RwSignal<Option<web_sys::Blob>>) -> impl IntoView {
         clip.set(None);
         phase.set(Phase::Idle);
     };
-    let choose = move || {
-        view! {
-            <label class="button small">
-                {move || i18n.t(Key::PickClip)}
-                <input type="file" accept="video/mp4,video/webm,video/quicktime,video/*"
-                    class="visually-hidden" data-testid="clip-input" on:change=pick />
-            </label>
-        }
+    // One set of elements, each shown in its phases (cheaper in the bundle than a view
+    // per phase).
+    let is = move |p: Phase| move || phase.get() == p;
+    let url = move || match phase.get() {
+        Phase::Ready { url } => Some(url),
+        _ => None,
     };
     view! {
         <div class="video-clip" data-testid="video-clip">
             <span class="label">{move || i18n.t(Key::VideoClip)}</span>
-            {move || match phase.get() {
-                Phase::Idle => view! {
-                    {can_record.then(|| view! {
-                        <button type="button" class="button" on:click=record>{move || i18n.t(Key::RecordClip)}</button>
-                    })}
-                    {choose()}
-                }.into_any(),
-                Phase::Recording => view! {
-                    <video class="clip-preview" muted autoplay playsinline node_ref=preview></video>
-                    <span class="timer" data-testid="clip-timer">
-                        {move || format!("00:{:02} / 00:{MAX_VIDEO_SECONDS:02}", seconds.get())}
-                    </span>
-                    <button type="button" class="button primary" on:click=move |_| stop()>{move || i18n.t(Key::StopRecording)}</button>
-                }.into_any(),
-                Phase::Working => view! {
-                    <p class="notice" role="status" data-testid="clip-working">{move || i18n.t(Key::ClipWorking)}</p>
-                }.into_any(),
-                Phase::Ready { url } => view! {
-                    <video controls playsinline preload="metadata" src=url data-testid="clip-playback"></video>
-                    {choose()}
-                    <button type="button" class="button small" on:click=delete>{move || i18n.t(Key::Delete)}</button>
-                }.into_any(),
-            }}
-            {move || problem.get().map(|key| view! {
-                <p class="error" role="alert" data-testid="clip-problem">{move || i18n.t(key)}</p>
-            })}
+            <video class="clip-preview" muted autoplay playsinline node_ref=preview
+                hidden=move || !is(Phase::Recording)()></video>
+            <video controls playsinline preload="metadata" src=url data-testid="clip-playback"
+                hidden=move || url().is_none()></video>
+            <span class="timer" data-testid="clip-timer" hidden=move || !is(Phase::Recording)()>
+                {move || format!("00:{:02} / 00:{MAX_VIDEO_SECONDS:02}", seconds.get())}
+            </span>
+            <p class="notice" role="status" data-testid="clip-working" hidden=move || !is(Phase::Working)()>
+                {move || i18n.t(Key::ClipWorking)}
+            </p>
+            <button type="button" class="button" on:click=record
+                hidden=move || !can_record || !is(Phase::Idle)()>{move || i18n.t(Key::RecordClip)}</button>
+            <button type="button" class="button primary" on:click=move |_| stop()
+                hidden=move || !is(Phase::Recording)()>{move || i18n.t(Key::StopRecording)}</button>
+            <label class="button small" hidden=move || is(Phase::Recording)() || is(Phase::Working)()>
+                {move || i18n.t(Key::PickClip)}
+                <input type="file" accept="video/mp4,video/webm,video/quicktime,video/*"
+                    class="visually-hidden" data-testid="clip-input" on:change=pick />
+            </label>
+            <button type="button" class="button small" on:click=delete
+                hidden=move || url().is_none()>{move || i18n.t(Key::Delete)}</button>
+            <p class="error" role="alert" data-testid="clip-problem" hidden=move || problem.get().is_none()>
+                {move || problem.get().map(|key| i18n.t(key))}
+            </p>
         </div>
     }
 }
