@@ -184,25 +184,13 @@ pub fn VideoClip(clip: RwSignal<Option<web_sys::Blob>>) -> impl IntoView {
     });
 
     let stop = move || recorder::stop(&recording.get_value());
-    let ticker = set_interval_with_handle(
-        move || {
-            if phase.get_untracked() == Phase::Recording {
-                seconds.update(|s| *s += 1);
-                if seconds.get_untracked() >= MAX_VIDEO_SECONDS {
-                    stop();
-                }
-            }
-        },
-        std::time::Duration::from_secs(1),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(t) = ticker {
-            t.clear();
-        }
-        forget_url();
-        recorder::release(&recording.get_value());
-    });
+    recorder::keep_time(
+        recording,
+        move || phase.get_untracked() == Phase::Recording,
+        seconds,
+        MAX_VIDEO_SECONDS,
+    );
+    on_cleanup(forget_url);
 
     let record = move |_| {
         forget_url();

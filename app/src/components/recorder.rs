@@ -5,6 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use leptos::prelude::*;
+
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -149,4 +151,33 @@ pub fn release(shared: &Shared) {
     if let Some(stream) = shared.borrow_mut().stream.take() {
         stop_tracks(&stream);
     }
+}
+
+/// Counts the seconds of a recording under way (`recording` says when one is) in
+/// `seconds`, stops it at `max`, and lets go of the microphone or camera when the
+/// component goes away.
+pub fn keep_time(
+    shared: StoredValue<Shared, LocalStorage>,
+    recording: impl Fn() -> bool + 'static,
+    seconds: RwSignal<u32>,
+    max: u32,
+) {
+    let ticker = set_interval_with_handle(
+        move || {
+            if recording() {
+                seconds.update(|s| *s += 1);
+                if seconds.get_untracked() >= max {
+                    stop(&shared.get_value());
+                }
+            }
+        },
+        std::time::Duration::from_secs(1),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(t) = ticker {
+            t.clear();
+        }
+        release(&shared.get_value());
+    });
 }
