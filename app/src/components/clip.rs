@@ -43,8 +43,15 @@ fn options() -> web_sys::MediaRecorderOptions {
     options
 }
 
-/// Resolves when `target` fires one of `ok`, fails when it fires one of `fail`.
-async fn event(target: &web_sys::EventTarget, ok: &[&str], fail: &[&str]) -> Result<(), JsValue> {
+/// Resolves when `target` fires one of `ok`, fails when it fires one of `fail` or
+/// neither comes within `seconds` (a browser that never answers, a page put away while
+/// a clip plays): the resident is told, never left waiting.
+async fn event(
+    target: &web_sys::EventTarget,
+    ok: &[&str],
+    fail: &[&str],
+    seconds: u32,
+) -> Result<(), JsValue> {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let once = web_sys::AddEventListenerOptions::new();
         once.set_once(true);
@@ -54,6 +61,12 @@ async fn event(target: &web_sys::EventTarget, ok: &[&str], fail: &[&str]) -> Res
                     name, callback, &once,
                 );
             }
+        }
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &reject,
+                i32::try_from(seconds * 1000).unwrap_or(i32::MAX),
+            );
         }
     });
     JsFuture::from(promise).await.map(|_| ())
@@ -76,10 +89,10 @@ fn player(url: &str) -> Result<web_sys::HtmlVideoElement, JsValue> {
 /// not say in its header: seeking past the end makes the browser find out.
 async fn duration(url: &str) -> Result<f64, JsValue> {
     let video = player(url)?;
-    event(&video, &["loadedmetadata"], &["error"]).await?;
+    event(&video, &["loadedmetadata"], &["error"], 20).await?;
     if !video.duration().is_finite() {
         video.set_current_time(1e9);
-        event(&video, &["seeked", "durationchange"], &["error"]).await?;
+        event(&video, &["seeked", "durationchange"], &["error"], 20).await?;
     }
     let seconds = video.duration();
     video.remove_attribute("src")?;
@@ -92,7 +105,7 @@ async fn shrink(url: &str, shared: &Shared) -> Result<web_sys::Blob, JsValue> {
     let video = player(url)?;
     let capture =
         js_sys::Reflect::get(&video, &"captureStream".into())?.dyn_into::<js_sys::Function>()?;
-    event(&video, &["canplay"], &["error"]).await?;
+    event(&video, &["canplay"], &["error"], 20).await?;
     let stream: web_sys::MediaStream = capture.call0(&video)?.dyn_into()?;
     let mut finished = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| finished = Some((resolve, reject)));
@@ -105,7 +118,8 @@ async fn shrink(url: &str, shared: &Shared) -> Result<web_sys::Blob, JsValue> {
     })?;
     let played = async {
         JsFuture::from(video.play()?).await?;
-        event(&video, &["ended"], &["error"]).await
+        // The clip's length and some: playback may stall on a slow phone.
+        event(&video, &["ended"], &["error"], 2 * MAX_VIDEO_SECONDS + 10).await
     }
     .await;
     recorder::stop(shared);
