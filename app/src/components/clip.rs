@@ -110,7 +110,7 @@ async fn shrink(url: &str, shared: &Shared) -> Result<web_sys::Blob, JsValue> {
     let mut finished = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| finished = Some((resolve, reject)));
     let (resolve, reject) = finished.ok_or(JsValue::NULL)?;
-    recorder::start(shared, stream.clone(), &options(), true, move |blob| {
+    recorder::start(shared, stream, &options(), true, move |blob| {
         let _ = match blob {
             Ok(blob) => resolve.call1(&JsValue::NULL, &blob),
             Err(e) => reject.call1(&JsValue::NULL, &e),
