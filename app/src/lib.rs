@@ -28,10 +28,12 @@
 //! - `offline`: IndexedDB with versioned upgrades, the outboxes (field records,
 //!   complaints) and their sending.
 //! - `sw`: registers the service worker and tells when a new release is ready.
+//! - `later`: start-up work after the first render, in tasks of its own.
 
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod later;
 pub mod offline;
 pub mod pages;
 pub mod position;

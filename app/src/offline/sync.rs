@@ -300,11 +300,15 @@ async fn back_off(database: &Database, chunk: &[OutboxEntry], p: &SyncProblem) {
     }
 }
 
-/// Runs `run` now, whenever the network returns (forced: past any back-off), and every
-/// 30 seconds (for what has waited out its back-off), while the calling component
-/// lives.
+/// Runs `run` once the page has rendered (in a task after this one), whenever the
+/// network returns (forced: past any back-off), and every 30 seconds (for what has
+/// waited out its back-off), while the calling component lives.
 pub fn keep_running(run: impl Fn(bool) + Clone + 'static) {
-    run(false);
+    let first = run.clone();
+    leptos::task::spawn_local(async move {
+        crate::later::next_task().await;
+        first(false);
+    });
     let on_online = run.clone();
     let handle = window_event_listener(leptos::ev::online, move |_| on_online(true));
     let interval =

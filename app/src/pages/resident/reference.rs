@@ -6,6 +6,8 @@ use gridline_core::api::reference::{MatterType, Region, RegionLevel};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use indexed_db_futures::database::Database;
+
 use crate::api;
 use crate::offline::db::{self, META_STORE};
 
@@ -93,23 +95,19 @@ fn leaves(all: Vec<MatterType>) -> Vec<Matter> {
         .collect()
 }
 
-/// Online: fresh from the server, and kept; offline: what was kept last time.
-async fn load() -> ResidentReference {
-    let Ok(database) = crate::offline::database().await else {
-        return ResidentReference::default();
-    };
-    let kept = || async {
-        db::get_json(&database, META_STORE, CACHE_KEY)
+/// Online: fresh from the server (`true`), to be kept; offline: what was kept last
+/// time (`false`).
+async fn load(database: &Database) -> (ResidentReference, bool) {
+    let (catalogue, common, regions) =
+        futures_util::future::join3(api::catalogue(), api::common_matters(), api::regions()).await;
+    let (Ok(catalogue), Ok(common), Ok(regions)) = (catalogue, common, regions) else {
+        let kept = db::get_json(database, META_STORE, CACHE_KEY)
             .await
             .ok()
             .flatten()
             .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default()
-    };
-    let (catalogue, common, regions) =
-        futures_util::future::join3(api::catalogue(), api::common_matters(), api::regions()).await;
-    let (Ok(catalogue), Ok(common), Ok(regions)) = (catalogue, common, regions) else {
-        return kept().await;
+            .unwrap_or_default();
+        return (kept, false);
     };
     let (communities, grids) = regions
         .regions
@@ -122,17 +120,40 @@ async fn load() -> ResidentReference {
         communities,
         grids,
     };
-    if let Ok(json) = serde_json::to_string(&fresh) {
-        let _ = db::put_json(&database, META_STORE, CACHE_KEY, &json).await;
-    }
-    fresh
+    (fresh, true)
 }
 
-/// Loads the reference once for the resident app's pages.
+/// Keeps the reference (as JSON) on the device for offline filing, unless that is what
+/// is kept already (most visits).
+async fn keep(database: &Database, json: &str) {
+    let kept = db::get_json(database, META_STORE, CACHE_KEY)
+        .await
+        .ok()
+        .flatten();
+    if kept.as_deref() != Some(json) {
+        let _ = db::put_json(database, META_STORE, CACHE_KEY, json).await;
+    }
+}
+
+/// Loads the reference once for the resident app's pages, after the first render; a
+/// fresh one is kept in a later task than the one that shows it.
 pub fn provide_reference() {
     let reference = RwSignal::new(ResidentReference::default());
     provide_context(reference);
-    leptos::task::spawn_local(async move { reference.set(load().await) });
+    leptos::task::spawn_local(async move {
+        crate::later::next_task().await;
+        let Ok(database) = crate::offline::database().await else {
+            return;
+        };
+        let (loaded, fresh) = load(&database).await;
+        reference.set(loaded);
+        if fresh {
+            crate::later::next_task().await;
+            if let Ok(json) = reference.with_untracked(serde_json::to_string) {
+                keep(&database, &json).await;
+            }
+        }
+    });
 }
 
 pub fn use_reference() -> RwSignal<ResidentReference> {

@@ -55,6 +55,7 @@ fn is_revoked(error: &ApiError) -> bool {
 /// the counter's.
 pub fn leave_if_enrolled() {
     leptos::task::spawn_local(async move {
+        crate::later::next_task().await;
         if let Ok(database) = crate::offline::database().await
             && station::is_enrolled(&database).await
             && let Some(window) = web_sys::window()
