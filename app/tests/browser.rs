@@ -5,6 +5,7 @@ use gridline_app::components::error_notice::ErrorNotice;
 use gridline_app::components::shell::LanguageSwitch;
 use gridline_app::i18n::Key;
 use gridline_app::i18n::{I18n, Locale, stored_locale};
+use gridline_app::offline::UNNAMED_MEDIA_GRACE_MS;
 use gridline_app::offline::db::{self, StoredMedia};
 use gridline_app::pages::stats::{Drill, RatesTable, Trends};
 use gridline_core::api::stats::RatesRow;
@@ -51,12 +52,7 @@ async fn indexed_db_keeps_a_blob_across_reopening() {
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap();
 
     let database = db::open(&name).await.unwrap();
-    let media = StoredMedia {
-        id: "photo-1".into(),
-        mime: "image/jpeg".into(),
-        blob,
-        uploaded: false,
-    };
+    let media = StoredMedia::new("photo-1".into(), "image/jpeg".into(), blob);
     db::put_media(&database, &media).await.unwrap();
     database.close();
 
@@ -69,6 +65,11 @@ async fn indexed_db_keeps_a_blob_across_reopening() {
     assert_eq!(back.id, "photo-1");
     assert_eq!(back.mime, "image/jpeg");
     assert_eq!(back.blob.type_(), "image/jpeg");
+    assert!(!back.uploaded);
+    assert_eq!(
+        back.stored_ms, media.stored_ms,
+        "when it was stored comes back"
+    );
     assert_eq!(blob_bytes(&back.blob).await, bytes);
     assert!(db::get_media(&database, "photo-2").await.unwrap().is_none());
     database.close();
@@ -91,6 +92,8 @@ async fn upgrading_from_v1_keeps_the_media_and_adds_the_outbox() {
         mime: "image/jpeg".into(),
         blob,
         uploaded: false,
+        // That release did not record when.
+        stored_ms: 0.0,
     };
     db::put_media(&old, &media).await.unwrap();
     old.close();
@@ -191,14 +194,43 @@ async fn a_newer_release_is_not_blocked_by_an_open_page() {
     let _ = factory.delete_database(db::DB_NAME);
 }
 
+/// A medium kept on the device for a while (not one written a moment ago, which the
+/// clean-up leaves to be named: see the next test).
 fn medium(id: &str) -> StoredMedia {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(id.as_bytes()));
     StoredMedia {
-        id: id.into(),
-        mime: "image/jpeg".into(),
-        blob: web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap(),
-        uploaded: false,
+        stored_ms: js_sys::Date::now() - 2.0 * UNNAMED_MEDIA_GRACE_MS,
+        ..fresh_medium(id)
     }
+}
+
+/// A medium written just now.
+fn fresh_medium(id: &str) -> StoredMedia {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(id.as_bytes()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    StoredMedia::new(id.into(), "image/jpeg".into(), blob)
+}
+
+/// A medium is written before the draft that names it: cleaning up in between (the
+/// outbox sending another complaint) must not delete it, or the complaint would name a
+/// medium that is gone. What the server already holds, and anything once a station's
+/// session ends, goes at once.
+#[wasm_bindgen_test]
+async fn a_medium_just_written_waits_to_be_named() {
+    use gridline_app::offline::{drop_unneeded_media, drop_unneeded_media_now};
+
+    let database = db::open(&unique_name("gridline-grace")).await.unwrap();
+    let uploaded = StoredMedia {
+        uploaded: true,
+        ..fresh_medium("fresh-uploaded")
+    };
+    for media in [fresh_medium("fresh"), uploaded, medium("old")] {
+        db::put_media(&database, &media).await.unwrap();
+    }
+    drop_unneeded_media(&database).await.unwrap();
+    assert_eq!(db::media_ids(&database).await.unwrap(), ["fresh"]);
+    drop_unneeded_media_now(&database).await.unwrap();
+    assert!(db::media_ids(&database).await.unwrap().is_empty());
+    database.close();
 }
 
 /// The resident app and the staff app share one database: a photo stays while the
@@ -631,7 +663,11 @@ async fn station_media_stay_for_the_session_and_the_queue_only() {
     for id in ["session-photo", "queued-photo", "stray"] {
         db::put_media(&database, &medium(id)).await.unwrap();
     }
-    station::keep_session_media(&database, &["session-photo".into()])
+    // A voice note recorded a moment ago: ending the session takes it too.
+    db::put_media(&database, &fresh_medium("session-voice"))
+        .await
+        .unwrap();
+    station::keep_session_media(&database, &["session-photo".into(), "session-voice".into()])
         .await
         .unwrap();
     let mut queued = QueuedFiling {
@@ -654,7 +690,7 @@ async fn station_media_stay_for_the_session_and_the_queue_only() {
     drop_unneeded_media(&database).await.unwrap();
     let mut kept = db::media_ids(&database).await.unwrap();
     kept.sort();
-    assert_eq!(kept, ["queued-photo", "session-photo"]);
+    assert_eq!(kept, ["queued-photo", "session-photo", "session-voice"]);
 
     let session = web_sys::window()
         .unwrap()

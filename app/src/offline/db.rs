@@ -124,9 +124,23 @@ pub struct StoredMedia {
     pub blob: web_sys::Blob,
     /// The server has confirmed it holds these bytes.
     pub uploaded: bool,
+    /// When it was written to the device (ms since the epoch; 0 for media kept before
+    /// releases recorded it).
+    pub stored_ms: f64,
 }
 
 impl StoredMedia {
+    /// A medium just made on this device, not on the server yet.
+    pub fn new(id: String, mime: String, blob: web_sys::Blob) -> StoredMedia {
+        StoredMedia {
+            id,
+            mime,
+            blob,
+            uploaded: false,
+            stored_ms: js_sys::Date::now(),
+        }
+    }
+
     fn to_js(&self) -> Result<JsValue, OfflineError> {
         let object = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| {
@@ -137,6 +151,7 @@ impl StoredMedia {
         set("mime", &self.mime.clone().into())?;
         set("blob", &self.blob)?;
         set("uploaded", &self.uploaded.into())?;
+        set("stored", &self.stored_ms.into())?;
         Ok(object.into())
     }
 
@@ -156,6 +171,7 @@ impl StoredMedia {
             mime: text("mime")?,
             blob,
             uploaded: get("uploaded").and_then(|v| v.as_bool()).unwrap_or(false),
+            stored_ms: get("stored").and_then(|v| v.as_f64()).unwrap_or(0.0),
         })
     }
 }

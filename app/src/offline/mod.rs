@@ -122,13 +122,40 @@ async fn media_in_use(database: &Database) -> Result<Vec<String>, db::OfflineErr
     Ok(ids)
 }
 
-/// Deletes the media that nothing waiting to be sent names any more.
+/// How long a medium that nothing names yet, and that the server does not hold, is
+/// kept all the same. A medium is written to the device before the draft, record or
+/// session that names it is; cleaning up in between (another complaint's sending, in
+/// this page or another tab) would delete it, and the complaint would name a medium
+/// that is gone.
+pub const UNNAMED_MEDIA_GRACE_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// Deletes the media that nothing waiting to be sent names any more, except those
+/// written in the last [`UNNAMED_MEDIA_GRACE_MS`] and not uploaded (about to be named).
 pub async fn drop_unneeded_media(database: &Database) -> Result<(), db::OfflineError> {
+    drop_media(database, js_sys::Date::now() - UNNAMED_MEDIA_GRACE_MS).await
+}
+
+/// Deletes every medium nothing names, however new: a station's session that ends
+/// takes what the resident left with it at once.
+pub async fn drop_unneeded_media_now(database: &Database) -> Result<(), db::OfflineError> {
+    drop_media(database, f64::INFINITY).await
+}
+
+/// Deletes the media nothing names, keeping those not uploaded and written after
+/// `fresh_after` (ms since the epoch).
+async fn drop_media(database: &Database, fresh_after: f64) -> Result<(), db::OfflineError> {
     let needed = media_in_use(database).await?;
     for id in db::media_ids(database).await? {
-        if !needed.contains(&id) {
-            db::delete_media(database, &id).await?;
+        if needed.contains(&id) {
+            continue;
         }
+        if let Some(media) = db::get_media(database, &id).await?
+            && !media.uploaded
+            && media.stored_ms > fresh_after
+        {
+            continue;
+        }
+        db::delete_media(database, &id).await?;
     }
     Ok(())
 }

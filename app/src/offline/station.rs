@@ -110,7 +110,7 @@ pub async fn keep_session_media(database: &Database, ids: &[String]) -> Result<(
 /// that is not the app's own shell.
 pub async fn end_session(database: &Database) -> Result<(), OfflineError> {
     db::delete_json(database, META_STORE, SESSION_KEY).await?;
-    super::drop_unneeded_media(database).await?;
+    super::drop_unneeded_media_now(database).await?;
     if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
         let _ = storage.clear();
     }

@@ -387,12 +387,7 @@ pub fn keep_medium(
             let Ok(id) = photo::sha256_hex(&blob).await else {
                 return;
             };
-            let media = StoredMedia {
-                id: id.clone(),
-                mime: blob.type_(),
-                blob,
-                uploaded: false,
-            };
+            let media = StoredMedia::new(id.clone(), blob.type_(), blob);
             if let Ok(database) = crate::offline::database().await
                 && db::put_media(&database, &media).await.is_ok()
             {
@@ -665,12 +660,7 @@ pub fn PhotoPicker(photos: RwSignal<Vec<Thumb>>, problem: RwSignal<Option<Key>>)
                 let prepared = async {
                     let blob = photo::prepare(&file).await.ok()?;
                     let id = photo::sha256_hex(&blob).await.ok()?;
-                    Some(StoredMedia {
-                        id,
-                        mime: "image/jpeg".into(),
-                        blob,
-                        uploaded: false,
-                    })
+                    Some(StoredMedia::new(id, "image/jpeg".into(), blob))
                 };
                 let Some(media) = prepared.await else {
                     problem.set(Some(Key::PhotoUnreadable));

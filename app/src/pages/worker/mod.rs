@@ -576,24 +576,14 @@ async fn save_finding(
             if media.iter().any(|m: &StoredMedia| m.id == id) {
                 continue;
             }
-            media.push(StoredMedia {
-                id,
-                mime: "image/jpeg".into(),
-                blob,
-                uploaded: false,
-            });
+            media.push(StoredMedia::new(id, "image/jpeg".into(), blob));
         }
     }
     if let Some(blob) = clip {
         let id = photo::sha256_hex(&blob)
             .await
             .map_err(|_| Key::SaveFailed)?;
-        media.push(StoredMedia {
-            id,
-            mime: blob.type_(),
-            blob,
-            uploaded: false,
-        });
+        media.push(StoredMedia::new(id, blob.type_(), blob));
     }
     let fix = match picked {
         Some(fix) => Some(fix),
