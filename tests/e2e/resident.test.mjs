@@ -7,7 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -164,6 +164,12 @@ describe("residents", () => {
     const parts = modules.filter((m) => m.startsWith("split_"));
     assert.deepEqual(parts, ["split_track_page"], "the tracking page's part and no other page's");
     assert.ok(modules.some((m) => m.startsWith("chunk_")), "with the chunks it shares");
+    // The favicon is in the shell (scripts/inline-icon.py): no request for it while the
+    // app loads, and the icon file's bytes.
+    const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+    const prefix = "data:image/png;base64,";
+    assert.ok(icon.startsWith(prefix), icon.slice(0, 40));
+    assert.deepEqual(Buffer.from(icon.slice(prefix.length), "base64"), readFileSync(resolve(import.meta.dirname, "../../public/icons/icon-192.png")));
 
     // With the main module, the page opens, and its loader takes the preloaded
     // responses rather than asking again.

@@ -3,10 +3,9 @@
 //! words), the most filed ones, and the communities and grids.
 
 use gridline_core::api::reference::{MatterType, Region, RegionLevel};
+use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-use indexed_db_futures::database::Database;
 
 use crate::api;
 use crate::offline::db::{self, META_STORE};
