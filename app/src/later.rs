@@ -16,3 +16,12 @@ pub async fn next_task() {
     });
     let _ = JsFuture::from(promise).await;
 }
+
+/// Runs `work` on the page's executor, starting in a task after this one: start-up
+/// work that should not hold up the first render.
+pub fn spawn_after_render(work: impl std::future::Future<Output = ()> + 'static) {
+    leptos::task::spawn_local(async move {
+        next_task().await;
+        work.await;
+    });
+}

@@ -49,9 +49,8 @@ pub(crate) fn container() -> Option<ServiceWorkerContainer> {
 /// own worker and cache); a failure leaves the app working online only.
 pub fn register(state: UpdateState, base: &'static str) {
     let Some(container) = container() else { return };
-    leptos::task::spawn_local(async move {
-        // After the first render: installing the worker is not what the page waits for.
-        crate::later::next_task().await;
+    // After the first render: installing the worker is not what the page waits for.
+    crate::later::spawn_after_render(async move {
         let script = format!("{base}sw.js");
         let registration = match JsFuture::from(container.register(&script)).await {
             Ok(r) => r.unchecked_into::<ServiceWorkerRegistration>(),

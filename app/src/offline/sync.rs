@@ -305,10 +305,7 @@ async fn back_off(database: &Database, chunk: &[OutboxEntry], p: &SyncProblem) {
 /// waited out its back-off), while the calling component lives.
 pub fn keep_running(run: impl Fn(bool) + Clone + 'static) {
     let first = run.clone();
-    leptos::task::spawn_local(async move {
-        crate::later::next_task().await;
-        first(false);
-    });
+    crate::later::spawn_after_render(async move { first(false) });
     let on_online = run.clone();
     let handle = window_event_listener(leptos::ev::online, move |_| on_online(true));
     let interval =

@@ -139,8 +139,7 @@ async fn keep(database: &Database, json: &str) {
 pub fn provide_reference() {
     let reference = RwSignal::new(ResidentReference::default());
     provide_context(reference);
-    leptos::task::spawn_local(async move {
-        crate::later::next_task().await;
+    crate::later::spawn_after_render(async move {
         let Ok(database) = crate::offline::database().await else {
             return;
         };

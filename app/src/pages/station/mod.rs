@@ -54,8 +54,7 @@ fn is_revoked(error: &ApiError) -> bool {
 /// resident app would keep a walk-in's draft in the clear, and the field app is not
 /// the counter's.
 pub fn leave_if_enrolled() {
-    leptos::task::spawn_local(async move {
-        crate::later::next_task().await;
+    crate::later::spawn_after_render(async move {
         if let Ok(database) = crate::offline::database().await
             && station::is_enrolled(&database).await
             && let Some(window) = web_sys::window()
