@@ -87,6 +87,11 @@ pub struct Config {
     #[arg(long, env = "GRIDLINE_FILINGS_PER_HOUR", default_value_t = 30)]
     pub filings_per_hour: usize,
 
+    /// Matter-type and answer suggestions one address (or staff member) may ask for
+    /// per minute, counted in each process: the limit guards the process's CPU.
+    #[arg(long, env = "GRIDLINE_SUGGESTIONS_PER_MINUTE", default_value_t = 240)]
+    pub suggestions_per_minute: usize,
+
     /// Hours an uploaded photo or voice note that no ticket or field record names is
     /// kept (from its last upload) before it is deleted.
     #[arg(long, env = "GRIDLINE_MEDIA_GRACE_HOURS", default_value_t = 168)]
@@ -225,6 +230,7 @@ impl Config {
             uploads_per_hour: 200,
             upload_bytes_per_hour: 100 * 1024 * 1024,
             filings_per_hour: 30,
+            suggestions_per_minute: 240,
             media_grace_hours: 168,
             public_url: None,
             sms_url: None,

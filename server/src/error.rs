@@ -26,6 +26,10 @@ pub enum AppError {
     /// A client error with a stable code and an English message.
     #[error("{1}")]
     Client(ErrorCode, String),
+    /// Refused by a limit (429), with how long until the client may try again (its
+    /// `Retry-After`).
+    #[error("{0}")]
+    Limited(String, std::time::Duration),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error(transparent)]
@@ -45,12 +49,12 @@ impl AppError {
 
     /// Refused by a limit (429): too many `what` (plural); when to try again.
     pub fn rate_limited(what: &str, wait: std::time::Duration) -> Self {
-        AppError::client(
-            ErrorCode::RateLimited,
+        AppError::Limited(
             format!(
                 "too many {what}; try again in {} minutes",
-                wait.as_secs().div_ceil(60)
+                wait.as_secs().div_ceil(60).max(1)
             ),
+            wait,
         )
     }
 
@@ -61,6 +65,9 @@ impl AppError {
     fn to_body(&self) -> ErrorResponse {
         match self {
             AppError::Client(code, message) => ErrorResponse::new(*code, message.clone()),
+            AppError::Limited(message, _) => {
+                ErrorResponse::new(ErrorCode::RateLimited, message.clone())
+            }
             AppError::Validation(fields) => {
                 ErrorResponse::new(ErrorCode::ValidationFailed, "some fields are invalid")
                     .with_fields(fields.clone())
@@ -93,7 +100,16 @@ impl IntoResponse for AppError {
             // The detail goes to the log only; the request id links the two.
             tracing::error!(error = %self, "request failed");
         }
-        error_response(body)
+        let mut response = error_response(body);
+        if let AppError::Limited(_, wait) = self {
+            // Whole seconds, rounded up: a client that waits that long is let through.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds.max(1)),
+            );
+        }
+        response
     }
 }
 

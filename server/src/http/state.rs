@@ -40,6 +40,9 @@ pub struct AppState {
     /// Failed proofs of a ticket (tracking code with the phone's last four digits or
     /// the device's secret), counted per address.
     pub proof_limit: Arc<Limit>,
+    /// Suggestions asked, per staff member or (without a session) per address, in this
+    /// process only: what it guards is this process's CPU.
+    pub suggest_limit: Arc<Limit>,
     /// Delivers the outbox (text messages).
     pub notifier: Arc<crate::outbox::Notifier>,
     /// Checks staff sessions (the staff store and the session lifetimes).
@@ -75,6 +78,16 @@ impl AppState {
         let filing_limit = limit("filings", config.filings_per_hour, 3600);
         let enroll_limit = limit("enrollments", 10, 900);
         let proof_limit = limit("proofs", PROOF_FAILURES, 900);
+        // Someone typing asks for one per pause (600 ms in the app): the default 240
+        // leaves room for a station's tablets behind one address. Each costs a few
+        // milliseconds of CPU for a short GET, what an endless stream would turn
+        // against the server; so it is counted where that CPU is, in this process.
+        let suggest_limit = Arc::new(Limit::new(
+            "suggestions",
+            config.suggestions_per_minute,
+            std::time::Duration::from_secs(60),
+            None,
+        ));
         let login_throttle = Arc::new(Logins::new(shared.clone()));
         let sessions = Sessions::new(store.clone(), &config);
         Ok(AppState {
@@ -97,6 +110,7 @@ impl AppState {
             live: crate::live::Live::default(),
             enroll_limit,
             proof_limit,
+            suggest_limit,
         })
     }
 

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::{get, post, put};
 use gridline_core::api::auth::StaffProfile;
 use gridline_core::api::knowledge::{
@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 
 use crate::auth::CurrentStaff;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::http::address::ClientAddress;
 use crate::http::state::AppState;
 use crate::knowledge::csv::reference_problems;
 use crate::knowledge::store::EnquiryRecord;
@@ -205,11 +206,25 @@ pub async fn remove(
 #[utoipa::path(get, path = "/api/v1/suggest", tag = "knowledge", params(SuggestQuery),
     responses(
         (status = 200, body = SuggestResponse, description = "the three likeliest matter types and the standard answers that may settle it (the text is cut at 500 characters)"),
+        (status = 429, body = gridline_core::ErrorResponse, description = "more than GRIDLINE_SUGGESTIONS_PER_MINUTE (240) a minute from this address (or staff member)"),
     ))]
 pub async fn suggest(
     State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
     ApiQuery(query): ApiQuery<SuggestQuery>,
 ) -> AppResult<ApiJson<SuggestResponse>> {
+    // Staff behind one address (a call centre) are counted each on their own.
+    let key = match CurrentStaff::optional(&state.sessions, &method, &headers).await? {
+        Some(staff) => format!("staff:{}", staff.0.id),
+        None => address,
+    };
+    state
+        .suggest_limit
+        .hit(&key)
+        .await?
+        .map_err(|wait| AppError::rate_limited("suggestions", wait))?;
     let text: String = query.text.chars().take(SUGGEST_TEXT_MAX).collect();
     let snapshot = state.reference.get(state.store.as_ref()).await?;
     let suggester = state.suggest.get(state.store.as_ref(), &snapshot).await?;

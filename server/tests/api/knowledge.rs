@@ -118,6 +118,55 @@ async fn search_finds_other_words_for_the_same_thing(app: &TestApp) {
     .await;
 }
 
+/// Suggestions cost the server CPU for a short GET: each address may ask for so many a
+/// minute, and staff behind one address (a call centre) each for as many on their own.
+#[tokio::test]
+async fn suggestions_are_limited_per_address_and_per_staff_member() {
+    let Some(app) = TestApp::spawn_with(crate::helpers::Db::Sqlite, |c| {
+        c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+        c.suggestions_per_minute = 30;
+    })
+    .await
+    else {
+        return;
+    };
+    load_demo(&app).await;
+    let ask = |from: &'static str| {
+        app.client
+            .get(app.url("/api/v1/suggest"))
+            .query(&[("text", "小区门口的路灯坏了好几天")])
+            .header("x-forwarded-for", from)
+            .send()
+    };
+    for n in 0..30 {
+        assert_eq!(
+            ask("203.0.113.1").await.unwrap().status(),
+            200,
+            "suggestion {n}"
+        );
+    }
+    let refused = ask("203.0.113.1").await.unwrap();
+    // When to ask again: within the minute.
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let refused = expect_error(refused, 429, "rate_limited").await;
+    assert!(
+        refused.error.message.contains("suggestions"),
+        "{}",
+        refused.error.message
+    );
+    // Another address is not held up by the first.
+    assert_eq!(ask("203.0.113.2").await.unwrap().status(), 200);
+    // A signed-in operator at the first address is counted on their own.
+    sign_in_as(&app, Role::HotlineOperator).await;
+    assert_eq!(ask("203.0.113.1").await.unwrap().status(), 200);
+    app.stop().await;
+}
+
 /// Admins keep any entry; a unit's handler keeps its unit's own; others keep none.
 /// Entries out of their validity are not found.
 async fn admins_and_owner_units_keep_the_entries(app: &TestApp) {
@@ -421,7 +470,12 @@ fn history_does_not_contain_held_out_phrases() {
 /// a regression.
 #[tokio::test]
 async fn matter_suggestions_on_held_out_descriptions() {
-    let app = TestApp::spawn(crate::helpers::Db::Sqlite).await.unwrap();
+    // Hundreds of suggestions from one address: over the limit a person would reach.
+    let app = TestApp::spawn_with(crate::helpers::Db::Sqlite, |c| {
+        c.suggestions_per_minute = 10_000;
+    })
+    .await
+    .unwrap();
     load_demo(&app).await;
     let history = gridline_server::catalogue::demo::HISTORY_CSV;
     gridline_server::advance::import_history(app.store.as_ref(), history)
