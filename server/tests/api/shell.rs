@@ -43,17 +43,32 @@ async fn app_routes_get_the_shell_with_a_strict_policy(app: &TestApp) {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        // The six apps' loaders are admitted, by hash.
-        assert_eq!(csp.matches("'sha256-").count(), 6, "{csp}");
+        // This app's loader is admitted, by hash, and no other app's.
+        let own = gridline_server::http::web::inline_script_hashes(shell);
+        assert_eq!(own.len(), 1);
+        assert!(
+            csp.contains(&format!("'sha256-{}'", own[0])),
+            "{path}: {csp}"
+        );
+        assert_eq!(csp.matches("'sha256-").count(), 1, "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         assert_eq!(response.text().await.unwrap(), shell, "{path}");
     }
     // A missing file is a 404, not the shell.
     assert_eq!(app.get("/missing-0123456789abcdef.js").await.status(), 404);
-    // API errors carry the policy too.
-    let response = app.get("/api/v1/nothing").await;
-    assert!(response.headers().contains_key("content-security-policy"));
+    // API errors and assets carry the policy too, admitting no inline script.
+    for path in ["/api/v1/nothing", "/gridline-app-0123456789abcdef_bg.wasm"] {
+        let response = app.get(path).await;
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
 }
 
 async fn assets_are_cached_by_kind(app: &TestApp) {
