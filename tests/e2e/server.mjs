@@ -7,11 +7,12 @@ import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
 
-/// `env` adds settings (`{ GRIDLINE_STATION_IDLE_SECONDS: "5" }`).
-export async function startServer({ env = {} } = {}) {
+/// `env` adds settings (`{ GRIDLINE_STATION_IDLE_SECONDS: "5" }`); `from` is the built
+/// app to serve (the repository's `dist/` unless a benchmark compares another build).
+export async function startServer({ env = {}, from = join(root, "dist") } = {}) {
   const work = mkdtempSync(join(tmpdir(), "gridline-e2e-"));
   const dist = join(work, "dist");
-  cpSync(join(root, "dist"), dist, { recursive: true });
+  cpSync(from, dist, { recursive: true });
   const binary = process.env.GRIDLINE_BIN ?? join(root, "target/debug/gridline");
   const child = spawn(binary, ["serve", "--demo"], {
     env: {
