@@ -156,9 +156,9 @@ pub(crate) async fn save_ticket(
              deadline_estimated = $9, responded_at = $10, resolved_at = $11, closed_at = $12,
              warned_at = $13, response_overdue_at = $14, overdue_at = $15, satisfaction = $16,
              reopen_count = $17, review_pending = $18, complexity = $24,
-             checks_done = CASE WHEN dispatched_at = $5 THEN checks_done ELSE $25 END,
-             next_check_at = CASE WHEN dispatched_at = $5 THEN next_check_at ELSE $26 END,
-             stalled_at = CASE WHEN $27 OR NOT (dispatched_at = $5) OR dispatched_at IS NULL
+             checks_done = CASE WHEN $28 THEN $25 ELSE checks_done END,
+             next_check_at = CASE WHEN $28 THEN $26 ELSE next_check_at END,
+             stalled_at = CASE WHEN $27 OR $28 OR dispatched_at IS NULL
                  THEN NULL ELSE stalled_at END
          WHERE id = $19 AND status = $20 AND return_pending = $21
              AND (satisfaction IS NOT NULL) = $22 AND reopen_count = $23",
@@ -190,6 +190,10 @@ pub(crate) async fn save_ticket(
     .bind(i32::from(t.checks_done))
     .bind(opt_time(t.next_check_at))
     .bind(UNIT_PROGRESS.contains(&event.kind.as_str()))
+    // A dispatch laid out new checkpoints. Told by the change itself, not by comparing
+    // dispatch times in the database: those are whole seconds, and a redispatch in the
+    // second of the dispatch before it kept the old checkpoints.
+    .bind(crate::tickets::store::schedule_of(t) != expected.schedule)
     .execute(&mut *tx)
     .await?
     .rows_affected();

@@ -90,7 +90,14 @@ pub struct TicketVersion {
     pub state: TicketState,
     pub rated: bool,
     pub reopen_count: u32,
+    /// The dispatch and its checkpoints as read: a change that lays out new ones (a
+    /// dispatch) writes them; any other keeps what the checkpoint runner may have
+    /// written meanwhile.
+    pub schedule: CheckSchedule,
 }
+
+/// When a ticket was dispatched, how many checkpoints have passed and when the next is.
+pub type CheckSchedule = (Option<OffsetDateTime>, u8, Option<OffsetDateTime>);
 
 impl TicketVersion {
     pub fn of(ticket: &TicketRecord) -> TicketVersion {
@@ -98,8 +105,17 @@ impl TicketVersion {
             state: ticket.state,
             rated: ticket.satisfaction.is_some(),
             reopen_count: ticket.reopen_count,
+            schedule: schedule_of(ticket),
         }
     }
+}
+
+pub fn schedule_of(ticket: &TicketRecord) -> CheckSchedule {
+    (
+        ticket.dispatched_at,
+        ticket.checks_done,
+        ticket.next_check_at,
+    )
 }
 
 /// A new entry on a ticket's timeline.
