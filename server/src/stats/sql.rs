@@ -18,7 +18,7 @@ use crate::stats::store::{
     IntakeRow, RateGrouping, RateRow, RateScope, RatedTicketRow, ReceivedRow,
 };
 use crate::store::rows::RowExt as _;
-use crate::store::shared::{StoreResult, stored_time};
+use crate::store::shared::{StoreResult, bound_time, stored_time};
 
 /// `$NOW` stands for the parameter holding the time the figures are read at.
 const CONDITIONS: [(&str, &str); 9] = [
@@ -348,8 +348,8 @@ pub(crate) async fn received_tickets(
     );
     // Built only from constants; values are bound.
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(stored_time(from))
-        .bind(stored_time(to))
+        .bind(bound_time(from))
+        .bind(bound_time(to))
         .fetch_all(pool)
         .await?;
     rows.iter()

@@ -53,3 +53,35 @@ pub fn stored_time(t: OffsetDateTime) -> OffsetDateTime {
         .expect("0 is a valid nanosecond")
         .to_offset(time::UtcOffset::UTC)
 }
+
+/// A window's bound compared with stored times (`>= from`, `< to`): the next whole
+/// second at or after `t`. A time stored in the second of `t` (cut to that second) is
+/// before `t`, so a window that ends now holds what was stored a moment ago in the
+/// same second; cut like a stored time, the bound would leave it out.
+pub fn bound_time(t: OffsetDateTime) -> OffsetDateTime {
+    let cut = stored_time(t);
+    if cut == t {
+        cut
+    } else {
+        cut + time::Duration::SECOND
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::{bound_time, stored_time};
+
+    #[test]
+    fn a_bound_holds_what_was_stored_earlier_in_its_second() {
+        let filed = datetime!(2026-12-07 22:23:46.2 UTC);
+        let now = datetime!(2026-12-07 22:23:46.9 UTC);
+        // Stored as 46 s: before a window that ends at 46.9 s, not before one cut to 46 s.
+        assert!(stored_time(filed) < bound_time(now));
+        assert!(stored_time(filed) >= stored_time(now));
+        let whole = datetime!(2026-12-07 22:23:46 UTC);
+        assert_eq!(bound_time(whole), whole);
+        assert_eq!(bound_time(now), datetime!(2026-12-07 22:23:47 UTC));
+    }
+}
