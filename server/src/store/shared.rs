@@ -71,7 +71,7 @@ pub fn bound_time(t: OffsetDateTime) -> OffsetDateTime {
 mod tests {
     use time::macros::datetime;
 
-    use super::{bound_time, stored_time};
+    use crate::store::shared::{bound_time, stored_time};
 
     #[test]
     fn a_bound_holds_what_was_stored_earlier_in_its_second() {
