@@ -79,8 +79,8 @@ function row(name, runs) {
 // every page measured in pairs, the order of the two swapped from pair to pair. On a
 // machine whose load comes and goes, the medians of two separate series differ by more
 // than most changes do; pairs run back to back share the machine's state.
-const builds = [["this build", join(root, "dist")]];
-if (process.env.COMPARE) builds.push([`COMPARE`, resolve(process.env.COMPARE)]);
+const builds = [["A", join(root, "dist")]];
+if (process.env.COMPARE) builds.push(["B", resolve(process.env.COMPARE)]);
 const servers = [];
 try {
   for (const [, from] of builds) servers.push(await startServer({ from }));
@@ -95,7 +95,7 @@ try {
   }
   console.log(
     `Lighthouse ${execFileSync(lighthouse, ["--version"], { encoding: "utf8" }).trim()}, mobile, ${THROTTLING} throttling, median of ${RUNS}` +
-      (servers.length > 1 ? `, interleaved with ${process.env.COMPARE}` : "")
+      (servers.length > 1 ? `; A: dist/, B: ${process.env.COMPARE}, interleaved` : "")
   );
   console.log("page               | transfer KB | FCP s | LCP s | TTI s | TBT ms | score (each run)");
   // ONLY=resident: the pages whose name matches it (a regular expression: '^resident$'
@@ -113,12 +113,12 @@ try {
       console.log(row(name, runs[0]));
       continue;
     }
-    for (const [s, [build]] of builds.entries()) console.log(row(`${name} (${build})`.slice(0, 18), runs[s]));
-    // The median of the pairs' differences: this build minus the other.
+    for (const [s, [build]] of builds.entries()) console.log(row(`${name} ${build}`, runs[s]));
+    // The median of the pairs' differences: A minus B.
     const diff = (key) => median(runs[0].map((r, i) => r[key] - runs[1][i][key]));
     console.log(
-      `  pairs: TBT ${diff("tbt").toFixed(0)} ms, LCP ${diff("lcp").toFixed(2)} s, score ${diff("score")}; ` +
-        `TBT by pair ${runs[0].map((r, i) => `${r.tbt.toFixed(0)}/${runs[1][i].tbt.toFixed(0)}`).join(" ")}`
+      `  A - B by pair, median: TBT ${diff("tbt").toFixed(0)} ms, LCP ${diff("lcp").toFixed(2)} s, score ${diff("score")}; ` +
+        `TBT A/B by pair ${runs[0].map((r, i) => `${r.tbt.toFixed(0)}/${runs[1][i].tbt.toFixed(0)}`).join(" ")}`
     );
   }
 } finally {
