@@ -863,14 +863,15 @@ async fn a_consultation_decides_the_responsible_unit(app: &TestApp) {
     assert!(all.consultations.iter().all(|c| c.decided_at.is_some()));
 }
 
-/// Files `matter` in `grid` at `at`, as the HTTP handler would.
-/// Waits until the clock has passed into the next whole second.
+/// Waits until the clock has passed into the next whole second (times are stored to
+/// the second; what the API does at the server's own "now" cannot be given a time).
 async fn next_second() {
     let now = OffsetDateTime::now_utc();
     let into = std::time::Duration::from_nanos(u64::from(now.nanosecond()));
     tokio::time::sleep(std::time::Duration::from_secs(1) - into).await;
 }
 
+/// Files `matter` in `grid` at `at`, as the HTTP handler would.
 async fn filed_in(app: &TestApp, matter: &str, grid: &str, at: OffsetDateTime) -> TicketRecord {
     let snapshot = ReferenceCache::default()
         .get(app.store.as_ref())
