@@ -101,11 +101,11 @@ impl Shell {
         }
     }
 
-    /// The policy of a response to `path`: a page (HTML) gets its app's, admitting that
+    /// The policy of a response for `app` ([`app_of`]): a page (HTML) gets its app's, admitting that
     /// app's inline scripts and no other's; anything else gets one admitting none.
-    fn csp_for(&self, path: &str, page: bool) -> &HeaderValue {
+    fn csp_for(&self, app: usize, page: bool) -> &HeaderValue {
         if page {
-            &self.page_csp[app_of(path)]
+            &self.page_csp[app]
         } else {
             &self.base_csp
         }
@@ -263,14 +263,14 @@ pub async fn security_headers(
     req: Request,
     next: Next,
 ) -> Response {
-    let path = req.uri().path().to_owned();
+    let app = app_of(req.uri().path());
     let mut response = next.run(req).await;
     let page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    set_security_headers(response.headers_mut(), shell.csp_for(&path, page));
+    set_security_headers(response.headers_mut(), shell.csp_for(app, page));
     if shell.hsts {
         // Browsers keep to https for a year.
         response.headers_mut().insert(
